@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { objectPointer } from './objectPointer';
+
+/** Pipeline names are used in S3 keys, metric dimensions and SQL identifiers: keep them tame. */
+export const pipelineName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be 1–63 chars of a-z, 0-9 and _, starting with a letter');
+
+/** Run ids order lexically by start time: `YYYYMMDDTHHMMSSZ-<suffix>`. */
+export const runId = z
+  .string()
+  .regex(/^\d{8}T\d{6}Z-[a-z0-9]{4,32}$/, 'must look like 20261127T023749Z-a1b2c3 (UTC start time, suffix)');
+
+const isoTimestamp = z.iso.datetime({ offset: true });
+
+/**
+ * extract → transform: one raw file (gzip JSON Lines) written by an extract run.
+ */
+export const rawFileReady = z
+  .object({
+    kind: z.literal('raw-file-ready'),
+    version: z.literal(1),
+    pipeline: pipelineName,
+    runId,
+    /** Position of this file in its run, from 0. */
+    part: z.number().int().nonnegative(),
+    file: objectPointer('raw/'),
+    extractedAt: isoTimestamp,
+  })
+  .strict();
+
+/** Row accounting of one transformed file: every row in is staged, rejected or collapsed. */
+export const rowAccounting = z
+  .object({
+    rowsIn: z.number().int().nonnegative(),
+    rowsStaged: z.number().int().nonnegative(),
+    rowsRejected: z.number().int().nonnegative(),
+    duplicatesCollapsed: z.number().int().nonnegative(),
+  })
+  .strict()
+  .refine((c) => c.rowsIn === c.rowsStaged + c.rowsRejected + c.duplicatesCollapsed, {
+    message: 'rowsIn must equal rowsStaged + rowsRejected + duplicatesCollapsed',
+  });
+
+/**
+ * transform → load: one COPY-ready staged file (gzip CSV) and, if any row was rejected,
+ * the quarantine file holding those rows with their reasons.
+ */
+export const stagedFileReady = z
+  .object({
+    kind: z.literal('staged-file-ready'),
+    version: z.literal(1),
+    pipeline: pipelineName,
+    runId,
+    part: z.number().int().nonnegative(),
+    source: objectPointer('raw/'),
+    staged: objectPointer('staged/'),
+    quarantine: objectPointer('quarantine/').nullable(),
+    accounting: rowAccounting,
+    transformedAt: isoTimestamp,
+  })
+  .strict()
+  .refine((m) => m.source.rows === m.accounting.rowsIn, {
+    message: 'source.rows must equal accounting.rowsIn',
+    path: ['source', 'rows'],
+  })
+  .refine((m) => m.staged.rows === m.accounting.rowsStaged, {
+    message: 'staged.rows must equal accounting.rowsStaged',
+    path: ['staged', 'rows'],
+  })
+  .refine((m) => (m.quarantine?.rows ?? 0) === m.accounting.rowsRejected, {
+    message: 'quarantine.rows must equal accounting.rowsRejected (quarantine is null only when nothing was rejected)',
+    path: ['quarantine'],
+  });
+
+export type RawFileReady = z.infer<typeof rawFileReady>;
+export type StagedFileReady = z.infer<typeof stagedFileReady>;
+export type RowAccounting = z.infer<typeof rowAccounting>;
