@@ -9,7 +9,10 @@ import type { Config } from 'jest';
  */
 const transform: Config['transform'] = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
+  // middy ships ES modules only; jest runs CommonJS, so swc converts them too.
+  '^.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
 };
+const transformIgnorePatterns = ['/node_modules/(?!\\.pnpm|@middy)', '/node_modules/\\.pnpm/(?!@middy)'];
 
 const config: Config = {
   projects: [
@@ -17,12 +20,14 @@ const config: Config = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/services/*/src/**/*.test.ts'],
     },
     {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/services/*/test/**/*.test.ts'],
       slowTestThreshold: 60,
     },

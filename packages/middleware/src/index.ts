@@ -1,0 +1,12 @@
+export { cachedClients, injectClients } from './clients';
+export type { ClientFactory, ClientFactories, Clients, ContextWithClients } from './clients';
+export { s3Client, sqsClient, redshiftDataClient, hasCustomEndpoint } from './awsClients';
+export { settleRecords, SkippedAfterGroupFailure } from './settleRecords';
+export type { SettleOptions } from './settleRecords';
+export { withRetry, isRetryableError, RetriesExhausted } from './retry';
+export type { RetryOptions } from './retry';
+export { createLogger } from './logger';
+export type { Logger } from './logger';
+export { createMetrics, BatchTally, Metrics, MetricUnit, METRICS_NAMESPACE } from './metrics';
+export { sqsWorker, UNPARSED_PIPELINE } from './sqsWorker';
+export type { SqsWorkerOptions, SqsWorkerHandler, WorkerTools } from './sqsWorker';

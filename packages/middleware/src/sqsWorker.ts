@@ -1,0 +1,122 @@
+import middy from '@middy/core';
+import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { parseMessage } from '@etl/contracts';
+import type { Contract } from '@etl/contracts';
+import { cachedClients } from './clients';
+import type { ClientFactories, Clients } from './clients';
+import { createLogger } from './logger';
+import type { Logger } from './logger';
+import { BatchTally, createMetrics, MetricUnit } from './metrics';
+import { settleRecords } from './settleRecords';
+import { withRetry } from './retry';
+import type { RetryOptions } from './retry';
+
+/** Pipeline name used as the metric dimension of a record whose message did not parse. */
+export const UNPARSED_PIPELINE = 'unparsed';
+
+/** What a worker's message handler gets besides the message. */
+export interface WorkerTools<F extends ClientFactories> {
+  clients: Clients<F>;
+  /** Logger carrying `messageId`, `pipeline` and `runId`. */
+  logger: Logger;
+  /** {@link withRetry} bounded by this invocation's remaining time. */
+  retry: <T>(operation: (attempt: number) => Promise<T>, options?: Omit<RetryOptions, 'remainingTimeMs'>) => Promise<T>;
+  record: SQSRecord;
+  context: Context;
+}
+
+export interface SqsWorkerOptions<M extends { pipeline: string; runId: string }, F extends ClientFactories> {
+  /** Service name for logs and metrics, e.g. `transform`. */
+  service: string;
+  /** Deployment stage, e.g. `dev`; a metric dimension. Default `process.env.STAGE`. */
+  stage?: string;
+  /** The contract every message body must match; a mismatch fails that record only. */
+  contract: Contract<M>;
+  /** AWS clients the handler uses, built once per container. */
+  clients: F;
+  /** Records (or FIFO groups) processed at once. Default `process.env.RECORD_CONCURRENCY` or 4. */
+  concurrency?: number;
+  handleMessage: (message: M, tools: WorkerTools<F>) => Promise<void>;
+}
+
+export type SqsWorkerHandler = middy.MiddyfiedHandler<SQSEvent, SQSBatchResponse, Error, Context>;
+
+/**
+ * Builds an SQS-triggered Lambda handler that validates each message against its contract,
+ * runs `handleMessage` on the valid ones with bounded concurrency (FIFO groups in order),
+ * and reports failures as `batchItemFailures` (queue configured with `ReportBatchItemFailures`):
+ * a malformed or failing message goes back to the queue — and after `maxRetries` to the
+ * DLQ — without failing the rest of the batch. Emits per-pipeline EMF metrics and the cold
+ * start, and logs structured JSON with request, message and run ids.
+ *
+ * @example
+ * export const handler = sqsWorker({
+ *   service: 'transform',
+ *   contract: contracts.rawFileReady,
+ *   clients: { s3: s3Client, sqs: sqsClient },
+ *   handleMessage: async (message, { clients, logger }) => { ... },
+ * });
+ */
+export function sqsWorker<M extends { pipeline: string; runId: string }, F extends ClientFactories>(
+  options: SqsWorkerOptions<M, F>,
+): SqsWorkerHandler {
+  const { service, contract, handleMessage } = options;
+  const stage = options.stage ?? process.env.STAGE ?? 'local';
+  const concurrency = options.concurrency ?? positiveInt(process.env.RECORD_CONCURRENCY) ?? 4;
+  const logger = createLogger(service);
+  const metrics = createMetrics(service, stage);
+  const getClients = cachedClients(options.clients);
+
+  const handler = async (event: SQSEvent, context: Context): Promise<PromiseSettledResult<unknown>[]> => {
+    const batchStarted = performance.now();
+    const tally = new BatchTally();
+    const retry: WorkerTools<F>['retry'] = (operation, retryOptions) =>
+      withRetry(operation, { ...retryOptions, remainingTimeMs: () => context.getRemainingTimeInMillis() });
+
+    const results = await settleRecords(
+      event.Records,
+      async (record) => {
+        const started = performance.now();
+        const recordLogger = logger.createChild({ persistentKeys: { messageId: record.messageId } });
+        let pipeline = UNPARSED_PIPELINE;
+        try {
+          const message = parseMessage(contract, record.body);
+          pipeline = message.pipeline;
+          recordLogger.appendPersistentKeys({ pipeline, runId: message.runId });
+          await handleMessage(message, { clients: getClients(), logger: recordLogger, retry, record, context });
+          tally.count(pipeline, 'ok', performance.now() - started);
+        } catch (error) {
+          tally.count(pipeline, 'failed', performance.now() - started);
+          recordLogger.error('record failed: returned to the queue for retry', {
+            reason: error instanceof Error ? error.message : String(error),
+            error: error instanceof Error ? error : undefined,
+            receiveCount: Number(record.attributes.ApproximateReceiveCount),
+          });
+          throw error;
+        }
+      },
+      { concurrency },
+    );
+
+    tally.publish(metrics);
+    metrics.addMetric('BatchDuration', MetricUnit.Milliseconds, Math.round(performance.now() - batchStarted));
+    metrics.addMetric('BatchSize', MetricUnit.Count, event.Records.length);
+    return results;
+  };
+
+  // middy runs `after` hooks in reverse order: the partial-batch response is built first,
+  // then metrics are flushed, then the logger context is cleared.
+  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(sqsPartialBatchFailure({ logger: undefined })) // failures are logged above, with run ids
+    .handler(handler as unknown as (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>);
+}
+
+function positiveInt(value: string | undefined): number | undefined {
+  const parsed = Number(value);
+  return Number.isInteger(parsed) && parsed > 0 ? parsed : undefined;
+}
