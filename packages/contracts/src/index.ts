@@ -1,12 +1,12 @@
 import { contract } from './parse';
-import { rawFileReady, stagedFileReady } from './messages';
-import type { RawFileReady, StagedFileReady } from './messages';
+import { rawFileReady, runRef, stagedFileReady } from './messages';
+import type { RawFileReady, RunRef, StagedFileReady } from './messages';
 
 export { ContractViolation } from './errors';
 export { contract, parseMessage, serializeMessage } from './parse';
 export type { Contract } from './parse';
 export { pipelineName, runId, rowAccounting } from './messages';
-export type { RawFileReady, StagedFileReady, RowAccounting } from './messages';
+export type { RawFileReady, RunRef, StagedFileReady, RowAccounting } from './messages';
 export type { ObjectPointer } from './objectPointer';
 
 /** The messages that move between stages, by the queue that carries them. */
@@ -15,5 +15,8 @@ export const contracts = {
   rawFileReady: contract<RawFileReady>('raw-file-ready', rawFileReady),
   /** transform → `load` queue */
   stagedFileReady: contract<StagedFileReady>('staged-file-ready', stagedFileReady),
+  /** input of extract's `publishRun` */
+  runRef: contract<RunRef>('run-ref', runRef),
 } as const;
 export { exampleRawFileReady, exampleStagedFileReady } from './examples';
+export { dataKeys, parseRawKey, RAW_FILE_METADATA } from './dataKeys';

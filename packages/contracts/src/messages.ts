@@ -13,6 +13,9 @@ export const runId = z
 
 const isoTimestamp = z.iso.datetime({ offset: true });
 
+/** Names one extract run of one pipeline (e.g. the input of the `publishRun` function). */
+export const runRef = z.object({ pipeline: pipelineName, runId }).strict();
+
 /**
  * extract → transform: one raw file (gzip JSON Lines) written by an extract run.
  */
@@ -73,6 +76,7 @@ export const stagedFileReady = z
     path: ['quarantine'],
   });
 
+export type RunRef = z.infer<typeof runRef>;
 export type RawFileReady = z.infer<typeof rawFileReady>;
 export type StagedFileReady = z.infer<typeof stagedFileReady>;
 export type RowAccounting = z.infer<typeof rowAccounting>;

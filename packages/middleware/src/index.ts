@@ -4,9 +4,12 @@ export { s3Client, sqsClient, redshiftDataClient, hasCustomEndpoint } from './aw
 export { settleRecords, SkippedAfterGroupFailure } from './settleRecords';
 export type { SettleOptions } from './settleRecords';
 export { withRetry, isRetryableError, RetriesExhausted } from './retry';
-export type { RetryOptions } from './retry';
+export type { Retry, RetryOptions } from './retry';
 export { createLogger } from './logger';
 export type { Logger } from './logger';
 export { createMetrics, BatchTally, Metrics, MetricUnit, METRICS_NAMESPACE } from './metrics';
 export { sqsWorker, UNPARSED_PIPELINE } from './sqsWorker';
 export type { SqsWorkerOptions, SqsWorkerHandler, WorkerTools } from './sqsWorker';
+export { lambdaHandler, instrument } from './lambdaHandler';
+export type { InvocationTools, LambdaHandlerOptions } from './lambdaHandler';
+export { requireEnv } from './env';

@@ -24,6 +24,9 @@ export interface RetryOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** A retry function with the Lambda deadline already bound, as workers hand it to their code. */
+export type Retry = <T>(operation: (attempt: number) => Promise<T>, options?: Omit<RetryOptions, 'remainingTimeMs'>) => Promise<T>;
+
 /** The last error, once retrying was given up: `reason` says why. */
 export class RetriesExhausted extends Error {
   override readonly name = 'RetriesExhausted';

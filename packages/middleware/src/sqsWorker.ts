@@ -1,18 +1,15 @@
-import middy from '@middy/core';
+import type middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseMessage } from '@etl/contracts';
 import type { Contract } from '@etl/contracts';
 import { cachedClients } from './clients';
 import type { ClientFactories, Clients } from './clients';
-import { createLogger } from './logger';
+import { instrument } from './lambdaHandler';
 import type { Logger } from './logger';
-import { BatchTally, createMetrics, MetricUnit } from './metrics';
+import { BatchTally, MetricUnit } from './metrics';
 import { settleRecords } from './settleRecords';
-import { withRetry } from './retry';
-import type { RetryOptions } from './retry';
+import type { Retry } from './retry';
 
 /** Pipeline name used as the metric dimension of a record whose message did not parse. */
 export const UNPARSED_PIPELINE = 'unparsed';
@@ -23,7 +20,7 @@ export interface WorkerTools<F extends ClientFactories> {
   /** Logger carrying `messageId`, `pipeline` and `runId`. */
   logger: Logger;
   /** {@link withRetry} bounded by this invocation's remaining time. */
-  retry: <T>(operation: (attempt: number) => Promise<T>, options?: Omit<RetryOptions, 'remainingTimeMs'>) => Promise<T>;
+  retry: Retry;
   record: SQSRecord;
   context: Context;
 }
@@ -64,17 +61,14 @@ export function sqsWorker<M extends { pipeline: string; runId: string }, F exten
   options: SqsWorkerOptions<M, F>,
 ): SqsWorkerHandler {
   const { service, contract, handleMessage } = options;
-  const stage = options.stage ?? process.env.STAGE ?? 'local';
   const concurrency = options.concurrency ?? positiveInt(process.env.RECORD_CONCURRENCY) ?? 4;
-  const logger = createLogger(service);
-  const metrics = createMetrics(service, stage);
+  const { logger, metrics, retryUntilDeadline, wrap } = instrument(service, options.stage);
   const getClients = cachedClients(options.clients);
 
   const handler = async (event: SQSEvent, context: Context): Promise<PromiseSettledResult<unknown>[]> => {
     const batchStarted = performance.now();
     const tally = new BatchTally();
-    const retry: WorkerTools<F>['retry'] = (operation, retryOptions) =>
-      withRetry(operation, { ...retryOptions, remainingTimeMs: () => context.getRemainingTimeInMillis() });
+    const retry = retryUntilDeadline(context);
 
     const results = await settleRecords(
       event.Records,
@@ -107,13 +101,11 @@ export function sqsWorker<M extends { pipeline: string; runId: string }, F exten
     return results;
   };
 
-  // middy runs `after` hooks in reverse order: the partial-batch response is built first,
-  // then metrics are flushed, then the logger context is cleared.
-  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(sqsPartialBatchFailure({ logger: undefined })) // failures are logged above, with run ids
-    .handler(handler as unknown as (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>);
+  // The handler returns one settled result per record; the partial batch middleware turns
+  // the rejected ones into `batchItemFailures`.
+  return wrap(handler as unknown as (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>).use(
+    sqsPartialBatchFailure({ logger: undefined }), // failures are logged above, with run ids
+  );
 }
 
 function positiveInt(value: string | undefined): number | undefined {

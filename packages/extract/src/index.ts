@@ -1,0 +1,1 @@
+export { rawFileMessages, RawRunInvalid } from './rawFiles';
