@@ -1,0 +1,71 @@
+/**
+ * The local AWS account: the ids, region and endpoints that local runs use in place of AWS,
+ * and the names the deployed resources would have. Everything that needs to know "where
+ * is the load queue locally" asks here.
+ */
+export const LOCAL_ACCOUNT_ID = '000000000000';
+export const LOCAL_REGION = 'us-east-1';
+
+/** Stages that run on the local stack, never deployed from a laptop by accident. */
+export const LOCAL_STAGES = ['dev', 'local', 'test'] as const;
+
+export interface LocalEndpoints {
+  s3: string;
+  sqs: string;
+  redshiftData: string;
+}
+
+/** Endpoints from `AWS_ENDPOINT_URL_*` when set, else the local stack's default ports. */
+export function localEndpoints(env: NodeJS.ProcessEnv = process.env): LocalEndpoints {
+  return {
+    s3: env.AWS_ENDPOINT_URL_S3 ?? 'http://127.0.0.1:4569',
+    sqs: env.AWS_ENDPOINT_URL_SQS ?? 'http://127.0.0.1:9324',
+    redshiftData: env.AWS_ENDPOINT_URL_REDSHIFT_DATA ?? 'http://127.0.0.1:9355',
+  };
+}
+
+/** Lift names a queue `<service>-<stage>-<construct id>` (its DLQ adds `-dlq`). */
+export function liftQueueName(service: string, stage: string, queueId: string): string {
+  return `${service}-${stage}-${queueId}`;
+}
+
+/** A local queue's URL and ARN, shaped as SQS shapes them. */
+export function localQueue(endpoints: LocalEndpoints, name: string): { url: string; arn: string } {
+  return {
+    url: `${endpoints.sqs.replace(/\/$/, '')}/${LOCAL_ACCOUNT_ID}/${name}`,
+    arn: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${name}`,
+  };
+}
+
+/** The data bucket's name on a stage (the load service's `dataBucketName` param default). */
+export function dataBucketName(stage: string): string {
+  return `etl-data-${stage}`;
+}
+
+/**
+ * What each service would output once deployed, for a local stage: the values compose
+ * passes on as params (see serverless-compose.yml).
+ */
+export function localServiceOutputs(stage: string, endpoints: LocalEndpoints = localEndpoints()) {
+  const load = localQueue(endpoints, liftQueueName('etl-load', stage, 'load'));
+  const loadDlq = localQueue(endpoints, liftQueueName('etl-load', stage, 'load-dlq'));
+  const transform = localQueue(endpoints, liftQueueName('etl-transform', stage, 'transform'));
+  const transformDlq = localQueue(endpoints, liftQueueName('etl-transform', stage, 'transform-dlq'));
+  return {
+    load: {
+      dataBucketName: dataBucketName(stage),
+      loadQueueUrl: load.url,
+      loadQueueArn: load.arn,
+      loadDlqUrl: loadDlq.url,
+      warehouseCopyRoleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/etl-load-${stage}-warehouse-copy`,
+    },
+    transform: {
+      transformQueueUrl: transform.url,
+      transformQueueArn: transform.arn,
+      transformDlqUrl: transformDlq.url,
+    },
+    extract: {},
+  };
+}
+
+export type LocalServiceOutputs = ReturnType<typeof localServiceOutputs>;
