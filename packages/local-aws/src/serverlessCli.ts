@@ -1,0 +1,121 @@
+import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { parseDocument } from 'yaml';
+import { localParams } from './composeState';
+import type { LocalEndpoints } from './localAccount';
+
+/** The repository root (this file is packages/local-aws/src/serverlessCli.ts). */
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+
+export type ServiceName = 'extract' | 'transform' | 'load';
+
+/** The osls CLI of this repository (the `serverless` binary, pinned in the root package.json). */
+const SERVERLESS_JS = path.join(REPO_ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js');
+
+function serviceDir(service: ServiceName): string {
+  return path.join(REPO_ROOT, 'services', service);
+}
+
+function paramArgs(params: Record<string, string>): string[] {
+  return Object.entries(params).flatMap(([name, value]) => ['--param', `${name}=${value}`]);
+}
+
+/**
+ * A service's params for a stage as its serverless.yml declares them (`params.default`
+ * overlaid with `params.<stage>`), so tests compare the template with the declared sizing.
+ */
+export function stageParams(service: ServiceName, stage: string): Record<string, string | number | boolean> {
+  // CloudFormation short tags (!Ref, !Sub…) are not YAML core tags: keep them as plain values.
+  const document = parseDocument(readFileSync(path.join(serviceDir(service), 'serverless.yml'), 'utf8'), { logLevel: 'silent' });
+  const params = (document.toJS() as { params?: Record<string, Record<string, string | number | boolean>> }).params ?? {};
+  return { ...params.default, ...params[stage] };
+}
+
+/** A CloudFormation template as `serverless package` writes it. */
+export interface Template {
+  Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; [key: string]: unknown }>;
+  Outputs?: Record<string, { Value: unknown }>;
+}
+
+/**
+ * Packages one service with osls, no AWS credentials needed, into `outDir` (relative to the
+ * service) and returns its CloudFormation template. Cross-service params are the local
+ * outputs compose would pass (see serverless-compose.yml).
+ */
+export async function packageService(service: ServiceName, stage: string, outDir = `.serverless-${stage}`): Promise<Template> {
+  const cwd = serviceDir(service);
+  const args = [SERVERLESS_JS, 'package', '--stage', stage, '--package', outDir, ...paramArgs(localParams(REPO_ROOT, service, stage))];
+  try {
+    await promisify(execFile)(process.execPath, args, { cwd, env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' }, maxBuffer: 16 * 1024 * 1024 });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`serverless package failed for ${service} (${stage}):\n${stdout ?? ''}\n${stderr ?? ''}`);
+  }
+  return JSON.parse(readFileSync(path.join(cwd, outDir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+}
+
+export interface OfflineService {
+  /** Base URL of the offline Lambda endpoint (`AWS_ENDPOINT_URL_LAMBDA` for the SDK). */
+  lambdaEndpoint: string;
+  /** Offline function name: `<service>-<stage>-<function>`. */
+  functionName: (fn: string) => string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts `serverless offline` for one service and resolves once its Lambda endpoint listens.
+ * The handlers see `extraEnv` (e.g. `AWS_ENDPOINT_URL_*` for the local stack).
+ */
+export async function startOffline(
+  service: ServiceName,
+  { stage = 'dev', extraEnv = {}, endpoints, timeoutMs = 60_000 }: { stage?: string; extraEnv?: Record<string, string>; endpoints?: LocalEndpoints; timeoutMs?: number } = {},
+): Promise<OfflineService> {
+  const cwd = serviceDir(service);
+  const serviceConfig = readFileSync(path.join(cwd, 'serverless.yml'), 'utf8');
+  const lambdaPort = /lambdaPort:\s*(\d+)/.exec(serviceConfig)?.[1];
+  const serviceName = /^service:\s*(\S+)/m.exec(serviceConfig)?.[1];
+  if (!lambdaPort || !serviceName) throw new Error(`services/${service}/serverless.yml: no service name or custom.serverless-offline.lambdaPort`);
+
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [SERVERLESS_JS, 'offline', 'start', '--stage', stage, ...paramArgs(localParams(REPO_ROOT, service, stage, endpoints))],
+    {
+      cwd,
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1', ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.pid === undefined) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    process.kill(-child.pid, 'SIGTERM');
+    const timer = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  while (!/Offline \[http for lambda\] listening on/.test(output)) {
+    if (child.exitCode !== null) throw new Error(`serverless offline for ${service} exited with ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`serverless offline for ${service} did not start in ${timeoutMs} ms:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    lambdaEndpoint: `http://127.0.0.1:${lambdaPort}`,
+    functionName: (fn) => `${serviceName}-${stage}-${fn}`,
+    output: () => output,
+    stop,
+  };
+}
