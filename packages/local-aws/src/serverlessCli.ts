@@ -63,7 +63,17 @@ export interface OfflineService {
   /** Offline function name: `<service>-<stage>-<function>`. */
   functionName: (fn: string) => string;
   output: () => string;
+  /** Resolves when the output (logs of the handlers included) matches, rejects after `timeoutMs`. */
+  waitForOutput: (pattern: RegExp, timeoutMs?: number) => Promise<void>;
   stop: () => Promise<void>;
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(describe());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /**
@@ -103,19 +113,22 @@ export async function startOffline(
     clearTimeout(timer);
   };
 
-  const deadline = Date.now() + timeoutMs;
-  while (!/Offline \[http for lambda\] listening on/.test(output)) {
+  try {
+    await waitFor(
+      () => /Offline \[http for lambda\] listening on/.test(output) || child.exitCode !== null,
+      timeoutMs,
+      () => `serverless offline for ${service} did not start in ${timeoutMs} ms:\n${output}`,
+    );
     if (child.exitCode !== null) throw new Error(`serverless offline for ${service} exited with ${child.exitCode}:\n${output}`);
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`serverless offline for ${service} did not start in ${timeoutMs} ms:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  } catch (error) {
+    await stop();
+    throw error;
   }
   return {
     lambdaEndpoint: `http://127.0.0.1:${lambdaPort}`,
     functionName: (fn) => `${serviceName}-${stage}-${fn}`,
     output: () => output,
+    waitForOutput: (pattern, waitMs = 5_000) => waitFor(() => pattern.test(output), waitMs, () => `no output matching ${pattern} in ${waitMs} ms:\n${output}`),
     stop,
   };
 }

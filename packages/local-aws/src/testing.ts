@@ -1,5 +1,8 @@
-import { packageService, stageParams } from './serverlessCli';
-import type { ServiceName, Template } from './serverlessCli';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { SQSBatchResponse } from 'aws-lambda';
+import { sqsRecord } from '@etl/middleware/testing';
+import { packageService, startOffline, stageParams } from './serverlessCli';
+import type { OfflineService, ServiceName, Template } from './serverlessCli';
 import { dataBucketProblems, provisionedConcurrency, sharedRoleProblems, wildcardResourceProblems, workerQueueProblems } from './templateChecks';
 
 export interface ServiceTemplateSpec {
@@ -69,4 +72,59 @@ export function describeServiceTemplate(spec: ServiceTemplateSpec): void {
       expect(Object.keys(templates.dev!.Outputs ?? {})).toEqual(expect.arrayContaining(spec.outputs));
     });
   });
+}
+
+export interface OfflineWorkerSpec {
+  service: ServiceName;
+  /** Function name in serverless.yml, e.g. `transformWorker`. */
+  worker: string;
+  /** Message bodies the worker's contract accepts. */
+  goodBodies: string[];
+  /** Message bodies it must reject, each for its own reason. */
+  malformedBodies: string[];
+}
+
+/**
+ * Starts `serverless offline` for the service and invokes its queue worker through the offline
+ * Lambda endpoint with the real AWS SDK Lambda client and an SQS event mixing good and
+ * malformed messages: only the malformed ones may come back in `batchItemFailures`.
+ */
+export function describeOfflineWorker(spec: OfflineWorkerSpec): void {
+  describe(`${spec.service} worker under serverless offline`, () => {
+    let offline: OfflineService;
+    let lambda: LambdaClient;
+    beforeAll(async () => {
+      offline = await startOffline(spec.service);
+      lambda = new LambdaClient({ endpoint: offline.lambdaEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    }, 90_000);
+    afterAll(async () => {
+      lambda?.destroy();
+      await offline?.stop();
+    });
+
+    it('reports only the malformed messages as batch item failures', async () => {
+      const bodies = interleave(
+        spec.goodBodies.map((body, i) => ({ id: `good-${i}`, body })),
+        spec.malformedBodies.map((body, i) => ({ id: `malformed-${i}`, body })),
+      );
+      const event = { Records: bodies.map(({ id, body }) => sqsRecord(body, { messageId: id })) };
+      const result = await lambda.send(new InvokeCommand({ FunctionName: offline.functionName(spec.worker), Payload: JSON.stringify(event) }));
+      expect(result.FunctionError).toBeUndefined();
+      const response = JSON.parse(Buffer.from(result.Payload ?? new Uint8Array()).toString('utf8')) as SQSBatchResponse;
+      expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(spec.malformedBodies.map((_, i) => `malformed-${i}`).sort());
+      // each rejected message was logged with its reason
+      for (let i = 0; i < spec.malformedBodies.length; i++) {
+        await offline.waitForOutput(new RegExp(`"messageId":"malformed-${i}".*"reason":"message does not match contract`));
+      }
+    }, 60_000);
+
+    it('is reachable only under its full offline name <service>-<stage>-<function>', async () => {
+      const result = await lambda.send(new InvokeCommand({ FunctionName: spec.worker, Payload: '{}' })).catch((error: unknown) => error);
+      expect(result).toMatchObject({ $metadata: { httpStatusCode: 404 } });
+    });
+  });
+}
+
+function interleave<T>(a: T[], b: T[]): T[] {
+  return Array.from({ length: Math.max(a.length, b.length) }, (_, i) => [a[i], b[i]]).flat().filter((x): x is T => x !== undefined);
 }
