@@ -15,6 +15,7 @@ const transform: Config['transform'] = {
 const transformIgnorePatterns = ['/node_modules/(?!\\.pnpm|@middy)', '/node_modules/\\.pnpm/(?!@middy)'];
 
 const config: Config = {
+  reporters: ['default', '<rootDir>/.ci/jest-summary-reporter.cjs'],
   projects: [
     {
       displayName: 'unit',

@@ -8,8 +8,11 @@ describe('dataKeys', () => {
     expect(key.startsWith(dataKeys.rawRunPrefix('orders', '20261127T023749Z-a1b2c3'))).toBe(true);
   });
 
-  it.each(['raw/orders/run/part-01.jsonl.gz', 'raw/orders/run/part-1.csv.gz', 'staged/orders/run/part-1.jsonl.gz', 'raw/orders/part-1.jsonl.gz', 'raw/orders/run/_SUCCESS'])(
-    'does not take %s for a raw part file',
-    (key) => expect(parseRawKey(key)).toBeUndefined(),
-  );
+  it.each([
+    'raw/orders/run/part-01.jsonl.gz',
+    'raw/orders/run/part-1.csv.gz',
+    'staged/orders/run/part-1.jsonl.gz',
+    'raw/orders/part-1.jsonl.gz',
+    'raw/orders/run/_SUCCESS',
+  ])('does not take %s for a raw part file', (key) => expect(parseRawKey(key)).toBeUndefined());
 });

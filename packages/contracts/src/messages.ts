@@ -2,14 +2,10 @@ import { z } from 'zod';
 import { objectPointer } from './objectPointer';
 
 /** Pipeline names are used in S3 keys, metric dimensions and SQL identifiers: keep them tame. */
-export const pipelineName = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be 1–63 chars of a-z, 0-9 and _, starting with a letter');
+export const pipelineName = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be 1–63 chars of a-z, 0-9 and _, starting with a letter');
 
 /** Run ids order lexically by start time: `YYYYMMDDTHHMMSSZ-<suffix>`. */
-export const runId = z
-  .string()
-  .regex(/^\d{8}T\d{6}Z-[a-z0-9]{4,32}$/, 'must look like 20261127T023749Z-a1b2c3 (UTC start time, suffix)');
+export const runId = z.string().regex(/^\d{8}T\d{6}Z-[a-z0-9]{4,32}$/, 'must look like 20261127T023749Z-a1b2c3 (UTC start time, suffix)');
 
 const isoTimestamp = z.iso.datetime({ offset: true });
 

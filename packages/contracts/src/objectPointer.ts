@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
 /** S3 bucket names: 3–63 chars, lowercase letters, digits, dots and hyphens (AWS naming rules). */
-const bucketName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name');
+const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name');
 
 /** Hex SHA-256 of the object's bytes as stored (the gzip bytes, not the rows inside). */
 export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters (SHA-256)');

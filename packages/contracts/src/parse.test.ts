@@ -23,7 +23,11 @@ describe('parseMessage', () => {
   });
 
   it('lists every offending field with its path', () => {
-    const body = JSON.stringify({ ...exampleRawFileReady(), pipeline: 'Orders!', file: { ...exampleRawFileReady().file, sha256: 'xyz', key: 'staged/x' } });
+    const body = JSON.stringify({
+      ...exampleRawFileReady(),
+      pipeline: 'Orders!',
+      file: { ...exampleRawFileReady().file, sha256: 'xyz', key: 'staged/x' },
+    });
     const error = violation(() => parseMessage(contracts.rawFileReady, body));
     expect(error.issues).toEqual(
       expect.arrayContaining([

@@ -30,9 +30,7 @@ export function parseMessage<T>(target: Contract<T>, body: string): T {
   }
   const result = target.schema.safeParse(json);
   if (!result.success) {
-    const issues = result.error.issues.map(
-      (issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(message)'}: ${issue.message}`,
-    );
+    const issues = result.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(message)'}: ${issue.message}`);
     throw new ContractViolation(target.name, issues);
   }
   return result.data;

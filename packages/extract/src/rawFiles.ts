@@ -41,14 +41,21 @@ export async function rawFileMessages(s3: S3Client, bucket: string, run: RunRef)
       const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
       const metadata = head.Metadata ?? {};
       const rows = requireMetadata(bucket, key, metadata, RAW_FILE_METADATA.rows);
-      if (!/^\d+$/.test(rows)) throw new RawRunInvalid(`s3://${bucket}/${key}: metadata "${RAW_FILE_METADATA.rows}" is "${rows}", not a row count`);
+      if (!/^\d+$/.test(rows))
+        throw new RawRunInvalid(`s3://${bucket}/${key}: metadata "${RAW_FILE_METADATA.rows}" is "${rows}", not a row count`);
       return {
         kind: 'raw-file-ready',
         version: 1,
         pipeline: run.pipeline,
         runId: run.runId,
         part,
-        file: { bucket, key, bytes: head.ContentLength ?? 0, rows: Number(rows), sha256: requireMetadata(bucket, key, metadata, RAW_FILE_METADATA.sha256) },
+        file: {
+          bucket,
+          key,
+          bytes: head.ContentLength ?? 0,
+          rows: Number(rows),
+          sha256: requireMetadata(bucket, key, metadata, RAW_FILE_METADATA.sha256),
+        },
         extractedAt: (head.LastModified ?? new Date()).toISOString(),
       };
     }),
@@ -58,7 +65,9 @@ export async function rawFileMessages(s3: S3Client, bucket: string, run: RunRef)
 function requireMetadata(bucket: string, key: string, metadata: Record<string, string>, name: string): string {
   const value = metadata[name];
   if (value === undefined || value === '') {
-    throw new RawRunInvalid(`s3://${bucket}/${key} has no "${name}" metadata (x-amz-meta-${name}): it was not written by the extract writer`);
+    throw new RawRunInvalid(
+      `s3://${bucket}/${key} has no "${name}" metadata (x-amz-meta-${name}): it was not written by the extract writer`,
+    );
   }
   return value;
 }

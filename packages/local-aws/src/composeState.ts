@@ -34,7 +34,8 @@ export function composeParams(compose: ComposeFile, service: string, outputs: Ou
       const match = OUTPUT_REFERENCE.exec(String(value));
       if (!match) return [name, String(value)];
       const resolved = outputs[match[1]!]?.[match[2]!];
-      if (resolved === undefined) throw new Error(`serverless-compose.yml: ${service}.params.${name} = ${value}, but ${match[1]} has no output "${match[2]}"`);
+      if (resolved === undefined)
+        throw new Error(`serverless-compose.yml: ${service}.params.${name} = ${value}, but ${match[1]} has no output "${match[2]}"`);
       return [name, resolved];
     }),
   );
@@ -54,15 +55,21 @@ export function localParams(root: string, service: string, stage: string, endpoi
  */
 export function writeComposeState(root: string, stage: string, endpoints?: LocalEndpoints): string {
   if (!(LOCAL_STAGES as readonly string[]).includes(stage)) {
-    throw new Error(`stage "${stage}" is not local (${LOCAL_STAGES.join(', ')}): its outputs come from a deployment ("serverless refresh-outputs"), not from this script`);
+    throw new Error(
+      `stage "${stage}" is not local (${LOCAL_STAGES.join(', ')}): its outputs come from a deployment ("serverless refresh-outputs"), not from this script`,
+    );
   }
   const compose = readCompose(root);
   const outputs: Outputs = localServiceOutputs(stage, endpoints);
   const file = path.join(root, '.serverless', `state.${stage}.json`);
-  const state = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { components?: Record<string, { outputs?: Outputs[string] }> }) : {};
+  const state = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as { components?: Record<string, { outputs?: Outputs[string] }> })
+    : {};
   state.components ??= {};
   for (const service of Object.keys(compose.services)) {
-    const deployed = Object.values(state.components[service]?.outputs ?? {}).find((value) => /amazonaws\.com|^arn:aws:(?!.*:000000000000:)/.test(String(value)));
+    const deployed = Object.values(state.components[service]?.outputs ?? {}).find((value) =>
+      /amazonaws\.com|^arn:aws:(?!.*:000000000000:)/.test(String(value)),
+    );
     if (deployed) throw new Error(`${file}: ${service} has outputs of a real deployment (${deployed}); not overwriting them`);
     state.components[service] = { ...state.components[service], outputs: outputs[service] ?? {} };
   }

@@ -1,7 +1,24 @@
-export { LOCAL_ACCOUNT_ID, LOCAL_REGION, LOCAL_STAGES, localEndpoints, liftQueueName, localQueue, dataBucketName, localServiceOutputs } from './localAccount';
+export {
+  LOCAL_ACCOUNT_ID,
+  LOCAL_REGION,
+  LOCAL_STAGES,
+  localEndpoints,
+  liftQueueName,
+  localQueue,
+  dataBucketName,
+  localServiceOutputs,
+} from './localAccount';
 export type { LocalEndpoints, LocalServiceOutputs } from './localAccount';
 export { readCompose, composeParams, localParams, writeComposeState } from './composeState';
 export { REPO_ROOT, packageService, startOffline, stageParams } from './serverlessCli';
 export type { ServiceName, Template, OfflineService } from './serverlessCli';
-export { resourcesOfType, workerQueueProblems, iamStatements, wildcardResourceProblems, sharedRoleProblems, dataBucketProblems, provisionedConcurrency } from './templateChecks';
+export {
+  resourcesOfType,
+  workerQueueProblems,
+  iamStatements,
+  wildcardResourceProblems,
+  sharedRoleProblems,
+  dataBucketProblems,
+  provisionedConcurrency,
+} from './templateChecks';
 export type { WorkerQueueExpectation } from './templateChecks';

@@ -49,7 +49,11 @@ export async function packageService(service: ServiceName, stage: string, outDir
   const cwd = serviceDir(service);
   const args = [SERVERLESS_JS, 'package', '--stage', stage, '--package', outDir, ...paramArgs(localParams(REPO_ROOT, service, stage))];
   try {
-    await promisify(execFile)(process.execPath, args, { cwd, env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' }, maxBuffer: 16 * 1024 * 1024 });
+    await promisify(execFile)(process.execPath, args, {
+      cwd,
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' },
+      maxBuffer: 16 * 1024 * 1024,
+    });
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
     throw new Error(`serverless package failed for ${service} (${stage}):\n${stdout ?? ''}\n${stderr ?? ''}`);
@@ -82,20 +86,33 @@ async function waitFor(condition: () => boolean, timeoutMs: number, describe: ()
  */
 export async function startOffline(
   service: ServiceName,
-  { stage = 'dev', extraEnv = {}, endpoints, timeoutMs = 60_000 }: { stage?: string; extraEnv?: Record<string, string>; endpoints?: LocalEndpoints; timeoutMs?: number } = {},
+  {
+    stage = 'dev',
+    extraEnv = {},
+    endpoints,
+    timeoutMs = 60_000,
+  }: { stage?: string; extraEnv?: Record<string, string>; endpoints?: LocalEndpoints; timeoutMs?: number } = {},
 ): Promise<OfflineService> {
   const cwd = serviceDir(service);
   const serviceConfig = readFileSync(path.join(cwd, 'serverless.yml'), 'utf8');
   const lambdaPort = /lambdaPort:\s*(\d+)/.exec(serviceConfig)?.[1];
   const serviceName = /^service:\s*(\S+)/m.exec(serviceConfig)?.[1];
-  if (!lambdaPort || !serviceName) throw new Error(`services/${service}/serverless.yml: no service name or custom.serverless-offline.lambdaPort`);
+  if (!lambdaPort || !serviceName)
+    throw new Error(`services/${service}/serverless.yml: no service name or custom.serverless-offline.lambdaPort`);
 
   const child: ChildProcess = spawn(
     process.execPath,
     [SERVERLESS_JS, 'offline', 'start', '--stage', stage, ...paramArgs(localParams(REPO_ROOT, service, stage, endpoints))],
     {
       cwd,
-      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1', ...extraEnv },
+      env: {
+        ...process.env,
+        SLS_TELEMETRY_DISABLED: '1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_REGION: 'us-east-1',
+        ...extraEnv,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     },
@@ -128,7 +145,12 @@ export async function startOffline(
     lambdaEndpoint: `http://127.0.0.1:${lambdaPort}`,
     functionName: (fn) => `${serviceName}-${stage}-${fn}`,
     output: () => output,
-    waitForOutput: (pattern, waitMs = 5_000) => waitFor(() => pattern.test(output), waitMs, () => `no output matching ${pattern} in ${waitMs} ms:\n${output}`),
+    waitForOutput: (pattern, waitMs = 5_000) =>
+      waitFor(
+        () => pattern.test(output),
+        waitMs,
+        () => `no output matching ${pattern} in ${waitMs} ms:\n${output}`,
+      ),
     stop,
   };
 }

@@ -1,21 +1,38 @@
 import type { Template } from './serverlessCli';
-import { dataBucketProblems, provisionedConcurrency, sharedRoleProblems, wildcardResourceProblems, workerQueueProblems } from './templateChecks';
+import {
+  dataBucketProblems,
+  provisionedConcurrency,
+  sharedRoleProblems,
+  wildcardResourceProblems,
+  workerQueueProblems,
+} from './templateChecks';
 
 /** A minimal template shaped as Lift + serverless write it, which each test breaks in one way. */
 function liftTemplate(): Template {
   return {
     Resources: {
-      WorkerLambdaFunction: { Type: 'AWS::Lambda::Function', Properties: { Timeout: 60, MemorySize: 512, Role: { 'Fn::GetAtt': ['WorkerRole', 'Arn'] } } },
+      WorkerLambdaFunction: {
+        Type: 'AWS::Lambda::Function',
+        Properties: { Timeout: 60, MemorySize: 512, Role: { 'Fn::GetAtt': ['WorkerRole', 'Arn'] } },
+      },
       WorkerRole: {
         Type: 'AWS::IAM::Role',
-        Properties: { Policies: [{ PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::b/raw/*' }] } }] },
+        Properties: {
+          Policies: [{ PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::b/raw/*' }] } }],
+        },
       },
       Queue: {
         Type: 'AWS::SQS::Queue',
-        Properties: { VisibilityTimeout: 365, RedrivePolicy: { maxReceiveCount: 3, deadLetterTargetArn: { 'Fn::GetAtt': ['Dlq', 'Arn'] } } },
+        Properties: {
+          VisibilityTimeout: 365,
+          RedrivePolicy: { maxReceiveCount: 3, deadLetterTargetArn: { 'Fn::GetAtt': ['Dlq', 'Arn'] } },
+        },
       },
       Dlq: { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 1209600 } },
-      Alarm: { Type: 'AWS::CloudWatch::Alarm', Properties: { Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['Dlq', 'QueueName'] } }] } },
+      Alarm: {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: { Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['Dlq', 'QueueName'] } }] },
+      },
       Mapping: {
         Type: 'AWS::Lambda::EventSourceMapping',
         Properties: {
@@ -37,10 +54,22 @@ describe('workerQueueProblems', () => {
   it('finds nothing wrong with a well-formed queue', () => expect(workerQueueProblems(liftTemplate(), expectation)).toEqual([]));
 
   it.each([
-    ['a short visibility timeout', (t: Template) => (t.Resources.Queue!.Properties!.VisibilityTimeout = 300), /VisibilityTimeout 300 s < 6 × worker timeout/],
-    ['another receive count', (t: Template) => ((t.Resources.Queue!.Properties!.RedrivePolicy as { maxReceiveCount: number }).maxReceiveCount = 5), /maxReceiveCount 5/],
+    [
+      'a short visibility timeout',
+      (t: Template) => (t.Resources.Queue!.Properties!.VisibilityTimeout = 300),
+      /VisibilityTimeout 300 s < 6 × worker timeout/,
+    ],
+    [
+      'another receive count',
+      (t: Template) => ((t.Resources.Queue!.Properties!.RedrivePolicy as { maxReceiveCount: number }).maxReceiveCount = 5),
+      /maxReceiveCount 5/,
+    ],
     ['a short DLQ retention', (t: Template) => (t.Resources.Dlq!.Properties!.MessageRetentionPeriod = 345600), /retention 345600 s/],
-    ['no partial batch failures', (t: Template) => (t.Resources.Mapping!.Properties!.FunctionResponseTypes = []), /ReportBatchItemFailures is off/],
+    [
+      'no partial batch failures',
+      (t: Template) => (t.Resources.Mapping!.Properties!.FunctionResponseTypes = []),
+      /ReportBatchItemFailures is off/,
+    ],
     ['no DLQ alarm', (t: Template) => delete t.Resources.Alarm, /no CloudWatch alarm/],
   ])('reports %s', (_label, breakIt, message) => {
     const template = liftTemplate();
@@ -52,12 +81,16 @@ describe('workerQueueProblems', () => {
 describe('wildcardResourceProblems', () => {
   const withStatement = (statement: object) => {
     const template = liftTemplate();
-    (template.Resources.WorkerRole!.Properties!.Policies as { PolicyDocument: { Statement: object[] } }[])[0]!.PolicyDocument.Statement.push(statement);
+    (
+      template.Resources.WorkerRole!.Properties!.Policies as { PolicyDocument: { Statement: object[] } }[]
+    )[0]!.PolicyDocument.Statement.push(statement);
     return template;
   };
 
   it('reports S3 and SQS actions on "*"', () => {
-    expect(wildcardResourceProblems(withStatement({ Effect: 'Allow', Action: 's3:PutObject', Resource: '*' }))).toEqual([expect.stringMatching(/WorkerRole: s3:PutObject allows s3:PutObject on "\*"/)]);
+    expect(wildcardResourceProblems(withStatement({ Effect: 'Allow', Action: 's3:PutObject', Resource: '*' }))).toEqual([
+      expect.stringMatching(/WorkerRole: s3:PutObject allows s3:PutObject on "\*"/),
+    ]);
     expect(wildcardResourceProblems(withStatement({ Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: ['*'] }))).toHaveLength(1);
   });
 
@@ -66,15 +99,23 @@ describe('wildcardResourceProblems', () => {
     expect(wildcardResourceProblems(withStatement(describe))).toHaveLength(1);
     const own = { ...describe, Condition: { StringEquals: { 'redshift-data:statement-owner-iam-userid': '${aws:userid}' } } };
     expect(wildcardResourceProblems(withStatement(own))).toEqual([]);
-    expect(wildcardResourceProblems(withStatement({ ...own, Action: ['redshift-data:DescribeStatement', 's3:GetObject'] }))).toHaveLength(1);
+    expect(wildcardResourceProblems(withStatement({ ...own, Action: ['redshift-data:DescribeStatement', 's3:GetObject'] }))).toHaveLength(
+      1,
+    );
   });
 });
 
 describe('sharedRoleProblems', () => {
   it('reports functions on the default role or sharing one', () => {
     const template = liftTemplate();
-    template.Resources.OtherLambdaFunction = { Type: 'AWS::Lambda::Function', Properties: { Role: { 'Fn::GetAtt': ['WorkerRole', 'Arn'] } } };
-    template.Resources.ThirdLambdaFunction = { Type: 'AWS::Lambda::Function', Properties: { Role: { 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] } } };
+    template.Resources.OtherLambdaFunction = {
+      Type: 'AWS::Lambda::Function',
+      Properties: { Role: { 'Fn::GetAtt': ['WorkerRole', 'Arn'] } },
+    };
+    template.Resources.ThirdLambdaFunction = {
+      Type: 'AWS::Lambda::Function',
+      Properties: { Role: { 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] } },
+    };
     expect(sharedRoleProblems(template)).toEqual([
       'WorkerLambdaFunction: shares role WorkerRole with OtherLambdaFunction',
       'OtherLambdaFunction: shares role WorkerRole with WorkerLambdaFunction',

@@ -7,7 +7,13 @@ import type { Template } from './serverlessCli';
  */
 
 type Resource = Template['Resources'][string];
-type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>> };
+type Statement = {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+};
 
 export function resourcesOfType(template: Template, type: string): [string, Resource][] {
   return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
@@ -52,22 +58,29 @@ export function workerQueueProblems(template: Template, expected: WorkerQueueExp
   const esm = props(mapping[1]);
   const queueId = referencedId(esm.EventSourceArn);
   const queue = queueId ? template.Resources[queueId] : undefined;
-  if (!queueId || queue?.Type !== 'AWS::SQS::Queue') return [`${expected.workerFunction}'s event source is not an SQS queue of this template`];
+  if (!queueId || queue?.Type !== 'AWS::SQS::Queue')
+    return [`${expected.workerFunction}'s event source is not an SQS queue of this template`];
 
   const visibility = Number(props(queue).VisibilityTimeout);
-  if (!(visibility >= 6 * timeout)) problems.push(`queue ${queueId}: VisibilityTimeout ${visibility} s < 6 × worker timeout (${timeout} s)`);
+  if (!(visibility >= 6 * timeout))
+    problems.push(`queue ${queueId}: VisibilityTimeout ${visibility} s < 6 × worker timeout (${timeout} s)`);
   const redrive = props(queue).RedrivePolicy as { maxReceiveCount?: number; deadLetterTargetArn?: unknown } | undefined;
-  if (redrive?.maxReceiveCount !== expected.maxReceiveCount) problems.push(`queue ${queueId}: maxReceiveCount ${redrive?.maxReceiveCount}, expected ${expected.maxReceiveCount}`);
+  if (redrive?.maxReceiveCount !== expected.maxReceiveCount)
+    problems.push(`queue ${queueId}: maxReceiveCount ${redrive?.maxReceiveCount}, expected ${expected.maxReceiveCount}`);
   const dlqId = referencedId(redrive?.deadLetterTargetArn);
   const dlq = dlqId ? template.Resources[dlqId] : undefined;
   if (dlq?.Type !== 'AWS::SQS::Queue') problems.push(`queue ${queueId}: no dead letter queue in this template`);
-  else if (props(dlq).MessageRetentionPeriod !== 14 * 24 * 3600) problems.push(`DLQ ${dlqId}: retention ${props(dlq).MessageRetentionPeriod} s, expected 14 days`);
+  else if (props(dlq).MessageRetentionPeriod !== 14 * 24 * 3600)
+    problems.push(`DLQ ${dlqId}: retention ${props(dlq).MessageRetentionPeriod} s, expected 14 days`);
 
-  if (!(esm.FunctionResponseTypes as string[] | undefined)?.includes('ReportBatchItemFailures')) problems.push(`${mapping[0]}: ReportBatchItemFailures is off`);
+  if (!(esm.FunctionResponseTypes as string[] | undefined)?.includes('ReportBatchItemFailures'))
+    problems.push(`${mapping[0]}: ReportBatchItemFailures is off`);
   if (esm.BatchSize !== expected.batchSize) problems.push(`${mapping[0]}: BatchSize ${esm.BatchSize}, expected ${expected.batchSize}`);
-  if (esm.MaximumBatchingWindowInSeconds !== expected.maxBatchingWindow) problems.push(`${mapping[0]}: batching window ${esm.MaximumBatchingWindowInSeconds}, expected ${expected.maxBatchingWindow}`);
+  if (esm.MaximumBatchingWindowInSeconds !== expected.maxBatchingWindow)
+    problems.push(`${mapping[0]}: batching window ${esm.MaximumBatchingWindowInSeconds}, expected ${expected.maxBatchingWindow}`);
   const scaling = esm.ScalingConfig as { MaximumConcurrency?: number } | undefined;
-  if (scaling?.MaximumConcurrency !== expected.maxConcurrency) problems.push(`${mapping[0]}: maximum concurrency ${scaling?.MaximumConcurrency}, expected ${expected.maxConcurrency}`);
+  if (scaling?.MaximumConcurrency !== expected.maxConcurrency)
+    problems.push(`${mapping[0]}: maximum concurrency ${scaling?.MaximumConcurrency}, expected ${expected.maxConcurrency}`);
 
   const alarm = resourcesOfType(template, 'AWS::CloudWatch::Alarm').find(([, resource]) =>
     JSON.stringify(props(resource).Dimensions ?? []).includes(JSON.stringify({ 'Fn::GetAtt': [dlqId, 'QueueName'] })),
@@ -96,11 +109,16 @@ export function wildcardResourceProblems(template: Template): string[] {
     const actions = ([] as string[]).concat(statement.Action);
     if (!actions.some((action) => DATA_SERVICES.test(action) || action === '*')) return [];
     const resources = ([] as unknown[]).concat(statement.Resource);
-    const wildcard = resources.find((resource) => resource === '*' || (typeof resource === 'string' && /^arn:aws:(s3|sqs):::?\*$/.test(resource)));
+    const wildcard = resources.find(
+      (resource) => resource === '*' || (typeof resource === 'string' && /^arn:aws:(s3|sqs):::?\*$/.test(resource)),
+    );
     if (wildcard === undefined) return [];
     const limitedToOwnStatements =
-      actions.every((action) => action.startsWith('redshift-data:')) && statement.Condition?.StringEquals?.[OWN_STATEMENTS_CONDITION] !== undefined;
-    return limitedToOwnStatements ? [] : [`${role}: ${statement.Sid ?? actions.join(',')} allows ${actions.join(', ')} on "${String(wildcard)}"`];
+      actions.every((action) => action.startsWith('redshift-data:')) &&
+      statement.Condition?.StringEquals?.[OWN_STATEMENTS_CONDITION] !== undefined;
+    return limitedToOwnStatements
+      ? []
+      : [`${role}: ${statement.Sid ?? actions.join(',')} allows ${actions.join(', ')} on "${String(wildcard)}"`];
   });
 }
 
@@ -122,33 +140,47 @@ export function dataBucketProblems(template: Template, bucketId: string): string
   if (bucket?.Type !== 'AWS::S3::Bucket') return [`no bucket ${bucketId}`];
   const p = props(bucket);
   const problems: string[] = [];
-  const encryption = (p.BucketEncryption as { ServerSideEncryptionConfiguration?: { ServerSideEncryptionByDefault?: { SSEAlgorithm?: string } }[] } | undefined)
-    ?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm;
+  const encryption = (
+    p.BucketEncryption as
+      { ServerSideEncryptionConfiguration?: { ServerSideEncryptionByDefault?: { SSEAlgorithm?: string } }[] } | undefined
+  )?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm;
   if (!encryption) problems.push(`${bucketId}: no default encryption`);
   const block = (p.PublicAccessBlockConfiguration ?? {}) as Record<string, boolean>;
   for (const setting of ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets']) {
     if (block[setting] !== true) problems.push(`${bucketId}: ${setting} is not true`);
   }
 
-  const policy = resourcesOfType(template, 'AWS::S3::BucketPolicy').find(([, resource]) => referencedId(props(resource).Bucket) === bucketId);
-  const statements = ((props(policy?.[1]).PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement ?? []);
+  const policy = resourcesOfType(template, 'AWS::S3::BucketPolicy').find(
+    ([, resource]) => referencedId(props(resource).Bucket) === bucketId,
+  );
+  const statements = (props(policy?.[1]).PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement ?? [];
   const tlsOnly = statements.some(
-    (s) => s.Effect === 'Deny' && ([] as string[]).concat(s.Action).includes('s3:*') && String((s.Condition?.Bool as Record<string, unknown> | undefined)?.['aws:SecureTransport']) === 'false',
+    (s) =>
+      s.Effect === 'Deny' &&
+      ([] as string[]).concat(s.Action).includes('s3:*') &&
+      String((s.Condition?.Bool as Record<string, unknown> | undefined)?.['aws:SecureTransport']) === 'false',
   );
   if (!tlsOnly) problems.push(`${bucketId}: no bucket policy denying requests without TLS (aws:SecureTransport false)`);
 
-  type Rule = { Prefix?: string; Status: string; ExpirationInDays?: number; Transitions?: { StorageClass: string; TransitionInDays: number }[] };
+  type Rule = {
+    Prefix?: string;
+    Status: string;
+    ExpirationInDays?: number;
+    Transitions?: { StorageClass: string; TransitionInDays: number }[];
+  };
   const rules = ((p.LifecycleConfiguration as { Rules?: Rule[] } | undefined)?.Rules ?? []).filter((rule) => rule.Status === 'Enabled');
   const rule = (prefix: string) => rules.find((r) => r.Prefix === prefix);
   for (const prefix of ['staged/', 'manifests/']) {
     if (!rule(prefix)?.ExpirationInDays) problems.push(`${bucketId}: ${prefix} does not expire`);
   }
   const rawClasses = (rule('raw/')?.Transitions ?? []).map((t) => t.StorageClass);
-  if (!rawClasses.some((c) => c === 'STANDARD_IA' || c === 'INTELLIGENT_TIERING')) problems.push(`${bucketId}: raw/ never moves to a cheaper class`);
+  if (!rawClasses.some((c) => c === 'STANDARD_IA' || c === 'INTELLIGENT_TIERING'))
+    problems.push(`${bucketId}: raw/ never moves to a cheaper class`);
   if (!rawClasses.some((c) => c.startsWith('GLACIER') || c === 'DEEP_ARCHIVE')) problems.push(`${bucketId}: raw/ never moves to Glacier`);
   const quarantineDays = rule('quarantine/')?.ExpirationInDays ?? Infinity;
   const stagedDays = rule('staged/')?.ExpirationInDays ?? 0;
-  if (!(quarantineDays > stagedDays)) problems.push(`${bucketId}: quarantine/ (${quarantineDays} d) is not kept longer than staged/ (${stagedDays} d)`);
+  if (!(quarantineDays > stagedDays))
+    problems.push(`${bucketId}: quarantine/ (${quarantineDays} d) is not kept longer than staged/ (${stagedDays} d)`);
   return problems;
 }
 

@@ -3,7 +3,13 @@ import type { SQSBatchResponse } from 'aws-lambda';
 import { sqsRecord } from '@etl/middleware/testing';
 import { packageService, startOffline, stageParams } from './serverlessCli';
 import type { OfflineService, ServiceName, Template } from './serverlessCli';
-import { dataBucketProblems, provisionedConcurrency, sharedRoleProblems, wildcardResourceProblems, workerQueueProblems } from './templateChecks';
+import {
+  dataBucketProblems,
+  provisionedConcurrency,
+  sharedRoleProblems,
+  wildcardResourceProblems,
+  workerQueueProblems,
+} from './templateChecks';
 
 export interface ServiceTemplateSpec {
   service: ServiceName;
@@ -35,15 +41,15 @@ export function describeServiceTemplate(spec: ServiceTemplateSpec): void {
 
       for (const { logicalId } of spec.functions.filter((f) => f.queueWorker)) {
         it(`${logicalId} is fed by a Lift queue with a DLQ, 3 receives and partial batch failures`, () => {
-        expect(
-          workerQueueProblems(template(), {
-            workerFunction: logicalId,
-            maxReceiveCount: 3,
-            batchSize: Number(params.batchSize),
-            maxBatchingWindow: Number(params.maxBatchingWindow),
-            maxConcurrency: Number(params.maxConcurrency),
-          }),
-        ).toEqual([]);
+          expect(
+            workerQueueProblems(template(), {
+              workerFunction: logicalId,
+              maxReceiveCount: 3,
+              batchSize: Number(params.batchSize),
+              maxBatchingWindow: Number(params.maxBatchingWindow),
+              maxConcurrency: Number(params.maxConcurrency),
+            }),
+          ).toEqual([]);
         });
       }
 
@@ -57,7 +63,8 @@ export function describeServiceTemplate(spec: ServiceTemplateSpec): void {
       });
 
       it(`has provisioned concurrency ${stage === 'prod' ? 'on every function' : 'nowhere'}`, () => {
-        const expected = stage === 'prod' ? Object.fromEntries(spec.functions.map((f) => [f.logicalId, params.provisionedConcurrency])) : {};
+        const expected =
+          stage === 'prod' ? Object.fromEntries(spec.functions.map((f) => [f.logicalId, params.provisionedConcurrency])) : {};
         expect(provisionedConcurrency(template())).toEqual(expected);
       });
     });
@@ -95,7 +102,11 @@ export function describeOfflineWorker(spec: OfflineWorkerSpec): void {
     let lambda: LambdaClient;
     beforeAll(async () => {
       offline = await startOffline(spec.service);
-      lambda = new LambdaClient({ endpoint: offline.lambdaEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      lambda = new LambdaClient({
+        endpoint: offline.lambdaEndpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
     }, 90_000);
     afterAll(async () => {
       lambda?.destroy();
@@ -108,10 +119,14 @@ export function describeOfflineWorker(spec: OfflineWorkerSpec): void {
         spec.malformedBodies.map((body, i) => ({ id: `malformed-${i}`, body })),
       );
       const event = { Records: bodies.map(({ id, body }) => sqsRecord(body, { messageId: id })) };
-      const result = await lambda.send(new InvokeCommand({ FunctionName: offline.functionName(spec.worker), Payload: JSON.stringify(event) }));
+      const result = await lambda.send(
+        new InvokeCommand({ FunctionName: offline.functionName(spec.worker), Payload: JSON.stringify(event) }),
+      );
       expect(result.FunctionError).toBeUndefined();
       const response = JSON.parse(Buffer.from(result.Payload ?? new Uint8Array()).toString('utf8')) as SQSBatchResponse;
-      expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(spec.malformedBodies.map((_, i) => `malformed-${i}`).sort());
+      expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(
+        spec.malformedBodies.map((_, i) => `malformed-${i}`).sort(),
+      );
       // each rejected message was logged with its reason
       for (let i = 0; i < spec.malformedBodies.length; i++) {
         await offline.waitForOutput(new RegExp(`"messageId":"malformed-${i}".*"reason":"message does not match contract`));
@@ -126,5 +141,7 @@ export function describeOfflineWorker(spec: OfflineWorkerSpec): void {
 }
 
 function interleave<T>(a: T[], b: T[]): T[] {
-  return Array.from({ length: Math.max(a.length, b.length) }, (_, i) => [a[i], b[i]]).flat().filter((x): x is T => x !== undefined);
+  return Array.from({ length: Math.max(a.length, b.length) }, (_, i) => [a[i], b[i]])
+    .flat()
+    .filter((x): x is T => x !== undefined);
 }

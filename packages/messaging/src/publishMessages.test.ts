@@ -18,13 +18,15 @@ type Reply = (entries: Entry[]) => { status: number; body: unknown };
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 const ok = (e: Entry) => ({ Id: e.Id, MessageId: `sqs-${e.Id}`, MD5OfMessageBody: md5(e.MessageBody) });
 const accept: Reply = (entries) => ({ status: 200, body: { Successful: entries.map(ok) } });
-const failFirst = (code: string, senderFault: boolean): Reply => (entries) => ({
-  status: 200,
-  body: {
-    Successful: entries.slice(1).map(ok),
-    Failed: [{ Id: entries[0]!.Id, Code: code, SenderFault: senderFault, Message: `${code} happened` }],
-  },
-});
+const failFirst =
+  (code: string, senderFault: boolean): Reply =>
+  (entries) => ({
+    status: 200,
+    body: {
+      Successful: entries.slice(1).map(ok),
+      Failed: [{ Id: entries[0]!.Id, Code: code, SenderFault: senderFault, Message: `${code} happened` }],
+    },
+  });
 const serverError: Reply = () => ({ status: 500, body: { __type: 'com.amazonaws.sqs#InternalError', message: 'boom' } });
 
 describe('publishMessages', () => {
@@ -85,7 +87,13 @@ describe('publishMessages', () => {
 
   it('fails at once, naming the entry, when SQS refuses it as our fault', async () => {
     replies = [failFirst('InvalidParameterValue', true)];
-    const error = await publishMessages({ sqs, queueUrl, contract: contracts.rawFileReady, messages: messages.slice(0, 2), ...fastRetry }).catch((e: unknown) => e);
+    const error = await publishMessages({
+      sqs,
+      queueUrl,
+      contract: contracts.rawFileReady,
+      messages: messages.slice(0, 2),
+      ...fastRetry,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PublishRefused);
     expect((error as Error).message).toContain('#0 InvalidParameterValue');
     expect(calls).toHaveLength(1);
@@ -93,7 +101,13 @@ describe('publishMessages', () => {
 
   it('throws, never drops, when SQS keeps failing an entry', async () => {
     replies = [failFirst('InternalError', false), failFirst('InternalError', false), failFirst('InternalError', false)];
-    const error = await publishMessages({ sqs, queueUrl, contract: contracts.rawFileReady, messages: messages.slice(0, 3), ...fastRetry }).catch((e: unknown) => e);
+    const error = await publishMessages({
+      sqs,
+      queueUrl,
+      contract: contracts.rawFileReady,
+      messages: messages.slice(0, 3),
+      ...fastRetry,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetriesExhausted);
     expect(calls).toHaveLength(3);
   });
@@ -115,7 +129,13 @@ describe('publishMessages', () => {
 
   it('refuses to send a message that breaks its contract, before any call', async () => {
     await expect(
-      publishMessages({ sqs, queueUrl, contract: contracts.rawFileReady, messages: [exampleRawFileReady({ pipeline: 'Bad' })], ...fastRetry }),
+      publishMessages({
+        sqs,
+        queueUrl,
+        contract: contracts.rawFileReady,
+        messages: [exampleRawFileReady({ pipeline: 'Bad' })],
+        ...fastRetry,
+      }),
     ).rejects.toThrow(/raw-file-ready.*pipeline/);
     expect(calls).toHaveLength(0);
   });

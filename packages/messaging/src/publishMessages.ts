@@ -14,7 +14,9 @@ export class PublishRefused extends Error {
     readonly queueUrl: string,
     readonly failures: readonly BatchResultErrorEntry[],
   ) {
-    super(`SQS refused ${failures.length} message(s) for ${queueUrl}: ${failures.map((f) => `#${f.Id} ${f.Code}: ${f.Message}`).join('; ')}`);
+    super(
+      `SQS refused ${failures.length} message(s) for ${queueUrl}: ${failures.map((f) => `#${f.Id} ${f.Code}: ${f.Message}`).join('; ')}`,
+    );
   }
 }
 
@@ -23,7 +25,9 @@ class EntriesFailed extends Error {
   override readonly name = 'EntriesFailed';
 
   constructor(readonly failures: readonly BatchResultErrorEntry[]) {
-    super(`SQS failed ${failures.length} entr${failures.length === 1 ? 'y' : 'ies'}: ${failures.map((f) => `#${f.Id} ${f.Code}`).join(', ')}`);
+    super(
+      `SQS failed ${failures.length} entr${failures.length === 1 ? 'y' : 'ies'}: ${failures.map((f) => `#${f.Id} ${f.Code}`).join(', ')}`,
+    );
   }
 }
 

@@ -40,7 +40,12 @@ describe('injectClients', () => {
 describe('AWS client factories', () => {
   const requests: { method: string; url: string; target?: string; host?: string }[] = [];
   const server = http.createServer((req, res) => {
-    requests.push({ method: req.method ?? '', url: req.url ?? '', target: req.headers['x-amz-target'] as string | undefined, host: req.headers.host });
+    requests.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      target: req.headers['x-amz-target'] as string | undefined,
+      host: req.headers.host,
+    });
     req.resume();
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });

@@ -4,6 +4,7 @@
  */
 export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
   const value = env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set: it comes from the service's serverless.yml (functions.*.environment)`);
+  if (!value)
+    throw new Error(`environment variable ${name} is not set: it comes from the service's serverless.yml (functions.*.environment)`);
   return value;
 }

@@ -26,7 +26,11 @@ describe('BatchTally', () => {
     const documents = lines.filter((line) => '_aws' in line);
     expect(documents).toHaveLength(2);
     const byPipeline = (pipeline: string) =>
-      Object.fromEntries(emfMetrics(lines).filter((m) => m.dimensions.pipeline === pipeline).map((m) => [m.name, m.value]));
+      Object.fromEntries(
+        emfMetrics(lines)
+          .filter((m) => m.dimensions.pipeline === pipeline)
+          .map((m) => [m.name, m.value]),
+      );
     expect(byPipeline('orders')).toEqual({ RecordsIn: 2, RecordsOk: 1, RecordsFailed: 1, ProcessingTime: 16 });
     expect(byPipeline('customers')).toEqual({ RecordsIn: 1, RecordsOk: 1, RecordsFailed: 0, ProcessingTime: 1 });
     expect(emfMetrics(lines)[0]!.dimensions).toEqual({ service: 'transform', stage: 'dev', pipeline: 'orders' });
@@ -35,7 +39,10 @@ describe('BatchTally', () => {
 
 describe('readEmf', () => {
   const valid = {
-    _aws: { Timestamp: 1764211069000, CloudWatchMetrics: [{ Namespace: 'N', Dimensions: [['stage']], Metrics: [{ Name: 'X', Unit: 'Count' }] }] },
+    _aws: {
+      Timestamp: 1764211069000,
+      CloudWatchMetrics: [{ Namespace: 'N', Dimensions: [['stage']], Metrics: [{ Name: 'X', Unit: 'Count' }] }],
+    },
     stage: 'dev',
     X: 1,
   };

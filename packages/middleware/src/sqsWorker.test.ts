@@ -24,7 +24,9 @@ describe('sqsWorker', () => {
       sqsRecord(good(4), { messageId: 'ok-4' }),
     ];
     const { result } = await captureOutputJson(() => handler({ Records: records }, lambdaContext()));
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad-json' }, { itemIdentifier: 'bad-field' }, { itemIdentifier: 'fails' }] });
+    expect(result).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'bad-json' }, { itemIdentifier: 'bad-field' }, { itemIdentifier: 'fails' }],
+    });
     expect(handled.sort()).toEqual([0, 4]);
   });
 
@@ -34,7 +36,10 @@ describe('sqsWorker', () => {
     });
     const context = lambdaContext();
     const { lines } = await captureOutputJson(() =>
-      handler({ Records: [sqsRecord(good(1, '20261127T023749Z-zz99'), { messageId: 'm-1' }), sqsRecord('{}', { messageId: 'm-2' })] }, context),
+      handler(
+        { Records: [sqsRecord(good(1, '20261127T023749Z-zz99'), { messageId: 'm-1' }), sqsRecord('{}', { messageId: 'm-2' })] },
+        context,
+      ),
     );
     const errors = lines.filter((line) => line.level === 'ERROR').sort((a, b) => String(a.messageId).localeCompare(String(b.messageId)));
     expect(errors).toEqual([
@@ -46,7 +51,10 @@ describe('sqsWorker', () => {
         reason: 'raw file is missing',
         function_request_id: context.awsRequestId,
       }),
-      expect.objectContaining({ messageId: 'm-2', reason: expect.stringMatching(/^message does not match contract "raw-file-ready": kind: /) }),
+      expect.objectContaining({
+        messageId: 'm-2',
+        reason: expect.stringMatching(/^message does not match contract "raw-file-ready": kind: /),
+      }),
     ]);
   });
 
@@ -56,7 +64,10 @@ describe('sqsWorker', () => {
       if (message.part === 1) throw new Error('nope');
     });
     const { lines } = await captureOutputJson(() =>
-      handler({ Records: [sqsRecord(good(0)), sqsRecord(good(1)), sqsRecord('garbage')] }, lambdaContext('etl-transform-dev-transformWorker')),
+      handler(
+        { Records: [sqsRecord(good(0)), sqsRecord(good(1)), sqsRecord('garbage')] },
+        lambdaContext('etl-transform-dev-transformWorker'),
+      ),
     );
     const metrics = emfMetrics(lines);
     const value = (name: string, pipeline?: string) =>
@@ -66,7 +77,10 @@ describe('sqsWorker', () => {
     expect(value('BatchSize')).toBe(3);
     expect(value('BatchDuration')).toEqual(expect.any(Number));
     delete process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
-    expect(metrics.find((m) => m.name === 'ColdStart')).toMatchObject({ value: 1, dimensions: expect.objectContaining({ function_name: 'etl-transform-dev-transformWorker' }) });
+    expect(metrics.find((m) => m.name === 'ColdStart')).toMatchObject({
+      value: 1,
+      dimensions: expect.objectContaining({ function_name: 'etl-transform-dev-transformWorker' }),
+    });
   });
 
   it('stops a FIFO message group at its first failure', async () => {
@@ -97,7 +111,9 @@ describe('sqsWorker', () => {
       },
     });
     // 500 ms left and 1 000 ms reserved: the first retryable failure is final.
-    const { result } = await captureOutputJson(() => handler({ Records: [sqsRecord(good(0), { messageId: 'x' })] }, lambdaContext('f', 500)));
+    const { result } = await captureOutputJson(() =>
+      handler({ Records: [sqsRecord(good(0), { messageId: 'x' })] }, lambdaContext('f', 500)),
+    );
     await captureOutputJson(() => handler({ Records: [sqsRecord(good(0))] }, lambdaContext('f', 500)));
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'x' }] });
     expect(attempts).toBe(2);

@@ -4,7 +4,10 @@ import type { Context, SQSRecord } from 'aws-lambda';
  * Test helpers shared by this package's tests and the services' tests: SQS records and a
  * Lambda context shaped as Lambda delivers them. Not used by handlers.
  */
-export function sqsRecord(body: string, overrides: { messageId?: string; groupId?: string; receiveCount?: number; queueArn?: string } = {}): SQSRecord {
+export function sqsRecord(
+  body: string,
+  overrides: { messageId?: string; groupId?: string; receiveCount?: number; queueArn?: string } = {},
+): SQSRecord {
   const messageId = overrides.messageId ?? `m-${Math.random().toString(36).slice(2, 10)}`;
   const fifo = overrides.groupId !== undefined;
   const queueArn = overrides.queueArn ?? `arn:aws:sqs:us-east-1:000000000000:etl-test-queue${fifo ? '.fifo' : ''}`;
@@ -94,7 +97,8 @@ export function readEmf(document: Record<string, unknown>): EmfMetric[] {
   const aws = document._aws as { Timestamp?: unknown; CloudWatchMetrics?: unknown } | undefined;
   if (typeof aws !== 'object' || aws === null) fail('missing _aws object');
   if (!Number.isInteger(aws!.Timestamp)) fail('_aws.Timestamp must be an integer (ms since epoch)');
-  if (!Array.isArray(aws!.CloudWatchMetrics) || aws!.CloudWatchMetrics.length === 0) fail('_aws.CloudWatchMetrics must be a non-empty array');
+  if (!Array.isArray(aws!.CloudWatchMetrics) || aws!.CloudWatchMetrics.length === 0)
+    fail('_aws.CloudWatchMetrics must be a non-empty array');
   const metrics: EmfMetric[] = [];
   for (const directive of aws!.CloudWatchMetrics as Record<string, unknown>[]) {
     const { Namespace, Dimensions, Metrics } = directive;
@@ -119,7 +123,13 @@ export function readEmf(document: Record<string, unknown>): EmfMetric[] {
       if (numbers.length === 0 || numbers.length > 100 || !numbers.every((n) => typeof n === 'number' && Number.isFinite(n))) {
         fail(`metric "${String(definition.Name)}" must have a number (or 1–100 numbers) as its member value`);
       }
-      metrics.push({ namespace: Namespace as string, name: definition.Name as string, unit: definition.Unit as string | undefined, value, dimensions });
+      metrics.push({
+        namespace: Namespace as string,
+        name: definition.Name as string,
+        unit: definition.Unit as string | undefined,
+        value,
+        dimensions,
+      });
     }
   }
   return metrics;

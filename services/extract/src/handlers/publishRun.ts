@@ -16,7 +16,13 @@ export const handler = lambdaHandler({
     const run = parseMessage(contracts.runRef, JSON.stringify(event));
     logger.appendKeys({ pipeline: run.pipeline, runId: run.runId });
     const messages = await rawFileMessages(clients().s3, requireEnv('DATA_BUCKET'), run);
-    await publishMessages({ sqs: clients().sqs, queueUrl: requireEnv('TRANSFORM_QUEUE_URL'), contract: contracts.rawFileReady, messages, retry });
+    await publishMessages({
+      sqs: clients().sqs,
+      queueUrl: requireEnv('TRANSFORM_QUEUE_URL'),
+      contract: contracts.rawFileReady,
+      messages,
+      retry,
+    });
     metrics.addDimension('pipeline', run.pipeline);
     metrics.addMetric('RawFilesPublished', MetricUnit.Count, messages.length);
     logger.info('run announced to transform', { files: messages.length, rows: messages.reduce((sum, m) => sum + m.file.rows, 0) });
