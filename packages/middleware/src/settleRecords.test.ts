@@ -1,7 +1,25 @@
+import type { SQSRecord } from 'aws-lambda';
 import { settleRecords, SkippedAfterGroupFailure } from './settleRecords';
 import { sqsRecord } from './testing';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+/** The most records that ran at the same time. */
+async function peakConcurrency(records: SQSRecord[], concurrency: number): Promise<number> {
+  let running = 0;
+  let peak = 0;
+  await settleRecords(
+    records,
+    async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await tick();
+      running--;
+    },
+    { concurrency },
+  );
+  return peak;
+}
 
 describe('settleRecords', () => {
   it('returns one result per record, in record order, and a failure fails only its record', async () => {
@@ -17,20 +35,8 @@ describe('settleRecords', () => {
   });
 
   it('never runs more records at once than the concurrency', async () => {
-    let running = 0;
-    let peak = 0;
     const records = Array.from({ length: 20 }, (_, i) => sqsRecord(String(i)));
-    await settleRecords(
-      records,
-      async () => {
-        running++;
-        peak = Math.max(peak, running);
-        await tick();
-        running--;
-      },
-      { concurrency: 3 },
-    );
-    expect(peak).toBe(3);
+    expect(await peakConcurrency(records, 3)).toBe(3);
   });
 
   it('runs a FIFO group in order and stops the group at its first failure, other groups go on', async () => {
@@ -61,20 +67,8 @@ describe('settleRecords', () => {
   });
 
   it('keeps FIFO groups sequential even with spare concurrency', async () => {
-    let running = 0;
-    let peak = 0;
     const records = Array.from({ length: 6 }, (_, i) => sqsRecord(String(i), { groupId: 'only' }));
-    await settleRecords(
-      records,
-      async () => {
-        running++;
-        peak = Math.max(peak, running);
-        await tick();
-        running--;
-      },
-      { concurrency: 8 },
-    );
-    expect(peak).toBe(1);
+    expect(await peakConcurrency(records, 8)).toBe(1);
   });
 
   it('handles an empty batch and rejects a nonsensical concurrency', async () => {
