@@ -1,0 +1,376 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { header, readBody } from '../common/http';
+import { parseXml } from '../common/xml';
+import { S3Error, s3Errors } from './s3Errors';
+import { checksumHeaders, incomingBody, objectHeaders, parseTarget, sendError, sendXml, toS3Error } from './s3Request';
+import type { S3Target } from './s3Request';
+import { etagMatches, S3Store } from './s3Store';
+import type { StoredObject, WriteConditions } from './s3Store';
+
+/** Sub-resources this stand-in answers; any other (`?acl`, `?tagging`…) gets a clear 501. */
+const OBJECT_QUERY = new Set(['uploads', 'uploadId', 'partNumber', 'x-id', 'versionId']);
+const BUCKET_QUERY = new Set([
+  'list-type',
+  'prefix',
+  'delimiter',
+  'max-keys',
+  'continuation-token',
+  'start-after',
+  'encoding-type',
+  'fetch-owner',
+  'marker',
+  'delete',
+  'location',
+  'x-id',
+]);
+
+/** An HTTP server speaking the S3 REST API subset the pipeline and the AWS CLI use. */
+export function createS3Server(store: S3Store): Server {
+  return createServer((request, response) => {
+    handle(store, request, response).catch((error: unknown) => {
+      if (response.headersSent) {
+        response.destroy(error as Error);
+        return;
+      }
+      request.resume();
+      sendError(response, request, toS3Error(error));
+    });
+  });
+}
+
+async function handle(store: S3Store, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const target = parseTarget(request);
+  const method = request.method ?? 'GET';
+  if (!target.bucket) {
+    if (method === 'GET') return listBuckets(store, response);
+    throw s3Errors.notImplemented(`${method} on the service root`);
+  }
+  const allowed = target.key === undefined ? BUCKET_QUERY : OBJECT_QUERY;
+  const unknown = [...target.query.keys()].find((name) => !allowed.has(name));
+  if (unknown) throw s3Errors.notImplemented(`the "${unknown}" sub-resource (${method} ${target.key === undefined ? 'bucket' : 'object'})`);
+  if (target.key === undefined) return bucketRequest(store, method, target, request, response);
+  return objectRequest(store, method, target as S3Target & { bucket: string; key: string }, request, response);
+}
+
+function listBuckets(store: S3Store, response: ServerResponse): void {
+  sendXml(response, 200, 'ListAllMyBucketsResult', {
+    Owner: { ID: 'local', DisplayName: 'local' },
+    Buckets: { Bucket: store.listBuckets().map((b) => ({ Name: b.name, CreationDate: new Date(b.created).toISOString() })) },
+  });
+}
+
+async function bucketRequest(
+  store: S3Store,
+  method: string,
+  target: S3Target,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const bucket = target.bucket!;
+  const query = target.query;
+  switch (method) {
+    case 'PUT':
+      await readBody(request); // CreateBucketConfiguration: the region is ours whatever it says
+      await store.createBucket(bucket);
+      response.writeHead(200, { location: `/${bucket}` }).end();
+      return;
+    case 'HEAD':
+      store.bucket(bucket);
+      response.writeHead(200, { 'x-amz-bucket-region': 'us-east-1' }).end();
+      return;
+    case 'DELETE':
+      await store.deleteBucket(bucket);
+      response.writeHead(204).end();
+      return;
+    case 'POST':
+      if (query.has('delete')) return deleteObjects(store, bucket, request, response);
+      break;
+    case 'GET':
+      if (query.has('location')) {
+        store.bucket(bucket);
+        return sendXml(response, 200, 'LocationConstraint', {});
+      }
+      return listObjects(store, bucket, query, response);
+  }
+  throw s3Errors.notImplemented(`${method} on a bucket`);
+}
+
+function listObjects(store: S3Store, bucket: string, query: URLSearchParams, response: ServerResponse): void {
+  const v2 = query.get('list-type') === '2';
+  const prefix = query.get('prefix') ?? '';
+  const delimiter = query.get('delimiter') || undefined;
+  const maxKeys = Math.min(1000, Math.max(0, Number(query.get('max-keys') ?? 1000)));
+  if (!Number.isInteger(maxKeys)) throw s3Errors.invalidArgument(`max-keys must be a whole number, got ${query.get('max-keys')}`);
+  const token = query.get('continuation-token') ?? undefined;
+  const startAfter = query.get('start-after') ?? undefined;
+  const marker = query.get('marker') ?? undefined;
+  let after: string | undefined;
+  if (v2 && token !== undefined) {
+    after = Buffer.from(token, 'base64url').toString('utf8');
+    if (after === '') throw s3Errors.invalidArgument('The continuation token provided is incorrect');
+  } else after = v2 ? startAfter : marker;
+
+  const result = store.list(bucket, { prefix, delimiter, maxKeys, after });
+  const urlEncode = query.get('encoding-type') === 'url';
+  const encode = (value: string | undefined) =>
+    value === undefined || !urlEncode ? value : encodeURIComponent(value).replace(/%2F/g, '/');
+  const contents = result.objects.map((object) => ({
+    Key: encode(object.key),
+    LastModified: new Date(object.lastModified).toISOString(),
+    ETag: object.etag,
+    Size: object.size,
+    StorageClass: 'STANDARD',
+  }));
+  const common = result.commonPrefixes.map((p) => ({ Prefix: encode(p) }));
+  const next = result.truncated && result.last !== undefined ? result.last : undefined;
+  sendXml(response, 200, 'ListBucketResult', {
+    Name: bucket,
+    Prefix: encode(prefix),
+    ...(v2
+      ? {
+          ContinuationToken: token,
+          StartAfter: encode(startAfter),
+          KeyCount: contents.length + common.length,
+          NextContinuationToken: next && Buffer.from(next).toString('base64url'),
+        }
+      : { Marker: encode(marker ?? ''), NextMarker: delimiter ? encode(next) : undefined }),
+    Delimiter: encode(delimiter),
+    MaxKeys: maxKeys,
+    EncodingType: urlEncode ? 'url' : undefined,
+    IsTruncated: result.truncated,
+    Contents: contents,
+    CommonPrefixes: common,
+  });
+}
+
+async function deleteObjects(store: S3Store, bucket: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  store.bucket(bucket);
+  const body = parseXml((await readBody(request)).toString('utf8')) as { Delete?: { Object?: { Key: string }[]; Quiet?: string } };
+  const objects = body.Delete?.Object ?? [];
+  if (objects.length > 1000) throw new S3Error(400, 'MalformedXML', `DeleteObjects takes at most 1000 keys, got ${objects.length}`);
+  for (const { Key } of objects) await store.deleteObject(bucket, String(Key));
+  const quiet = body.Delete?.Quiet === 'true';
+  sendXml(response, 200, 'DeleteResult', { Deleted: quiet ? [] : objects.map(({ Key }) => ({ Key: String(Key) })) });
+}
+
+async function objectRequest(
+  store: S3Store,
+  method: string,
+  target: S3Target & { bucket: string; key: string },
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const { bucket, key, query } = target;
+  const uploadId = query.get('uploadId');
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+      if (uploadId !== null) throw s3Errors.notImplemented('ListParts');
+      return getObject(store, store.getObject(bucket, key), method, request, response);
+    case 'PUT':
+      if (uploadId !== null) return uploadPart(store, bucket, key, uploadId, query.get('partNumber'), request, response);
+      if (header(request, 'x-amz-copy-source')) return copyObject(store, bucket, key, request, response);
+      return putObject(store, bucket, key, request, response);
+    case 'DELETE':
+      if (uploadId !== null) {
+        await store.abortUpload(store.upload(bucket, key, uploadId));
+        response.writeHead(204).end();
+        return;
+      }
+      await store.deleteObject(bucket, key);
+      response.writeHead(204).end();
+      return;
+    case 'POST':
+      if (query.has('uploads')) return createUpload(store, bucket, key, request, response);
+      if (uploadId !== null) return completeUpload(store, bucket, key, uploadId, request, response);
+      break;
+  }
+  throw s3Errors.notImplemented(`${method} on an object`);
+}
+
+function writeConditions(request: IncomingMessage): WriteConditions {
+  return { ifMatch: header(request, 'if-match'), ifNoneMatch: header(request, 'if-none-match') };
+}
+
+async function putObject(store: S3Store, bucket: string, key: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const conditions = writeConditions(request);
+  store.checkWriteConditions(bucket, key, conditions); // fail before reading the body; checked again at commit
+  const { written, checksums } = await storeBody(store, request);
+  const object = await store.putObject(
+    bucket,
+    key,
+    { blob: written.blob, size: written.size, etag: `"${written.md5.toString('hex')}"`, checksums },
+    objectHeaders(request),
+    conditions,
+  );
+  response
+    .writeHead(200, {
+      etag: object.etag,
+      ...checksumHeaders(checksums.filter((c) => c.algorithm !== 'CRC32' || hasChecksumHeader(request))),
+    })
+    .end();
+}
+
+/** Streams a PUT/UploadPart body to a blob and verifies it; a blob that fails verification is discarded. */
+async function storeBody(store: S3Store, request: IncomingMessage) {
+  const body = incomingBody(request);
+  const written = await store.writeBlob(body.stream, { sha1: body.wantsSha1, sha256: body.wantsSha256 });
+  try {
+    return { written, checksums: body.verify(written) };
+  } catch (error) {
+    await store.discardBlob(written.blob);
+    throw error;
+  }
+}
+
+function hasChecksumHeader(request: IncomingMessage): boolean {
+  return Object.keys(request.headers).some((name) => name.startsWith('x-amz-checksum-')) || header(request, 'x-amz-trailer') !== undefined;
+}
+
+function objectResponseHeaders(object: StoredObject): Record<string, string> {
+  const headers: Record<string, string> = {
+    etag: object.etag,
+    'last-modified': new Date(object.lastModified).toUTCString(),
+    'accept-ranges': 'bytes',
+    'content-type': object.contentType ?? 'binary/octet-stream',
+  };
+  if (object.contentEncoding) headers['content-encoding'] = object.contentEncoding;
+  if (object.contentDisposition) headers['content-disposition'] = object.contentDisposition;
+  if (object.contentLanguage) headers['content-language'] = object.contentLanguage;
+  if (object.cacheControl) headers['cache-control'] = object.cacheControl;
+  if (object.expires) headers.expires = object.expires;
+  if (object.parts) headers['x-amz-mp-parts-count'] = String(object.parts);
+  for (const [name, value] of Object.entries(object.metadata)) headers[`x-amz-meta-${name}`] = value;
+  return headers;
+}
+
+function readConditions(object: StoredObject, request: IncomingMessage): void {
+  const ifMatch = header(request, 'if-match');
+  if (ifMatch !== undefined && !etagMatches(ifMatch, object.etag)) throw s3Errors.preconditionFailed('If-Match');
+  const ifUnmodifiedSince = header(request, 'if-unmodified-since');
+  if (ifMatch === undefined && ifUnmodifiedSince && object.lastModified > Date.parse(ifUnmodifiedSince) + 999)
+    throw s3Errors.preconditionFailed('If-Unmodified-Since');
+  const ifNoneMatch = header(request, 'if-none-match');
+  if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, object.etag)) throw new S3Error(304, 'NotModified', 'Not Modified');
+  const ifModifiedSince = header(request, 'if-modified-since');
+  if (ifNoneMatch === undefined && ifModifiedSince && object.lastModified <= Date.parse(ifModifiedSince) + 999)
+    throw new S3Error(304, 'NotModified', 'Not Modified');
+}
+
+/** `bytes=a-b`, `bytes=a-` or `bytes=-n`; undefined for none (or a multi-range, which S3 ignores). */
+function parseRange(value: string | undefined, size: number): { start: number; end: number } | undefined {
+  if (!value) return undefined;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(value.trim());
+  if (!match || (match[1] === '' && match[2] === '')) return undefined;
+  let start: number;
+  let end: number;
+  if (match[1] === '') {
+    start = Math.max(0, size - Number(match[2]));
+    end = size - 1;
+  } else {
+    start = Number(match[1]);
+    end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
+  }
+  if (start >= size || start > end) {
+    throw new S3Error(416, 'InvalidRange', `The requested range ${value} is not satisfiable for an object of ${size} bytes`, {
+      ActualObjectSize: String(size),
+    });
+  }
+  return { start, end };
+}
+
+function getObject(store: S3Store, object: StoredObject, method: string, request: IncomingMessage, response: ServerResponse): void {
+  readConditions(object, request);
+  const range = parseRange(header(request, 'range'), object.size);
+  const headers = objectResponseHeaders(object);
+  if (!range && header(request, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED')
+    Object.assign(headers, checksumHeaders(object.checksums));
+  if (range) {
+    headers['content-range'] = `bytes ${range.start}-${range.end}/${object.size}`;
+    headers['content-length'] = String(range.end - range.start + 1);
+  } else headers['content-length'] = String(object.size);
+  response.writeHead(range ? 206 : 200, headers);
+  if (method === 'HEAD' || object.size === 0) {
+    response.end();
+    return;
+  }
+  const body = store.readBlob(object, range);
+  body.on('error', (error) => response.destroy(error));
+  body.pipe(response);
+}
+
+async function copyObject(store: S3Store, bucket: string, key: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const source = decodeURIComponent(header(request, 'x-amz-copy-source')!.split('?')[0]!).replace(/^\//, '');
+  const slash = source.indexOf('/');
+  if (slash <= 0) throw s3Errors.invalidArgument(`x-amz-copy-source must be bucket/key, got "${source}"`);
+  const original = store.getObject(source.slice(0, slash), source.slice(slash + 1));
+  const ifMatch = header(request, 'x-amz-copy-source-if-match');
+  if (ifMatch !== undefined && !etagMatches(ifMatch, original.etag)) throw s3Errors.preconditionFailed('x-amz-copy-source-If-Match');
+  await readBody(request);
+  const replace = header(request, 'x-amz-metadata-directive')?.toUpperCase() === 'REPLACE';
+  const copy = await store.copyObject(original, bucket, key, replace ? objectHeaders(request) : undefined, writeConditions(request));
+  sendXml(response, 200, 'CopyObjectResult', { LastModified: new Date(copy.lastModified).toISOString(), ETag: copy.etag });
+}
+
+async function createUpload(
+  store: S3Store,
+  bucket: string,
+  key: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  await readBody(request);
+  const uploadId = await store.createUpload(bucket, key, objectHeaders(request));
+  const algorithm = header(request, 'x-amz-checksum-algorithm');
+  sendXml(
+    response,
+    200,
+    'InitiateMultipartUploadResult',
+    { Bucket: bucket, Key: key, UploadId: uploadId },
+    algorithm ? { 'x-amz-checksum-algorithm': algorithm } : {},
+  );
+}
+
+async function uploadPart(
+  store: S3Store,
+  bucket: string,
+  key: string,
+  uploadId: string,
+  partNumber: string | null,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const number = Number(partNumber);
+  if (!Number.isInteger(number) || number < 1 || number > 10_000)
+    throw s3Errors.invalidArgument(`Part number must be an integer between 1 and 10000, got ${partNumber}`);
+  if (header(request, 'x-amz-copy-source')) throw s3Errors.notImplemented('UploadPartCopy');
+  const upload = store.upload(bucket, key, uploadId);
+  const { written, checksums } = await storeBody(store, request);
+  const part = await store.putPart(upload, number, written);
+  response.writeHead(200, { etag: part.etag, ...(hasChecksumHeader(request) ? checksumHeaders(checksums) : {}) }).end();
+}
+
+async function completeUpload(
+  store: S3Store,
+  bucket: string,
+  key: string,
+  uploadId: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const upload = store.upload(bucket, key, uploadId);
+  const body = parseXml((await readBody(request)).toString('utf8')) as {
+    CompleteMultipartUpload?: { Part?: { PartNumber: string; ETag: string }[] };
+  };
+  const parts = (body.CompleteMultipartUpload?.Part ?? []).map((part) => ({ number: Number(part.PartNumber), etag: String(part.ETag) }));
+  const object = await store.completeUpload(upload, parts, writeConditions(request));
+  sendXml(response, 200, 'CompleteMultipartUploadResult', {
+    Location: `/${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`,
+    Bucket: bucket,
+    Key: key,
+    ETag: object.etag,
+    ChecksumCRC32: object.checksums.find((c) => c.algorithm === 'CRC32')?.value,
+    ChecksumType: 'FULL_OBJECT',
+  });
+}

@@ -1,0 +1,231 @@
+import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  paginateListObjectsV2,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { createS3Server, S3Store } from '../src/s3';
+
+/**
+ * The local S3 driven by the real SDK v3 client at its default settings (CRC32 request
+ * checksums, aws-chunked streaming, response checksum validation): only the endpoint and
+ * path-style addressing differ from AWS.
+ */
+describe('local S3', () => {
+  let dir: string;
+  let store: S3Store;
+  let server: http.Server;
+  let endpoint: string;
+  let s3: S3Client;
+
+  async function start(): Promise<void> {
+    store = await S3Store.open(dir);
+    server = createS3Server(store);
+    await new Promise<void>((resolve) => server.listen(endpoint ? Number(new URL(endpoint).port) : 0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+  async function stop(): Promise<void> {
+    await new Promise((resolve) => server.close(resolve));
+    await store.close();
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'local-s3-'));
+    endpoint = '';
+    await start();
+    s3 = new S3Client({
+      endpoint,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: 'etl-data-test' }));
+  });
+  afterAll(async () => {
+    s3.destroy();
+    await stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const Bucket = 'etl-data-test';
+  const text = (body: { transformToString(): Promise<string> } | undefined) => body!.transformToString();
+
+  it('creates and heads buckets, and says which does not exist', async () => {
+    await expect(s3.send(new HeadBucketCommand({ Bucket }))).resolves.toBeDefined();
+    await expect(s3.send(new HeadBucketCommand({ Bucket: 'no-such-bucket' }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 404 },
+    });
+    await expect(s3.send(new CreateBucketCommand({ Bucket }))).rejects.toMatchObject({ name: 'BucketAlreadyOwnedByYou' });
+    await expect(s3.send(new CreateBucketCommand({ Bucket: 'Bad_Name' }))).rejects.toMatchObject({ name: 'InvalidBucketName' });
+  });
+
+  it('stores a streamed body byte for byte (aws-chunked with a CRC32 trailer)', async () => {
+    const bytes = randomBytes(1_048_576);
+    await s3.send(
+      new PutObjectCommand({
+        Bucket,
+        Key: 'raw/stream.bin',
+        Body: Readable.from([bytes.subarray(0, 500_000), bytes.subarray(500_000)]),
+        ContentLength: bytes.length,
+      }),
+    );
+    const head = await s3.send(new HeadObjectCommand({ Bucket, Key: 'raw/stream.bin' }));
+    expect(head.ContentLength).toBe(1_048_576);
+    expect(head.ETag).toBe(`"${createHash('md5').update(bytes).digest('hex')}"`);
+    const got = await s3.send(new GetObjectCommand({ Bucket, Key: 'raw/stream.bin', ChecksumMode: 'ENABLED' }));
+    expect(Buffer.from(await got.Body!.transformToByteArray()).equals(bytes)).toBe(true);
+    expect(got.ChecksumCRC32).toBeDefined();
+  });
+
+  it('keeps content type and user metadata, and serves ranges', async () => {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket,
+        Key: 'state/a.json',
+        Body: '0123456789',
+        ContentType: 'application/json',
+        Metadata: { rows: '10', sha256: 'abc' },
+      }),
+    );
+    const head = await s3.send(new HeadObjectCommand({ Bucket, Key: 'state/a.json' }));
+    expect(head).toMatchObject({ ContentType: 'application/json', Metadata: { rows: '10', sha256: 'abc' }, ContentLength: 10 });
+    expect(await text((await s3.send(new GetObjectCommand({ Bucket, Key: 'state/a.json', Range: 'bytes=2-4' }))).Body)).toBe('234');
+    expect(await text((await s3.send(new GetObjectCommand({ Bucket, Key: 'state/a.json', Range: 'bytes=7-' }))).Body)).toBe('789');
+    const tail = await s3.send(new GetObjectCommand({ Bucket, Key: 'state/a.json', Range: 'bytes=-3' }));
+    expect([await text(tail.Body), tail.ContentRange]).toEqual(['789', 'bytes 7-9/10']);
+    await expect(s3.send(new GetObjectCommand({ Bucket, Key: 'state/a.json', Range: 'bytes=20-30' }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 416 },
+    });
+    await expect(s3.send(new GetObjectCommand({ Bucket, Key: 'state/missing.json' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+  });
+
+  it('honours conditional writes: If-None-Match * creates once, If-Match needs the current ETag', async () => {
+    const first = await s3.send(new PutObjectCommand({ Bucket, Key: 'state/watermark', Body: 'v1', IfNoneMatch: '*' }));
+    await expect(s3.send(new PutObjectCommand({ Bucket, Key: 'state/watermark', Body: 'v2', IfNoneMatch: '*' }))).rejects.toMatchObject({
+      name: 'PreconditionFailed',
+    });
+    await expect(s3.send(new PutObjectCommand({ Bucket, Key: 'state/watermark', Body: 'v2', IfMatch: '"0000"' }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 412 },
+    });
+    const second = await s3.send(new PutObjectCommand({ Bucket, Key: 'state/watermark', Body: 'v2', IfMatch: first.ETag }));
+    expect(second.ETag).not.toBe(first.ETag);
+    expect(await text((await s3.send(new GetObjectCommand({ Bucket, Key: 'state/watermark' }))).Body)).toBe('v2');
+    await expect(s3.send(new GetObjectCommand({ Bucket, Key: 'state/watermark', IfNoneMatch: second.ETag }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 304 },
+    });
+  });
+
+  it('lists with prefix, delimiter and continuation, in key order', async () => {
+    const keys = Array.from({ length: 25 }, (_, i) => `list/run-${i % 3}/part-${String(i).padStart(2, '0')}.gz`);
+    await Promise.all(keys.map((Key) => s3.send(new PutObjectCommand({ Bucket, Key, Body: Key }))));
+    const pages: string[][] = [];
+    for await (const page of paginateListObjectsV2({ client: s3, pageSize: 7 }, { Bucket, Prefix: 'list/' }))
+      pages.push((page.Contents ?? []).map((o) => o.Key!));
+    expect(pages.map((p) => p.length)).toEqual([7, 7, 7, 4]);
+    expect(pages.flat()).toEqual([...keys].sort());
+    const folders = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: 'list/', Delimiter: '/' }));
+    expect(folders.CommonPrefixes?.map((p) => p.Prefix)).toEqual(['list/run-0/', 'list/run-1/', 'list/run-2/']);
+    expect(folders.Contents ?? []).toEqual([]);
+    const after = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: 'list/run-2/', StartAfter: 'list/run-2/part-20.gz' }));
+    expect(after.Contents?.map((o) => o.Key)).toEqual(['list/run-2/part-23.gz']);
+  });
+
+  it('copies, deletes one and deletes many', async () => {
+    await s3.send(new PutObjectCommand({ Bucket, Key: 'staged/x.csv.gz', Body: 'payload', Metadata: { rows: '1' } }));
+    await s3.send(new CopyObjectCommand({ Bucket, Key: 'quarantine/x.csv.gz', CopySource: `${Bucket}/staged/x.csv.gz` }));
+    const copy = await s3.send(new GetObjectCommand({ Bucket, Key: 'quarantine/x.csv.gz' }));
+    expect([await text(copy.Body), copy.Metadata]).toEqual(['payload', { rows: '1' }]);
+    await s3.send(new DeleteObjectCommand({ Bucket, Key: 'staged/x.csv.gz' }));
+    await expect(s3.send(new HeadObjectCommand({ Bucket, Key: 'staged/x.csv.gz' }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 404 },
+    });
+    const deleted = await s3.send(
+      new DeleteObjectsCommand({ Bucket, Delete: { Objects: [{ Key: 'quarantine/x.csv.gz' }, { Key: 'never/was' }] } }),
+    );
+    expect(deleted.Deleted?.map((d) => d.Key)).toEqual(['quarantine/x.csv.gz', 'never/was']);
+    await expect(s3.send(new HeadObjectCommand({ Bucket, Key: 'quarantine/x.csv.gz' }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 404 },
+    });
+  });
+
+  it('takes a multipart upload from lib-storage Upload and serves it back intact', async () => {
+    const bytes = randomBytes(12 * 1024 * 1024 + 123);
+    const upload = new Upload({
+      client: s3,
+      params: { Bucket, Key: 'raw/big.bin', Body: Readable.from([bytes]) },
+      partSize: 5 * 1024 * 1024,
+      queueSize: 3,
+    });
+    const result = await upload.done();
+    expect(result.ETag).toMatch(/-3"$/);
+    const got = await s3.send(new GetObjectCommand({ Bucket, Key: 'raw/big.bin', ChecksumMode: 'ENABLED' }));
+    expect(got.ContentLength).toBe(bytes.length);
+    expect(Buffer.from(await got.Body!.transformToByteArray()).equals(bytes)).toBe(true);
+  });
+
+  it('rejects a body whose checksum does not match (a fault the SDK cannot be made to send)', async () => {
+    const response = await rawRequest(
+      'PUT',
+      `/${Bucket}/raw/corrupt.bin`,
+      { 'x-amz-checksum-crc32': 'AAAAAA==' },
+      'these bytes have another CRC32',
+    );
+    expect(response.status).toBe(400);
+    expect(response.body).toContain('<Code>BadDigest</Code>');
+    await expect(s3.send(new HeadObjectCommand({ Bucket, Key: 'raw/corrupt.bin' }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 404 },
+    });
+  });
+
+  it('answers virtual-host-style requests (bucket.localhost)', async () => {
+    await s3.send(new PutObjectCommand({ Bucket, Key: 'vhost/hello.txt', Body: 'hello' }));
+    const response = await rawRequest('GET', '/vhost/hello.txt', { host: `${Bucket}.localhost:${new URL(endpoint).port}` });
+    expect([response.status, response.body]).toEqual([200, 'hello']);
+  });
+
+  it('says plainly what it does not implement', async () => {
+    const response = await rawRequest('GET', `/${Bucket}?acl`, {});
+    expect(response.status).toBe(501);
+    expect(response.body).toContain('does not implement the "acl" sub-resource');
+  });
+
+  it('keeps every acknowledged object across a restart', async () => {
+    await s3.send(new PutObjectCommand({ Bucket, Key: 'restart/kept.txt', Body: 'still here' }));
+    await stop();
+    await start();
+    expect(await text((await s3.send(new GetObjectCommand({ Bucket, Key: 'restart/kept.txt' }))).Body)).toBe('still here');
+    expect((await s3.send(new HeadObjectCommand({ Bucket, Key: 'raw/big.bin' }))).ContentLength).toBe(12 * 1024 * 1024 + 123);
+  });
+
+  function rawRequest(
+    method: string,
+    pathAndQuery: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const request = http.request(`${endpoint}${pathAndQuery}`, { method, headers }, (response) => {
+        let data = '';
+        response.on('data', (chunk: Buffer) => (data += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: data }));
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
+  }
+});
