@@ -1,0 +1,2 @@
+export { SqsStore, queueArn } from './sqsStore';
+export { createSqsServer } from './sqsServer';

@@ -1,0 +1,635 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Journal } from '../common/journal';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../localAccount';
+import type { MessageAttributeValue } from './md5';
+import { md5OfAttributes, messageSize } from './md5';
+import { SqsError, sqsErrors } from './sqsErrors';
+import { DEFAULT_ATTRIBUTES, SqsQueue } from './sqsQueue';
+import type { DeliveryState, QueueDefinition, StoredMessage } from './sqsQueue';
+
+type SqsRecord =
+  | { t: 'queue'; queue: QueueDefinition }
+  | { t: 'queue-gone'; name: string }
+  | { t: 'sent'; q: string; m: StoredMessage }
+  | { t: 'state'; q: string; id: string; s: DeliveryState }
+  | { t: 'gone'; q: string; id: string }
+  | { t: 'purge'; q: string }
+  | { t: 'dedup'; q: string; dedupId: string; messageId: string; at: number };
+
+/** Where the request came from, to write queue URLs the caller can use (`http://host:port`). */
+export interface RequestContext {
+  origin: string;
+}
+
+type Input = Record<string, unknown>;
+type Output = Record<string, unknown>;
+
+const SETTABLE_ATTRIBUTES = new Set([
+  'DelaySeconds',
+  'MaximumMessageSize',
+  'MessageRetentionPeriod',
+  'ReceiveMessageWaitTimeSeconds',
+  'VisibilityTimeout',
+  'RedrivePolicy',
+  'RedriveAllowPolicy',
+  'FifoQueue',
+  'ContentBasedDeduplication',
+  'DeduplicationScope',
+  'FifoThroughputLimit',
+  'KmsMasterKeyId',
+  'KmsDataKeyReusePeriodSeconds',
+  'SqsManagedSseEnabled',
+  'Policy',
+]);
+const RANGES: Record<string, [number, number]> = {
+  DelaySeconds: [0, 900],
+  MaximumMessageSize: [1024, 1_048_576],
+  MessageRetentionPeriod: [60, 1_209_600],
+  ReceiveMessageWaitTimeSeconds: [0, 20],
+  VisibilityTimeout: [0, 43_200],
+};
+const MAX_MESSAGE_BYTES = 1_048_576;
+const VALID_BODY = /^[\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
+
+export function queueArn(name: string): string {
+  return `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${name}`;
+}
+
+/**
+ * The local SQS: queues and messages with SQS's semantics, operations taking and returning the
+ * JSON protocol's shapes (the query protocol is translated to and from them). State is
+ * journalled, so messages survive a restart.
+ */
+export class SqsStore {
+  private readonly queues = new Map<string, SqsQueue>();
+  private readonly moveTasks = new Map<string, Output[]>();
+  private journal!: Journal<SqsRecord>;
+
+  static async open(dir: string): Promise<SqsStore> {
+    const store = new SqsStore();
+    store.journal = await Journal.open<SqsRecord>(path.join(dir, 'journal.jsonl'), (record) => store.apply(record));
+    await store.journal.compact(store.snapshot());
+    return store;
+  }
+
+  async close(): Promise<void> {
+    for (const queue of this.queues.values()) queue.notify();
+    await this.journal.close();
+  }
+
+  private apply(record: SqsRecord): void {
+    switch (record.t) {
+      case 'queue': {
+        const existing = this.queues.get(record.queue.name);
+        if (existing) existing.definition = record.queue;
+        else this.queues.set(record.queue.name, new SqsQueue(record.queue));
+        break;
+      }
+      case 'queue-gone':
+        this.queues.delete(record.name);
+        break;
+      case 'sent':
+        this.queues.get(record.q)?.messages.set(record.m.id, record.m);
+        break;
+      case 'state': {
+        const message = this.queues.get(record.q)?.messages.get(record.id);
+        if (message) Object.assign(message, record.s);
+        break;
+      }
+      case 'gone':
+        this.queues.get(record.q)?.messages.delete(record.id);
+        break;
+      case 'purge':
+        this.queues.get(record.q)?.messages.clear();
+        break;
+      case 'dedup':
+        this.queues.get(record.q)?.dedup.set(record.dedupId, { messageId: record.messageId, at: record.at });
+        break;
+    }
+  }
+
+  private commit(records: SqsRecord[]): Promise<void> {
+    for (const record of records) this.apply(record);
+    if (this.journal.growth > 50_000) void this.journal.compact(this.snapshot());
+    return Promise.all(records.map((record) => this.journal.append(record))).then(() => undefined);
+  }
+
+  private snapshot(): SqsRecord[] {
+    const now = Date.now();
+    const records: SqsRecord[] = [];
+    for (const queue of this.queues.values()) {
+      records.push({ t: 'queue', queue: queue.definition });
+      for (const message of queue.messages.values()) records.push({ t: 'sent', q: queue.name, m: message });
+      for (const [dedupId, seen] of queue.dedup)
+        if (now - seen.at < 5 * 60 * 1000) records.push({ t: 'dedup', q: queue.name, dedupId, ...seen });
+    }
+    return records;
+  }
+
+  // ---- queues
+
+  private queueFromUrl(input: Input): SqsQueue {
+    const url = input.QueueUrl;
+    if (typeof url !== 'string' || url === '') throw sqsErrors.missingParameter('QueueUrl');
+    const name = url.replace(/\/+$/, '').split('/').pop()!;
+    const queue = this.queues.get(name);
+    if (!queue) throw sqsErrors.noQueue(name);
+    return queue;
+  }
+
+  private queueFromArn(arn: unknown, parameter: string): SqsQueue {
+    if (typeof arn !== 'string') throw sqsErrors.missingParameter(parameter);
+    const name = arn.split(':').pop()!;
+    const queue = this.queues.get(name);
+    if (!queue) throw sqsErrors.noQueue(`${name} (${parameter} ${arn})`);
+    return queue;
+  }
+
+  url(context: RequestContext, name: string): string {
+    return `${context.origin}/${LOCAL_ACCOUNT_ID}/${name}`;
+  }
+
+  private validateAttributes(name: string, attributes: Record<string, string>): void {
+    for (const [attribute, value] of Object.entries(attributes)) {
+      if (!SETTABLE_ATTRIBUTES.has(attribute)) throw sqsErrors.invalidAttributeName(attribute);
+      const range = RANGES[attribute];
+      if (range && !(Number.isInteger(Number(value)) && Number(value) >= range[0] && Number(value) <= range[1])) {
+        throw sqsErrors.invalidAttributeValue(`Invalid value for the parameter ${attribute}: ${value} (must be ${range[0]}–${range[1]}).`);
+      }
+      if (attribute === 'RedrivePolicy' && value !== '') {
+        let policy: { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown };
+        try {
+          policy = JSON.parse(value) as typeof policy;
+        } catch {
+          throw sqsErrors.invalidAttributeValue(`Invalid value for the parameter RedrivePolicy: not JSON: ${value}`);
+        }
+        if (
+          typeof policy.deadLetterTargetArn !== 'string' ||
+          !(Number(policy.maxReceiveCount) >= 1 && Number(policy.maxReceiveCount) <= 1000)
+        ) {
+          throw sqsErrors.invalidAttributeValue(
+            'Invalid value for the parameter RedrivePolicy: needs deadLetterTargetArn and maxReceiveCount 1–1000.',
+          );
+        }
+      }
+    }
+    if (name.endsWith('.fifo') !== (attributes.FifoQueue === 'true')) {
+      throw sqsErrors.invalidParameter(
+        `A FIFO queue's name must end with ".fifo" and it must have the FifoQueue attribute set to true (queue "${name}").`,
+      );
+    }
+  }
+
+  async createQueue(input: Input, context: RequestContext): Promise<Output> {
+    const name = String(input.QueueName ?? '');
+    if (!/^[A-Za-z0-9_-]{1,80}(\.fifo)?$/.test(name) || name.length > 80) {
+      throw sqsErrors.invalidParameter(`Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length: "${name}".`);
+    }
+    const attributes = stringMap(input.Attributes);
+    this.validateAttributes(name, attributes);
+    const existing = this.queues.get(name);
+    if (existing) {
+      const differs = Object.entries(attributes).some(
+        ([key, value]) => (existing.definition.attributes[key] ?? DEFAULT_ATTRIBUTES[key]) !== value,
+      );
+      if (differs) throw sqsErrors.queueNameExists(name);
+      return { QueueUrl: this.url(context, name) };
+    }
+    const now = Date.now();
+    await this.commit([{ t: 'queue', queue: { name, created: now, modified: now, attributes, tags: stringMap(input.tags) } }]);
+    return { QueueUrl: this.url(context, name) };
+  }
+
+  getQueueUrl(input: Input, context: RequestContext): Output {
+    const name = String(input.QueueName ?? '');
+    if (!this.queues.has(name)) throw sqsErrors.noQueue(name);
+    return { QueueUrl: this.url(context, name) };
+  }
+
+  listQueues(input: Input, context: RequestContext): Output {
+    const prefix = String(input.QueueNamePrefix ?? '');
+    const names = [...this.queues.keys()].filter((name) => name.startsWith(prefix)).sort();
+    const max = input.MaxResults === undefined ? 1000 : Number(input.MaxResults);
+    const start = input.NextToken ? Number(Buffer.from(String(input.NextToken), 'base64url').toString()) : 0;
+    const page = names.slice(start, start + max);
+    const next =
+      start + max < names.length && input.MaxResults !== undefined ? Buffer.from(String(start + max)).toString('base64url') : undefined;
+    return { QueueUrls: page.map((name) => this.url(context, name)), NextToken: next };
+  }
+
+  async deleteQueue(input: Input): Promise<Output> {
+    const queue = this.queueFromUrl(input);
+    await this.commit([{ t: 'queue-gone', name: queue.name }]);
+    queue.notify();
+    return {};
+  }
+
+  async purgeQueue(input: Input): Promise<Output> {
+    const queue = this.queueFromUrl(input);
+    await this.commit([{ t: 'purge', q: queue.name }]);
+    return {};
+  }
+
+  getQueueAttributes(input: Input): Output {
+    const queue = this.queueFromUrl(input);
+    const wanted = (input.AttributeNames as string[] | undefined) ?? [];
+    const counts = queue.counts(Date.now());
+    const all: Record<string, string> = {
+      ...DEFAULT_ATTRIBUTES,
+      ...queue.definition.attributes,
+      QueueArn: queueArn(queue.name),
+      CreatedTimestamp: String(Math.floor(queue.definition.created / 1000)),
+      LastModifiedTimestamp: String(Math.floor(queue.definition.modified / 1000)),
+      ApproximateNumberOfMessages: String(counts.visible),
+      ApproximateNumberOfMessagesNotVisible: String(counts.inFlight),
+      ApproximateNumberOfMessagesDelayed: String(counts.delayed),
+    };
+    if (!queue.fifo) delete all.FifoQueue;
+    if (wanted.includes('All')) return { Attributes: all };
+    const unknown = wanted.find((name) => !(name in all) && !SETTABLE_ATTRIBUTES.has(name));
+    if (unknown) throw sqsErrors.invalidAttributeName(unknown);
+    return { Attributes: Object.fromEntries(wanted.filter((name) => name in all).map((name) => [name, all[name]!])) };
+  }
+
+  async setQueueAttributes(input: Input): Promise<Output> {
+    const queue = this.queueFromUrl(input);
+    const attributes = stringMap(input.Attributes);
+    if ('FifoQueue' in attributes) throw sqsErrors.invalidAttributeName('FifoQueue (it cannot be changed)');
+    const merged = { ...queue.definition.attributes, ...attributes };
+    this.validateAttributes(queue.name, merged);
+    await this.commit([{ t: 'queue', queue: { ...queue.definition, attributes: merged, modified: Date.now() } }]);
+    queue.notify();
+    return {};
+  }
+
+  // ---- sending
+
+  /** Validates one entry and builds its message (or finds its FIFO duplicate). */
+  private prepareSend(queue: SqsQueue, entry: Input, now: number): { message?: StoredMessage; duplicateOf?: string; output: Output } {
+    const body = entry.MessageBody;
+    if (typeof body !== 'string' || body === '') throw sqsErrors.missingParameter('MessageBody');
+    if (!VALID_BODY.test(body))
+      throw sqsErrors.invalidContents(
+        'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF',
+      );
+    const attributes = entry.MessageAttributes as Record<string, MessageAttributeValue> | undefined;
+    for (const [name, value] of Object.entries(attributes ?? {})) {
+      if (!value?.DataType || (value.StringValue === undefined && value.BinaryValue === undefined)) {
+        throw sqsErrors.invalidParameter(
+          `The message attribute '${name}' must contain a non-empty value of message attribute type '${value?.DataType ?? '?'}'.`,
+        );
+      }
+    }
+    const limit = Math.min(MAX_MESSAGE_BYTES, queue.number('MaximumMessageSize'));
+    const size = messageSize(body, attributes);
+    if (size > limit)
+      throw sqsErrors.tooLong(`One or more parameters are invalid. Reason: Message must be shorter than ${limit} bytes (was ${size}).`);
+    const perMessageDelay = entry.DelaySeconds === undefined ? undefined : Number(entry.DelaySeconds);
+    if (perMessageDelay !== undefined && queue.fifo)
+      throw sqsErrors.invalidParameter(
+        'The request include parameter that is not valid for this queue type: DelaySeconds (per message) on a FIFO queue.',
+      );
+    const delaySeconds = perMessageDelay ?? queue.number('DelaySeconds');
+    if (!(Number.isInteger(delaySeconds) && delaySeconds >= 0 && delaySeconds <= 900))
+      throw sqsErrors.invalidParameter(
+        `Value ${entry.DelaySeconds} for parameter DelaySeconds is invalid. Reason: must be between 0 and 900.`,
+      );
+    const groupId = entry.MessageGroupId === undefined ? undefined : String(entry.MessageGroupId);
+    let dedupId = entry.MessageDeduplicationId === undefined ? undefined : String(entry.MessageDeduplicationId);
+    if (queue.fifo) {
+      if (!groupId) throw sqsErrors.missingParameter('MessageGroupId');
+      if (!dedupId && queue.definition.attributes.ContentBasedDeduplication !== 'true') {
+        throw sqsErrors.invalidParameter(
+          'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly.',
+        );
+      }
+    } else if (groupId !== undefined || dedupId !== undefined) {
+      if (dedupId !== undefined)
+        throw sqsErrors.invalidParameter('The request include parameter that is not valid for this queue type: MessageDeduplicationId.');
+    }
+    const message = queue.newMessage({ body, attributes, delaySeconds, groupId: queue.fifo ? groupId : undefined, dedupId }, now);
+    dedupId = message.dedupId;
+    if (dedupId !== undefined) {
+      const duplicateOf = queue.duplicateOf(dedupId, now);
+      if (duplicateOf) return { duplicateOf, output: sendOutput({ ...message, id: duplicateOf }) };
+    }
+    return { message, output: sendOutput(message) };
+  }
+
+  private sendRecords(queue: SqsQueue, message: StoredMessage): SqsRecord[] {
+    const records: SqsRecord[] = [{ t: 'sent', q: queue.name, m: message }];
+    if (message.dedupId !== undefined)
+      records.push({ t: 'dedup', q: queue.name, dedupId: message.dedupId, messageId: message.id, at: message.sentAt });
+    return records;
+  }
+
+  async sendMessage(input: Input): Promise<Output> {
+    const queue = this.queueFromUrl(input);
+    const prepared = this.prepareSend(queue, input, Date.now());
+    if (prepared.message) {
+      await this.commit(this.sendRecords(queue, prepared.message));
+      queue.notify();
+    }
+    return prepared.output;
+  }
+
+  async sendMessageBatch(input: Input): Promise<Output> {
+    const queue = this.queueFromUrl(input);
+    const entries = batchEntries(input);
+    const total = entries.reduce(
+      (sum, entry) =>
+        sum + messageSize(String(entry.MessageBody ?? ''), entry.MessageAttributes as Record<string, MessageAttributeValue> | undefined),
+      0,
+    );
+    if (total > MAX_MESSAGE_BYTES) throw sqsErrors.batchTooLong(total);
+    const now = Date.now();
+    const successful: Output[] = [];
+    const failed: Output[] = [];
+    const records: SqsRecord[] = [];
+    for (const entry of entries) {
+      try {
+        const prepared = this.prepareSend(queue, entry, now);
+        if (prepared.message) {
+          records.push(...this.sendRecords(queue, prepared.message));
+          // later entries of this batch must see this one's deduplication id
+          if (prepared.message.dedupId !== undefined)
+            queue.dedup.set(prepared.message.dedupId, { messageId: prepared.message.id, at: now });
+        }
+        successful.push({ Id: entry.Id, ...prepared.output });
+      } catch (error) {
+        failed.push(batchFailure(entry.Id, error));
+      }
+    }
+    await this.commit(records);
+    queue.notify();
+    return { Successful: successful, Failed: failed };
+  }
+
+  // ---- receiving
+
+  async receiveMessage(input: Input): Promise<Output> {
+    const queue = this.queueFromUrl(input);
+    const max = input.MaxNumberOfMessages === undefined ? 1 : Number(input.MaxNumberOfMessages);
+    if (!(Number.isInteger(max) && max >= 1 && max <= 10))
+      throw sqsErrors.invalidParameter(
+        `Value ${input.MaxNumberOfMessages} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.`,
+      );
+    const visibility = input.VisibilityTimeout === undefined ? queue.number('VisibilityTimeout') : Number(input.VisibilityTimeout);
+    if (!(Number.isInteger(visibility) && visibility >= 0 && visibility <= 43_200))
+      throw sqsErrors.invalidParameter(`Value ${input.VisibilityTimeout} for parameter VisibilityTimeout is invalid.`);
+    const wait = input.WaitTimeSeconds === undefined ? queue.number('ReceiveMessageWaitTimeSeconds') : Number(input.WaitTimeSeconds);
+    if (!(Number.isInteger(wait) && wait >= 0 && wait <= 20))
+      throw sqsErrors.invalidParameter(
+        `Value ${input.WaitTimeSeconds} for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.`,
+      );
+    const deadline = Date.now() + wait * 1000;
+
+    for (;;) {
+      if (!this.queues.has(queue.name)) throw sqsErrors.noQueue(queue.name);
+      const now = Date.now();
+      const records: SqsRecord[] = [];
+      const deadLettered: StoredMessage[] = [];
+      const picked = queue.pick(
+        max,
+        now,
+        (message) => deadLettered.push(message),
+        (message) => records.push({ t: 'gone', q: queue.name, id: message.id }),
+      );
+      for (const message of deadLettered) records.push(...this.deadLetterRecords(queue, message));
+      for (const message of picked) {
+        const state: DeliveryState = {
+          visibleAt: now + visibility * 1000,
+          receiveCount: message.receiveCount + 1,
+          firstReceiveAt: message.firstReceiveAt ?? now,
+          receiptHandle: Buffer.from(`${queue.name}\n${message.id}\n${randomUUID()}`).toString('base64url'),
+        };
+        records.push({ t: 'state', q: queue.name, id: message.id, s: state });
+      }
+      if (records.length > 0) await this.commit(records);
+      if (picked.length > 0 || now >= deadline) {
+        return { Messages: picked.length > 0 ? picked.map((message) => receivedMessage(message, input)) : undefined };
+      }
+      const next = queue.nextVisibleAt(now);
+      await queue.waitForChange(Math.min(deadline, next ?? deadline));
+    }
+  }
+
+  /** Moves a message to its queue's DLQ (records only), keeping where it came from. */
+  private deadLetterRecords(queue: SqsQueue, message: StoredMessage): SqsRecord[] {
+    const redrive = queue.redrivePolicy()!;
+    const dlq = this.queues.get(redrive.deadLetterTargetArn.split(':').pop()!);
+    const records: SqsRecord[] = [{ t: 'gone', q: queue.name, id: message.id }];
+    if (!dlq) return records; // SQS drops it too when the DLQ is gone; nothing else can be done
+    const moved: StoredMessage = {
+      ...message,
+      visibleAt: Date.now(),
+      receiveCount: message.receiveCount,
+      receiptHandle: undefined,
+      deadLetterSourceArn: queueArn(queue.name),
+    };
+    records.push({ t: 'sent', q: dlq.name, m: moved });
+    setImmediate(() => dlq.notify());
+    return records;
+  }
+
+  // ---- deleting and visibility
+
+  /** The message a receipt handle names, if it is still that message's latest handle. */
+  private byReceiptHandle(queue: SqsQueue, handle: unknown): StoredMessage | undefined {
+    if (typeof handle !== 'string' || handle === '') throw sqsErrors.missingParameter('ReceiptHandle');
+    const [name, id, nonce] = Buffer.from(handle, 'base64url').toString('utf8').split('\n');
+    if (!name || !id || !nonce) throw sqsErrors.receiptHandleInvalid(handle);
+    if (name !== queue.name) throw sqsErrors.receiptHandleInvalid(handle);
+    const message = queue.messages.get(id);
+    return message?.receiptHandle === handle ? message : undefined;
+  }
+
+  async deleteMessage(input: Input): Promise<Output> {
+    const queue = this.queueFromUrl(input);
+    const message = this.byReceiptHandle(queue, input.ReceiptHandle);
+    // As SQS: a stale handle (the message was received again since) succeeds without deleting.
+    if (message) {
+      await this.commit([{ t: 'gone', q: queue.name, id: message.id }]);
+      if (queue.fifo) queue.notify();
+    }
+    return {};
+  }
+
+  async deleteMessageBatch(input: Input): Promise<Output> {
+    return this.batch(input, (entry) => this.deleteMessage({ QueueUrl: input.QueueUrl, ReceiptHandle: entry.ReceiptHandle }));
+  }
+
+  async changeMessageVisibility(input: Input): Promise<Output> {
+    const queue = this.queueFromUrl(input);
+    const timeout = Number(input.VisibilityTimeout);
+    if (!(Number.isInteger(timeout) && timeout >= 0 && timeout <= 43_200))
+      throw sqsErrors.invalidParameter(
+        `Value ${input.VisibilityTimeout} for parameter VisibilityTimeout is invalid. Reason: must be between 0 and 43200.`,
+      );
+    const message = this.byReceiptHandle(queue, input.ReceiptHandle);
+    const now = Date.now();
+    if (!message || message.visibleAt <= now) throw sqsErrors.notInFlight();
+    await this.commit([{ t: 'state', q: queue.name, id: message.id, s: { ...deliveryState(message), visibleAt: now + timeout * 1000 } }]);
+    if (timeout === 0) queue.notify();
+    return {};
+  }
+
+  async changeMessageVisibilityBatch(input: Input): Promise<Output> {
+    return this.batch(input, (entry) =>
+      this.changeMessageVisibility({
+        QueueUrl: input.QueueUrl,
+        ReceiptHandle: entry.ReceiptHandle,
+        VisibilityTimeout: entry.VisibilityTimeout,
+      }),
+    );
+  }
+
+  private async batch(input: Input, run: (entry: Input) => Promise<Output>): Promise<Output> {
+    this.queueFromUrl(input);
+    const entries = batchEntries(input);
+    const successful: Output[] = [];
+    const failed: Output[] = [];
+    for (const entry of entries) {
+      try {
+        await run(entry);
+        successful.push({ Id: entry.Id });
+      } catch (error) {
+        failed.push(batchFailure(entry.Id, error));
+      }
+    }
+    return { Successful: successful, Failed: failed };
+  }
+
+  // ---- dead-letter queue redrive
+
+  /**
+   * Moves every message of a dead-letter queue back: to `DestinationArn`, or each to the queue
+   * it was dead-lettered from. Done at once; the task is then listed as COMPLETED.
+   */
+  async startMessageMoveTask(input: Input): Promise<Output> {
+    const source = this.queueFromArn(input.SourceArn, 'SourceArn');
+    const sourceArn = queueArn(source.name);
+    const isDlq = [...this.queues.values()].some((queue) => queue.redrivePolicy()?.deadLetterTargetArn === sourceArn);
+    if (!isDlq) throw sqsErrors.invalidParameter(`Source queue must be configured as a Dead Letter Queue: ${sourceArn}`);
+    const destination = input.DestinationArn === undefined ? undefined : this.queueFromArn(input.DestinationArn, 'DestinationArn');
+    const records: SqsRecord[] = [];
+    const touched = new Set<SqsQueue>();
+    let moved = 0;
+    for (const message of [...source.messages.values()]) {
+      const target =
+        destination ?? (message.deadLetterSourceArn ? this.queues.get(message.deadLetterSourceArn.split(':').pop()!) : undefined);
+      if (!target) continue;
+      const now = Date.now();
+      const { deadLetterSourceArn: _from, receiptHandle: _handle, firstReceiveAt: _first, ...rest } = message;
+      const fresh = target.newMessage(
+        { body: rest.body, attributes: rest.attributes, delaySeconds: 0, groupId: rest.groupId, dedupId: rest.dedupId },
+        now,
+      );
+      records.push({ t: 'gone', q: source.name, id: message.id }, { t: 'sent', q: target.name, m: fresh });
+      touched.add(target);
+      moved++;
+    }
+    await this.commit(records);
+    for (const queue of touched) queue.notify();
+    const handle = Buffer.from(JSON.stringify({ source: sourceArn, id: randomUUID() })).toString('base64url');
+    const task = {
+      TaskHandle: handle,
+      Status: 'COMPLETED',
+      SourceArn: sourceArn,
+      DestinationArn: destination ? queueArn(destination.name) : undefined,
+      ApproximateNumberOfMessagesMoved: moved,
+      ApproximateNumberOfMessagesToMove: moved,
+      StartedTimestamp: Date.now(),
+    };
+    this.moveTasks.set(sourceArn, [task, ...(this.moveTasks.get(sourceArn) ?? [])].slice(0, 10));
+    return { TaskHandle: handle };
+  }
+
+  listMessageMoveTasks(input: Input): Output {
+    const source = this.queueFromArn(input.SourceArn, 'SourceArn');
+    return { Results: this.moveTasks.get(queueArn(source.name)) ?? [] };
+  }
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, v]) => [key, String(v)]));
+}
+
+function deliveryState(message: StoredMessage): DeliveryState {
+  return {
+    visibleAt: message.visibleAt,
+    receiveCount: message.receiveCount,
+    firstReceiveAt: message.firstReceiveAt,
+    receiptHandle: message.receiptHandle,
+  };
+}
+
+function sendOutput(message: StoredMessage): Output {
+  return {
+    MessageId: message.id,
+    MD5OfMessageBody: message.md5,
+    MD5OfMessageAttributes: message.md5OfAttributes,
+    SequenceNumber: message.sequenceNumber,
+  };
+}
+
+function batchEntries(input: Input): Input[] {
+  const entries = input.Entries as Input[] | undefined;
+  if (!entries || entries.length === 0) throw sqsErrors.emptyBatch();
+  if (entries.length > 10) throw sqsErrors.tooManyEntries(entries.length);
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    const id = String(entry.Id ?? '');
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(id)) throw sqsErrors.invalidBatchId(id);
+    if (seen.has(id)) throw sqsErrors.duplicateIds(id);
+    seen.add(id);
+  }
+  return entries;
+}
+
+function batchFailure(id: unknown, error: unknown): Output {
+  const sqs = error instanceof SqsError ? error : new SqsError('InternalError', String(error), 'InternalError', 500, false);
+  return { Id: id, SenderFault: sqs.senderFault, Code: sqs.queryCode, Message: sqs.message };
+}
+
+/** A received message as ReceiveMessage returns it, with the system and message attributes asked for. */
+function receivedMessage(stored: StoredMessage, input: Input): Output {
+  const names = new Set([
+    ...((input.AttributeNames as string[] | undefined) ?? []),
+    ...((input.MessageSystemAttributeNames as string[] | undefined) ?? []),
+  ]);
+  const all = names.has('All');
+  const system: Record<string, string | undefined> = {
+    SenderId: LOCAL_ACCOUNT_ID,
+    SentTimestamp: String(stored.sentAt),
+    ApproximateReceiveCount: String(stored.receiveCount),
+    ApproximateFirstReceiveTimestamp: stored.firstReceiveAt === undefined ? undefined : String(stored.firstReceiveAt),
+    MessageGroupId: stored.groupId,
+    MessageDeduplicationId: stored.dedupId,
+    SequenceNumber: stored.sequenceNumber,
+    DeadLetterQueueSourceArn: stored.deadLetterSourceArn,
+  };
+  const attributes = Object.fromEntries(Object.entries(system).filter(([name, value]) => value !== undefined && (all || names.has(name))));
+  const wanted = (input.MessageAttributeNames as string[] | undefined) ?? [];
+  const messageAttributes = Object.fromEntries(
+    Object.entries(stored.attributes ?? {}).filter(
+      ([name]) =>
+        wanted.includes('All') ||
+        wanted.includes('.*') ||
+        wanted.includes(name) ||
+        wanted.some((w) => w.endsWith('.*') && name.startsWith(w.slice(0, -1))),
+    ),
+  );
+  const hasMessageAttributes = Object.keys(messageAttributes).length > 0;
+  return {
+    MessageId: stored.id,
+    ReceiptHandle: stored.receiptHandle,
+    MD5OfBody: stored.md5,
+    Body: stored.body,
+    Attributes: Object.keys(attributes).length > 0 ? attributes : undefined,
+    MessageAttributes: hasMessageAttributes ? messageAttributes : undefined,
+    MD5OfMessageAttributes: hasMessageAttributes ? md5OfAttributes(messageAttributes) : undefined,
+  };
+}
