@@ -1,17 +1,24 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
 import { createS3Server, S3Store } from './s3';
 import { createSqsServer, SqsStore } from './sqs';
+import { createDataApiServer, openWarehouseDatabase, StatementRunner } from './warehouse';
+import type { Database } from './warehouse';
 import type { LocalEndpoints } from './localAccount';
 import { LOCAL_REGION } from './localAccount';
 
 export interface LocalStackOptions {
   /** Where state is kept; a restart on the same folder loses nothing acknowledged. Default `.local`. */
   dir: string;
-  /** Ports to listen on (0 picks a free one). Defaults: S3 4569, SQS 9324. */
-  ports?: { s3?: number; sqs?: number };
+  /** Ports to listen on (0 picks a free one). Defaults: S3 4569, SQS 9324, Redshift Data API 9355. */
+  ports?: { s3?: number; sqs?: number; redshiftData?: number };
   host?: string;
+  /** Run the warehouse on this Postgres instead of the embedded PGlite (kept in `<dir>/warehouse`). */
+  databaseUrl?: string;
+  /** Rows per GetStatementResult page. */
+  resultPageRows?: number;
 }
 
 export interface LocalStack {
@@ -20,6 +27,7 @@ export interface LocalStack {
   env: Record<string, string>;
   s3: S3Store;
   sqs: SqsStore;
+  warehouse: Database;
   stop: () => Promise<void>;
 }
 
@@ -34,16 +42,52 @@ async function listen(server: Server, port: number, host: string): Promise<strin
   return `http://${host}:${(server.address() as AddressInfo).port}`;
 }
 
-/** Starts the local S3 and SQS in this process, on the given ports, with state in `dir`. */
-export async function startLocalStack({ dir, ports = {}, host = '127.0.0.1' }: LocalStackOptions): Promise<LocalStack> {
+/**
+ * Starts the local S3, SQS and Redshift Data API in this process, on the given ports, with
+ * state in `dir`: S3 objects and SQS messages in journals, the warehouse in PGlite (or on the
+ * Postgres at `databaseUrl`).
+ */
+export async function startLocalStack({
+  dir,
+  ports = {},
+  host = '127.0.0.1',
+  databaseUrl,
+  resultPageRows = 10_000,
+}: LocalStackOptions): Promise<LocalStack> {
   const s3 = await S3Store.open(path.join(dir, 's3'));
   const sqs = await SqsStore.open(path.join(dir, 'sqs'));
-  const servers = [createS3Server(s3), createSqsServer(sqs)] as const;
+  const servers: Server[] = [createS3Server(s3), createSqsServer(sqs)];
+  let warehouse: Database | undefined;
+  let warehouseS3: S3Client | undefined;
+  let runner: StatementRunner | undefined;
+  const stop = async () => {
+    for (const server of servers) {
+      server.closeAllConnections();
+      if (server.listening) await new Promise((resolve) => server.close(resolve));
+    }
+    await runner?.whenIdle();
+    warehouseS3?.destroy();
+    await warehouse?.close();
+    await s3.close();
+    await sqs.close();
+  };
   try {
+    const s3Endpoint = await listen(servers[0]!, ports.s3 ?? 4569, host);
+    const sqsEndpoint = await listen(servers[1]!, ports.sqs ?? 9324, host);
+    warehouse = await openWarehouseDatabase({ databaseUrl, dir: path.join(dir, 'warehouse') });
+    // the warehouse reads COPY input from the local S3 over HTTP, as Redshift reads from S3
+    warehouseS3 = new S3Client({
+      endpoint: s3Endpoint,
+      forcePathStyle: true,
+      region: LOCAL_REGION,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    runner = new StatementRunner(warehouse, warehouseS3);
+    servers.push(createDataApiServer(runner, warehouse, { pageRows: resultPageRows }));
     const endpoints: LocalEndpoints = {
-      s3: await listen(servers[0], ports.s3 ?? 4569, host),
-      sqs: await listen(servers[1], ports.sqs ?? 9324, host),
-      redshiftData: '',
+      s3: s3Endpoint,
+      sqs: sqsEndpoint,
+      redshiftData: await listen(servers[2]!, ports.redshiftData ?? 9355, host),
     };
     const env = {
       AWS_REGION: LOCAL_REGION,
@@ -51,20 +95,11 @@ export async function startLocalStack({ dir, ports = {}, host = '127.0.0.1' }: L
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_S3: endpoints.s3,
       AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+      AWS_ENDPOINT_URL_REDSHIFT_DATA: endpoints.redshiftData,
     };
-    const stop = async () => {
-      for (const server of servers) {
-        server.closeAllConnections();
-        await new Promise((resolve) => server.close(resolve));
-      }
-      await s3.close();
-      await sqs.close();
-    };
-    return { endpoints, env, s3, sqs, stop };
+    return { endpoints, env, s3, sqs, warehouse, stop };
   } catch (error) {
-    for (const server of servers) server.close();
-    await s3.close();
-    await sqs.close();
+    await stop().catch(() => undefined);
     throw error;
   }
 }

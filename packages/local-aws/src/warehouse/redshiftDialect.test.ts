@@ -29,18 +29,27 @@ describe('translate', () => {
 
   it('leaves CREATE TEMP TABLE ... (LIKE ...) and MERGE as they are', () => {
     expect(sql('CREATE TEMP TABLE stage_orders (LIKE orders)')).toBe('CREATE TEMP TABLE stage_orders (LIKE orders)');
-    const merge = 'MERGE INTO orders USING stage_orders s ON orders.order_id = s.order_id WHEN MATCHED THEN UPDATE SET note = s.note WHEN NOT MATCHED THEN INSERT VALUES (s.order_id, s.note)';
+    const merge =
+      'MERGE INTO orders USING stage_orders s ON orders.order_id = s.order_id WHEN MATCHED THEN UPDATE SET note = s.note WHEN NOT MATCHED THEN INSERT VALUES (s.order_id, s.note)';
     expect(sql(merge)).toBe(merge);
   });
 
   it('does not touch words inside strings or quoted names', () => {
-    expect(sql(`INSERT INTO t VALUES ('ENCODE zstd DISTKEY', 'VARCHAR(MAX)')`)).toBe(`INSERT INTO t VALUES ('ENCODE zstd DISTKEY', 'VARCHAR(MAX)')`);
+    expect(sql(`INSERT INTO t VALUES ('ENCODE zstd DISTKEY', 'VARCHAR(MAX)')`)).toBe(
+      `INSERT INTO t VALUES ('ENCODE zstd DISTKEY', 'VARCHAR(MAX)')`,
+    );
     expect(sql('CREATE TABLE "sortkey" ("encode" INT)')).toBe('CREATE TABLE "sortkey" ("encode" INT)');
-    expect(sql("CREATE TABLE h AS SELECT encode(sha256(v::bytea), 'hex') AS digest FROM t")).toBe("CREATE TABLE h AS SELECT encode(sha256(v::bytea), 'hex') AS digest FROM t");
+    expect(sql("CREATE TABLE h AS SELECT encode(sha256(v::bytea), 'hex') AS digest FROM t")).toBe(
+      "CREATE TABLE h AS SELECT encode(sha256(v::bytea), 'hex') AS digest FROM t",
+    );
   });
 
   it('maps VACUUM and ANALYZE forms', () => {
-    expect(translate('VACUUM FULL analytics.orders TO 99 PERCENT BOOST')).toEqual({ kind: 'sql', sql: 'VACUUM analytics.orders', transactional: false });
+    expect(translate('VACUUM FULL analytics.orders TO 99 PERCENT BOOST')).toEqual({
+      kind: 'sql',
+      sql: 'VACUUM analytics.orders',
+      transactional: false,
+    });
     expect(translate('VACUUM SORT ONLY')).toEqual({ kind: 'sql', sql: 'VACUUM', transactional: false });
     expect(sql('ANALYZE orders PREDICATE COLUMNS')).toBe('ANALYZE orders');
     expect(sql('ANALYZE orders (order_id, updated_at)')).toBe('ANALYZE orders (order_id, updated_at)');
@@ -58,7 +67,12 @@ describe('SQL helpers', () => {
   });
 
   it('binds named parameters in order, leaving casts alone', () => {
-    expect(bindNamedParameters('SELECT :a::int, :b, :a', [{ name: 'b', value: 'x' }, { name: 'a', value: '1' }])).toEqual({ sql: 'SELECT $1::int, $2, $1', values: ['1', 'x'] });
+    expect(
+      bindNamedParameters('SELECT :a::int, :b, :a', [
+        { name: 'b', value: 'x' },
+        { name: 'a', value: '1' },
+      ]),
+    ).toEqual({ sql: 'SELECT $1::int, $2, $1', values: ['1', 'x'] });
     expect(() => bindNamedParameters('SELECT :missing', [])).toThrow('no parameter named "missing"');
     expect(() => bindNamedParameters('SELECT 1', [{ name: 'extra', value: '1' }])).toThrow('"extra" is not used');
   });

@@ -85,7 +85,8 @@ function rewriteMaxLengths(tokens: Token[]): void {
     if (!isWord(tokens[at], 'MAX')) continue;
     const open = significantBefore(tokens, at);
     const type = significantBefore(tokens, open);
-    if (tokens[open]?.text === '(' && isWord(tokens[type], 'VARCHAR', 'NVARCHAR', 'VARYING', 'VARBYTE', 'CHAR', 'CHARACTER')) tokens[at] = { kind: 'number', text: '65535' };
+    if (tokens[open]?.text === '(' && isWord(tokens[type], 'VARCHAR', 'NVARCHAR', 'VARYING', 'VARBYTE', 'CHAR', 'CHARACTER'))
+      tokens[at] = { kind: 'number', text: '65535' };
   }
 }
 
@@ -102,14 +103,24 @@ export function translate(statement: string): Translation {
   const first = words[0]?.text.toUpperCase();
   if (first === 'COPY' && words.some((t) => t.kind === 'string' && /^'s3:\/\//i.test(t.text))) return { kind: 'copy', sql: statement };
   if (first === 'VACUUM') {
-    const table = words.slice(1).find((t) => (t.kind === 'word' || t.kind === 'identifier') && !isWord(t, 'FULL', 'SORT', 'ONLY', 'DELETE', 'REINDEX', 'RECLUSTER', 'BOOST', 'TO', 'PERCENT'));
+    const table = words
+      .slice(1)
+      .find(
+        (t) =>
+          (t.kind === 'word' || t.kind === 'identifier') &&
+          !isWord(t, 'FULL', 'SORT', 'ONLY', 'DELETE', 'REINDEX', 'RECLUSTER', 'BOOST', 'TO', 'PERCENT'),
+      );
     const dotted = table ? qualifiedName(words, words.indexOf(table)) : '';
     return { kind: 'sql', sql: `VACUUM${dotted ? ` ${dotted}` : ''}`, transactional: false };
   }
   if (first === 'ANALYZE') {
     if (isWord(words[1], 'COMPRESSION')) return { kind: 'noop', reason: 'ANALYZE COMPRESSION has no equivalent on Postgres' };
     const cutAt = words.findIndex((t) => isWord(t, 'PREDICATE', 'ALL'));
-    return { kind: 'sql', sql: render(cutAt > 0 ? words.slice(0, cutAt).flatMap((t) => [t, { kind: 'space', text: ' ' } as Token]) : tokens).trim(), transactional: true };
+    return {
+      kind: 'sql',
+      sql: render(cutAt > 0 ? words.slice(0, cutAt).flatMap((t) => [t, { kind: 'space', text: ' ' } as Token]) : tokens).trim(),
+      transactional: true,
+    };
   }
   const isCreateTable = first === 'CREATE' && words.slice(1, 5).some((t) => isWord(t, 'TABLE'));
   const isAlterTable = first === 'ALTER' && isWord(words[1], 'TABLE');

@@ -41,7 +41,8 @@ export function tokenize(sql: string): Token[] {
     }
     if (!matched) throw new Error(`unterminated quote in SQL at offset ${at}: ${sql.slice(at, at + 30)}`);
     const last = tokens[tokens.length - 1]!;
-    if (last.kind === 'symbol' && (last.text === "'" || last.text === '"')) throw new Error(`unterminated ${last.text === "'" ? 'string' : 'quoted identifier'} in SQL at offset ${at - 1}`);
+    if (last.kind === 'symbol' && (last.text === "'" || last.text === '"'))
+      throw new Error(`unterminated ${last.text === "'" ? 'string' : 'quoted identifier'} in SQL at offset ${at - 1}`);
   }
   return tokens;
 }
@@ -79,7 +80,10 @@ export function splitStatements(sql: string): string[] {
  *
  * @throws naming a parameter the SQL uses but `parameters` lacks (or one given but unused).
  */
-export function bindNamedParameters(sql: string, parameters: readonly { name: string; value: string }[]): { sql: string; values: string[] } {
+export function bindNamedParameters(
+  sql: string,
+  parameters: readonly { name: string; value: string }[],
+): { sql: string; values: string[] } {
   const byName = new Map(parameters.map((p) => [p.name, p.value]));
   const order: string[] = [];
   const tokens = tokenize(sql).map((token) => {

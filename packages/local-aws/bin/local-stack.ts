@@ -1,0 +1,132 @@
+/**
+ * The local AWS stack: S3, SQS and the Redshift Data API on localhost.
+ *
+ *   local-stack serve [--dir .local] [--s3-port 4569] [--sqs-port 9324] [--redshift-port 9355]
+ *       runs in the foreground; prints one JSON line {"ready":true,...} when listening
+ *   local-stack up    [same options]   starts it in the background, waits until ready, prints the environment
+ *   local-stack down  [--dir .local]   stops the background stack
+ *
+ * DATABASE_URL set: the warehouse runs on that Postgres instead of the embedded PGlite.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startLocalStack } from '../src/localStack';
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    dir: { type: 'string', default: path.resolve(__dirname, '../../../.local') },
+    's3-port': { type: 'string', default: '4569' },
+    'sqs-port': { type: 'string', default: '9324' },
+    'redshift-port': { type: 'string', default: '9355' },
+    'result-page-rows': { type: 'string', default: '10000' },
+  },
+});
+const dir = path.resolve(values.dir!);
+const stateFile = path.join(dir, 'stack.json');
+const logFile = path.join(dir, 'stack.log');
+
+interface StackState {
+  pid: number;
+  endpoints: Record<string, string>;
+  env: Record<string, string>;
+}
+
+function printEnvironment(state: StackState): void {
+  console.log(`local AWS stack running (pid ${state.pid}), state in ${path.relative(process.cwd(), dir) || '.'}`);
+  console.log(`  S3                 ${state.endpoints.s3}`);
+  console.log(`  SQS                ${state.endpoints.sqs}`);
+  console.log(
+    `  Redshift Data API  ${state.endpoints.redshiftData}  (${process.env.DATABASE_URL ? 'Postgres at DATABASE_URL' : 'embedded PGlite'})`,
+  );
+  console.log('\nTo use it from a shell, the AWS CLI or a handler:\n');
+  for (const [name, value] of Object.entries(state.env)) console.log(`export ${name}=${value}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function serve(): Promise<void> {
+  const stack = await startLocalStack({
+    dir,
+    ports: { s3: Number(values['s3-port']), sqs: Number(values['sqs-port']), redshiftData: Number(values['redshift-port']) },
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    resultPageRows: Number(values['result-page-rows']),
+  });
+  const state: StackState = { pid: process.pid, endpoints: { ...stack.endpoints }, env: stack.env };
+  writeFileSync(stateFile, JSON.stringify(state, null, 2));
+  console.log(JSON.stringify({ ready: true, ...state }));
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(JSON.stringify({ stopping: signal }));
+    await stack.stop();
+    if (existsSync(stateFile) && (JSON.parse(readFileSync(stateFile, 'utf8')) as StackState).pid === process.pid) rmSync(stateFile);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+async function up(): Promise<void> {
+  if (existsSync(stateFile)) {
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as StackState;
+    if (alive(state.pid)) {
+      printEnvironment(state);
+      return;
+    }
+    rmSync(stateFile);
+  }
+  const log = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [...process.execArgv, __filename, 'serve', ...process.argv.slice(3)], {
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: process.env,
+  });
+  child.unref();
+  closeSync(log);
+  const deadline = Date.now() + 60_000;
+  while (!existsSync(stateFile)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      console.error(`local stack did not start; see ${logFile}:\n${readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n')}`);
+      process.exit(1);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  printEnvironment(JSON.parse(readFileSync(stateFile, 'utf8')) as StackState);
+}
+
+async function down(): Promise<void> {
+  if (!existsSync(stateFile)) {
+    console.log('local stack is not running');
+    return;
+  }
+  const { pid } = JSON.parse(readFileSync(stateFile, 'utf8')) as StackState;
+  if (alive(pid)) process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 15_000;
+  while (alive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  rmSync(stateFile, { force: true });
+  console.log(`local stack stopped (pid ${pid})`);
+}
+
+mkdirSync(dir, { recursive: true });
+const command = positionals[0] ?? 'serve';
+const commands: Record<string, () => Promise<void>> = { serve, up, down };
+if (!commands[command]) {
+  console.error(`usage: local-stack serve|up|down [--dir .local] [--s3-port N] [--sqs-port N] [--redshift-port N]`);
+  process.exit(2);
+}
+commands[command]!().catch((error: unknown) => {
+  console.error(`local-stack ${command}: ${error instanceof Error ? error.stack : String(error)}`);
+  process.exit(1);
+});

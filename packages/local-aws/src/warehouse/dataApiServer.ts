@@ -1,0 +1,278 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { header, readBody } from '../common/http';
+import type { Database, QueryResult } from './database';
+import { singleStatement } from './statements';
+import type { Statement, StatementRunner, SubStatement } from './statements';
+
+type Input = Record<string, unknown>;
+type Output = Record<string, unknown>;
+
+class ApiError extends Error {
+  constructor(
+    readonly type:
+      | 'ValidationException'
+      | 'ResourceNotFoundException'
+      | 'ExecuteStatementException'
+      | 'BatchExecuteStatementException'
+      | 'InternalServerException',
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+const seconds = (ms: number) => ms / 1000;
+
+function target(input: Input): Statement['target'] {
+  if (typeof input.Database !== 'string' || input.Database === '') throw new ApiError('ValidationException', 'Database is required');
+  const workgroupName = input.WorkgroupName as string | undefined;
+  const clusterIdentifier = input.ClusterIdentifier as string | undefined;
+  if (!workgroupName === !clusterIdentifier)
+    throw new ApiError('ValidationException', 'Either ClusterIdentifier or WorkgroupName is required, not both');
+  return {
+    database: input.Database,
+    workgroupName,
+    clusterIdentifier,
+    dbUser: input.DbUser as string | undefined,
+    secretArn: input.SecretArn as string | undefined,
+  };
+}
+
+function submitted(statement: Statement): Output {
+  return {
+    Id: statement.id,
+    CreatedAt: seconds(statement.createdAt),
+    Database: statement.target.database,
+    DbUser: statement.target.dbUser,
+    WorkgroupName: statement.target.workgroupName,
+    ClusterIdentifier: statement.target.clusterIdentifier,
+    SecretArn: statement.target.secretArn,
+  };
+}
+
+function subStatementFields(sub: SubStatement): Output {
+  return {
+    Status: sub.status,
+    Error: sub.error,
+    QueryString: sub.sql,
+    HasResultSet: sub.result !== undefined,
+    ResultRows: sub.resultRows,
+    ResultSize: sub.result ? sub.result.rows.reduce((size, row) => size + row.reduce((s, v) => s + (v?.length ?? 0), 0), 0) : 0,
+    Duration: sub.durationNs,
+    CreatedAt: seconds(sub.createdAt),
+    UpdatedAt: seconds(sub.updatedAt),
+    RedshiftQueryId: sub.queryId,
+  };
+}
+
+/** The statement (or sub-statement `<id>:<n>`) an Id names. */
+function find(runner: StatementRunner, id: unknown): { statement: Statement; sub?: SubStatement } {
+  if (typeof id !== 'string' || id === '') throw new ApiError('ValidationException', 'Id is required');
+  const [base, index] = id.split(':');
+  const statement = runner.get(base!);
+  if (!statement) throw new ApiError('ResourceNotFoundException', `Query does not exist: ${id}`);
+  if (index === undefined) return { statement };
+  const sub = statement.subs[Number(index) - 1];
+  if (!statement.batch || !sub) throw new ApiError('ResourceNotFoundException', `Query does not exist: ${id}`);
+  return { statement, sub };
+}
+
+/** A value in the Data API's typed `Field` form, from Postgres's text form. */
+function field(value: string | null, typeName: string): Output {
+  if (value === null) return { isNull: true };
+  switch (typeName) {
+    case 'int2':
+    case 'int4':
+    case 'int8':
+    case 'oid':
+      return { longValue: Number(value) };
+    case 'float4':
+    case 'float8':
+      return { doubleValue: Number(value) };
+    case 'bool':
+      return { booleanValue: value === 't' || value === 'true' };
+    case 'bytea':
+      return { blobValue: Buffer.from(value.replace(/^\\x/, ''), 'hex').toString('base64') };
+    default:
+      return { stringValue: value };
+  }
+}
+
+function columnMetadata(db: Database, result: QueryResult): Output[] {
+  return result.fields.map((f) => {
+    const typeName = db.typeName(f.typeId);
+    return {
+      name: f.name,
+      label: f.name,
+      typeName,
+      nullable: 1,
+      isSigned: ['int2', 'int4', 'int8', 'float4', 'float8', 'numeric'].includes(typeName),
+      isCaseSensitive: ['text', 'varchar', 'bpchar', 'name'].includes(typeName),
+      isCurrency: false,
+      precision: 0,
+      scale: 0,
+      length: 0,
+      schemaName: '',
+      tableName: '',
+    };
+  });
+}
+
+export interface DataApiOptions {
+  /** Rows per GetStatementResult page (the real service pages at about 100 MB). */
+  pageRows: number;
+}
+
+function operations(
+  runner: StatementRunner,
+  db: Database,
+  options: DataApiOptions,
+): Record<string, (input: Input) => Promise<Output> | Output> {
+  return {
+    ExecuteStatement: (input) => {
+      if (typeof input.Sql !== 'string' || input.Sql.trim() === '') throw new ApiError('ValidationException', 'Sql is required');
+      let sql: string;
+      try {
+        sql = singleStatement(input.Sql);
+      } catch (error) {
+        throw new ApiError('ValidationException', (error as Error).message);
+      }
+      const parameters = input.Parameters as { name: string; value: string }[] | undefined;
+      for (const parameter of parameters ?? []) {
+        if (typeof parameter?.name !== 'string' || typeof parameter.value !== 'string')
+          throw new ApiError('ValidationException', 'Each parameter needs a string name and a string value');
+      }
+      return submitted(
+        runner.submit([sql], false, target(input), { statementName: input.StatementName as string | undefined, parameters }),
+      );
+    },
+    BatchExecuteStatement: (input) => {
+      const sqls = input.Sqls as string[] | undefined;
+      if (!Array.isArray(sqls) || sqls.length === 0 || sqls.length > 40)
+        throw new ApiError('ValidationException', 'Sqls must hold 1 to 40 statements');
+      return submitted(runner.submit(sqls, true, target(input), { statementName: input.StatementName as string | undefined }));
+    },
+    DescribeStatement: (input) => {
+      const { statement, sub } = find(runner, input.Id);
+      if (sub)
+        throw new ApiError('ValidationException', 'Describe the batch by its own Id; its sub-statements are listed in SubStatements');
+      const only = statement.batch ? undefined : statement.subs[0]!;
+      return {
+        ...(only
+          ? subStatementFields(only)
+          : { QueryString: statement.subs.map((s) => s.sql).join('; '), HasResultSet: false, ResultRows: -1 }),
+        Id: statement.id,
+        Status: statement.status,
+        Error: statement.error,
+        CreatedAt: seconds(statement.createdAt),
+        UpdatedAt: seconds(statement.updatedAt),
+        Database: statement.target.database,
+        DbUser: statement.target.dbUser,
+        WorkgroupName: statement.target.workgroupName,
+        ClusterIdentifier: statement.target.clusterIdentifier,
+        SecretArn: statement.target.secretArn,
+        QueryParameters: statement.parameters,
+        RedshiftPid: statement.pid,
+        SubStatements: statement.batch
+          ? statement.subs.map((s, i) => ({ Id: `${statement.id}:${i + 1}`, ...subStatementFields(s) }))
+          : undefined,
+      };
+    },
+    GetStatementResult: (input) => {
+      const { statement, sub } = find(runner, input.Id);
+      const result = sub ?? (statement.batch ? undefined : statement.subs[0]);
+      if (!result) throw new ApiError('ValidationException', `Use a sub-statement Id (${statement.id}:1 …) to get a batch's results`);
+      if (result.status !== 'FINISHED')
+        throw new ApiError('ResourceNotFoundException', `Query does not have result: it is ${result.status}`);
+      if (!result.result)
+        throw new ApiError('ResourceNotFoundException', 'Query does not have result. Please check query status with DescribeStatement.');
+      const start = input.NextToken ? Number(Buffer.from(String(input.NextToken), 'base64url').toString()) : 0;
+      const rows = result.result.rows.slice(start, start + options.pageRows);
+      const types = result.result.fields.map((f) => db.typeName(f.typeId));
+      const end = start + rows.length;
+      return {
+        Records: rows.map((row) => row.map((value, i) => field(value, types[i]!))),
+        ColumnMetadata: columnMetadata(db, result.result),
+        TotalNumRows: result.result.rows.length,
+        NextToken: end < result.result.rows.length ? Buffer.from(String(end)).toString('base64url') : undefined,
+      };
+    },
+    ListStatements: (input) => {
+      const status = (input.Status as string | undefined) ?? 'ALL';
+      const name = input.StatementName as string | undefined;
+      const max = Math.min(100, Number(input.MaxResults ?? 100));
+      const start = input.NextToken ? Number(Buffer.from(String(input.NextToken), 'base64url').toString()) : 0;
+      const matching = runner.all
+        .filter((s) => (status === 'ALL' || s.status === status) && (!name || s.statementName?.startsWith(name)))
+        .sort((a, b) => b.createdAt - a.createdAt);
+      const page = matching.slice(start, start + max);
+      return {
+        Statements: page.map((s) => ({
+          Id: s.id,
+          Status: s.status,
+          IsBatchStatement: s.batch,
+          ...(s.batch ? { QueryStrings: s.subs.map((sub) => sub.sql) } : { QueryString: s.subs[0]!.sql }),
+          CreatedAt: seconds(s.createdAt),
+          UpdatedAt: seconds(s.updatedAt),
+          StatementName: s.statementName,
+          SecretArn: s.target.secretArn,
+          QueryParameters: s.parameters,
+        })),
+        NextToken: start + max < matching.length ? Buffer.from(String(start + max)).toString('base64url') : undefined,
+      };
+    },
+    CancelStatement: async (input) => {
+      const { statement } = find(runner, input.Id);
+      if (['FINISHED', 'FAILED', 'ABORTED'].includes(statement.status)) {
+        throw new ApiError('ValidationException', `Could not cancel a query that is already in ${statement.status} state.`);
+      }
+      const cancelled = await runner.cancel(statement);
+      if (!cancelled && db.kind === 'pglite')
+        throw new ApiError(
+          'ValidationException',
+          'The local PGlite warehouse cannot interrupt a running statement (use DATABASE_URL for a Postgres that can)',
+        );
+      return { Status: cancelled };
+    },
+  };
+}
+
+/** An HTTP server speaking the Redshift Data API (AWS JSON 1.1, `X-Amz-Target: RedshiftData.<Op>`). */
+export function createDataApiServer(runner: StatementRunner, db: Database, options: DataApiOptions = { pageRows: 10_000 }): Server {
+  const ops = operations(runner, db, options);
+  return createServer((request, response) => {
+    void handle(ops, request, response);
+  });
+}
+
+async function handle(ops: ReturnType<typeof operations>, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const send = (status: number, body: unknown) => {
+    const text = JSON.stringify(body);
+    response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(text) }).end(text);
+  };
+  try {
+    const operation = (header(request, 'x-amz-target') ?? '').replace(/^RedshiftData\./, '');
+    const body = (await readBody(request)).toString('utf8');
+    const run = ops[operation];
+    if (!run)
+      throw new ApiError(
+        'ValidationException',
+        `The local Redshift Data API does not implement "${operation}" (it implements ${Object.keys(ops).join(', ')})`,
+      );
+    let input: Input;
+    try {
+      input = body.trim() === '' ? {} : (JSON.parse(body) as Input);
+    } catch {
+      throw new ApiError('ValidationException', 'request body is not JSON');
+    }
+    send(200, await run(input));
+  } catch (error) {
+    const apiError =
+      error instanceof ApiError
+        ? error
+        : new ApiError('InternalServerException', `local Redshift Data API: ${(error as Error).message}`, 500);
+    send(apiError.status, { __type: apiError.type, message: apiError.message, Message: apiError.message });
+  }
+}

@@ -1,0 +1,84 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Database, PostgresErrorFields, QueryResult, Session } from './database';
+import { loadTypeNames } from './database';
+
+/** An error PGlite raised, with Postgres's fields, rebuilt on this side of the thread boundary. */
+class PgliteError extends Error {
+  constructor(fields: PostgresErrorFields) {
+    super(fields.message);
+    Object.assign(this, fields);
+  }
+}
+
+type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: PostgresErrorFields };
+
+/** Talks to the PGlite worker thread: one request at a time in flight per caller, answered in order. */
+function connect(dir: string | undefined) {
+  const worker = new Worker(path.join(__dirname, 'pgliteWorker.cjs'), { workerData: { dir } });
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  let nextId = 1;
+  let failure: Error | undefined;
+  worker.on('message', (reply: Reply) => {
+    const waiter = pending.get(reply.id);
+    pending.delete(reply.id);
+    if (reply.ok) waiter?.resolve(reply.result);
+    else waiter?.reject(new PgliteError(reply.error));
+  });
+  worker.on('error', (error) => {
+    failure = error;
+    for (const waiter of pending.values()) waiter.reject(error);
+    pending.clear();
+  });
+  const call = <T>(message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<T> => {
+    if (failure) return Promise.reject(new Error(`the PGlite worker failed: ${failure.message}`));
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      worker.postMessage({ id, ...message }, transfer);
+    });
+  };
+  return { worker, call };
+}
+
+/**
+ * Postgres 18 in WebAssembly (PGlite) on a worker thread of this process, with its data in
+ * `dir` (or in memory when `dir` is undefined). One connection: statements run one at a time;
+ * the stack's other servers stay responsive while one runs.
+ */
+export async function openPglite(dir: string | undefined): Promise<Database> {
+  if (dir) await mkdir(dir, { recursive: true });
+  const { worker, call } = connect(dir);
+  const session: Session = {
+    pid: 0,
+    query: (sql, params = []) => call<QueryResult>({ kind: 'query', sql, params: [...params] }),
+    copyFrom: (sql, data) => {
+      const copy = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+      return call<number>({ kind: 'copy', sql, data: copy }, [copy]);
+    },
+  };
+  const types = await loadTypeNames((sql) => session.query(sql));
+  return {
+    kind: 'pglite',
+    concurrency: 1,
+    transaction: async (work) => {
+      await session.query('BEGIN');
+      try {
+        const result = await work(session);
+        await session.query('COMMIT');
+        return result;
+      } catch (error) {
+        await session.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    },
+    autocommit: (work) => work(session),
+    cancel: async () => false,
+    typeName: (typeId) => types.get(typeId) ?? 'unknown',
+    close: async () => {
+      await call({ kind: 'close' }).catch(() => undefined);
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import pg from 'pg';
+import type { PoolClient } from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
+import type { Database, QueryResult, Session } from './database';
+import { loadTypeNames } from './database';
+
+async function session(client: PoolClient): Promise<Session> {
+  const pid = Number((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
+  return {
+    pid,
+    query: async (sql, params = []) => {
+      const result = await client.query({ text: sql, values: [...params], rowMode: 'array' });
+      return {
+        fields: (result.fields ?? []).map((f) => ({ name: f.name, typeId: f.dataTypeID })),
+        rows: (result.rows ?? []) as (string | null)[][],
+        rowCount: result.rowCount ?? 0,
+        command: result.command ?? '',
+      } satisfies QueryResult;
+    },
+    copyFrom: (copySql, data) =>
+      new Promise<number>((resolve, reject) => {
+        const stream = client.query(copyFromStdin(copySql));
+        stream.on('error', reject);
+        stream.on('finish', () => resolve(stream.rowCount ?? 0));
+        stream.end(data);
+      }),
+  };
+}
+
+/** A real Postgres (`DATABASE_URL`), through a pool: statements run concurrently, one connection each. */
+export async function openPostgres(connectionString: string, poolSize = 4): Promise<Database> {
+  // every value as Postgres's text form, as the Data API reports it
+  const pool = new pg.Pool({ connectionString, max: poolSize + 1, types: { getTypeParser: () => (value: string) => value } });
+  pool.on('error', () => undefined); // an idle client dropped by the server: the pool replaces it
+  const withClient = async <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      return await work(client);
+    } finally {
+      client.release();
+    }
+  };
+  const types = await withClient(async (client) => loadTypeNames(async (sql) => (await session(client)).query(sql)));
+  return {
+    kind: 'postgres',
+    concurrency: poolSize,
+    transaction: (work) =>
+      withClient(async (client) => {
+        await client.query('BEGIN');
+        try {
+          const result = await work(await session(client));
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      }),
+    autocommit: (work) => withClient(async (client) => work(await session(client))),
+    cancel: async (pid) =>
+      withClient(async (client) => (await client.query<{ ok: string }>('SELECT pg_cancel_backend($1) AS ok', [pid])).rows[0]?.ok === 't'),
+    typeName: (typeId) => types.get(typeId) ?? 'unknown',
+    close: () => pool.end(),
+  };
+}

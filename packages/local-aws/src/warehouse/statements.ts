@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { parseCopy } from './copyCommand';
+import { LoadFailed, runCopy } from './copyLoader';
+import type { LoadError } from './copyLoader';
+import type { Database, QueryResult, Session } from './database';
+import { postgresError } from './database';
+import { translate } from './redshiftDialect';
+import { bindNamedParameters, splitStatements } from './sqlTokens';
+import { nextQueryId, recordLoadErrors } from './warehouse';
+
+export type StatementStatus = 'SUBMITTED' | 'PICKED' | 'STARTED' | 'FINISHED' | 'ABORTED' | 'FAILED';
+
+/** One SQL statement of a request (a batch has several), with its outcome. */
+export interface SubStatement {
+  sql: string;
+  status: StatementStatus;
+  error?: string;
+  createdAt: number;
+  updatedAt: number;
+  durationNs: number;
+  result?: QueryResult;
+  resultRows: number;
+  queryId: number;
+}
+
+/** An ExecuteStatement or BatchExecuteStatement request and how it went. */
+export interface Statement {
+  id: string;
+  batch: boolean;
+  status: StatementStatus;
+  error?: string;
+  createdAt: number;
+  updatedAt: number;
+  target: { database: string; workgroupName?: string; clusterIdentifier?: string; dbUser?: string; secretArn?: string };
+  statementName?: string;
+  parameters?: { name: string; value: string }[];
+  subs: SubStatement[];
+  pid: number;
+  cancelRequested: boolean;
+}
+
+class Aborted extends Error {}
+
+/**
+ * Runs Data API statements asynchronously on the warehouse database, like the real service:
+ * a request is SUBMITTED at once and runs when a connection is free (one at a time on PGlite,
+ * a pool on Postgres). A batch runs in one transaction, rolled back if any statement fails.
+ */
+export class StatementRunner {
+  private readonly statements = new Map<string, Statement>();
+  private readonly queue: Statement[] = [];
+  private running = 0;
+  private idle: (() => void)[] = [];
+
+  constructor(
+    private readonly db: Database,
+    private readonly s3: S3Client,
+  ) {}
+
+  get all(): Statement[] {
+    return [...this.statements.values()];
+  }
+
+  get(id: string): Statement | undefined {
+    return this.statements.get(id);
+  }
+
+  submit(
+    sqls: string[],
+    batch: boolean,
+    target: Statement['target'],
+    extra: { statementName?: string; parameters?: { name: string; value: string }[] },
+  ): Statement {
+    const now = Date.now();
+    const statement: Statement = {
+      id: randomUUID(),
+      batch,
+      status: 'SUBMITTED',
+      createdAt: now,
+      updatedAt: now,
+      target,
+      ...extra,
+      subs: sqls.map((sql) => ({ sql, status: 'SUBMITTED', createdAt: now, updatedAt: now, durationNs: 0, resultRows: -1, queryId: 0 })),
+      pid: 0,
+      cancelRequested: false,
+    };
+    this.statements.set(statement.id, statement);
+    this.queue.push(statement);
+    this.pump();
+    return statement;
+  }
+
+  /** Cancels a statement that has not finished. */
+  async cancel(statement: Statement): Promise<boolean> {
+    if (statement.status === 'SUBMITTED') {
+      this.queue.splice(this.queue.indexOf(statement), 1);
+      for (const sub of statement.subs) sub.status = 'ABORTED';
+      this.finish(statement, 'ABORTED', 'Statement was cancelled before it ran');
+      return true;
+    }
+    statement.cancelRequested = true;
+    return statement.pid !== 0 && this.db.cancel(statement.pid);
+  }
+
+  /** Resolves when nothing is queued or running (for shutdown and tests). */
+  whenIdle(): Promise<void> {
+    if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  private pump(): void {
+    while (this.running < this.db.concurrency && this.queue.length > 0) {
+      const statement = this.queue.shift()!;
+      this.running++;
+      void this.run(statement).finally(() => {
+        this.running--;
+        this.pump();
+        if (this.running === 0 && this.queue.length === 0) for (const resolve of this.idle.splice(0)) resolve();
+      });
+    }
+  }
+
+  private finish(statement: Statement, status: StatementStatus, error?: string): void {
+    statement.status = status;
+    statement.error = error;
+    statement.updatedAt = Date.now();
+  }
+
+  private async run(statement: Statement): Promise<void> {
+    statement.status = 'STARTED';
+    statement.updatedAt = Date.now();
+    const loadErrors: { sub: SubStatement; table: string; errors: LoadError[] }[] = [];
+    let current: SubStatement | undefined;
+    try {
+      for (const sub of statement.subs) sub.queryId = await nextQueryId(this.db);
+      const translations = statement.subs.map((sub) => translate(sub.sql));
+      const transactional = statement.batch || translations.every((t) => t.kind !== 'sql' || t.transactional);
+      const work = async (session: Session) => {
+        statement.pid = session.pid;
+        for (const [index, sub] of statement.subs.entries()) {
+          if (statement.cancelRequested) throw new Aborted('Statement was cancelled');
+          current = sub;
+          sub.status = 'STARTED';
+          const started = process.hrtime.bigint();
+          sub.updatedAt = Date.now();
+          const translation = translations[index]!;
+          if (translation.kind === 'noop') {
+            sub.resultRows = 0;
+          } else if (translation.kind === 'copy') {
+            const copy = parseCopy(translation.sql);
+            try {
+              const loaded = await runCopy(session, this.s3, copy);
+              loadErrors.push({ sub, table: copy.table, errors: loaded.errors });
+              sub.resultRows = loaded.rows;
+            } catch (error) {
+              if (error instanceof LoadFailed) loadErrors.push({ sub, table: copy.table, errors: error.errors });
+              throw error;
+            }
+          } else {
+            const bound = statement.parameters?.length
+              ? bindNamedParameters(translation.sql, statement.parameters)
+              : { sql: translation.sql, values: [] };
+            const result = await session.query(bound.sql, bound.values);
+            sub.result = result.fields.length > 0 ? result : undefined;
+            sub.resultRows = result.fields.length > 0 ? result.rows.length : result.rowCount;
+          }
+          sub.durationNs = Number(process.hrtime.bigint() - started);
+          sub.status = 'FINISHED';
+          sub.updatedAt = Date.now();
+        }
+      };
+      if (transactional) await this.db.transaction(work);
+      else await this.db.autocommit(work);
+      this.finish(statement, 'FINISHED');
+    } catch (error) {
+      const aborted = error instanceof Aborted || postgresError(error).code === '57014';
+      const message = aborted ? 'Query was cancelled by the user' : errorText(error);
+      for (const sub of statement.subs) {
+        if (sub === current) {
+          sub.status = aborted ? 'ABORTED' : 'FAILED';
+          sub.error = message;
+        } else if (sub.status !== 'FINISHED') sub.status = 'ABORTED';
+        sub.updatedAt = Date.now();
+      }
+      this.finish(statement, aborted ? 'ABORTED' : 'FAILED', message);
+    } finally {
+      statement.pid = 0;
+      for (const { sub, table, errors } of loadErrors)
+        await recordLoadErrors(this.db, sub.queryId, statement.id, table, errors).catch(() => undefined);
+    }
+  }
+}
+
+/** The error text the Data API reports: Redshift-style `ERROR: …` with Postgres's detail and position. */
+function errorText(error: unknown): string {
+  const fields = postgresError(error);
+  const lines = [`ERROR: ${fields.message}`];
+  if (fields.detail) lines.push(`  Detail: ${fields.detail}`);
+  if (fields.position) lines.push(`  Position: ${fields.position}`);
+  return lines.join('\n');
+}
+
+/** The statements of an ExecuteStatement: exactly one. */
+export function singleStatement(sql: string): string {
+  const statements = splitStatements(sql);
+  if (statements.length !== 1)
+    throw new Error(`ExecuteStatement takes exactly one SQL statement, got ${statements.length}; use BatchExecuteStatement for several`);
+  return statements[0]!;
+}

@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { LocalEndpoints } from '../src/localAccount';
+
+/** The Postgres CI provides (trust auth); override with TEST_POSTGRES_URL. */
+export const CI_POSTGRES = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export type Engine = 'pglite' | 'postgres';
+
+const CLI = path.resolve(__dirname, '../bin/local-stack.ts');
+
+export interface TestStack {
+  endpoints: LocalEndpoints;
+  env: Record<string, string>;
+  dir: string;
+  /** Kills the stack (SIGKILL: no clean shutdown) and starts it again on the same folder and ports. */
+  restart: () => Promise<void>;
+  cleanup: () => Promise<void>;
+}
+
+async function launch(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; ready: { endpoints: LocalEndpoints; env: Record<string, string> } }> {
+  const child = spawn(process.execPath, ['-r', 'esbuild-register', CLI, 'serve', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local stack did not start in 60 s:\n${output}`)), 60_000);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = output.split('\n').find((l) => l.startsWith('{"ready":true'));
+      if (line) {
+        clearTimeout(timer);
+        resolve({ child, ready: JSON.parse(line) as { endpoints: LocalEndpoints; env: Record<string, string> } });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`local stack exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+/**
+ * Runs the local stack as `local-stack serve` in a child process — as `pnpm local:up` does —
+ * on free ports in a temporary folder; on the Postgres engine, with a fresh database of its
+ * own (created here, dropped by `cleanup`).
+ */
+export async function startTestStack(engine: Engine, options: { resultPageRows?: number } = {}): Promise<TestStack> {
+  const dir = await mkdtemp(path.join(tmpdir(), `local-stack-${engine}-`));
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.DATABASE_URL;
+  let database: string | undefined;
+  if (engine === 'postgres') {
+    database = `etl_local_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
+    const admin = new pg.Client({ connectionString: CI_POSTGRES });
+    try {
+      await admin.connect();
+    } catch (error) {
+      throw new Error(`the Postgres tests need the Postgres at ${CI_POSTGRES} (set TEST_POSTGRES_URL): ${(error as Error).message}`);
+    }
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
+    const url = new URL(CI_POSTGRES);
+    url.pathname = `/${database}`;
+    env.DATABASE_URL = url.toString();
+  }
+  const pageRows = ['--result-page-rows', String(options.resultPageRows ?? 10_000)];
+  let { child, ready } = await launch(['--dir', dir, '--s3-port', '0', '--sqs-port', '0', '--redshift-port', '0', ...pageRows], env);
+  const ports = () =>
+    [
+      ['--s3-port', new URL(ready.endpoints.s3).port],
+      ['--sqs-port', new URL(ready.endpoints.sqs).port],
+      ['--redshift-port', new URL(ready.endpoints.redshiftData).port],
+    ].flat();
+  const kill = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null) return;
+    child.removeAllListeners('exit');
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  };
+  const stack: TestStack = {
+    endpoints: ready.endpoints,
+    env: ready.env,
+    dir,
+    restart: async () => {
+      await kill('SIGKILL');
+      ({ child, ready } = await launch(['--dir', dir, ...ports(), ...pageRows], env));
+    },
+    cleanup: async () => {
+      await kill('SIGTERM');
+      if (database) {
+        const admin = new pg.Client({ connectionString: CI_POSTGRES });
+        await admin.connect();
+        await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+        await admin.end();
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return stack;
+}

@@ -1,0 +1,320 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  BatchExecuteStatementCommand,
+  CancelStatementCommand,
+  DescribeStatementCommand,
+  ExecuteStatementCommand,
+  GetStatementResultCommand,
+  ListStatementsCommand,
+  paginateGetStatementResult,
+  RedshiftDataClient,
+} from '@aws-sdk/client-redshift-data';
+import type { DescribeStatementCommandOutput, Field, SqlParameter } from '@aws-sdk/client-redshift-data';
+import { startTestStack } from './localStackHarness';
+import type { Engine } from './localStackHarness';
+
+jest.setTimeout(60_000);
+
+/** The local Redshift Data API, on PGlite and on Postgres, driven by the real SDK v3 clients. */
+describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (engine) => {
+  let cleanup: () => Promise<void>;
+  let redshift: RedshiftDataClient;
+  let s3: S3Client;
+  const target = { WorkgroupName: 'etl-dev', Database: 'analytics' };
+
+  beforeAll(async () => {
+    const stack = await startTestStack(engine, { resultPageRows: 100 });
+    cleanup = stack.cleanup;
+    const { endpoints } = stack;
+    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+    redshift = new RedshiftDataClient({ endpoint: endpoints.redshiftData, region: 'us-east-1', credentials });
+    s3 = new S3Client({ endpoint: endpoints.s3, forcePathStyle: true, region: 'us-east-1', credentials });
+    await s3.send(new CreateBucketCommand({ Bucket: 'etl-data-test' }));
+  }, 120_000);
+  afterAll(async () => {
+    redshift?.destroy();
+    s3?.destroy();
+    await cleanup?.();
+  });
+
+  async function settle(id: string): Promise<DescribeStatementCommandOutput> {
+    for (let wait = 5; ; wait = Math.min(wait * 2, 200)) {
+      const description = await redshift.send(new DescribeStatementCommand({ Id: id }));
+      if (['FINISHED', 'FAILED', 'ABORTED'].includes(description.Status!)) return description;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+  async function run(Sql: string, Parameters?: SqlParameter[]): Promise<DescribeStatementCommandOutput> {
+    const { Id } = await redshift.send(new ExecuteStatementCommand({ ...target, Sql, Parameters }));
+    return settle(Id!);
+  }
+  async function ok(Sql: string, Parameters?: SqlParameter[]): Promise<DescribeStatementCommandOutput> {
+    const description = await run(Sql, Parameters);
+    if (description.Status !== 'FINISHED') throw new Error(`${Sql}\n→ ${description.Status}: ${description.Error}`);
+    return description;
+  }
+  async function rows(Sql: string, Parameters?: SqlParameter[]): Promise<Field[][]> {
+    const { Id } = await ok(Sql, Parameters);
+    const all: Field[][] = [];
+    for await (const page of paginateGetStatementResult({ client: redshift }, { Id })) all.push(...(page.Records ?? []));
+    return all;
+  }
+  const plain = (records: Field[][]) =>
+    records.map((row) => row.map((f) => (f.isNull ? null : (f.stringValue ?? f.longValue ?? f.doubleValue ?? f.booleanValue))));
+  async function putObject(Key: string, body: string | Buffer): Promise<void> {
+    await s3.send(new PutObjectCommand({ Bucket: 'etl-data-test', Key, Body: body }));
+  }
+
+  it('accepts Redshift DDL: DISTKEY, SORTKEY, ENCODE, IDENTITY, VARCHAR(MAX), GETDATE()', async () => {
+    await ok(`CREATE TABLE orders (
+      id BIGINT IDENTITY(100, 1) ENCODE az64,
+      order_id VARCHAR(32) NOT NULL ENCODE zstd DISTKEY,
+      quantity INTEGER,
+      unit_price DECIMAL(12, 2),
+      note VARCHAR(MAX),
+      loaded_at TIMESTAMP DEFAULT GETDATE(),
+      PRIMARY KEY (order_id)
+    ) DISTSTYLE KEY COMPOUND SORTKEY (order_id)`);
+    await ok(`INSERT INTO orders (order_id, quantity, unit_price, note) VALUES ('o-1', 2, 9.99, NULL)`);
+    const [[id, note, loadedAt]] = plain(await rows('SELECT id, note, loaded_at FROM orders')) as [[number, null, string]];
+    expect([id, note]).toEqual([100, null]);
+    expect(String(loadedAt)).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+  });
+
+  it('binds named parameters and returns typed fields with column metadata', async () => {
+    const { Id } = await ok(
+      'SELECT :n::int AS n, :x::float8 AS x, :b::boolean AS b, :s AS s, NULL::text AS nothing, 12.50::numeric(5,2) AS price, :n::bigint * 2 AS big',
+      [
+        { name: 'n', value: '21' },
+        { name: 'x', value: '1.5' },
+        { name: 'b', value: 'true' },
+        { name: 's', value: "it's" },
+      ],
+    );
+    const result = await redshift.send(new GetStatementResultCommand({ Id }));
+    expect(result.Records).toEqual([
+      [
+        { longValue: 21 },
+        { doubleValue: 1.5 },
+        { booleanValue: true },
+        { stringValue: "it's" },
+        { isNull: true },
+        { stringValue: '12.50' },
+        { longValue: 42 },
+      ],
+    ]);
+    expect(result.ColumnMetadata?.map((c) => [c.name, c.typeName])).toEqual([
+      ['n', 'int4'],
+      ['x', 'float8'],
+      ['b', 'bool'],
+      ['s', 'text'],
+      ['nothing', 'text'],
+      ['price', 'numeric'],
+      ['big', 'int8'],
+    ]);
+    const description = await redshift.send(new DescribeStatementCommand({ Id }));
+    expect(description).toMatchObject({
+      Status: 'FINISHED',
+      HasResultSet: true,
+      ResultRows: 1,
+      QueryParameters: expect.arrayContaining([{ name: 'n', value: '21' }]),
+    });
+  });
+
+  it('pages results with NextToken', async () => {
+    const { Id } = await ok('SELECT g AS n FROM generate_series(1, 250) g ORDER BY g');
+    const first = await redshift.send(new GetStatementResultCommand({ Id }));
+    expect([first.Records?.length, first.TotalNumRows, typeof first.NextToken]).toEqual([100, 250, 'string']);
+    const numbers = plain(await rows('SELECT g AS n FROM generate_series(1, 250) g ORDER BY g')).map(([n]) => n);
+    expect(numbers).toEqual(Array.from({ length: 250 }, (_, i) => i + 1));
+  });
+
+  it('reports a failed statement with the database error text', async () => {
+    const description = await run('SELECT * FROM no_such_table');
+    expect(description.Status).toBe('FAILED');
+    expect(description.Error).toMatch(/^ERROR: relation "no_such_table" does not exist/);
+    await expect(redshift.send(new GetStatementResultCommand({ Id: description.Id }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
+  });
+
+  it('runs statements asynchronously: SUBMITTED/STARTED first, FINISHED later', async () => {
+    const { Id } = await redshift.send(new ExecuteStatementCommand({ ...target, Sql: 'SELECT pg_sleep(0.5)' }));
+    const early = await redshift.send(new DescribeStatementCommand({ Id }));
+    expect(['SUBMITTED', 'PICKED', 'STARTED']).toContain(early.Status);
+    expect((await settle(Id!)).Status).toBe('FINISHED');
+  });
+
+  it('runs a batch in one transaction with sub-statement results', async () => {
+    const { Id } = await redshift.send(
+      new BatchExecuteStatementCommand({
+        ...target,
+        Sqls: ['CREATE TABLE batch_ok (v INT)', 'INSERT INTO batch_ok VALUES (1), (2)', 'SELECT sum(v) AS total FROM batch_ok'],
+      }),
+    );
+    const description = await settle(Id!);
+    expect(description.Status).toBe('FINISHED');
+    expect(description.SubStatements?.map((s) => [s.Id, s.Status, s.ResultRows])).toEqual([
+      [`${Id}:1`, 'FINISHED', 0],
+      [`${Id}:2`, 'FINISHED', 2],
+      [`${Id}:3`, 'FINISHED', 1],
+    ]);
+    expect((await redshift.send(new GetStatementResultCommand({ Id: `${Id}:3` }))).Records).toEqual([[{ longValue: 3 }]]);
+  });
+
+  it('rolls a failed batch back whole', async () => {
+    await ok('CREATE TABLE batch_rollback (v INT PRIMARY KEY)');
+    const { Id } = await redshift.send(
+      new BatchExecuteStatementCommand({
+        ...target,
+        Sqls: ['INSERT INTO batch_rollback VALUES (1)', 'INSERT INTO batch_rollback VALUES (1)', 'INSERT INTO batch_rollback VALUES (3)'],
+      }),
+    );
+    const description = await settle(Id!);
+    expect(description.Status).toBe('FAILED');
+    expect(description.Error).toMatch(/duplicate key/);
+    expect(description.SubStatements?.map((s) => s.Status)).toEqual(['FINISHED', 'FAILED', 'ABORTED']);
+    expect(plain(await rows('SELECT count(*) FROM batch_rollback'))).toEqual([[0]]);
+  });
+
+  it('lists statements, newest first, and cancels one that has not finished', async () => {
+    const { Id } = await redshift.send(new ExecuteStatementCommand({ ...target, Sql: 'SELECT pg_sleep(5)', StatementName: 'slow-one' }));
+    await new Promise((resolve) => setTimeout(resolve, 5)); // distinct creation times, for the order below
+    const queued = await redshift.send(new ExecuteStatementCommand({ ...target, Sql: 'SELECT 1', StatementName: 'slow-two' }));
+    const listed = await redshift.send(new ListStatementsCommand({ StatementName: 'slow-' }));
+    expect(listed.Statements?.map((s) => s.Id)).toEqual([queued.Id, Id]);
+    if (engine === 'postgres') {
+      await new Promise((resolve) => setTimeout(resolve, 200)); // let it start
+      expect((await redshift.send(new CancelStatementCommand({ Id }))).Status).toBe(true);
+      expect((await settle(Id!)).Status).toBe('ABORTED');
+    } else {
+      // PGlite runs one statement at a time: the second is still queued and can be cancelled
+      expect((await redshift.send(new CancelStatementCommand({ Id: queued.Id }))).Status).toBe(true);
+      expect((await settle(queued.Id!)).Status).toBe('ABORTED');
+      await expect(redshift.send(new CancelStatementCommand({ Id }))).rejects.toMatchObject({ name: 'ValidationException' });
+      await settle(Id!);
+    }
+    await expect(redshift.send(new CancelStatementCommand({ Id }))).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+
+  it('validates requests as the service does', async () => {
+    await expect(redshift.send(new ExecuteStatementCommand({ Database: 'analytics', Sql: 'SELECT 1' }))).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
+    await expect(redshift.send(new ExecuteStatementCommand({ ...target, Sql: 'SELECT 1; SELECT 2' }))).rejects.toThrow(
+      /exactly one SQL statement/,
+    );
+    await expect(redshift.send(new DescribeStatementCommand({ Id: '00000000-0000-0000-0000-000000000000' }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
+  });
+
+  it('COPYs 100,000 gzip CSV rows from S3 with every value intact', async () => {
+    const lines = Array.from(
+      { length: 100_000 },
+      (_, i) =>
+        `${i},"name ${i}, ""quoted""",${(i * 0.25).toFixed(2)},${i % 7 === 0 ? '' : `2026-11-${String((i % 28) + 1).padStart(2, '0')} 10:00:00`}`,
+    );
+    await putObject('staged/big/part-0.csv.gz', gzipSync(`${lines.join('\n')}\n`));
+    await ok('CREATE TABLE big (id INT, name VARCHAR(64), amount DECIMAL(12,2), seen_at TIMESTAMP)');
+    const copy = await ok("COPY big FROM 's3://etl-data-test/staged/big/' IAM_ROLE default CSV GZIP COMPUPDATE OFF STATUPDATE OFF");
+    expect(copy.ResultRows).toBe(100_000);
+    const expected = createHash('md5')
+      .update(
+        lines
+          .map(
+            (_, i) =>
+              `${i}|name ${i}, "quoted"|${(i * 0.25).toFixed(2)}|${i % 7 === 0 ? '' : `2026-11-${String((i % 28) + 1).padStart(2, '0')} 10:00:00`}`,
+          )
+          .join('\n'),
+      )
+      .digest('hex');
+    const [[count, digest]] = <[[number, string]]>(
+      plain(
+        await rows(
+          "SELECT count(*), md5(string_agg(id || '|' || name || '|' || amount || '|' || coalesce(seen_at::text, ''), E'\\n' ORDER BY id)) FROM big",
+        ),
+      )
+    );
+    expect([count, digest]).toEqual([100_000, expected]);
+  });
+
+  it('fails a COPY on a bad row, naming file, line and column, leaving the table unchanged and recording stl_load_errors', async () => {
+    await ok('CREATE TABLE strict_load (id INT, qty INT)');
+    await ok('INSERT INTO strict_load VALUES (0, 0)');
+    await putObject('staged/bad/part-0.csv', 'id,qty\n1,10\n2,20\n3,twelve\n4,40\n');
+    const description = await run("COPY strict_load FROM 's3://etl-data-test/staged/bad/part-0.csv' CSV IGNOREHEADER 1");
+    expect(description.Status).toBe('FAILED');
+    expect(description.Error).toContain("Load into table 'strict_load' failed");
+    expect(description.Error).toContain('s3://etl-data-test/staged/bad/part-0.csv line 4, column qty');
+    expect(description.Error).toContain("Check 'stl_load_errors'");
+    expect(plain(await rows('SELECT count(*) FROM strict_load'))).toEqual([[1]]);
+    const errors = plain(
+      await rows("SELECT filename, line_number, colname, raw_line, raw_field_value FROM stl_load_errors WHERE filename LIKE '%/bad/%'"),
+    );
+    expect(errors).toEqual([['s3://etl-data-test/staged/bad/part-0.csv', 4, 'qty', '3,twelve', 'twelve']]);
+  });
+
+  it('skips up to MAXERROR bad rows and records each', async () => {
+    await ok('CREATE TABLE lenient_load (id INT, qty INT)');
+    await putObject('staged/lenient/a.csv', '1|10\n2|x\n3|30\n4|y\n5|50\n');
+    const loaded = await ok("COPY lenient_load FROM 's3://etl-data-test/staged/lenient/a.csv' DELIMITER '|' MAXERROR 2");
+    expect(loaded.ResultRows).toBe(3);
+    expect(plain(await rows('SELECT id FROM lenient_load ORDER BY id'))).toEqual([[1], [3], [5]]);
+    expect(plain(await rows("SELECT line_number FROM stl_load_errors WHERE filename LIKE '%/lenient/%' ORDER BY line_number"))).toEqual([
+      [2],
+      [4],
+    ]);
+    const tooMany = await run("COPY lenient_load FROM 's3://etl-data-test/staged/lenient/a.csv' DELIMITER '|' MAXERROR 1");
+    expect(tooMany.Status).toBe('FAILED');
+  });
+
+  it('loads through a MANIFEST, JSON auto, NULL AS, and runs the load transaction: temp table LIKE target, COPY, MERGE', async () => {
+    await ok(
+      'CREATE TABLE target_orders (order_id VARCHAR(16) PRIMARY KEY, qty INT, note VARCHAR(MAX), updated_at TIMESTAMP) DISTKEY(order_id) SORTKEY(updated_at)',
+    );
+    await ok("INSERT INTO target_orders VALUES ('a', 1, 'old', '2026-01-01 00:00:00'), ('b', 2, 'keep', '2026-01-01 00:00:00')");
+    await putObject('staged/m/part-0.csv.gz', gzipSync('a,10,new,2026-02-01 00:00:00\nc,3,\\N,2026-02-01 00:00:00\n'));
+    await putObject(
+      'staged/m/part-1.jsonl',
+      '{"order_id":"d","qty":4,"note":null,"updated_at":"2026-02-02 00:00:00"}\n{"order_id":"e","qty":5,"extra":"ignored","updated_at":"2026-02-02 00:00:00"}\n',
+    );
+    await putObject(
+      'manifests/m.json',
+      JSON.stringify({ entries: [{ url: 's3://etl-data-test/staged/m/part-0.csv.gz', mandatory: true }] }),
+    );
+    const { Id } = await redshift.send(
+      new BatchExecuteStatementCommand({
+        ...target,
+        Sqls: [
+          'CREATE TEMP TABLE stage_orders (LIKE target_orders)',
+          "COPY stage_orders FROM 's3://etl-data-test/manifests/m.json' IAM_ROLE default MANIFEST CSV GZIP NULL AS '\\N' COMPUPDATE OFF STATUPDATE OFF",
+          "COPY stage_orders (order_id, qty, note, updated_at) FROM 's3://etl-data-test/staged/m/part-1.jsonl' JSON 'auto'",
+          `MERGE INTO target_orders USING stage_orders s ON target_orders.order_id = s.order_id
+             WHEN MATCHED AND s.updated_at > target_orders.updated_at THEN UPDATE SET qty = s.qty, note = s.note, updated_at = s.updated_at
+             WHEN NOT MATCHED THEN INSERT VALUES (s.order_id, s.qty, s.note, s.updated_at)`,
+          'DROP TABLE stage_orders',
+        ],
+      }),
+    );
+    const description = await settle(Id!);
+    expect([description.Status, description.Error]).toEqual(['FINISHED', undefined]);
+    expect(description.SubStatements?.map((s) => s.ResultRows)).toEqual([0, 2, 2, 4, 0]);
+    expect(plain(await rows('SELECT order_id, qty, note FROM target_orders ORDER BY order_id'))).toEqual([
+      ['a', 10, 'new'],
+      ['b', 2, 'keep'],
+      ['c', 3, null],
+      ['d', 4, null],
+      ['e', 5, null],
+    ]);
+  });
+
+  it('runs VACUUM and ANALYZE in their Redshift forms', async () => {
+    await ok('VACUUM FULL target_orders TO 100 PERCENT');
+    await ok('VACUUM SORT ONLY target_orders');
+    await ok('ANALYZE target_orders PREDICATE COLUMNS');
+    await ok('ANALYZE COMPRESSION target_orders');
+  });
+});
