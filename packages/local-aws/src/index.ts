@@ -22,3 +22,11 @@ export {
   provisionedConcurrency,
 } from './templateChecks';
 export type { WorkerQueueExpectation } from './templateChecks';
+export { startLocalStack } from './localStack';
+export type { LocalStack, LocalStackOptions } from './localStack';
+export { stackResources } from './templateResources';
+export type { StackResources, QueueSpec, MappingSpec } from './templateResources';
+export { provision } from './provision';
+export { QueuePoller, toSqsRecord, succeededRecords } from './queuePoller';
+export type { Invoke, PollerEvent, PollerOptions } from './queuePoller';
+export { lambdaInvoker } from './lambdaInvoker';

@@ -1,0 +1,41 @@
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueUrlCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { LocalEndpoints } from './localAccount';
+import { LOCAL_REGION } from './localAccount';
+import type { StackResources } from './templateResources';
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/**
+ * Creates a service's buckets and queues on the local stack, as its template defines them.
+ * Idempotent: existing buckets are kept, existing queues get the template's attributes.
+ *
+ * @returns the queue URLs by name.
+ */
+export async function provision(endpoints: LocalEndpoints, resources: StackResources): Promise<Record<string, string>> {
+  const s3 = new S3Client({ endpoint: endpoints.s3, forcePathStyle: true, region: LOCAL_REGION, credentials });
+  const sqs = new SQSClient({ endpoint: endpoints.sqs, region: LOCAL_REGION, credentials });
+  try {
+    for (const bucket of resources.buckets) {
+      await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((error: { name?: string }) => {
+        if (error.name !== 'BucketAlreadyOwnedByYou') throw error;
+      });
+    }
+    const urls: Record<string, string> = {};
+    for (const queue of resources.queues) {
+      try {
+        urls[queue.name] = (await sqs.send(new CreateQueueCommand({ QueueName: queue.name, Attributes: queue.attributes }))).QueueUrl!;
+      } catch (error) {
+        if ((error as { name?: string }).name !== 'QueueNameExists') throw error;
+        const url = (await sqs.send(new GetQueueUrlCommand({ QueueName: queue.name }))).QueueUrl!;
+        const { FifoQueue: _fixed, ...changeable } = queue.attributes;
+        await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: changeable }));
+        urls[queue.name] = url;
+      }
+    }
+    return urls;
+  } finally {
+    s3.destroy();
+    sqs.destroy();
+  }
+}

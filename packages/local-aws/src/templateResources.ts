@@ -1,0 +1,109 @@
+import { queueArn } from './sqs';
+import type { Template } from './serverlessCli';
+import { resourcesOfType } from './templateChecks';
+
+/** A queue as the stack defines it, with its attributes in SQS's string form. */
+export interface QueueSpec {
+  name: string;
+  attributes: Record<string, string>;
+}
+
+/** An event source mapping: which function a queue feeds, and how. */
+export interface MappingSpec {
+  queueName: string;
+  functionName: string;
+  batchSize: number;
+  /** Seconds to wait gathering a batch (MaximumBatchingWindowInSeconds). */
+  batchingWindow: number;
+  maxConcurrency: number;
+  reportBatchItemFailures: boolean;
+  /** The function's timeout in seconds: an invocation taking longer has failed. */
+  functionTimeout: number;
+}
+
+export interface StackResources {
+  buckets: string[];
+  queues: QueueSpec[];
+  mappings: MappingSpec[];
+}
+
+type Properties = Record<string, unknown>;
+
+function literal(value: unknown, what: string): string {
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  throw new Error(`${what} is not a literal in the template (${JSON.stringify(value)}): the local stack cannot resolve it`);
+}
+
+/** The logical id `{ Fn::GetAtt: [id, 'Arn'] }` or a `<arn>:alias` join points at. */
+function target(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const getAtt = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+  const ref = (value as { Ref?: string }).Ref;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  return getAtt?.[0] ?? ref ?? join?.[1].map(target).find(Boolean);
+}
+
+/**
+ * Reads from a service's compiled CloudFormation template what the local stack must provide
+ * and run: its buckets, its queues (with visibility timeout, retention and redrive policy as
+ * Lift set them) and its event source mappings. The services' own configuration is the only
+ * description of them; nothing is written twice.
+ */
+export function stackResources(template: Template): StackResources {
+  const resources = template.Resources;
+  const queueName = (logicalId: string) =>
+    literal((resources[logicalId]?.Properties as Properties | undefined)?.QueueName, `${logicalId}.QueueName`);
+
+  const buckets = resourcesOfType(template, 'AWS::S3::Bucket')
+    .filter(([id]) => id !== 'ServerlessDeploymentBucket')
+    .map(([id, bucket]) => literal((bucket.Properties as Properties).BucketName, `${id}.BucketName`));
+
+  const queues = resourcesOfType(template, 'AWS::SQS::Queue').map(([id, queue]) => {
+    const p = (queue.Properties ?? {}) as Properties;
+    const attributes: Record<string, string> = {};
+    for (const name of [
+      'VisibilityTimeout',
+      'MessageRetentionPeriod',
+      'DelaySeconds',
+      'MaximumMessageSize',
+      'ReceiveMessageWaitTimeSeconds',
+    ]) {
+      if (p[name] !== undefined) attributes[name] = literal(p[name], `${id}.${name}`);
+    }
+    if (p.FifoQueue === true) attributes.FifoQueue = 'true';
+    if (p.ContentBasedDeduplication === true) attributes.ContentBasedDeduplication = 'true';
+    const redrive = p.RedrivePolicy as { maxReceiveCount?: number; deadLetterTargetArn?: unknown } | undefined;
+    if (redrive) {
+      const dlq = target(redrive.deadLetterTargetArn);
+      if (!dlq) throw new Error(`${id}.RedrivePolicy: the dead-letter queue is not a queue of this template`);
+      attributes.RedrivePolicy = JSON.stringify({
+        deadLetterTargetArn: queueArn(queueName(dlq)),
+        maxReceiveCount: redrive.maxReceiveCount,
+      });
+    }
+    return { name: queueName(id), attributes };
+  });
+  // dead-letter queues first, so a redrive policy never names a queue that does not exist yet
+  queues.sort((a, b) => Number('RedrivePolicy' in a.attributes) - Number('RedrivePolicy' in b.attributes));
+
+  const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').flatMap(([id, mapping]) => {
+    const p = (mapping.Properties ?? {}) as Properties;
+    const source = target(p.EventSourceArn);
+    if (!source || resources[source]?.Type !== 'AWS::SQS::Queue') return [];
+    const fn = target(p.FunctionName);
+    const fnProperties = (fn ? resources[fn]?.Properties : undefined) as Properties | undefined;
+    if (!fnProperties) throw new Error(`${id}: its function is not in this template`);
+    return [
+      {
+        queueName: queueName(source),
+        functionName: literal(fnProperties.FunctionName, `${fn}.FunctionName`),
+        batchSize: Number(p.BatchSize ?? 10),
+        batchingWindow: Number(p.MaximumBatchingWindowInSeconds ?? 0),
+        maxConcurrency: Number((p.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency ?? 1000),
+        reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
+        functionTimeout: Number(fnProperties.Timeout ?? 6),
+      },
+    ];
+  });
+  return { buckets, queues, mappings };
+}
