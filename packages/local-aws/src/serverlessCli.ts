@@ -1,6 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseDocument } from 'yaml';
@@ -72,6 +74,18 @@ export interface OfflineService {
   stop: () => Promise<void>;
 }
 
+/** A TCP port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 async function waitFor(condition: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -91,18 +105,31 @@ export async function startOffline(
     extraEnv = {},
     endpoints,
     timeoutMs = 60_000,
-  }: { stage?: string; extraEnv?: Record<string, string>; endpoints?: LocalEndpoints; timeoutMs?: number } = {},
+    freePorts = false,
+  }: {
+    stage?: string;
+    extraEnv?: Record<string, string>;
+    endpoints?: LocalEndpoints;
+    timeoutMs?: number;
+    /** Listen on free ports instead of those in serverless.yml (for tests that may run side by side). */
+    freePorts?: boolean;
+  } = {},
 ): Promise<OfflineService> {
   const cwd = serviceDir(service);
   const serviceConfig = readFileSync(path.join(cwd, 'serverless.yml'), 'utf8');
-  const lambdaPort = /lambdaPort:\s*(\d+)/.exec(serviceConfig)?.[1];
   const serviceName = /^service:\s*(\S+)/m.exec(serviceConfig)?.[1];
-  if (!lambdaPort || !serviceName)
+  const configuredPort = /lambdaPort:\s*(\d+)/.exec(serviceConfig)?.[1];
+  if (!configuredPort || !serviceName) {
     throw new Error(`services/${service}/serverless.yml: no service name or custom.serverless-offline.lambdaPort`);
+  }
+  const lambdaPort = freePorts ? String(await freePort()) : configuredPort;
+  const portArgs = freePorts
+    ? ['--lambdaPort', lambdaPort, '--httpPort', String(await freePort()), '--websocketPort', String(await freePort())]
+    : [];
 
   const child: ChildProcess = spawn(
     process.execPath,
-    [SERVERLESS_JS, 'offline', 'start', '--stage', stage, ...paramArgs(localParams(REPO_ROOT, service, stage, endpoints))],
+    [SERVERLESS_JS, 'offline', 'start', '--stage', stage, ...portArgs, ...paramArgs(localParams(REPO_ROOT, service, stage, endpoints))],
     {
       cwd,
       env: {

@@ -1,6 +1,8 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { sqsRecord } from '@etl/middleware/testing';
+export { startTestStack, CI_POSTGRES } from './testStack';
+export type { TestStack, Engine } from './testStack';
 import { packageService, startOffline, stageParams } from './serverlessCli';
 import type { OfflineService, ServiceName, Template } from './serverlessCli';
 import {
@@ -101,7 +103,7 @@ export function describeOfflineWorker(spec: OfflineWorkerSpec): void {
     let offline: OfflineService;
     let lambda: LambdaClient;
     beforeAll(async () => {
-      offline = await startOffline(spec.service);
+      offline = await startOffline(spec.service, { freePorts: true });
       lambda = new LambdaClient({
         endpoint: offline.lambdaEndpoint,
         region: 'us-east-1',

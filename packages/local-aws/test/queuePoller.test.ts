@@ -8,8 +8,8 @@ import {
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { QueuePoller, succeededRecords } from '../src/queuePoller';
 import { queueArn } from '../src/sqs';
-import { startTestStack } from './localStackHarness';
-import type { TestStack } from './localStackHarness';
+import { startTestStack } from '../src/testStack';
+import type { TestStack } from '../src/testStack';
 
 jest.setTimeout(120_000);
 

@@ -12,8 +12,8 @@ import {
   RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data';
 import type { DescribeStatementCommandOutput, Field, SqlParameter } from '@aws-sdk/client-redshift-data';
-import { startTestStack } from './localStackHarness';
-import type { Engine } from './localStackHarness';
+import { startTestStack } from '../src/testStack';
+import type { Engine } from '../src/testStack';
 
 jest.setTimeout(60_000);
 

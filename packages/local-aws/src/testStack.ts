@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import type { LocalEndpoints } from '../src/localAccount';
+import type { LocalEndpoints } from './localAccount';
 
 /** The Postgres CI provides (trust auth); override with TEST_POSTGRES_URL. */
 export const CI_POSTGRES = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -1,0 +1,81 @@
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { exampleRawFileReady } from '@etl/contracts';
+import { lambdaInvoker, packageService, provision, QueuePoller, stackResources, stageParams, startOffline } from '@etl/local-aws';
+import type { MappingSpec, OfflineService } from '@etl/local-aws';
+import { startTestStack } from '@etl/local-aws/testing';
+import type { TestStack } from '@etl/local-aws/testing';
+
+jest.setTimeout(120_000);
+
+/**
+ * The transform queue as it runs locally: the local stack provides the queue Lift defines in
+ * serverless.yml, the local event source mapping polls it and invokes transformWorker through
+ * serverless-offline's Lambda endpoint.
+ */
+describe('transform queue → transformWorker, locally', () => {
+  let stack: TestStack;
+  let offline: OfflineService;
+  let sqs: SQSClient;
+  let poller: QueuePoller;
+  let close: () => void;
+  let queueUrl: string;
+  let mapping: MappingSpec;
+
+  beforeAll(async () => {
+    stack = await startTestStack('pglite');
+    const resources = stackResources(await packageService('transform', 'dev'));
+    const urls = await provision(stack.endpoints, resources);
+    offline = await startOffline('transform', { endpoints: stack.endpoints, extraEnv: stack.env, freePorts: true });
+    sqs = new SQSClient({
+      endpoint: stack.endpoints.sqs,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    mapping = resources.mappings[0]!;
+    queueUrl = urls[mapping.queueName]!;
+    const invoker = lambdaInvoker(() => offline.lambdaEndpoint);
+    close = invoker.close;
+    poller = new QueuePoller({ sqs, queueUrl, mapping, invoke: invoker.invoke });
+    poller.start();
+  }, 180_000);
+  afterAll(async () => {
+    await poller?.stop();
+    close?.();
+    sqs?.destroy();
+    await offline?.stop();
+    await stack?.cleanup();
+  });
+
+  it("takes the mapping from the service's own configuration", () => {
+    const params = stageParams('transform', 'dev');
+    expect(mapping).toEqual({
+      queueName: 'etl-transform-dev-transform',
+      functionName: 'etl-transform-dev-transformWorker',
+      batchSize: params.batchSize,
+      batchingWindow: params.maxBatchingWindow,
+      maxConcurrency: params.maxConcurrency,
+      reportBatchItemFailures: true,
+      functionTimeout: params.timeout,
+    });
+  });
+
+  it('invokes the worker for each message and deletes the ones it accepted; a malformed one stays for retry', async () => {
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(exampleRawFileReady({ part: 7 })) }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{"kind":"raw-file-ready"}' }));
+    await offline.waitForOutput(/"message":"raw file accepted"/, 30_000);
+    await offline.waitForOutput(/"reason":"message does not match contract \\"raw-file-ready\\"/, 30_000);
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      // the good message is deleted; the malformed one is in flight until its visibility timeout (6 × the worker timeout) ends
+      if (Attributes!.ApproximateNumberOfMessages === '0' && Attributes!.ApproximateNumberOfMessagesNotVisible === '1') break;
+      if (Date.now() > deadline) throw new Error(`queue state: ${JSON.stringify(Attributes)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+});
