@@ -1,0 +1,113 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startTestStack } from '../src/testStack';
+import type { TestStack } from '../src/testStack';
+
+jest.setTimeout(120_000);
+
+/** Debian's AWS CLI v2 (`apt-get install awscli`, done by .ci/run). */
+const AWS = '/usr/bin/aws';
+const available = existsSync(AWS);
+if (!available && process.env.CI) throw new Error(`${AWS} is missing: .ci/run installs Debian's awscli`);
+
+/**
+ * The AWS CLI against the local stack. The CLI speaks the query protocol to SQS and validates
+ * its input locally, so this checks the stand-ins with a second, independent client.
+ */
+(available ? describe : describe.skip)('AWS CLI against the local stack', () => {
+  let stack: TestStack;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    stack = await startTestStack('pglite');
+    dir = await mkdtemp(path.join(tmpdir(), 'aws-cli-'));
+    await writeFile(path.join(dir, 'config'), '[default]\nregion = us-east-1\noutput = json\ns3 =\n  addressing_style = path\n');
+    env = {
+      ...process.env,
+      ...stack.env,
+      AWS_CONFIG_FILE: path.join(dir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'none'),
+      AWS_PAGER: '',
+    };
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.cleanup();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function aws(service: 's3' | 's3api' | 'sqs' | 'redshift-data', ...args: string[]): Promise<string> {
+    const endpoint = service.startsWith('s3') ? stack.endpoints.s3 : service === 'sqs' ? stack.endpoints.sqs : stack.endpoints.redshiftData;
+    try {
+      const { stdout } = await promisify(execFile)(AWS, [service, ...args, '--endpoint-url', endpoint], {
+        env,
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      return stdout;
+    } catch (error) {
+      const { stderr } = error as { stderr?: string };
+      throw new Error(`aws ${service} ${args.join(' ')} failed: ${stderr}`);
+    }
+  }
+
+  it('copies files up and down with aws s3 cp (a multipart upload included)', async () => {
+    await aws('s3api', 'create-bucket', '--bucket', 'cli-bucket');
+    for (const size of [1234, 20 * 1024 * 1024]) {
+      const original = randomBytes(size);
+      await writeFile(path.join(dir, 'up.bin'), original);
+      await aws('s3', 'cp', path.join(dir, 'up.bin'), `s3://cli-bucket/raw/file-${size}.bin`);
+      await aws('s3', 'cp', `s3://cli-bucket/raw/file-${size}.bin`, path.join(dir, 'down.bin'));
+      expect((await readFile(path.join(dir, 'down.bin'))).equals(original)).toBe(true);
+    }
+    expect(await aws('s3', 'ls', 's3://cli-bucket/raw/')).toMatch(/file-1234\.bin[\s\S]*file-20971520\.bin/);
+  });
+
+  it('sends, receives and deletes messages with aws sqs (query protocol)', async () => {
+    const { QueueUrl } = JSON.parse(await aws('sqs', 'create-queue', '--queue-name', 'cli-queue')) as { QueueUrl: string };
+    const sent = JSON.parse(await aws('sqs', 'send-message', '--queue-url', QueueUrl, '--message-body', 'hello from the CLI')) as {
+      MessageId: string;
+    };
+    const received = JSON.parse(await aws('sqs', 'receive-message', '--queue-url', QueueUrl, '--attribute-names', 'All')) as {
+      Messages: { MessageId: string; Body: string; ReceiptHandle: string; Attributes: Record<string, string> }[];
+    };
+    expect(received.Messages[0]).toMatchObject({
+      MessageId: sent.MessageId,
+      Body: 'hello from the CLI',
+      Attributes: { ApproximateReceiveCount: '1' },
+    });
+    await aws('sqs', 'delete-message', '--queue-url', QueueUrl, '--receipt-handle', received.Messages[0]!.ReceiptHandle);
+    expect((await aws('sqs', 'receive-message', '--queue-url', QueueUrl)).trim()).toBe('');
+  });
+
+  it('runs a statement and reads its result with aws redshift-data', async () => {
+    const { Id } = JSON.parse(
+      await aws(
+        'redshift-data',
+        'execute-statement',
+        '--workgroup-name',
+        'etl-dev',
+        '--database',
+        'analytics',
+        '--sql',
+        "SELECT 42 AS answer, 'yes' AS ok",
+      ),
+    ) as { Id: string };
+    for (;;) {
+      const description = JSON.parse(await aws('redshift-data', 'describe-statement', '--id', Id)) as { Status: string; Error?: string };
+      if (description.Status === 'FINISHED') break;
+      if (description.Status === 'FAILED' || description.Status === 'ABORTED') throw new Error(description.Error);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const result = JSON.parse(await aws('redshift-data', 'get-statement-result', '--id', Id)) as {
+      Records: unknown[][];
+      ColumnMetadata: { name: string }[];
+    };
+    expect(result.Records).toEqual([[{ longValue: 42 }, { stringValue: 'yes' }]]);
+    expect(result.ColumnMetadata.map((c) => c.name)).toEqual(['answer', 'ok']);
+  });
+});
