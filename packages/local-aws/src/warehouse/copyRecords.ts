@@ -85,35 +85,25 @@ export async function* recordChunks(input: AsyncIterable<Buffer>, options: Recor
     let start = 0;
     for (let i = 0; i < piece.length; i++) {
       const byte = piece[i]!;
+      let recordEnds = false;
       if (options.format === 'csv') {
         if (byte === quote) inQuotes = !inQuotes;
         else if (byte === NEWLINE) {
           if (inQuotes) pendingLines++;
-          else {
-            pending.push(piece.subarray(start, i + 1));
-            const full = takeRecord(pending.length === 1 ? pending[0]! : Buffer.concat(pending), pendingLines + 1);
-            pending = [];
-            pendingLines = 0;
-            start = i + 1;
-            if (full) yield full;
-          }
+          else recordEnds = true;
         }
-      } else {
-        if (escaped) {
-          escaped = false;
-          if (byte === NEWLINE) pendingLines++;
-          continue;
-        }
-        if (byte === BACKSLASH && options.format === 'text') escaped = true;
-        else if (byte === NEWLINE) {
-          pending.push(piece.subarray(start, i + 1));
-          const full = takeRecord(pending.length === 1 ? pending[0]! : Buffer.concat(pending), pendingLines + 1);
-          pending = [];
-          pendingLines = 0;
-          start = i + 1;
-          if (full) yield full;
-        }
-      }
+      } else if (escaped) {
+        escaped = false;
+        if (byte === NEWLINE) pendingLines++;
+      } else if (byte === BACKSLASH && options.format === 'text') escaped = true;
+      else if (byte === NEWLINE) recordEnds = true;
+      if (!recordEnds) continue;
+      pending.push(piece.subarray(start, i + 1));
+      const full = takeRecord(pending.length === 1 ? pending[0]! : Buffer.concat(pending), pendingLines + 1);
+      pending = [];
+      pendingLines = 0;
+      start = i + 1;
+      if (full) yield full;
     }
     if (start < piece.length) pending.push(Buffer.from(piece.subarray(start)));
   }
