@@ -1,0 +1,74 @@
+import { types } from './columnTypes';
+import { coercer } from './coerce';
+
+const accepts = (type: Parameters<typeof coercer>[0], value: unknown) => {
+  const result = coercer(type)(value);
+  if (!result.ok) throw new Error(`refused ${String(value)}: ${result.refusal.message}`);
+  return result.text;
+};
+const refuses = (type: Parameters<typeof coercer>[0], value: unknown) => {
+  const result = coercer(type)(value);
+  if (result.ok) throw new Error(`accepted ${String(value)} as ${result.text}`);
+  return result.refusal;
+};
+
+describe('coercer', () => {
+  it('takes whole numbers from numbers and digit strings, within the type range', () => {
+    expect(accepts(types.integer(), 42)).toBe('42');
+    expect(accepts(types.integer(), ' -7 ')).toBe('-7');
+    expect(accepts(types.bigint(), '9223372036854775807')).toBe('9223372036854775807');
+    expect(refuses(types.integer(), 2147483648)).toMatchObject({ rule: 'range' });
+    expect(refuses(types.smallint(), '40000')).toMatchObject({ rule: 'range', message: expect.stringContaining('SMALLINT') });
+    expect(refuses(types.integer(), 1.5)).toMatchObject({ rule: 'type' });
+    expect(refuses(types.integer(), 'twelve')).toMatchObject({ rule: 'type', message: '"twelve" is not a whole number' });
+    expect(refuses(types.integer(), true)).toMatchObject({ rule: 'type' });
+  });
+
+  it('keeps decimals exact and rounds extra digits half away from zero', () => {
+    expect(accepts(types.decimal(12, 2), '19.99')).toBe('19.99');
+    expect(accepts(types.decimal(12, 2), 0.1)).toBe('0.10');
+    expect(accepts(types.decimal(12, 2), '2.005')).toBe('2.01');
+    expect(accepts(types.decimal(12, 2), '-2.005')).toBe('-2.01');
+    expect(accepts(types.decimal(12, 2), 1e-7)).toBe('0.00');
+    expect(accepts(types.decimal(12, 2), '.5')).toBe('0.50');
+    expect(refuses(types.decimal(5, 2), '1234.5')).toMatchObject({ rule: 'range', message: expect.stringContaining('DECIMAL(5,2)') });
+    expect(refuses(types.decimal(12, 2), '1,50')).toMatchObject({ rule: 'type' });
+    expect(refuses(types.decimal(12, 2), Number.NaN)).toMatchObject({ rule: 'type' });
+  });
+
+  it('counts VARCHAR length in bytes, as Redshift does', () => {
+    expect(accepts(types.varchar(4), 'abcd')).toBe('abcd');
+    expect(refuses(types.varchar(4), 'ééé')).toMatchObject({
+      rule: 'length',
+      message: '"ééé" is 6 bytes, over the limit of 4 (Redshift counts bytes, not characters)',
+    });
+    expect(refuses(types.varchar(8), 'a\u0000b')).toMatchObject({ rule: 'characters' });
+    expect(refuses(types.varchar(8), 12)).toMatchObject({ rule: 'type' });
+    expect(refuses(types.char(3), 'EU')).toMatchObject({ rule: 'length' });
+  });
+
+  it('accepts real dates and timestamps only, normalising timestamps to UTC', () => {
+    expect(accepts(types.date(), '2024-02-29')).toBe('2024-02-29');
+    expect(refuses(types.date(), '2023-02-29')).toMatchObject({ rule: 'date' });
+    expect(refuses(types.date(), '29/02/2024')).toMatchObject({ rule: 'type' });
+    expect(accepts(types.timestamp(), '2026-11-27T02:37:49Z')).toBe('2026-11-27 02:37:49');
+    expect(accepts(types.timestamp(), '2026-11-27T02:37:49.123+02:00')).toBe('2026-11-27 00:37:49.123000');
+    expect(accepts(types.timestamp(), '2026-01-01T00:30:00-01:00')).toBe('2026-01-01 01:30:00');
+    expect(accepts(types.timestamp(), '2026-11-27 02:37')).toBe('2026-11-27 02:37:00');
+    expect(refuses(types.timestamp(), '2026-13-01T00:00:00Z')).toMatchObject({ rule: 'timestamp' });
+    expect(refuses(types.timestamp(), '2026-11-27T24:00:00Z')).toMatchObject({ rule: 'timestamp' });
+    expect(refuses(types.timestamp(), 1700000000)).toMatchObject({ rule: 'type' });
+  });
+
+  it('reads booleans and finite doubles', () => {
+    expect([true, 'yes', 'F', 0].map((v) => accepts(types.boolean(), String(v) === '0' ? '0' : v))).toEqual([
+      'true',
+      'true',
+      'false',
+      'false',
+    ]);
+    expect(refuses(types.boolean(), 'maybe')).toMatchObject({ rule: 'type' });
+    expect(accepts(types.double(), '1.25')).toBe('1.25');
+    expect(refuses(types.double(), 'Infinity')).toMatchObject({ rule: 'type' });
+  });
+});

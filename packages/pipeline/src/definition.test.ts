@@ -1,0 +1,111 @@
+import { types } from './columnTypes';
+import { createTableSql } from './ddl';
+import { definePipeline, PipelineDefinitionError } from './definition';
+import type { PipelineDefinition } from './definition';
+import { compileRowValidator, SchemaDriftError } from './rowValidator';
+
+const base: PipelineDefinition = {
+  name: 'things',
+  source: { kind: 's3-drop', prefix: 'landing/things/', format: 'jsonl' },
+  target: {
+    columns: {
+      id: { type: types.integer(), nullable: false },
+      code: { type: types.char(3), check: 'iso4217' },
+      country: { type: types.char(2), check: 'iso3166-alpha2' },
+      qty: { type: types.integer(), check: { min: 1 } },
+      state: { type: types.varchar(8), check: { oneOf: ['new', 'old'] } },
+      label: { type: types.varchar(10), from: 'Label' },
+    },
+    derived: { double_qty: { type: types.bigint(), compute: (row) => (row.qty === null ? null : String(Number(row.qty) * 2)) } },
+    primaryKey: ['id'],
+    sortKey: ['id'],
+  },
+  write: 'merge',
+  drift: 'quarantine',
+};
+
+describe('definePipeline', () => {
+  it('lists every problem of an invalid definition, naming where it is', () => {
+    const attempt = () =>
+      definePipeline({
+        ...base,
+        name: 'Bad Name',
+        target: {
+          ...base.target,
+          columns: { ...base.target.columns, amount: { type: types.decimal(4, 6) } },
+          primaryKey: ['label', 'nope'],
+          distKey: 'missing',
+        },
+        incremental: { cursor: 'qty' },
+        newestWins: 'ghost',
+        schedule: 'every hour',
+      });
+    expect(attempt).toThrow(PipelineDefinitionError);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as PipelineDefinitionError).problems).toEqual([
+        'name "Bad Name": 1–63 chars of a-z, 0-9, _, starting with a letter',
+        'target.table "Bad Name" is not a plain lower-case identifier',
+        'column "amount": DECIMAL(4,6): precision must be 1–38 and scale 0–precision',
+        'primaryKey "label" must be declared nullable: false',
+        'primaryKey "nope" is not a source column',
+        'distKey "missing" is not a column',
+        'incremental.cursor "qty" must be nullable: false',
+        'newestWins "ghost" is not a source column',
+        'schedule "every hour" is not an EventBridge rate(...) or cron(...) expression',
+      ]);
+    }
+  });
+
+  it('writes the Redshift DDL', () => {
+    expect(createTableSql(definePipeline({ ...base, target: { ...base.target, distKey: 'id' } }))).toBe(
+      [
+        'CREATE TABLE IF NOT EXISTS "public"."things" (',
+        '  "id" INTEGER NOT NULL,',
+        '  "code" CHAR(3),',
+        '  "country" CHAR(2),',
+        '  "qty" INTEGER,',
+        '  "state" VARCHAR(8),',
+        '  "label" VARCHAR(10),',
+        '  "double_qty" BIGINT,',
+        '  PRIMARY KEY ("id")',
+        ') DISTSTYLE KEY DISTKEY ("id") COMPOUND SORTKEY ("id")',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('compileRowValidator', () => {
+  const validate = compileRowValidator(definePipeline(base));
+
+  it('returns the row in table order with derived columns', () => {
+    expect(validate({ id: 1, code: 'EUR', country: 'DE', qty: '3', state: 'new', Label: 'x' })).toEqual({
+      ok: true,
+      values: ['1', 'EUR', 'DE', '3', 'new', 'x', '6'],
+    });
+    expect(validate({ id: 2 })).toEqual({ ok: true, values: ['2', null, null, null, null, null, null] });
+  });
+
+  it('rejects with every reason: field, value and rule', () => {
+    const result = validate({ code: 'EURO', country: 'XX', qty: 0, state: 'gone', Label: 'far too long a label', extra: 1 });
+    expect(result).toEqual({
+      ok: false,
+      rejections: [
+        { field: 'id', value: null, rule: 'required', message: 'id is required' },
+        { field: 'code', value: 'EURO', rule: 'length', message: expect.stringContaining('4 bytes') },
+        { field: 'country', value: 'XX', rule: 'check', message: '"XX" is not an ISO 3166-1 alpha-2 country code' },
+        { field: 'qty', value: 0, rule: 'range', message: '0 is below the minimum 1' },
+        { field: 'state', value: 'gone', rule: 'check', message: '"gone" is not one of new, old' },
+        { field: 'Label', value: 'far too long a label', rule: 'length', message: expect.any(String) },
+        { field: 'extra', value: 1, rule: 'unknown-field', message: expect.stringContaining('not in the schema') },
+      ],
+    });
+    expect(validate([1, 2])).toMatchObject({ ok: false, rejections: [{ rule: 'not-an-object' }] });
+  });
+
+  it('stops the file on an unknown field when the drift policy is fail', () => {
+    const strict = compileRowValidator(definePipeline({ ...base, drift: 'fail' }));
+    expect(() => strict({ id: 1, surprise: true })).toThrow(SchemaDriftError);
+  });
+});

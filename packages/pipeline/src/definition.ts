@@ -1,0 +1,159 @@
+import type { ColumnType } from './columnTypes';
+import { typeProblems } from './columnTypes';
+
+/** A value check beyond the type. */
+export type Check = 'iso4217' | 'iso3166-alpha2' | { oneOf: readonly string[] } | { min?: number; max?: number };
+
+export interface ColumnDefinition {
+  type: ColumnType;
+  /** Default true. A missing value in a non-nullable column rejects the row. */
+  nullable?: boolean;
+  /** Redshift compression encoding (ENCODE), e.g. `zstd`, `az64`. */
+  encode?: string;
+  check?: Check;
+  /** The source field it is read from, when named differently. */
+  from?: string;
+}
+
+/** A column computed from the row's other (coerced) columns, e.g. `total = quantity * unit_price`. */
+export interface DerivedColumn {
+  type: ColumnType;
+  encode?: string;
+  /** Gets the row's values as canonical text (null for NULL); returns canonical text or null. */
+  compute: (row: Readonly<Record<string, string | null>>) => string | null;
+}
+
+export type SourceDefinition =
+  | {
+      kind: 'http';
+      /** Env var holding the items endpoint's URL; the incremental cursor is sent as `cursorParam` (e.g. `?updated_since=`). */
+      urlEnv: string;
+      itemsField: string;
+      pagination:
+        | { type: 'page'; pageParam: string; sizeParam: string; pageSize: number }
+        | { type: 'cursor'; cursorParam: string; nextCursorField: string };
+      cursorParam?: string;
+      concurrency?: number;
+    }
+  | {
+      kind: 'sql';
+      engine: 'postgres' | 'mysql';
+      /** env var holding the connection URL (an SSM/Secrets Manager reference when deployed) */ connectionEnv: string;
+      table: string;
+    }
+  | { kind: 's3-drop'; prefix: string; format: 'csv' | 'jsonl' };
+
+export type WriteDisposition = 'append' | 'merge' | 'replace';
+export type DriftPolicy = 'fail' | 'quarantine' | 'add-columns';
+
+export interface PipelineDefinition {
+  /** a-z, 0-9, _ : used in S3 keys, metric dimensions, table names. */
+  name: string;
+  description?: string;
+  source: SourceDefinition;
+  target: {
+    schema?: string;
+    table?: string;
+    columns: Record<string, ColumnDefinition>;
+    derived?: Record<string, DerivedColumn>;
+    primaryKey: readonly string[];
+    distKey?: string;
+    sortKey?: readonly string[];
+  };
+  write: WriteDisposition;
+  /** Incremental extraction: the column whose high-water mark is the watermark. */
+  incremental?: { cursor: string };
+  /** For `merge`: which version of a row wins (the newest by this column). */
+  newestWins?: string;
+  /** What to do with fields the schema does not know. */
+  drift: DriftPolicy;
+  /** EventBridge schedule expression of the planner, e.g. `rate(15 minutes)`. */
+  schedule?: string;
+}
+
+/** A definition after its checks: with the table's full name and its columns in order. */
+export interface Pipeline extends PipelineDefinition {
+  readonly schema: string;
+  readonly table: string;
+  /** Source columns then derived columns, in table order. */
+  readonly columnNames: readonly string[];
+}
+
+/** An invalid pipeline definition: every problem, each naming the part of the definition. */
+export class PipelineDefinitionError extends Error {
+  override readonly name = 'PipelineDefinitionError';
+
+  constructor(
+    readonly pipeline: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`pipeline "${pipeline}" is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,126}$/;
+
+function definitionProblems(d: PipelineDefinition): string[] {
+  const problems: string[] = [];
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(d.name)) problems.push(`name "${d.name}": 1–63 chars of a-z, 0-9, _, starting with a letter`);
+  const schema = d.target.schema ?? 'public';
+  const table = d.target.table ?? d.name;
+  if (!IDENTIFIER.test(schema)) problems.push(`target.schema "${schema}" is not a plain lower-case identifier`);
+  if (!IDENTIFIER.test(table)) problems.push(`target.table "${table}" is not a plain lower-case identifier`);
+  const columns = Object.keys(d.target.columns);
+  const derived = Object.keys(d.target.derived ?? {});
+  if (columns.length === 0) problems.push('target.columns is empty');
+  for (const name of [...columns, ...derived]) {
+    if (!IDENTIFIER.test(name) || name.startsWith('_etl'))
+      problems.push(`column "${name}": not a plain lower-case identifier (or uses the reserved _etl prefix)`);
+  }
+  for (const name of derived) if (columns.includes(name)) problems.push(`derived column "${name}" is also a source column`);
+  for (const [name, column] of Object.entries(d.target.columns))
+    problems.push(...typeProblems(column.type).map((p) => `column "${name}": ${p}`));
+  for (const [name, column] of Object.entries(d.target.derived ?? {}))
+    problems.push(...typeProblems(column.type).map((p) => `derived column "${name}": ${p}`));
+  const all = [...columns, ...derived];
+  if (d.target.primaryKey.length === 0) problems.push('target.primaryKey is empty: merge, dedupe and idempotent loads need one');
+  for (const key of d.target.primaryKey) {
+    if (!columns.includes(key)) problems.push(`primaryKey "${key}" is not a source column`);
+    else if (d.target.columns[key]!.nullable !== false) problems.push(`primaryKey "${key}" must be declared nullable: false`);
+  }
+  if (d.target.distKey && !all.includes(d.target.distKey)) problems.push(`distKey "${d.target.distKey}" is not a column`);
+  for (const key of d.target.sortKey ?? []) if (!all.includes(key)) problems.push(`sortKey "${key}" is not a column`);
+  if (d.incremental) {
+    const cursor = d.target.columns[d.incremental.cursor];
+    if (!cursor) problems.push(`incremental.cursor "${d.incremental.cursor}" is not a source column`);
+    else if (cursor.nullable !== false) problems.push(`incremental.cursor "${d.incremental.cursor}" must be nullable: false`);
+  }
+  if (d.write === 'merge' && d.newestWins && !columns.includes(d.newestWins))
+    problems.push(`newestWins "${d.newestWins}" is not a source column`);
+  if (d.write !== 'merge' && d.newestWins) problems.push(`newestWins only applies to write: 'merge'`);
+  if (d.drift === 'add-columns')
+    problems.push(
+      `drift: 'add-columns' is not supported yet; use 'quarantine' (unknown fields reject the row, with the field named) or 'fail'`,
+    );
+  if (d.schedule && !/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/.test(d.schedule))
+    problems.push(`schedule "${d.schedule}" is not an EventBridge rate(...) or cron(...) expression`);
+  if (d.source.kind === 'sql' && !IDENTIFIER.test(d.source.table.split('.').pop()!))
+    problems.push(`source.table "${d.source.table}" is not a plain identifier`);
+  return problems;
+}
+
+/**
+ * Declares a pipeline. The definition is checked at once, so an invalid one fails the build
+ * (`pnpm package` bundles and loads the definitions) with every problem listed.
+ *
+ * @throws {PipelineDefinitionError}
+ * @example
+ * export const orders = definePipeline({ name: 'orders', source: {...}, target: {...}, write: 'merge', drift: 'quarantine' });
+ */
+export function definePipeline(definition: PipelineDefinition): Pipeline {
+  const problems = definitionProblems(definition);
+  if (problems.length > 0) throw new PipelineDefinitionError(definition.name, problems);
+  return {
+    ...definition,
+    schema: definition.target.schema ?? 'public',
+    table: definition.target.table ?? definition.name,
+    columnNames: [...Object.keys(definition.target.columns), ...Object.keys(definition.target.derived ?? {})],
+  };
+}

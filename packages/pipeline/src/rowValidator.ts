@@ -1,0 +1,97 @@
+import { ISO_3166_ALPHA2, ISO_4217 } from './codes';
+import { coercer } from './coerce';
+import type { Refusal } from './coerce';
+import type { Check, Pipeline } from './definition';
+
+/** Why one field of one row was rejected. */
+export interface Rejection {
+  field: string;
+  /** The value as it came, for the quarantine. */
+  value: unknown;
+  rule: Refusal['rule'] | 'unknown-field' | 'not-an-object';
+  message: string;
+}
+
+export type RowResult = { ok: true; values: (string | null)[] } | { ok: false; rejections: Rejection[] };
+
+/** The source has fields the schema does not know, and the pipeline's drift policy is `fail`. */
+export class SchemaDriftError extends Error {
+  override readonly name = 'SchemaDriftError';
+}
+
+function checker(check: Check | undefined): ((text: string) => string | undefined) | undefined {
+  if (check === undefined) return undefined;
+  if (check === 'iso4217') return (text) => (ISO_4217.has(text) ? undefined : `"${text}" is not an ISO 4217 currency code`);
+  if (check === 'iso3166-alpha2')
+    return (text) => (ISO_3166_ALPHA2.has(text) ? undefined : `"${text}" is not an ISO 3166-1 alpha-2 country code`);
+  if ('oneOf' in check) return (text) => (check.oneOf.includes(text) ? undefined : `"${text}" is not one of ${check.oneOf.join(', ')}`);
+  return (text) => {
+    const number = Number(text);
+    if (check.min !== undefined && number < check.min) return `${text} is below the minimum ${check.min}`;
+    if (check.max !== undefined && number > check.max) return `${text} is above the maximum ${check.max}`;
+    return undefined;
+  };
+}
+
+/**
+ * Compiles a pipeline's schema into one function that turns a source record (a parsed JSON
+ * object) into the row's values in table order — coerced to canonical text, derived columns
+ * computed — or lists every field that is wrong and why.
+ */
+export function compileRowValidator(pipeline: Pipeline): (record: unknown) => RowResult {
+  const columns = Object.entries(pipeline.target.columns).map(([name, column]) => ({
+    name,
+    from: column.from ?? name,
+    coerce: coercer(column.type),
+    required: column.nullable === false,
+    check: checker(column.check),
+    range: column.check !== undefined && typeof column.check === 'object' && !('oneOf' in column.check),
+  }));
+  const known = new Set(columns.map((c) => c.from));
+  const derived = Object.entries(pipeline.target.derived ?? {}).map(([name, column]) => ({ name, ...column }));
+
+  return (record) => {
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      return {
+        ok: false,
+        rejections: [{ field: '(record)', value: record, rule: 'not-an-object', message: 'a record must be a JSON object' }],
+      };
+    }
+    const source = record as Record<string, unknown>;
+    const rejections: Rejection[] = [];
+    const values: (string | null)[] = [];
+    const byName: Record<string, string | null> = {};
+    for (const column of columns) {
+      const value = source[column.from];
+      let text: string | null = null;
+      if (value === null || value === undefined || value === '') {
+        if (column.required)
+          rejections.push({ field: column.from, value: value ?? null, rule: 'required', message: `${column.from} is required` });
+      } else {
+        const coerced = column.coerce(value);
+        if (!coerced.ok) rejections.push({ field: column.from, value, ...coerced.refusal });
+        else {
+          text = coerced.text;
+          const problem = text === null ? undefined : column.check?.(text);
+          if (problem) rejections.push({ field: column.from, value, rule: column.range ? 'range' : 'check', message: problem });
+        }
+      }
+      values.push(text);
+      byName[column.name] = text;
+    }
+    for (const field of Object.keys(source)) {
+      if (known.has(field)) continue;
+      if (pipeline.drift === 'fail')
+        throw new SchemaDriftError(`field "${field}" is not in the schema of pipeline "${pipeline.name}" (drift policy: fail)`);
+      rejections.push({
+        field,
+        value: source[field],
+        rule: 'unknown-field',
+        message: `field "${field}" is not in the schema (drift policy: quarantine)`,
+      });
+    }
+    if (rejections.length > 0) return { ok: false, rejections };
+    for (const column of derived) values.push(column.compute(byName));
+    return { ok: true, values };
+  };
+}

@@ -1,0 +1,14 @@
+import type { Pipeline } from '@etl/pipeline';
+import { orders } from './orders';
+
+export { orders };
+
+/** Every pipeline of this deployment, by name. */
+export const pipelines: Readonly<Record<string, Pipeline>> = { orders };
+
+/** @throws naming the known pipelines when `name` is not one. */
+export function pipelineNamed(name: string): Pipeline {
+  const pipeline = pipelines[name];
+  if (!pipeline) throw new Error(`no pipeline named "${name}" (known: ${Object.keys(pipelines).join(', ')})`);
+  return pipeline;
+}

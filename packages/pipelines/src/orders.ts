@@ -1,0 +1,52 @@
+import { definePipeline, formatDecimal, multiply, parseDecimal, types } from '@etl/pipeline';
+
+/**
+ * Orders from the shop's HTTP API, merged into `public.orders` on `order_id`: the version
+ * with the newest `updated_at` wins. `total` is derived exactly: quantity × unit_price.
+ */
+export const orders = definePipeline({
+  name: 'orders',
+  description: 'Shop orders, merged on order_id; newest updated_at wins.',
+  source: {
+    kind: 'http',
+    urlEnv: 'ORDERS_API_URL',
+    itemsField: 'items',
+    pagination: { type: 'cursor', cursorParam: 'cursor', nextCursorField: 'next_cursor' },
+    cursorParam: 'updated_since',
+    concurrency: 4,
+  },
+  target: {
+    columns: {
+      order_id: { type: types.varchar(32), nullable: false, encode: 'zstd' },
+      customer_id: { type: types.varchar(32), nullable: false, encode: 'zstd' },
+      order_ts: { type: types.timestamp(), nullable: false, encode: 'az64' },
+      quantity: { type: types.integer(), nullable: false, encode: 'az64', check: { min: 1, max: 10_000 } },
+      unit_price: { type: types.decimal(12, 2), nullable: false, encode: 'az64', check: { min: 0 } },
+      currency: { type: types.char(3), nullable: false, encode: 'bytedict', check: 'iso4217' },
+      status: {
+        type: types.varchar(16),
+        nullable: false,
+        encode: 'bytedict',
+        check: { oneOf: ['pending', 'paid', 'shipped', 'delivered', 'cancelled', 'refunded'] },
+      },
+      country: { type: types.char(2), nullable: false, encode: 'bytedict', check: 'iso3166-alpha2' },
+      note: { type: types.varchar(256), encode: 'zstd' },
+      updated_at: { type: types.timestamp(), nullable: false, encode: 'az64' },
+    },
+    derived: {
+      total: {
+        type: types.decimal(18, 2), // 10,000 × 9,999,999,999.99 fits
+        encode: 'az64',
+        compute: (row) => formatDecimal(multiply(parseDecimal(row.quantity!)!, parseDecimal(row.unit_price!)!)),
+      },
+    },
+    primaryKey: ['order_id'],
+    distKey: 'order_id',
+    sortKey: ['updated_at'],
+  },
+  write: 'merge',
+  newestWins: 'updated_at',
+  incremental: { cursor: 'updated_at' },
+  drift: 'quarantine',
+  schedule: 'rate(15 minutes)',
+});
