@@ -34,6 +34,7 @@ export function exampleStagedFileReady(overrides: Partial<StagedFileReady> = {})
       sha256: SHA,
     },
     accounting: { rowsIn: 10, rowsStaged: 7, rowsRejected: 2, duplicatesCollapsed: 1 },
+    rejectsByRule: { json: 1, required: 1 },
     transformedAt: '2026-11-27T02:38:01.000Z',
     ...overrides,
   };

@@ -56,6 +56,8 @@ export const stagedFileReady = z
     staged: objectPointer('staged/'),
     quarantine: objectPointer('quarantine/').nullable(),
     accounting: rowAccounting,
+    /** Rejected rows by the rule of their first rejection (`json`, `required`, `type`, `check`…). */
+    rejectsByRule: z.record(z.string(), z.number().int().nonnegative()),
     transformedAt: isoTimestamp,
   })
   .strict()
@@ -66,6 +68,10 @@ export const stagedFileReady = z
   .refine((m) => m.staged.rows === m.accounting.rowsStaged, {
     message: 'staged.rows must equal accounting.rowsStaged',
     path: ['staged', 'rows'],
+  })
+  .refine((m) => Object.values(m.rejectsByRule).reduce((sum, n) => sum + n, 0) === m.accounting.rowsRejected, {
+    message: 'rejectsByRule must add up to accounting.rowsRejected',
+    path: ['rejectsByRule'],
   })
   .refine((m) => (m.quarantine?.rows ?? 0) === m.accounting.rowsRejected, {
     message: 'quarantine.rows must equal accounting.rowsRejected (quarantine is null only when nothing was rejected)',

@@ -66,6 +66,7 @@ describe('parseMessage', () => {
     const message = exampleStagedFileReady({
       quarantine: null,
       accounting: { rowsIn: 10, rowsStaged: 9, rowsRejected: 0, duplicatesCollapsed: 1 },
+      rejectsByRule: {},
     });
     message.staged.rows = 9;
     expect(parseMessage(contracts.stagedFileReady, JSON.stringify(message))).toEqual(message);

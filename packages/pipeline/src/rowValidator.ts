@@ -8,7 +8,8 @@ export interface Rejection {
   field: string;
   /** The value as it came, for the quarantine. */
   value: unknown;
-  rule: Refusal['rule'] | 'unknown-field' | 'not-an-object';
+  /** The coercion rule broken, or: `unknown-field`, `not-an-object`; `json` and `encoding` when the line itself is unreadable. */
+  rule: Refusal['rule'] | 'unknown-field' | 'not-an-object' | 'json' | 'encoding';
   message: string;
 }
 

@@ -1,0 +1,45 @@
+import type { Writable } from 'node:stream';
+
+/**
+ * Collects text and writes it to a stream in ~64 KiB pieces, waiting for `drain` when the
+ * stream pushes back, so a fast producer never buffers a whole file in memory.
+ */
+export class TextSink {
+  private buffer = '';
+
+  constructor(
+    private readonly stream: Writable,
+    private readonly chunkChars = 64 * 1024,
+  ) {}
+
+  /** Appends text; resolves at once unless the stream needs to drain. */
+  write(text: string): Promise<void> | undefined {
+    this.buffer += text;
+    if (this.buffer.length < this.chunkChars) return undefined;
+    return this.flush();
+  }
+
+  private flush(): Promise<void> | undefined {
+    const text = this.buffer;
+    this.buffer = '';
+    if (text === '' || this.stream.write(text)) return undefined;
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error) => {
+        this.stream.off('drain', onDrain);
+        reject(error);
+      };
+      const onDrain = () => {
+        this.stream.off('error', onError);
+        resolve();
+      };
+      this.stream.once('drain', onDrain);
+      this.stream.once('error', onError);
+    });
+  }
+
+  /** Writes what is left and ends the stream. */
+  async end(): Promise<void> {
+    await this.flush();
+    this.stream.end();
+  }
+}

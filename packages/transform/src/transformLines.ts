@@ -1,0 +1,128 @@
+import { isUtf8 } from 'node:buffer';
+import { compileRowValidator } from '@etl/pipeline';
+import type { Pipeline, Rejection } from '@etl/pipeline';
+import { csvField } from './csv';
+import type { TextSink } from './textSink';
+
+/** What happened to every row of a file: rowsIn = rowsStaged + rowsRejected + duplicatesCollapsed. */
+export interface TransformCounts {
+  rowsIn: number;
+  rowsStaged: number;
+  rowsRejected: number;
+  duplicatesCollapsed: number;
+  /** Rejected rows by the rule of their first rejection (`json`, `encoding`, `required`, `type`…). */
+  rejectsByRule: Record<string, number>;
+}
+
+export interface TransformOptions {
+  /** Written as the last CSV column (`_etl_source`): which staged file a row came from, for the load's accounting. */
+  sourceTag: string;
+  /** Rows held at a time for deduplication on the primary key (bounded memory); duplicates further apart are collapsed by the load. */
+  dedupeBlockRows?: number;
+}
+
+/** A quarantined row: where it was, why, and what it was. */
+interface QuarantineRecord {
+  line: number;
+  rejections: Rejection[];
+  raw?: string;
+  raw_base64?: string;
+}
+
+type Slot = { key: string; rank: string | null; csv: string } | null;
+
+/**
+ * The transform of one file, streaming: each line is checked for UTF-8, parsed as JSON,
+ * validated and coerced by the pipeline's schema, derived columns computed; rows are deduplicated
+ * on the primary key within blocks (the newest by `newestWins` wins, else the later); good rows go
+ * to `staged` as COPY-ready CSV, rejected rows with every reason to `quarantine` as JSON Lines.
+ * Memory holds one block of rows, whatever the file size.
+ */
+export async function transformLines(
+  pipeline: Pipeline,
+  input: AsyncIterable<{ bytes: Buffer; number: number }>,
+  sinks: { staged: TextSink; quarantine: TextSink },
+  { sourceTag, dedupeBlockRows = 20_000 }: TransformOptions,
+): Promise<TransformCounts> {
+  const validate = compileRowValidator(pipeline);
+  const keyIndexes = pipeline.target.primaryKey.map((key) => pipeline.columnNames.indexOf(key));
+  const rankIndex = pipeline.newestWins ? pipeline.columnNames.indexOf(pipeline.newestWins) : -1;
+  const rankKind = pipeline.newestWins ? pipeline.target.columns[pipeline.newestWins]!.type.kind : undefined;
+  const numericRank = rankKind !== undefined && !['timestamp', 'date', 'varchar', 'char'].includes(rankKind);
+  const tag = csvField(sourceTag);
+  const counts: TransformCounts = { rowsIn: 0, rowsStaged: 0, rowsRejected: 0, duplicatesCollapsed: 0, rejectsByRule: {} };
+
+  let block: Slot[] = [];
+  let positions = new Map<string, number>();
+
+  const newer = (candidate: string | null, current: string | null): boolean => {
+    if (rankIndex < 0 || candidate === current) return true; // no ranking, or a tie: the later row wins
+    if (candidate === null) return false;
+    if (current === null) return true;
+    return numericRank ? Number(candidate) > Number(current) : candidate > current;
+  };
+
+  const flushBlock = async () => {
+    let text = '';
+    for (const slot of block) if (slot) text += slot.csv;
+    block = [];
+    positions = new Map();
+    await sinks.staged.write(text);
+  };
+
+  const reject = async (line: number, rejections: Rejection[], bytes: Buffer, utf8: boolean) => {
+    counts.rowsRejected++;
+    const rule = rejections[0]!.rule;
+    counts.rejectsByRule[rule] = (counts.rejectsByRule[rule] ?? 0) + 1;
+    const record: QuarantineRecord = { line, rejections };
+    if (utf8) record.raw = bytes.toString('utf8');
+    else record.raw_base64 = bytes.toString('base64');
+    await sinks.quarantine.write(`${JSON.stringify(record)}\n`);
+  };
+
+  for await (const { bytes, number } of input) {
+    counts.rowsIn++;
+    if (!isUtf8(bytes)) {
+      await reject(number, [{ field: '(line)', value: null, rule: 'encoding', message: 'the line is not valid UTF-8' }], bytes, false);
+      continue;
+    }
+    const text = bytes.toString('utf8');
+    let record: unknown;
+    try {
+      record = JSON.parse(text);
+    } catch (error) {
+      await reject(
+        number,
+        [{ field: '(line)', value: null, rule: 'json', message: `not valid JSON: ${(error as Error).message}` }],
+        bytes,
+        true,
+      );
+      continue;
+    }
+    const result = validate(record);
+    if (!result.ok) {
+      await reject(number, result.rejections, bytes, true);
+      continue;
+    }
+    const values = result.values;
+    let key = values[keyIndexes[0]!]!;
+    for (let i = 1; i < keyIndexes.length; i++) key += `\u0001${values[keyIndexes[i]!]}`;
+    const rank = rankIndex >= 0 ? values[rankIndex]! : null;
+    let csv = '';
+    for (const value of values) csv += `${csvField(value)},`;
+    csv += `${tag}\n`;
+
+    const earlier = positions.get(key);
+    if (earlier !== undefined) {
+      counts.duplicatesCollapsed++;
+      if (!newer(rank, block[earlier]!.rank)) continue;
+      block[earlier] = null;
+    }
+    positions.set(key, block.length);
+    block.push({ key, rank, csv });
+    if (block.length >= dedupeBlockRows) await flushBlock();
+  }
+  await flushBlock();
+  counts.rowsStaged = counts.rowsIn - counts.rowsRejected - counts.duplicatesCollapsed;
+  return counts;
+}
