@@ -1,1 +1,3 @@
 export { rawFileMessages, RawRunInvalid } from './rawFiles';
+export { writeRawFile } from './rawFileWriter';
+export type { RawFileTarget } from './rawFileWriter';

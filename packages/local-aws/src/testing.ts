@@ -1,6 +1,8 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { sqsRecord } from '@etl/middleware/testing';
+import { startTestStack } from './testStack';
+import type { TestStack } from './testStack';
 export { startTestStack, CI_POSTGRES } from './testStack';
 export type { TestStack, Engine } from './testStack';
 import { packageService, startOffline, stageParams } from './serverlessCli';
@@ -87,23 +89,30 @@ export interface OfflineWorkerSpec {
   service: ServiceName;
   /** Function name in serverless.yml, e.g. `transformWorker`. */
   worker: string;
-  /** Message bodies the worker's contract accepts. */
-  goodBodies: string[];
+  /** Makes what the good messages point at (files, queues) on the local stack, and returns their bodies. */
+  goodBodies: (stack: TestStack) => Promise<string[]>;
   /** Message bodies it must reject, each for its own reason. */
   malformedBodies: string[];
+  /** Checks what the good messages led to (files written, messages sent). */
+  verify?: (stack: TestStack) => Promise<void>;
 }
 
 /**
- * Starts `serverless offline` for the service and invokes its queue worker through the offline
- * Lambda endpoint with the real AWS SDK Lambda client and an SQS event mixing good and
- * malformed messages: only the malformed ones may come back in `batchItemFailures`.
+ * Starts the local stack and `serverless offline` for the service (its handlers pointed at the
+ * stack), and invokes its queue worker through the offline Lambda endpoint with the real AWS
+ * SDK Lambda client and an SQS event mixing good and malformed messages: only the malformed
+ * ones may come back in `batchItemFailures`.
  */
 export function describeOfflineWorker(spec: OfflineWorkerSpec): void {
   describe(`${spec.service} worker under serverless offline`, () => {
+    let stack: TestStack;
     let offline: OfflineService;
     let lambda: LambdaClient;
+    let goodBodies: string[];
     beforeAll(async () => {
-      offline = await startOffline(spec.service, { freePorts: true });
+      stack = await startTestStack('pglite');
+      goodBodies = await spec.goodBodies(stack);
+      offline = await startOffline(spec.service, { freePorts: true, endpoints: stack.endpoints, extraEnv: stack.env });
       lambda = new LambdaClient({
         endpoint: offline.lambdaEndpoint,
         region: 'us-east-1',
@@ -113,18 +122,24 @@ export function describeOfflineWorker(spec: OfflineWorkerSpec): void {
     afterAll(async () => {
       lambda?.destroy();
       await offline?.stop();
+      await stack?.cleanup();
     });
 
     it('reports only the malformed messages as batch item failures', async () => {
       const bodies = interleave(
-        spec.goodBodies.map((body, i) => ({ id: `good-${i}`, body })),
+        goodBodies.map((body, i) => ({ id: `good-${i}`, body })),
         spec.malformedBodies.map((body, i) => ({ id: `malformed-${i}`, body })),
       );
       const event = { Records: bodies.map(({ id, body }) => sqsRecord(body, { messageId: id })) };
       const result = await lambda.send(
         new InvokeCommand({ FunctionName: offline.functionName(spec.worker), Payload: JSON.stringify(event) }),
       );
-      expect(result.FunctionError).toBeUndefined();
+      expect([
+        result.FunctionError,
+        Buffer.from(result.Payload ?? new Uint8Array())
+          .toString('utf8')
+          .slice(0, 300),
+      ]).toEqual([undefined, expect.anything()]);
       const response = JSON.parse(Buffer.from(result.Payload ?? new Uint8Array()).toString('utf8')) as SQSBatchResponse;
       expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(
         spec.malformedBodies.map((_, i) => `malformed-${i}`).sort(),
@@ -133,6 +148,7 @@ export function describeOfflineWorker(spec: OfflineWorkerSpec): void {
       for (let i = 0; i < spec.malformedBodies.length; i++) {
         await offline.waitForOutput(new RegExp(`"messageId":"malformed-${i}".*"reason":"message does not match contract`));
       }
+      await spec.verify?.(stack);
     }, 60_000);
 
     it('is reachable only under its full offline name <service>-<stage>-<function>', async () => {

@@ -7,7 +7,7 @@ import { cachedClients } from './clients';
 import type { ClientFactories, Clients } from './clients';
 import { instrument } from './lambdaHandler';
 import type { Logger } from './logger';
-import { BatchTally, MetricUnit } from './metrics';
+import { BatchTally, createMetrics, MetricUnit } from './metrics';
 import { settleRecords } from './settleRecords';
 import type { Retry } from './retry';
 
@@ -23,6 +23,8 @@ export interface WorkerTools<F extends ClientFactories> {
   retry: Retry;
   record: SQSRecord;
   context: Context;
+  /** Publishes figures about this message as one EMF document, dimensioned by service, stage and the message's pipeline. Names ending in `Bytes` are bytes, others counts. */
+  emitMetrics: (values: Record<string, number>) => void;
 }
 
 export interface SqsWorkerOptions<M extends { pipeline: string; runId: string }, F extends ClientFactories> {
@@ -62,7 +64,17 @@ export function sqsWorker<M extends { pipeline: string; runId: string }, F exten
 ): SqsWorkerHandler {
   const { service, contract, handleMessage } = options;
   const concurrency = options.concurrency ?? positiveInt(process.env.RECORD_CONCURRENCY) ?? 4;
-  const { logger, metrics, retryUntilDeadline, wrap } = instrument(service, options.stage);
+  const stage = options.stage ?? process.env.STAGE ?? 'local';
+  const { logger, metrics, retryUntilDeadline, wrap } = instrument(service, stage);
+  const emitFor =
+    (pipeline: string) =>
+    (values: Record<string, number>): void => {
+      const figures = createMetrics(service, stage);
+      figures.addDimension('pipeline', pipeline);
+      for (const [name, value] of Object.entries(values))
+        figures.addMetric(name, name.endsWith('Bytes') ? MetricUnit.Bytes : MetricUnit.Count, value);
+      figures.publishStoredMetrics();
+    };
   const getClients = cachedClients(options.clients);
 
   const handler = async (event: SQSEvent, context: Context): Promise<PromiseSettledResult<unknown>[]> => {
@@ -80,7 +92,14 @@ export function sqsWorker<M extends { pipeline: string; runId: string }, F exten
           const message = parseMessage(contract, record.body);
           pipeline = message.pipeline;
           recordLogger.appendPersistentKeys({ pipeline, runId: message.runId });
-          await handleMessage(message, { clients: getClients(), logger: recordLogger, retry, record, context });
+          await handleMessage(message, {
+            clients: getClients(),
+            logger: recordLogger,
+            retry,
+            record,
+            context,
+            emitMetrics: emitFor(pipeline),
+          });
           tally.count(pipeline, 'ok', performance.now() - started);
         } catch (error) {
           tally.count(pipeline, 'failed', performance.now() - started);

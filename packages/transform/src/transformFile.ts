@@ -1,50 +1,17 @@
-import { createHash } from 'node:crypto';
-import { PassThrough, Transform } from 'node:stream';
 import type { Readable } from 'node:stream';
-import { createGzip, createGunzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import { digestTap, gzipUpload, lines } from '@etl/files';
 import { dataKeys } from '@etl/contracts';
 import type { ObjectPointer, RawFileReady, StagedFileReady } from '@etl/contracts';
 import type { Pipeline } from '@etl/pipeline';
-import { lines } from './lines';
-import { TextSink } from './textSink';
 import { transformLines } from './transformLines';
 import type { TransformCounts } from './transformLines';
 
 /** The raw file is not what its message said: a changed or truncated object. */
 export class ClaimCheckMismatch extends Error {
   override readonly name = 'ClaimCheckMismatch';
-}
-
-/** Counts bytes and SHA-256 of what flows through. */
-function digestTap() {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const stream = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      callback(null, chunk);
-    },
-  });
-  return { stream, result: () => ({ bytes, sha256: hash.digest('hex') }) };
-}
-
-/** A gzip stream uploaded to S3 as it is produced (multipart, one part in flight: bounded memory). */
-function gzipUpload(s3: S3Client, bucket: string, key: string, contentType: string) {
-  const gzip = createGzip({ level: 1 });
-  const tap = digestTap();
-  const body = new PassThrough();
-  gzip.pipe(tap.stream).pipe(body);
-  const upload = new Upload({
-    client: s3,
-    params: { Bucket: bucket, Key: key, Body: body, ContentType: contentType, ContentEncoding: undefined },
-    queueSize: 1,
-    partSize: 5 * 1024 * 1024,
-  });
-  return { sink: new TextSink(gzip), done: async () => (await upload.done(), tap.result()) };
 }
 
 /**

@@ -1,7 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import { orders } from '@etl/pipelines';
-import { lines } from './lines';
-import { TextSink } from './textSink';
+import { lines, TextSink } from '@etl/files';
 import { transformLines } from './transformLines';
 
 const order = (overrides: Record<string, unknown> = {}) => ({

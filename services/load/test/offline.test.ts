@@ -4,7 +4,7 @@ import { describeOfflineWorker } from '@etl/local-aws/testing';
 describeOfflineWorker({
   service: 'load',
   worker: 'loadWorker',
-  goodBodies: [0, 1].map((part) => JSON.stringify(exampleStagedFileReady({ part }))),
+  goodBodies: async () => [0, 1].map((part) => JSON.stringify(exampleStagedFileReady({ part }))),
   malformedBodies: [
     '{"truncated": ',
     JSON.stringify({ ...exampleStagedFileReady(), accounting: { rowsIn: 10, rowsStaged: 10, rowsRejected: 2, duplicatesCollapsed: 1 } }),

@@ -1,5 +1,7 @@
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { exampleRawFileReady } from '@etl/contracts';
+import { writeRawFile } from '@etl/extract';
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { lambdaInvoker, packageService, provision, QueuePoller, stackResources, stageParams, startOffline } from '@etl/local-aws';
 import type { MappingSpec, OfflineService } from '@etl/local-aws';
 import { startTestStack } from '@etl/local-aws/testing';
@@ -60,9 +62,21 @@ describe('transform queue → transformWorker, locally', () => {
   });
 
   it('invokes the worker for each message and deletes the ones it accepted; a malformed one stays for retry', async () => {
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(exampleRawFileReady({ part: 7 })) }));
+    const s3 = new S3Client({
+      endpoint: stack.endpoints.s3,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: 'etl-data-dev' })).catch(() => undefined);
+    await sqs.send(new CreateQueueCommand({ QueueName: 'etl-load-dev-load' }));
+    const raw = await writeRawFile(s3, { bucket: 'etl-data-dev', pipeline: 'orders', runId: '20261127T023749Z-queued', part: 7 }, [
+      '{"not":"an order"}',
+    ]);
+    s3.destroy();
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(raw) }));
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{"kind":"raw-file-ready"}' }));
-    await offline.waitForOutput(/"message":"raw file accepted"/, 30_000);
+    await offline.waitForOutput(/"message":"raw file transformed"/, 30_000);
     await offline.waitForOutput(/"reason":"message does not match contract \\"raw-file-ready\\"/, 30_000);
     const deadline = Date.now() + 20_000;
     for (;;) {

@@ -5,7 +5,8 @@ import type { RecordChunk } from './copyRecords';
 async function chunksOf(input: string[], options: Partial<Parameters<typeof recordChunks>[1]> = {}): Promise<RecordChunk[]> {
   const chunks: RecordChunk[] = [];
   const source = Readable.from(input.map((piece) => Buffer.from(piece)));
-  for await (const chunk of recordChunks(source, { format: 'csv', quote: '"', ignoreHeader: 0, chunkBytes: 1 << 20, ...options })) chunks.push(chunk);
+  for await (const chunk of recordChunks(source, { format: 'csv', quote: '"', ignoreHeader: 0, chunkBytes: 1 << 20, ...options }))
+    chunks.push(chunk);
   return chunks;
 }
 
@@ -42,7 +43,10 @@ describe('recordChunks', () => {
   });
 
   it('converts JSON Lines through the converter and skips blank lines', async () => {
-    const [chunk] = await chunksOf(['{"a":1}\n\n{"a":2}'], { format: 'json', jsonToCsv: (line) => `${(JSON.parse(line) as { a: number }).a}\n` });
+    const [chunk] = await chunksOf(['{"a":1}\n\n{"a":2}'], {
+      format: 'json',
+      jsonToCsv: (line) => `${(JSON.parse(line) as { a: number }).a}\n`,
+    });
     expect(chunk!.data.toString()).toBe('1\n2\n');
     expect(chunk!.fileLines).toEqual([1, 3]);
   });

@@ -1,22 +1,34 @@
 import { contracts } from '@etl/contracts';
-import { sqsWorker } from '@etl/middleware';
+import { publishMessages } from '@etl/messaging';
+import { requireEnv, s3Client, sqsClient, sqsWorker } from '@etl/middleware';
+import { pipelineNamed } from '@etl/pipelines';
+import { transformFile } from '@etl/transform';
 
 /**
- * `transform` queue worker: one `raw-file-ready` message per raw file.
- *
- * Today it validates each claim check against its contract (malformed messages go back to
- * the queue and, after `maxRetries`, to the DLQ), logs and counts it. Streaming the file
- * through validation, coercion and dedupe into `staged/` and `quarantine/` is issue #4.
+ * `transform` queue worker: one `raw-file-ready` message per raw file. Streams the file through
+ * its pipeline's validation, coercion and dedupe into `staged/` and `quarantine/`, then tells the
+ * load stage. A failure leaves the message for retry; the keys written are the same on a retry.
  */
 export const handler = sqsWorker({
   service: 'transform',
   contract: contracts.rawFileReady,
-  clients: {},
-  handleMessage: async (message, { logger }) => {
-    logger.info('raw file accepted', {
-      raw: `s3://${message.file.bucket}/${message.file.key}`,
-      rows: message.file.rows,
-      bytes: message.file.bytes,
+  clients: { s3: s3Client, sqs: sqsClient },
+  handleMessage: async (message, { clients, logger, retry, emitMetrics }) => {
+    const staged = await transformFile(clients.s3, pipelineNamed(message.pipeline), message);
+    await publishMessages({
+      sqs: clients.sqs,
+      queueUrl: requireEnv('LOAD_QUEUE_URL'),
+      contract: contracts.stagedFileReady,
+      messages: [staged],
+      retry,
     });
+    emitMetrics({
+      RowsIn: staged.accounting.rowsIn,
+      RowsStaged: staged.accounting.rowsStaged,
+      RowsRejected: staged.accounting.rowsRejected,
+      DuplicatesCollapsed: staged.accounting.duplicatesCollapsed,
+      StagedBytes: staged.staged.bytes,
+    });
+    logger.info('raw file transformed', { staged: staged.staged.key, accounting: staged.accounting, rejectsByRule: staged.rejectsByRule });
   },
 });
