@@ -11,6 +11,12 @@ export const dataKeys = {
   raw: (pipeline: string, runId: string, part: number) => `raw/${pipeline}/${runId}/part-${part}.jsonl.gz`,
   staged: (pipeline: string, runId: string, part: number) => `staged/${pipeline}/${runId}/part-${part}.csv.gz`,
   quarantine: (pipeline: string, runId: string, part: number) => `quarantine/${pipeline}/${runId}/part-${part}.jsonl.gz`,
+  /** What an extract run wrote, written when it completes: the source of its announcements and replays. */
+  runManifest: (pipeline: string, runId: string) => `state/runs/${pipeline}/${runId}.json`,
+  /** A COPY manifest for one load batch. */
+  copyManifest: (pipeline: string, batchId: string) => `manifests/${pipeline}/${batchId}.json`,
+  /** The per-file figures of one load batch, COPYed next to the data (no values are spliced into SQL). */
+  batchFiles: (pipeline: string, batchId: string) => `manifests/${pipeline}/${batchId}.files.csv`,
 } as const;
 
 const RAW_KEY = /^raw\/([^/]+)\/([^/]+)\/part-(0|[1-9]\d*)\.jsonl\.gz$/;
@@ -21,6 +27,3 @@ export function parseRawKey(key: string): { pipeline: string; runId: string; par
   if (!match) return undefined;
   return { pipeline: match[1]!, runId: match[2]!, part: Number(match[3]) };
 }
-
-/** S3 user metadata every raw file carries, written by extract, read when announcing the file. */
-export const RAW_FILE_METADATA = { rows: 'rows', sha256: 'sha256' } as const;

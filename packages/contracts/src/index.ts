@@ -1,12 +1,12 @@
 import { contract } from './parse';
-import { rawFileReady, runRef, stagedFileReady } from './messages';
-import type { RawFileReady, RunRef, StagedFileReady } from './messages';
+import { rawFileReady, runManifest, runRef, stagedFileReady } from './messages';
+import type { RawFileReady, RunManifest, RunRef, StagedFileReady } from './messages';
 
 export { ContractViolation } from './errors';
 export { contract, parseMessage, serializeMessage } from './parse';
 export type { Contract } from './parse';
-export { pipelineName, runId, rowAccounting } from './messages';
-export type { RawFileReady, RunRef, StagedFileReady, RowAccounting } from './messages';
+export { pipelineName, runId, rowAccounting, runInfo } from './messages';
+export type { RawFileReady, RunRef, RunInfo, RawPart, RunManifest, StagedFileReady, RowAccounting } from './messages';
 export type { ObjectPointer } from './objectPointer';
 
 /** The messages that move between stages, by the queue that carries them. */
@@ -17,6 +17,8 @@ export const contracts = {
   stagedFileReady: contract<StagedFileReady>('staged-file-ready', stagedFileReady),
   /** input of extract's `publishRun` */
   runRef: contract<RunRef>('run-ref', runRef),
+  /** `state/runs/<pipeline>/<runId>.json` */
+  runManifest: contract<RunManifest>('run-manifest', runManifest),
 } as const;
 export { exampleRawFileReady, exampleStagedFileReady } from './examples';
-export { dataKeys, parseRawKey, RAW_FILE_METADATA } from './dataKeys';
+export { dataKeys, parseRawKey } from './dataKeys';

@@ -13,6 +13,18 @@ const isoTimestamp = z.iso.datetime({ offset: true });
 export const runRef = z.object({ pipeline: pipelineName, runId }).strict();
 
 /**
+ * What every file of an extract run carries about the run: how many part files it wrote (the
+ * load knows the run is complete when it has loaded them all) and the highest incremental
+ * cursor value it read, rejected rows included (the watermark once the run is complete).
+ */
+export const runInfo = z
+  .object({
+    parts: z.number().int().positive(),
+    cursorHigh: z.string().max(256).nullable(),
+  })
+  .strict();
+
+/**
  * extract → transform: one raw file (gzip JSON Lines) written by an extract run.
  */
 export const rawFileReady = z
@@ -21,12 +33,29 @@ export const rawFileReady = z
     version: z.literal(1),
     pipeline: pipelineName,
     runId,
+    run: runInfo,
     /** Position of this file in its run, from 0. */
     part: z.number().int().nonnegative(),
     file: objectPointer('raw/'),
     extractedAt: isoTimestamp,
   })
-  .strict();
+  .strict()
+  .refine((m) => m.part < m.run.parts, { message: 'part must be below run.parts', path: ['part'] });
+
+/** One part file of an extract run, as the run manifest lists it. */
+export const rawPart = z.object({ part: z.number().int().nonnegative(), file: objectPointer('raw/') }).strict();
+
+/** `state/runs/<pipeline>/<runId>.json`: what an extract run wrote, once it has finished. */
+export const runManifest = z
+  .object({
+    pipeline: pipelineName,
+    runId,
+    cursorHigh: z.string().max(256).nullable(),
+    parts: z.array(rawPart).min(1),
+    extractedAt: isoTimestamp,
+  })
+  .strict()
+  .refine((m) => m.parts.every((p, i) => p.part === i), { message: 'parts must be numbered 0, 1, 2… in order', path: ['parts'] });
 
 /** Row accounting of one transformed file: every row in is staged, rejected or collapsed. */
 export const rowAccounting = z
@@ -51,6 +80,7 @@ export const stagedFileReady = z
     version: z.literal(1),
     pipeline: pipelineName,
     runId,
+    run: runInfo,
     part: z.number().int().nonnegative(),
     source: objectPointer('raw/'),
     staged: objectPointer('staged/'),
@@ -79,6 +109,9 @@ export const stagedFileReady = z
   });
 
 export type RunRef = z.infer<typeof runRef>;
+export type RunInfo = z.infer<typeof runInfo>;
+export type RawPart = z.infer<typeof rawPart>;
+export type RunManifest = z.infer<typeof runManifest>;
 export type RawFileReady = z.infer<typeof rawFileReady>;
 export type StagedFileReady = z.infer<typeof stagedFileReady>;
 export type RowAccounting = z.infer<typeof rowAccounting>;

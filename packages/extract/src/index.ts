@@ -1,3 +1,3 @@
-export { rawFileMessages, RawRunInvalid } from './rawFiles';
 export { writeRawFile } from './rawFileWriter';
 export type { RawFileTarget } from './rawFileWriter';
+export { writeRunManifest, readRunManifest, announcements } from './runManifest';

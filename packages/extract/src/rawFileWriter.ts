@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { dataKeys } from '@etl/contracts';
-import type { RawFileReady } from '@etl/contracts';
+import type { RawPart } from '@etl/contracts';
 import { gzipUpload } from '@etl/files';
 
 export interface RawFileTarget {
@@ -13,14 +13,14 @@ export interface RawFileTarget {
 /**
  * Writes one raw part file, `raw/<pipeline>/<runId>/part-<N>.jsonl.gz`, streaming: each record
  * is one JSON line (a string is written as the line it is, for sources that deliver lines),
- * gzipped and uploaded as it comes. Returns the claim check for the transform stage: where the
- * file is, its size, its row count and the SHA-256 of its bytes.
+ * gzipped and uploaded as it comes. Returns where the file is, its size, its row count and
+ * the SHA-256 of its bytes.
  */
 export async function writeRawFile(
   s3: S3Client,
   target: RawFileTarget,
   records: AsyncIterable<unknown> | Iterable<unknown>,
-): Promise<RawFileReady> {
+): Promise<RawPart> {
   const key = dataKeys.raw(target.pipeline, target.runId, target.part);
   const upload = gzipUpload(s3, target.bucket, key, 'application/x-ndjson');
   let rows = 0;
@@ -33,13 +33,5 @@ export async function writeRawFile(
     await upload.sink.end();
   }
   const { bytes, sha256 } = await upload.done();
-  return {
-    kind: 'raw-file-ready',
-    version: 1,
-    pipeline: target.pipeline,
-    runId: target.runId,
-    part: target.part,
-    file: { bucket: target.bucket, key, bytes, rows, sha256 },
-    extractedAt: new Date().toISOString(),
-  };
+  return { part: target.part, file: { bucket: target.bucket, key, bytes, rows, sha256 } };
 }

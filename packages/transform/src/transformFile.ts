@@ -71,6 +71,7 @@ export async function transformFile(
     version: 1,
     pipeline: message.pipeline,
     runId: message.runId,
+    run: message.run,
     part: message.part,
     source: message.file,
     staged: { bucket, key: stagedKey, rows: counts.rowsStaged, ...stagedFile },

@@ -1,7 +1,7 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { contracts, exampleRawFileReady, parseMessage } from '@etl/contracts';
-import { writeRawFile } from '@etl/extract';
+import { announcements, writeRawFile } from '@etl/extract';
 import { describeOfflineWorker } from '@etl/local-aws/testing';
 import type { TestStack } from '@etl/local-aws/testing';
 
@@ -31,7 +31,14 @@ async function rawFiles(stack: TestStack): Promise<string[]> {
       order(`o-${part}-b`),
       '{broken',
     ]);
-  const messages = await Promise.all([0, 1, 2].map(write));
+  const parts = await Promise.all([0, 1, 2].map(write));
+  const messages = announcements({
+    pipeline: 'orders',
+    runId: '20261127T023749Z-offline',
+    cursorHigh: '2026-11-01 10:00:00',
+    parts,
+    extractedAt: new Date().toISOString(),
+  });
   s3.destroy();
   sqs.destroy();
   return messages.map((message) => JSON.stringify(message));

@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { writeRawFile } from '@etl/extract';
+import { announcements, writeRawFile } from '@etl/extract';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { lambdaInvoker, packageService, provision, QueuePoller, stackResources, stageParams, startOffline } from '@etl/local-aws';
@@ -70,10 +70,17 @@ describe('transform queue → transformWorker, locally', () => {
     });
     await s3.send(new CreateBucketCommand({ Bucket: 'etl-data-dev' })).catch(() => undefined);
     await sqs.send(new CreateQueueCommand({ QueueName: 'etl-load-dev-load' }));
-    const raw = await writeRawFile(s3, { bucket: 'etl-data-dev', pipeline: 'orders', runId: '20261127T023749Z-queued', part: 7 }, [
+    const part = await writeRawFile(s3, { bucket: 'etl-data-dev', pipeline: 'orders', runId: '20261127T023749Z-queued', part: 0 }, [
       '{"not":"an order"}',
     ]);
     s3.destroy();
+    const [raw] = announcements({
+      pipeline: 'orders',
+      runId: '20261127T023749Z-queued',
+      cursorHigh: null,
+      parts: [part],
+      extractedAt: new Date().toISOString(),
+    });
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(raw) }));
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{"kind":"raw-file-ready"}' }));
     await offline.waitForOutput(/"message":"raw file transformed"/, 30_000);

@@ -1,5 +1,5 @@
 import { contracts, parseMessage } from '@etl/contracts';
-import { rawFileMessages } from '@etl/extract';
+import { announcements, readRunManifest } from '@etl/extract';
 import { publishMessages } from '@etl/messaging';
 import { cachedClients, lambdaHandler, MetricUnit, requireEnv, s3Client, sqsClient } from '@etl/middleware';
 
@@ -15,7 +15,7 @@ export const handler = lambdaHandler({
   handle: async (event: unknown, { logger, metrics, retry }) => {
     const run = parseMessage(contracts.runRef, JSON.stringify(event));
     logger.appendKeys({ pipeline: run.pipeline, runId: run.runId });
-    const messages = await rawFileMessages(clients().s3, requireEnv('DATA_BUCKET'), run);
+    const messages = announcements(await readRunManifest(clients().s3, requireEnv('DATA_BUCKET'), run));
     await publishMessages({
       sqs: clients().sqs,
       queueUrl: requireEnv('TRANSFORM_QUEUE_URL'),

@@ -1,0 +1,44 @@
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { contracts, dataKeys, parseMessage, serializeMessage } from '@etl/contracts';
+import type { RawFileReady, RunManifest, RunRef } from '@etl/contracts';
+
+/** Records what a finished extract run wrote, at `state/runs/<pipeline>/<runId>.json`. */
+export async function writeRunManifest(s3: S3Client, bucket: string, manifest: RunManifest): Promise<void> {
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: dataKeys.runManifest(manifest.pipeline, manifest.runId),
+      Body: serializeMessage(contracts.runManifest, manifest),
+      ContentType: 'application/json',
+    }),
+  );
+}
+
+/** Reads a run's manifest; a missing one means the run never finished. */
+export async function readRunManifest(s3: S3Client, bucket: string, run: RunRef): Promise<RunManifest> {
+  const key = dataKeys.runManifest(run.pipeline, run.runId);
+  let body: string;
+  try {
+    body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NoSuchKey')
+      throw new Error(`run ${run.pipeline}/${run.runId} has no manifest at s3://${bucket}/${key}: it did not finish`);
+    throw error;
+  }
+  return parseMessage(contracts.runManifest, body);
+}
+
+/** The `raw-file-ready` message of each part of a run, for the transform queue. */
+export function announcements(manifest: RunManifest): RawFileReady[] {
+  return manifest.parts.map(({ part, file }) => ({
+    kind: 'raw-file-ready',
+    version: 1,
+    pipeline: manifest.pipeline,
+    runId: manifest.runId,
+    run: { parts: manifest.parts.length, cursorHigh: manifest.cursorHigh },
+    part,
+    file,
+    extractedAt: manifest.extractedAt,
+  }));
+}
