@@ -37,6 +37,7 @@ export function exampleStagedFileReady(overrides: Partial<StagedFileReady> = {})
     },
     accounting: { rowsIn: 10, rowsStaged: 7, rowsRejected: 2, duplicatesCollapsed: 1 },
     rejectsByRule: { json: 1, required: 1 },
+    extractedAt: '2026-11-27T02:37:49.000Z',
     transformedAt: '2026-11-27T02:38:01.000Z',
     ...overrides,
   };

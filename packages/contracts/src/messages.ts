@@ -88,6 +88,7 @@ export const stagedFileReady = z
     accounting: rowAccounting,
     /** Rejected rows by the rule of their first rejection (`json`, `required`, `type`, `check`…). */
     rejectsByRule: z.record(z.string(), z.number().int().nonnegative()),
+    extractedAt: isoTimestamp,
     transformedAt: isoTimestamp,
   })
   .strict()

@@ -12,3 +12,5 @@ export function pipelineNamed(name: string): Pipeline {
   if (!pipeline) throw new Error(`no pipeline named "${name}" (known: ${Object.keys(pipelines).join(', ')})`);
   return pipeline;
 }
+export { sampleLines, sampleOrder, seededRandom } from './samples/ordersSample';
+export type { SampleLine, SampleOrder } from './samples/ordersSample';

@@ -1,4 +1,3 @@
 export { transformFile, ClaimCheckMismatch } from './transformFile';
 export { transformLines } from './transformLines';
 export type { TransformCounts, TransformOptions } from './transformLines';
-export { csvField, CSV_NULL } from './csv';

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { compileRowValidator } from '@etl/pipeline';
 import type { Pipeline, Rejection } from '@etl/pipeline';
-import { csvField } from './csv';
+import { csvField } from '@etl/files';
 import type { TextSink } from '@etl/files';
 
 /** What happened to every row of a file: rowsIn = rowsStaged + rowsRejected + duplicatesCollapsed. */

@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { dataKeys } from '@etl/contracts';
+import type { StagedFileReady } from '@etl/contracts';
+import { csvField } from '@etl/files';
+import { createTableSql, quoteIdentifier, redshiftType } from '@etl/pipeline';
+import type { Pipeline } from '@etl/pipeline';
+import { loadStatements } from './loadSql';
+import { METADATA_DDL } from './metadataTables';
+import { query, resultRows, runBatch } from './statementRunner';
+import type { RunOptions, Warehouse } from './statementRunner';
+
+/** What loading one staged file did: rows in = inserted + updated + rejected + collapsed. */
+export interface LoadedFile {
+  stagedKey: string;
+  runId: string;
+  rowsIn: number;
+  rowsRejected: number;
+  collapsed: number;
+  rowsInserted: number;
+  rowsUpdated: number;
+}
+
+export interface LoadBatchResult {
+  batchId: string;
+  /** Files this batch loaded; files loaded before (redeliveries) are not listed. */
+  loaded: LoadedFile[];
+}
+
+/** Pipelines whose tables are known to exist, per warehouse client (one container talks to one warehouse). */
+const ensured = new WeakMap<object, Set<string>>();
+
+/**
+ * Creates the target table and the pipeline's own tables if missing, and adds columns the
+ * definition has gained since (new columns are nullable). Once per container and pipeline.
+ */
+export async function ensureTables(warehouse: Warehouse, pipeline: Pipeline, options: RunOptions = {}): Promise<void> {
+  const done = ensured.get(warehouse.client) ?? new Set<string>();
+  ensured.set(warehouse.client, done);
+  if (done.has(pipeline.name)) return;
+  await runBatch(warehouse, [createTableSql(pipeline), ...METADATA_DDL], { ...options, name: `etl-ensure-${pipeline.name}` });
+  const existing = new Set(
+    (
+      await query(
+        warehouse,
+        'SELECT column_name FROM information_schema.columns WHERE table_schema = :schema AND table_name = :table',
+        { schema: pipeline.schema, table: pipeline.table },
+        options,
+      )
+    ).map(([name]) => String(name)),
+  );
+  const columns = {
+    ...Object.fromEntries(Object.entries(pipeline.target.columns).map(([name, c]) => [name, c.type])),
+    ...Object.fromEntries(Object.entries(pipeline.target.derived ?? {}).map(([name, c]) => [name, c.type])),
+  };
+  const missing = Object.entries(columns).filter(([name]) => !existing.has(name));
+  if (missing.length > 0) {
+    const table = `${quoteIdentifier(pipeline.schema)}.${quoteIdentifier(pipeline.table)}`;
+    // Redshift allows one column per ALTER TABLE ADD COLUMN
+    await runBatch(
+      warehouse,
+      missing.map(([name, type]) => `ALTER TABLE ${table} ADD COLUMN ${quoteIdentifier(name)} ${redshiftType(type)}`),
+      options,
+    );
+  }
+  done.add(pipeline.name);
+}
+
+/** The file list of a batch, as `etl_batch_files` reads it (see BATCH_FILE_COLUMNS). */
+function batchFilesCsv(files: StagedFileReady[]): string {
+  return files
+    .map((m) =>
+      [
+        m.pipeline,
+        m.staged.key,
+        m.runId,
+        String(m.part),
+        String(m.run.parts),
+        m.run.cursorHigh,
+        String(m.accounting.rowsIn),
+        String(m.accounting.rowsRejected),
+        String(m.accounting.duplicatesCollapsed),
+        String(m.accounting.rowsStaged),
+        JSON.stringify(m.rejectsByRule),
+        String(m.source.bytes),
+        String(m.staged.bytes),
+        m.extractedAt,
+        m.transformedAt,
+      ]
+        .map(csvField)
+        .join(','),
+    )
+    .join('\n')
+    .concat('\n');
+}
+
+/**
+ * Loads staged files of one pipeline in one transaction through the Data API: writes the COPY
+ * manifest and the file list next to the data, then COPY → MERGE (or append/replace) →
+ * accounting → watermark, all or nothing. Idempotent: files loaded before load nothing again,
+ * so a redelivered message or a retried batch changes no row.
+ *
+ * @throws {StatementFailed} with the warehouse's error; the messages should be retried.
+ */
+export async function loadBatch(
+  s3: S3Client,
+  warehouse: Warehouse,
+  pipeline: Pipeline,
+  messages: StagedFileReady[],
+  options: RunOptions = {},
+): Promise<LoadBatchResult> {
+  const files = [...new Map(messages.map((m) => [m.staged.key, m])).values()].sort((a, b) => a.staged.key.localeCompare(b.staged.key));
+  const wrong = files.find((m) => m.pipeline !== pipeline.name);
+  if (wrong) throw new Error(`loadBatch(${pipeline.name}) got a file of pipeline ${wrong.pipeline}: ${wrong.staged.key}`);
+  const bucket = files[0]!.staged.bucket;
+  const batchId = createHash('sha256')
+    .update(files.map((f) => f.staged.key).join('\n'))
+    .digest('hex')
+    .slice(0, 32);
+  const manifestKey = dataKeys.copyManifest(pipeline.name, batchId);
+  const filesKey = dataKeys.batchFiles(pipeline.name, batchId);
+  const manifest = {
+    entries: files.map((f) => ({
+      url: `s3://${f.staged.bucket}/${f.staged.key}`,
+      mandatory: true,
+      meta: { content_length: f.staged.bytes },
+    })),
+  };
+  await Promise.all([
+    s3.send(new PutObjectCommand({ Bucket: bucket, Key: manifestKey, Body: JSON.stringify(manifest), ContentType: 'application/json' })),
+    s3.send(new PutObjectCommand({ Bucket: bucket, Key: filesKey, Body: batchFilesCsv(files), ContentType: 'text/csv' })),
+  ]);
+
+  await ensureTables(warehouse, pipeline, options);
+  const statements = loadStatements(pipeline, {
+    manifestUrl: `s3://${bucket}/${manifestKey}`,
+    filesUrl: `s3://${bucket}/${filesKey}`,
+    copyRoleArn: warehouse.copyRoleArn,
+  });
+  const id = await runBatch(warehouse, statements, { ...options, name: `etl-load-${pipeline.name}-${batchId.slice(0, 8)}` });
+  const report = statements.findIndex((sql) => sql.trimStart().startsWith('SELECT l.staged_key'));
+  const rows = await resultRows(warehouse, `${id}:${report + 1}`, options);
+  return {
+    batchId,
+    loaded: rows.map(([stagedKey, runId, rowsIn, rowsRejected, collapsed, rowsInserted, rowsUpdated]) => ({
+      stagedKey: String(stagedKey),
+      runId: String(runId),
+      rowsIn: Number(rowsIn),
+      rowsRejected: Number(rowsRejected),
+      collapsed: Number(collapsed),
+      rowsInserted: Number(rowsInserted),
+      rowsUpdated: Number(rowsUpdated),
+    })),
+  };
+}
+
+/** The committed watermark of a pipeline (the cursor value extraction continues after), or null. */
+export async function committedWatermark(warehouse: Warehouse, pipeline: string, options: RunOptions = {}): Promise<string | null> {
+  const rows = await query(warehouse, 'SELECT cursor_value FROM etl_watermarks WHERE pipeline = :pipeline', { pipeline }, options);
+  return rows[0]?.[0] === undefined || rows[0][0] === null ? null : String(rows[0][0]);
+}

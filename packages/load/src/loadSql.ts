@@ -1,0 +1,118 @@
+import { copyColumns, qualifiedTable, quoteIdentifier } from '@etl/pipeline';
+import type { Pipeline } from '@etl/pipeline';
+import { BATCH_FILE_COLUMNS } from './metadataTables';
+
+/** Where a batch's inputs are, and the role Redshift reads them with. */
+export interface BatchInputs {
+  manifestUrl: string;
+  filesUrl: string;
+  copyRoleArn: string;
+}
+
+const S3_URL = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[A-Za-z0-9!_.*'()/-]+$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
+/**
+ * A string literal for the two places Redshift accepts no parameters: COPY's S3 URL and IAM
+ * role. Both are checked against strict patterns first, so nothing but a URL or an ARN can land
+ * in the SQL.
+ */
+function copyLiteral(value: string, pattern: RegExp, what: string): string {
+  if (!pattern.test(value)) throw new Error(`refusing to put ${what} "${value}" into COPY: it does not look like one`);
+  return `'${value}'`;
+}
+
+/**
+ * The statements of one load transaction (BatchExecuteStatement: all or nothing), for a batch
+ * of staged files of one pipeline:
+ *
+ * 1. the batch's file list and staged rows are COPYed into temp tables (manifest, gzip CSV);
+ * 2. files already loaded (a redelivered message, a retried batch) are dropped with their rows;
+ * 3. rows are ranked per primary key (newest `newestWins` first, then the later file) and each
+ *    gets its outcome against the target: inserted, updated, or collapsed (a duplicate, or not
+ *    newer than what the table holds);
+ * 4. every file's accounting goes to `etl_load_files`;
+ * 5. the winning rows are merged (or appended, or replace the table);
+ * 6. the watermark moves to the cursor high-water mark of runs now loaded completely.
+ *
+ * The last statement returns the accounting of the files this batch loaded.
+ */
+export function loadStatements(pipeline: Pipeline, inputs: BatchInputs): string[] {
+  const target = qualifiedTable(pipeline);
+  const manifest = copyLiteral(inputs.manifestUrl, S3_URL, 'the manifest URL');
+  const files = copyLiteral(inputs.filesUrl, S3_URL, 'the file list URL');
+  const role = copyLiteral(inputs.copyRoleArn, ROLE_ARN, 'the COPY role ARN');
+  const columns = pipeline.columnNames.map(quoteIdentifier);
+  const keys = pipeline.target.primaryKey.map(quoteIdentifier);
+  const keyMatch = (left: string, right: string) => keys.map((k) => `${left}.${k} = ${right}.${k}`).join(' AND ');
+  const newest = pipeline.newestWins ? quoteIdentifier(pipeline.newestWins) : undefined;
+  const orderBy = [...(newest ? [`s.${newest} DESC`] : []), 's._etl_source DESC'].join(', ');
+
+  const outcome =
+    pipeline.write === 'append'
+      ? `'inserted'`
+      : pipeline.write === 'replace'
+        ? `CASE WHEN r._etl_rank = 1 THEN 'inserted' ELSE 'collapsed' END`
+        : `CASE WHEN r._etl_rank > 1 THEN 'collapsed' WHEN t.${keys[0]} IS NULL THEN 'inserted' ${
+            newest ? `WHEN r.${newest} > t.${newest} THEN 'updated' ELSE 'collapsed'` : `ELSE 'updated'`
+          } END`;
+  const join = pipeline.write === 'merge' ? `LEFT JOIN ${target} t ON ${keyMatch('r', 't')}` : '';
+  const count = (what: string) => `SUM(CASE WHEN outcome = '${what}' THEN 1 ELSE 0 END)`;
+
+  const write =
+    pipeline.write === 'merge'
+      ? [
+          `MERGE INTO ${target} USING (SELECT ${columns.join(', ')} FROM etl_rows WHERE outcome IN ('inserted', 'updated')) s ON ${keyMatch(target, 's')}
+           WHEN MATCHED THEN UPDATE SET ${columns
+             .filter((c) => !keys.includes(c))
+             .map((c) => `${c} = s.${c}`)
+             .join(', ')}
+           WHEN NOT MATCHED THEN INSERT (${columns.join(', ')}) VALUES (${columns.map((c) => `s.${c}`).join(', ')})`,
+        ]
+      : pipeline.write === 'replace'
+        ? [
+            `DELETE FROM ${target}`,
+            `INSERT INTO ${target} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM etl_rows WHERE outcome = 'inserted'`,
+          ]
+        : [`INSERT INTO ${target} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM etl_rows`];
+
+  return [
+    `CREATE TEMP TABLE etl_batch_files (${BATCH_FILE_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})`,
+    `COPY etl_batch_files FROM ${files} IAM_ROLE ${role} CSV NULL AS '\\N' TIMEFORMAT 'auto' COMPUPDATE OFF STATUPDATE OFF`,
+    `DELETE FROM etl_batch_files USING etl_load_files l WHERE l.pipeline = etl_batch_files.pipeline AND l.staged_key = etl_batch_files.staged_key`,
+    `CREATE TEMP TABLE etl_stage (LIKE ${target})`,
+    `ALTER TABLE etl_stage ADD COLUMN _etl_source VARCHAR(1024)`,
+    `COPY etl_stage (${copyColumns(pipeline)}, _etl_source) FROM ${manifest} IAM_ROLE ${role} MANIFEST GZIP CSV NULL AS '\\N' TIMEFORMAT 'auto' COMPUPDATE OFF STATUPDATE OFF`,
+    `DELETE FROM etl_stage WHERE _etl_source NOT IN (SELECT staged_key FROM etl_batch_files)`,
+    `CREATE TEMP TABLE etl_rows AS
+       SELECT r.*, ${outcome} AS outcome FROM (
+         SELECT s.*, ROW_NUMBER() OVER (PARTITION BY ${keys.map((k) => `s.${k}`).join(', ')} ORDER BY ${orderBy}) AS _etl_rank FROM etl_stage s
+       ) r ${join}`,
+    `INSERT INTO etl_load_files
+       SELECT f.pipeline, f.run_id, f.part, f.staged_key, f.run_parts, f.cursor_high, f.rows_in, f.rows_rejected, f.collapsed_in_transform, f.rows_staged,
+              COALESCE(o.inserted, 0), COALESCE(o.updated, 0), COALESCE(o.collapsed, 0),
+              f.rejects_by_rule, f.raw_bytes, f.staged_bytes, f.extracted_at, f.transformed_at, GETDATE()
+       FROM etl_batch_files f LEFT JOIN (
+         SELECT _etl_source, ${count('inserted')} AS inserted, ${count('updated')} AS updated, ${count('collapsed')} AS collapsed FROM etl_rows GROUP BY _etl_source
+       ) o ON o._etl_source = f.staged_key`,
+    ...write,
+    `MERGE INTO etl_watermarks USING (
+       SELECT pipeline, MAX(cursor_high) AS cursor_high, MAX(run_id) AS run_id FROM (
+         SELECT l.pipeline, l.run_id, MAX(l.cursor_high) AS cursor_high
+         FROM etl_load_files l JOIN (SELECT DISTINCT pipeline, run_id FROM etl_batch_files) b ON b.pipeline = l.pipeline AND b.run_id = l.run_id
+         GROUP BY l.pipeline, l.run_id
+         HAVING COUNT(*) = MAX(l.run_parts)
+       ) complete WHERE cursor_high IS NOT NULL GROUP BY pipeline
+     ) s ON etl_watermarks.pipeline = s.pipeline
+     WHEN MATCHED THEN UPDATE SET
+       cursor_value = CASE WHEN s.cursor_high > etl_watermarks.cursor_value OR etl_watermarks.cursor_value IS NULL THEN s.cursor_high ELSE etl_watermarks.cursor_value END,
+       run_id = CASE WHEN s.cursor_high > etl_watermarks.cursor_value OR etl_watermarks.cursor_value IS NULL THEN s.run_id ELSE etl_watermarks.run_id END,
+       updated_at = GETDATE()
+     WHEN NOT MATCHED THEN INSERT (pipeline, cursor_value, run_id, updated_at) VALUES (s.pipeline, s.cursor_high, s.run_id, GETDATE())`,
+    `SELECT l.staged_key, l.run_id, l.rows_in, l.rows_rejected, l.collapsed_in_transform + l.collapsed_in_load AS collapsed, l.rows_inserted, l.rows_updated
+       FROM etl_load_files l JOIN etl_batch_files b ON b.pipeline = l.pipeline AND b.staged_key = l.staged_key ORDER BY l.staged_key`,
+    `DROP TABLE etl_rows`,
+    `DROP TABLE etl_stage`,
+    `DROP TABLE etl_batch_files`,
+  ];
+}

@@ -1,0 +1,117 @@
+import {
+  BatchExecuteStatementCommand,
+  DescribeStatementCommand,
+  ExecuteStatementCommand,
+  GetStatementResultCommand,
+} from '@aws-sdk/client-redshift-data';
+import type { Field, RedshiftDataClient, SqlParameter } from '@aws-sdk/client-redshift-data';
+import type { Retry } from '@etl/middleware';
+import { withRetry } from '@etl/middleware';
+
+/** Where statements run: the Data API client and the workgroup (or cluster) and database. */
+export interface Warehouse {
+  client: RedshiftDataClient;
+  target: { WorkgroupName?: string; ClusterIdentifier?: string; Database: string; SecretArn?: string };
+  /** Role Redshift assumes to read staged files in COPY. */
+  copyRoleArn: string;
+}
+
+/** A statement (or a batch) that did not finish: FAILED or ABORTED, with the warehouse's error text. */
+export class StatementFailed extends Error {
+  override readonly name = 'StatementFailed';
+
+  constructor(
+    readonly statementId: string,
+    readonly status: string,
+    readonly detail: string,
+  ) {
+    super(`statement ${statementId} ${status}: ${detail}`);
+  }
+}
+
+/** Waiting longer would run past the invocation's deadline; the statement goes on in the warehouse. */
+export class StatementStillRunning extends Error {
+  override readonly name = 'StatementStillRunning';
+}
+
+export interface RunOptions {
+  retry?: Retry;
+  /** Milliseconds left in the invocation; polling stops with time to spare. */
+  remainingTimeMs?: () => number;
+}
+
+/**
+ * Waits for a Data API statement, polling DescribeStatement with a backoff (50 ms growing to 2 s).
+ *
+ * @throws {StatementFailed} when it failed or was aborted; {@link StatementStillRunning} when the deadline nears.
+ */
+export async function waitForStatement(
+  warehouse: Warehouse,
+  id: string,
+  { retry = withRetry, remainingTimeMs }: RunOptions = {},
+): Promise<void> {
+  for (let wait = 50; ; wait = Math.min(2_000, Math.round(wait * 1.5))) {
+    const description = await retry(() => warehouse.client.send(new DescribeStatementCommand({ Id: id })));
+    if (description.Status === 'FINISHED') return;
+    if (description.Status === 'FAILED' || description.Status === 'ABORTED') {
+      const failedSub = description.SubStatements?.find((s) => s.Status === 'FAILED');
+      throw new StatementFailed(
+        id,
+        description.Status,
+        `${description.Error ?? failedSub?.Error ?? 'no error text'}${failedSub ? `\n  in: ${failedSub.QueryString?.slice(0, 300)}` : ''}`,
+      );
+    }
+    if (remainingTimeMs && remainingTimeMs() < wait + 3_000)
+      throw new StatementStillRunning(`statement ${id} is still ${description.Status}; giving up before the invocation times out`);
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
+
+/** Runs statements in one transaction and waits for them; returns the batch id. */
+export async function runBatch(warehouse: Warehouse, sqls: string[], options: RunOptions & { name?: string } = {}): Promise<string> {
+  const retry = options.retry ?? withRetry;
+  const { Id } = await retry(() =>
+    warehouse.client.send(new BatchExecuteStatementCommand({ ...warehouse.target, Sqls: sqls, StatementName: options.name })),
+  );
+  await waitForStatement(warehouse, Id!, options);
+  return Id!;
+}
+
+/** Runs one statement with named parameters (`:name`), waits, and returns its rows as plain values. */
+export async function query(
+  warehouse: Warehouse,
+  sql: string,
+  parameters: Record<string, string> = {},
+  options: RunOptions = {},
+): Promise<(string | number | boolean | null)[][]> {
+  const retry = options.retry ?? withRetry;
+  const Parameters: SqlParameter[] = Object.entries(parameters).map(([name, value]) => ({ name, value }));
+  const { Id } = await retry(() =>
+    warehouse.client.send(
+      new ExecuteStatementCommand({ ...warehouse.target, Sql: sql, Parameters: Parameters.length ? Parameters : undefined }),
+    ),
+  );
+  await waitForStatement(warehouse, Id!, options);
+  return resultRows(warehouse, Id!, options);
+}
+
+/** All rows of a finished statement (or sub-statement `<id>:<n>`), following NextToken. */
+export async function resultRows(
+  warehouse: Warehouse,
+  id: string,
+  { retry = withRetry }: RunOptions = {},
+): Promise<(string | number | boolean | null)[][]> {
+  const rows: (string | number | boolean | null)[][] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await retry(() => warehouse.client.send(new GetStatementResultCommand({ Id: id, NextToken })));
+    rows.push(...(page.Records ?? []).map((record) => record.map(plainValue)));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return rows;
+}
+
+function plainValue(field: Field): string | number | boolean | null {
+  if (field.isNull) return null;
+  return field.stringValue ?? field.longValue ?? field.doubleValue ?? field.booleanValue ?? null;
+}

@@ -1,0 +1,175 @@
+import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { gunzipSync } from 'node:zlib';
+import type { StagedFileReady } from '@etl/contracts';
+import { announcements, writeRawFile } from '@etl/extract';
+import { startTestStack } from '@etl/local-aws/testing';
+import type { Engine, TestStack } from '@etl/local-aws/testing';
+import { orders, sampleLines, sampleOrder } from '@etl/pipelines';
+import type { SampleLine, SampleOrder } from '@etl/pipelines';
+import { transformFile } from '@etl/transform';
+import { committedWatermark, loadBatch, query } from '../src';
+import type { Warehouse } from '../src';
+
+jest.setTimeout(120_000);
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+const BUCKET = 'etl-data-test';
+
+/** The table the warehouse must hold, computed from the sample's own knowledge of which lines are valid. */
+function expectedTable(lines: SampleLine[]): string[][] {
+  const newest = new Map<string, SampleOrder>();
+  for (const { line, valid } of lines) {
+    if (!valid) continue;
+    const order = line as SampleOrder;
+    const current = newest.get(order.order_id);
+    if (!current || order.updated_at >= current.updated_at) newest.set(order.order_id, order);
+  }
+  const ts = (iso: string) => iso.replace('T', ' ').replace('Z', '');
+  const total = (o: SampleOrder) => {
+    const [whole, cents] = o.unit_price.split('.') as [string, string];
+    const value = BigInt(o.quantity) * (BigInt(whole) * 100n + BigInt(cents));
+    return `${value / 100n}.${String(value % 100n).padStart(2, '0')}`;
+  };
+  return [...newest.values()]
+    .sort((a, b) => (a.order_id < b.order_id ? -1 : 1))
+    .map((o) => [
+      o.order_id,
+      o.customer_id,
+      ts(o.order_ts),
+      String(o.quantity),
+      o.unit_price,
+      o.currency,
+      o.status,
+      o.country,
+      o.note ?? 'NULL',
+      ts(o.updated_at),
+      total(o),
+    ]);
+}
+
+describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
+  let stack: TestStack;
+  let s3: S3Client;
+  let warehouse: Warehouse;
+
+  beforeAll(async () => {
+    stack = await startTestStack(engine);
+    s3 = new S3Client({ endpoint: stack.endpoints.s3, forcePathStyle: true, region: 'us-east-1', credentials });
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    warehouse = {
+      client: new RedshiftDataClient({ endpoint: stack.endpoints.redshiftData, region: 'us-east-1', credentials }),
+      target: { WorkgroupName: 'etl-dev', Database: 'analytics' },
+      copyRoleArn: 'arn:aws:iam::000000000000:role/etl-load-dev-warehouse-copy',
+    };
+  }, 120_000);
+  afterAll(async () => {
+    s3?.destroy();
+    warehouse?.client.destroy();
+    await stack?.cleanup();
+  });
+
+  /** Extract (raw files + announcements) and transform one run of sample lines, split into parts. */
+  async function stageRun(runId: string, lines: SampleLine[], parts: number): Promise<StagedFileReady[]> {
+    const size = Math.ceil(lines.length / parts);
+    const written = await Promise.all(
+      Array.from({ length: parts }, (_, part) =>
+        writeRawFile(
+          s3,
+          { bucket: BUCKET, pipeline: 'orders', runId, part },
+          lines.slice(part * size, (part + 1) * size).map((l) => (typeof l.line === 'string' ? l.line : l.line)),
+        ),
+      ),
+    );
+    const cursorHigh = lines
+      .map((l) => (typeof l.line === 'object' && typeof l.line.updated_at === 'string' ? l.line.updated_at : ''))
+      .reduce((a, b) => (a > b ? a : b))
+      .replace('T', ' ')
+      .replace('Z', '');
+    const raw = announcements({ pipeline: 'orders', runId, cursorHigh, parts: written, extractedAt: new Date().toISOString() });
+    return Promise.all(raw.map((message) => transformFile(s3, orders, message)));
+  }
+
+  async function table(): Promise<string[][]> {
+    const rows = await query(
+      warehouse,
+      `SELECT order_id, customer_id, order_ts::text, quantity::text, unit_price::text, currency, status, country, COALESCE(note, 'NULL'), updated_at::text, total::text FROM public.orders ORDER BY order_id`,
+    );
+    return rows.map((row) => row.map(String));
+  }
+
+  const run1 = sampleLines({ seed: 1, count: 3000 });
+  const run2Lines: SampleLine[] = [
+    ...Array.from({ length: 200 }, (_, i) => ({ line: sampleOrder(i * 7, 5), valid: true })), // newer versions of run 1 orders
+    ...Array.from({ length: 10 }, (_, i) => ({ line: sampleOrder(i * 7, 0), valid: true })), // older versions: must not win
+    ...sampleLines({ seed: 2, first: 100_000, count: 800 }),
+  ];
+  let firstRun: StagedFileReady[];
+
+  it('loads a run: the table is exactly the valid rows, newest version each, every row accounted for', async () => {
+    firstRun = await stageRun('20261127T030000Z-run1', run1, 3);
+    const result = await loadBatch(s3, warehouse, orders, firstRun);
+    expect(result.loaded.map((f) => f.stagedKey)).toEqual(firstRun.map((m) => m.staged.key).sort());
+    expect(await table()).toEqual(expectedTable(run1));
+
+    const [[extracted, inserted, updated, rejected, collapsed, parts]] = <[number[]]>(
+      await query(
+        warehouse,
+        "SELECT rows_extracted, rows_inserted, rows_updated, rows_rejected, duplicates_collapsed, parts_loaded FROM etl_runs WHERE pipeline = 'orders' AND run_id = :run",
+        { run: '20261127T030000Z-run1' },
+      )
+    );
+    expect(extracted).toBe(3000);
+    expect(rejected).toBe(run1.filter((l) => !l.valid).length);
+    expect(inserted! + updated! + rejected! + collapsed!).toBe(extracted);
+    expect(parts).toBe(3);
+    expect(await committedWatermark(warehouse, 'orders')).toBe(firstRun[0]!.run.cursorHigh);
+
+    const quarantine = firstRun.filter((m) => m.quarantine).map((m) => m.quarantine!);
+    const quarantined = (
+      await Promise.all(
+        quarantine.map(async (q) =>
+          gunzipSync(
+            Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: q.key }))).Body!.transformToByteArray()),
+          ).toString(),
+        ),
+      )
+    )
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { rejections: { rule: string }[] });
+    expect(quarantined).toHaveLength(rejected!);
+    expect(new Set(quarantined.map((q) => q.rejections[0]!.rule))).toEqual(
+      new Set(['json', 'type', 'timestamp', 'range', 'length', 'required', 'unknown-field', 'check']),
+    );
+  });
+
+  it('loads nothing again when the same files come again (redelivery, retried batch)', async () => {
+    const before = await table();
+    const again = await loadBatch(s3, warehouse, orders, [...firstRun, firstRun[1]!]);
+    expect(again.loaded).toEqual([]);
+    expect(await table()).toEqual(before);
+    const [[files]] = <[number[]]>await query(warehouse, "SELECT COUNT(*) FROM etl_load_files WHERE run_id = '20261127T030000Z-run1'");
+    expect(files).toBe(3);
+  });
+
+  it('merges a second run: newer versions win, older ones are collapsed, and the watermark waits for every part', async () => {
+    const second = await stageRun('20261127T031500Z-run2', run2Lines, 2);
+    const watermarkBefore = await committedWatermark(warehouse, 'orders');
+    await loadBatch(s3, warehouse, orders, [second[1]!]);
+    expect(await committedWatermark(warehouse, 'orders')).toBe(watermarkBefore); // part 0 not loaded yet
+    await loadBatch(s3, warehouse, orders, [second[0]!]);
+    const higher = [watermarkBefore!, second[0]!.run.cursorHigh!].sort().pop();
+    expect(await committedWatermark(warehouse, 'orders')).toBe(higher); // it never moves back
+    expect(await table()).toEqual(expectedTable([...run1, ...run2Lines]));
+    const [[extracted, inserted, updated, rejected, collapsed]] = <[number[]]>(
+      await query(
+        warehouse,
+        "SELECT rows_extracted, rows_inserted, rows_updated, rows_rejected, duplicates_collapsed FROM etl_runs WHERE run_id = '20261127T031500Z-run2'",
+      )
+    );
+    expect(inserted! + updated! + rejected! + collapsed!).toBe(extracted);
+    expect(updated).toBeGreaterThanOrEqual(190);
+  });
+});

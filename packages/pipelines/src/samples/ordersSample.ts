@@ -1,0 +1,113 @@
+/**
+ * Deterministic sample data for the `orders` pipeline: clean orders, later versions of some of
+ * them (updates), and dirty rows of every kind the transform must reject — each row says
+ * whether it is valid, so a test can compute the expected table without the product's code.
+ */
+
+/** A small seeded PRNG (mulberry32): the same seed gives the same data everywhere. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface SampleOrder {
+  order_id: string;
+  customer_id: string;
+  order_ts: string;
+  quantity: number;
+  unit_price: string;
+  currency: string;
+  status: string;
+  country: string;
+  note: string | null;
+  updated_at: string;
+}
+
+/** One source line: a record (or, for broken input, the raw line text) and whether it is valid. */
+export interface SampleLine {
+  line: SampleOrder | Record<string, unknown> | string;
+  valid: boolean;
+  /** For dirty lines: what is wrong. */
+  dirt?: string;
+}
+
+const CURRENCIES = ['EUR', 'USD', 'GBP', 'JPY', 'CHF'];
+const COUNTRIES = ['DE', 'FR', 'US', 'GB', 'JP', 'ES', 'IT', 'NL'];
+const STATUSES = ['pending', 'paid', 'shipped', 'delivered', 'cancelled', 'refunded'];
+
+function iso(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace('.000Z', 'Z');
+}
+
+/** A clean order `n`, updated `version` times (each version 1 hour later). */
+export function sampleOrder(n: number, version = 0, random = seededRandom(n)): SampleOrder {
+  const created = Date.UTC(2026, 9, 1) + Math.floor(random() * 30 * 86_400) * 1000;
+  const cents = 100 + Math.floor(random() * 99_900);
+  return {
+    order_id: `o-${String(n).padStart(8, '0')}`,
+    customer_id: `c-${String(Math.floor(random() * 50_000)).padStart(6, '0')}`,
+    order_ts: iso(created),
+    quantity: 1 + Math.floor(random() * 20),
+    unit_price: `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`,
+    currency: CURRENCIES[Math.floor(random() * CURRENCIES.length)]!,
+    status: STATUSES[Math.min(STATUSES.length - 1, version + Math.floor(random() * 2))]!,
+    country: COUNTRIES[Math.floor(random() * COUNTRIES.length)]!,
+    note: random() < 0.2 ? `gift, "wrap" it\nplease — ${n}` : null,
+    updated_at: iso(created + (version + 1) * 3_600_000),
+  };
+}
+
+/** The dirty variants, one per kind of bad input the transform must quarantine. */
+const DIRT: [string, (order: SampleOrder) => SampleLine['line']][] = [
+  ['broken JSON', (o) => JSON.stringify(o).slice(0, 40)],
+  ['wrong type', (o) => ({ ...o, quantity: 'three' })],
+  ['impossible date', (o) => ({ ...o, order_ts: '2026-02-30T10:00:00Z' })],
+  ['out of range', (o) => ({ ...o, quantity: 1_000_000 })],
+  ['too long (bytes)', (o) => ({ ...o, note: 'ü'.repeat(200) })],
+  ['missing required', (o) => ({ ...o, customer_id: null })],
+  ['unknown column', (o) => ({ ...o, coupon: 'FREE' })],
+  ['bad currency', (o) => ({ ...o, currency: 'EURO' })],
+  ['bad country', (o) => ({ ...o, country: 'XX' })],
+];
+
+/**
+ * `count` source lines for orders `first`… : about `dirtyShare` of them dirty (cycling
+ * through every kind), `updateShare` of them a newer version of an earlier order of the same batch.
+ */
+export function sampleLines({
+  seed,
+  first = 0,
+  count,
+  dirtyShare = 0.02,
+  updateShare = 0.05,
+}: {
+  seed: number;
+  first?: number;
+  count: number;
+  dirtyShare?: number;
+  updateShare?: number;
+}): SampleLine[] {
+  const random = seededRandom(seed);
+  const lines: SampleLine[] = [];
+  let next = first;
+  let dirtKind = 0;
+  for (let i = 0; i < count; i++) {
+    const roll = random();
+    if (roll < dirtyShare) {
+      const [dirt, make] = DIRT[dirtKind++ % DIRT.length]!;
+      lines.push({ line: make(sampleOrder(next++)), valid: false, dirt });
+    } else if (roll < dirtyShare + updateShare && next > first) {
+      const n = first + Math.floor(random() * (next - first));
+      lines.push({ line: sampleOrder(n, 1 + Math.floor(random() * 3)), valid: true });
+    } else {
+      lines.push({ line: sampleOrder(next++), valid: true });
+    }
+  }
+  return lines;
+}
