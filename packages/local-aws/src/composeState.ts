@@ -41,9 +41,15 @@ export function composeParams(compose: ComposeFile, service: string, outputs: Ou
   );
 }
 
-/** The `--param` values a service needs to be packaged or run offline alone on a local stage. */
+/**
+ * The `--param` values a service needs to be packaged or run offline alone on a local stage:
+ * what compose would pass, plus local stand-ins for values only a deployment has (the ARN of
+ * the role Redshift assumes for COPY, which the local warehouse accepts and does not use).
+ */
 export function localParams(root: string, service: string, stage: string, endpoints?: LocalEndpoints): Record<string, string> {
-  return composeParams(readCompose(root), service, localServiceOutputs(stage, endpoints));
+  const outputs = localServiceOutputs(stage, endpoints);
+  const params = composeParams(readCompose(root), service, outputs);
+  return service === 'load' ? { ...params, warehouseCopyRoleArn: outputs.load.warehouseCopyRoleArn } : params;
 }
 
 /**

@@ -13,3 +13,5 @@ export type { SqsWorkerOptions, SqsWorkerHandler, WorkerTools } from './sqsWorke
 export { lambdaHandler, instrument } from './lambdaHandler';
 export type { InvocationTools, LambdaHandlerOptions } from './lambdaHandler';
 export { requireEnv } from './env';
+export { sqsBatchWorker } from './sqsBatchWorker';
+export type { SqsBatchWorkerOptions } from './sqsBatchWorker';

@@ -66,15 +66,7 @@ export function sqsWorker<M extends { pipeline: string; runId: string }, F exten
   const concurrency = options.concurrency ?? positiveInt(process.env.RECORD_CONCURRENCY) ?? 4;
   const stage = options.stage ?? process.env.STAGE ?? 'local';
   const { logger, metrics, retryUntilDeadline, wrap } = instrument(service, stage);
-  const emitFor =
-    (pipeline: string) =>
-    (values: Record<string, number>): void => {
-      const figures = createMetrics(service, stage);
-      figures.addDimension('pipeline', pipeline);
-      for (const [name, value] of Object.entries(values))
-        figures.addMetric(name, name.endsWith('Bytes') ? MetricUnit.Bytes : MetricUnit.Count, value);
-      figures.publishStoredMetrics();
-    };
+  const emitFor = pipelineFigures(service, stage);
   const getClients = cachedClients(options.clients);
 
   const handler = async (event: SQSEvent, context: Context): Promise<PromiseSettledResult<unknown>[]> => {
@@ -103,11 +95,7 @@ export function sqsWorker<M extends { pipeline: string; runId: string }, F exten
           tally.count(pipeline, 'ok', performance.now() - started);
         } catch (error) {
           tally.count(pipeline, 'failed', performance.now() - started);
-          recordLogger.error('record failed: returned to the queue for retry', {
-            reason: error instanceof Error ? error.message : String(error),
-            error: error instanceof Error ? error : undefined,
-            receiveCount: Number(record.attributes.ApproximateReceiveCount),
-          });
+          logRecordFailure(recordLogger, record, error);
           throw error;
         }
       },
@@ -127,7 +115,28 @@ export function sqsWorker<M extends { pipeline: string; runId: string }, F exten
   );
 }
 
-function positiveInt(value: string | undefined): number | undefined {
+/** Logs why a record goes back to its queue: one JSON line with the message id and the reason. */
+export function logRecordFailure(logger: Logger, record: SQSRecord, error: unknown): void {
+  logger.error('record failed: returned to the queue for retry', {
+    reason: error instanceof Error ? error.message : String(error),
+    error: error instanceof Error ? error : undefined,
+    receiveCount: Number(record.attributes.ApproximateReceiveCount),
+  });
+}
+
+/** Publishes figures about one pipeline as one EMF document (names ending in `Bytes` are bytes, others counts). */
+export function pipelineFigures(service: string, stage: string) {
+  return (pipeline: string) =>
+    (values: Record<string, number>): void => {
+      const figures = createMetrics(service, stage);
+      figures.addDimension('pipeline', pipeline);
+      for (const [name, value] of Object.entries(values))
+        figures.addMetric(name, name.endsWith('Bytes') ? MetricUnit.Bytes : MetricUnit.Count, value);
+      figures.publishStoredMetrics();
+    };
+}
+
+export function positiveInt(value: string | undefined): number | undefined {
   const parsed = Number(value);
   return Number.isInteger(parsed) && parsed > 0 ? parsed : undefined;
 }

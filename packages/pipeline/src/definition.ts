@@ -124,7 +124,8 @@ function definitionProblems(d: PipelineDefinition): string[] {
     const cursor = d.target.columns[d.incremental.cursor];
     if (!cursor) problems.push(`incremental.cursor "${d.incremental.cursor}" is not a source column`);
     else if (cursor.nullable !== false) problems.push(`incremental.cursor "${d.incremental.cursor}" must be nullable: false`);
-    else if (cursor.type.kind !== 'timestamp' && cursor.type.kind !== 'date') problems.push(`incremental.cursor "${d.incremental.cursor}" must be a TIMESTAMP or DATE column (watermarks compare as ISO text)`);
+    else if (cursor.type.kind !== 'timestamp' && cursor.type.kind !== 'date')
+      problems.push(`incremental.cursor "${d.incremental.cursor}" must be a TIMESTAMP or DATE column (watermarks compare as ISO text)`);
   }
   if (d.write === 'merge' && d.newestWins && !columns.includes(d.newestWins))
     problems.push(`newestWins "${d.newestWins}" is not a source column`);

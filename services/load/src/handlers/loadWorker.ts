@@ -1,23 +1,44 @@
+import type { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { contracts } from '@etl/contracts';
-import { sqsWorker } from '@etl/middleware';
+import { loadBatch } from '@etl/load';
+import type { Warehouse } from '@etl/load';
+import { redshiftDataClient, requireEnv, s3Client, sqsBatchWorker } from '@etl/middleware';
+import { pipelineNamed } from '@etl/pipelines';
+
+function warehouse(client: RedshiftDataClient): Warehouse {
+  return {
+    client,
+    target: { WorkgroupName: requireEnv('WAREHOUSE_WORKGROUP'), Database: requireEnv('WAREHOUSE_DATABASE') },
+    copyRoleArn: requireEnv('WAREHOUSE_COPY_ROLE_ARN'),
+  };
+}
 
 /**
- * `load` queue worker: one `staged-file-ready` message per staged file.
- *
- * Today it validates each claim check against its contract (malformed messages go back to
- * the queue and, after `maxRetries`, to the DLQ), logs and counts it. The COPY → MERGE
- * transaction per pipeline batch is issue #4.
+ * `load` queue worker: the staged files of a batch (up to the batch size, gathered over the
+ * batching window) go to the warehouse in one transaction per pipeline — COPY via manifest,
+ * MERGE, accounting, watermark. A failed transaction returns that pipeline's messages for retry;
+ * files already loaded load nothing again.
  */
-export const handler = sqsWorker({
+export const handler = sqsBatchWorker({
   service: 'load',
   contract: contracts.stagedFileReady,
-  clients: {},
-  handleMessage: async (message, { logger }) => {
-    logger.info('staged file accepted', {
-      staged: `s3://${message.staged.bucket}/${message.staged.key}`,
-      rows: message.staged.rows,
-      bytes: message.staged.bytes,
-      accounting: message.accounting,
+  clients: { s3: s3Client, redshiftData: redshiftDataClient },
+  handleBatch: async (messages, { clients, retry, context, logger, emitMetrics }) => {
+    const pipeline = pipelineNamed(messages[0]!.pipeline);
+    const result = await loadBatch(clients.s3, warehouse(clients.redshiftData), pipeline, messages, {
+      retry,
+      remainingTimeMs: () => context.getRemainingTimeInMillis(),
     });
+    const sum = (pick: (f: (typeof result.loaded)[number]) => number) => result.loaded.reduce((total, f) => total + pick(f), 0);
+    const figures = {
+      FilesLoaded: result.loaded.length,
+      FilesAlreadyLoaded: new Set(messages.map((m) => m.staged.key)).size - result.loaded.length,
+      RowsInserted: sum((f) => f.rowsInserted),
+      RowsUpdated: sum((f) => f.rowsUpdated),
+      RowsRejected: sum((f) => f.rowsRejected),
+      DuplicatesCollapsed: sum((f) => f.collapsed),
+    };
+    emitMetrics(figures);
+    logger.info('batch loaded', { batchId: result.batchId, ...figures });
   },
 });
