@@ -47,7 +47,7 @@ describe('publishMessages', () => {
   const queueUrl = 'http://127.0.0.1/000000000000/etl-transform-dev-transform';
   const retry: Retry = (operation, options) => withRetry(operation, { ...options, baseDelayMs: 1, maxAttempts: 3 });
   const fastRetry = { retry };
-  const messages = Array.from({ length: 12 }, (_, part) => exampleRawFileReady({ part }));
+  const messages = Array.from({ length: 12 }, (_, part) => exampleRawFileReady({ part, run: { parts: 12, cursorHigh: null } }));
 
   beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

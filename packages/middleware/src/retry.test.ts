@@ -61,6 +61,14 @@ describe('withRetry', () => {
     expect(waits).toEqual([50, 100, 200, 250]);
   });
 
+  it('waits as long as the server asked (Retry-After), within the cap', async () => {
+    const waits: number[] = [];
+    const tooMany = (retryAfterMs: number) => Object.assign(new Error('Too Many Requests'), { statusCode: 429, retryAfterMs });
+    const { operation } = failing([tooMany(1_200), tooMany(60_000)]);
+    await withRetry(operation, { maxDelayMs: 5_000, sleep: async (ms) => void waits.push(ms) });
+    expect(waits).toEqual([1_200, 5_000]);
+  });
+
   it('stops after maxAttempts with the last error as cause', async () => {
     const last = serverError();
     const { operation, calls } = failing([throttled(), throttled(), last]);

@@ -61,7 +61,8 @@ export function isRetryableError(error: unknown): boolean {
 
 /**
  * Runs `operation` until it succeeds, retrying retryable errors with exponential backoff and
- * full jitter (wait = random × min(maxDelay, base × 2^(attempt−1))). A non-retryable error is
+ * full jitter (wait = random × min(maxDelay, base × 2^(attempt−1))), or the wait an error asks
+ * for in a `retryAfterMs` property (an HTTP `Retry-After`), capped at `maxDelayMs`. A non-retryable error is
  * rethrown at once, unchanged. Retrying stops early when the next wait would not leave
  * `reserveMs` of the caller's remaining time.
  *
@@ -90,7 +91,12 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
     } catch (error) {
       if (!isRetryable(error)) throw error;
       if (attempt >= maxAttempts) throw new RetriesExhausted(attempt, 'max-attempts', error);
-      const delayMs = Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)));
+      // a server that says when to come back (HTTP Retry-After) is believed, within the cap
+      const hinted = (error as { retryAfterMs?: unknown }).retryAfterMs;
+      const delayMs =
+        typeof hinted === 'number' && hinted >= 0
+          ? Math.min(maxDelayMs, hinted)
+          : Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)));
       if (remainingTimeMs && remainingTimeMs() - delayMs < reserveMs) throw new RetriesExhausted(attempt, 'out-of-time', error);
       onRetry?.(error, attempt, delayMs);
       await sleep(delayMs);
