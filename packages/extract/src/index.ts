@@ -1,3 +1,10 @@
 export { writeRawFile } from './rawFileWriter';
 export type { RawFileTarget } from './rawFileWriter';
+export { RawRunWriter } from './rawRunWriter';
+export type { RawRunTarget } from './rawRunWriter';
 export { writeRunManifest, readRunManifest, announcements } from './runManifest';
+export { extractRun, cursorToIso } from './extractRun';
+export type { ExtractRunOptions } from './extractRun';
+export { httpRecords } from './sources/httpSource';
+export type { HttpReadOptions } from './sources/httpSource';
+export { fetchJson, HttpSourceError } from './sources/fetchJson';

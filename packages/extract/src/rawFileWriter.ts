@@ -11,10 +11,9 @@ export interface RawFileTarget {
 }
 
 /**
- * Writes one raw part file, `raw/<pipeline>/<runId>/part-<N>.jsonl.gz`, streaming: each record
- * is one JSON line (a string is written as the line it is, for sources that deliver lines),
- * gzipped and uploaded as it comes. Returns where the file is, its size, its row count and
- * the SHA-256 of its bytes.
+ * Writes one raw part file, `raw/<pipeline>/<runId>/part-<N>.jsonl.gz`, from a finite set of
+ * records (one JSON line each; a string is written as the line it is). For runs of any size,
+ * {@link RawRunWriter} rolls parts as records stream in.
  */
 export async function writeRawFile(
   s3: S3Client,

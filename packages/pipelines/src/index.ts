@@ -14,3 +14,5 @@ export function pipelineNamed(name: string): Pipeline {
 }
 export { sampleLines, sampleOrder, seededRandom } from './samples/ordersSample';
 export type { SampleLine, SampleOrder } from './samples/ordersSample';
+export { startOrdersApi } from './samples/ordersApi';
+export type { OrdersApiOptions } from './samples/ordersApi';

@@ -1,0 +1,94 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { dataKeys } from '@etl/contracts';
+import type { RawPart, RunManifest } from '@etl/contracts';
+import { gzipUpload } from '@etl/files';
+import { writeRunManifest } from './runManifest';
+
+export interface RawRunTarget {
+  bucket: string;
+  pipeline: string;
+  runId: string;
+  /** Rows per part file; a new part starts after this many. Default 50,000. */
+  partRows?: number;
+}
+
+/**
+ * Writes an extract run's records as raw part files, streaming: records go into
+ * `raw/<pipeline>/<runId>/part-0.jsonl.gz` until it holds `partRows`, then part-1… Each part is
+ * a multipart upload written as records arrive (bounded memory). `finish` completes the last
+ * part and writes the run manifest — the run exists for the rest of the pipeline only then.
+ */
+export class RawRunWriter {
+  private readonly parts: RawPart[] = [];
+  private current: { upload: ReturnType<typeof gzipUpload>; part: number; rows: number } | undefined;
+  private readonly partRows: number;
+
+  constructor(
+    private readonly s3: S3Client,
+    private readonly target: RawRunTarget,
+  ) {
+    this.partRows = target.partRows ?? 50_000;
+  }
+
+  /** Appends one record (an object as a JSON line, a string as the line it is). */
+  async write(record: unknown): Promise<void> {
+    if (!this.current) {
+      const part = this.parts.length;
+      this.current = {
+        upload: gzipUpload(
+          this.s3,
+          this.target.bucket,
+          dataKeys.raw(this.target.pipeline, this.target.runId, part),
+          'application/x-ndjson',
+        ),
+        part,
+        rows: 0,
+      };
+    }
+    this.current.rows++;
+    await this.current.upload.sink.write(`${typeof record === 'string' ? record : JSON.stringify(record)}\n`);
+    if (this.current.rows >= this.partRows) await this.closePart();
+  }
+
+  private async closePart(): Promise<void> {
+    const current = this.current;
+    if (!current) return;
+    this.current = undefined;
+    await current.upload.sink.end();
+    const { bytes, sha256 } = await current.upload.done();
+    this.parts.push({
+      part: current.part,
+      file: {
+        bucket: this.target.bucket,
+        key: dataKeys.raw(this.target.pipeline, this.target.runId, current.part),
+        bytes,
+        rows: current.rows,
+        sha256,
+      },
+    });
+  }
+
+  /**
+   * Completes the run: the last part, then the manifest. A run that read nothing still gets one
+   * (empty) part, so every run is visible in the warehouse's accounting.
+   */
+  async finish(cursorHigh: string | null): Promise<RunManifest> {
+    if (!this.current && this.parts.length === 0) {
+      this.current = {
+        upload: gzipUpload(this.s3, this.target.bucket, dataKeys.raw(this.target.pipeline, this.target.runId, 0), 'application/x-ndjson'),
+        part: 0,
+        rows: 0,
+      };
+    }
+    await this.closePart();
+    const manifest: RunManifest = {
+      pipeline: this.target.pipeline,
+      runId: this.target.runId,
+      cursorHigh,
+      parts: this.parts,
+      extractedAt: new Date().toISOString(),
+    };
+    await writeRunManifest(this.s3, this.target.bucket, manifest);
+    return manifest;
+  }
+}

@@ -1,0 +1,154 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { withRetry } from '@etl/middleware';
+import type { Retry } from '@etl/middleware';
+import { startTestStack } from '@etl/local-aws/testing';
+import type { TestStack } from '@etl/local-aws/testing';
+import { orders, sampleLines, startOrdersApi } from '@etl/pipelines';
+import { cursorToIso, extractRun, httpRecords, HttpSourceError, readRunManifest } from '../src';
+
+jest.setTimeout(60_000);
+
+const retry: Retry = (operation, options) => withRetry(operation, { ...options, baseDelayMs: 5, maxAttempts: 6 });
+const source = orders.source as Extract<typeof orders.source, { kind: 'http' }>;
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of iterable) all.push(item);
+  return all;
+}
+
+describe('httpRecords', () => {
+  const lines = sampleLines({ seed: 3, count: 2_500 });
+  const at = (line: (typeof lines)[number]) =>
+    typeof line.line === 'object' && typeof line.line.updated_at === 'string' ? line.line.updated_at : '';
+
+  it('follows the cursor through every page, retrying injected 429s and 503s (Retry-After honoured)', async () => {
+    const throttled = await startOrdersApi(lines, { faults: { every: 3, status: 429, retryAfterSeconds: 0 } });
+    const unavailable = await startOrdersApi(lines, { faults: { every: 2, status: 503 } });
+    try {
+      for (const api of [throttled, unavailable]) {
+        const records = await collect(httpRecords(source, { url: api.url, since: null, retry }));
+        expect(records).toHaveLength(2_500);
+        expect(new Set(records.map((r) => JSON.stringify(r)))).toEqual(new Set(lines.map((l) => JSON.stringify(l.line))));
+      }
+      expect(throttled.requests()).toBeGreaterThan(3);
+    } finally {
+      await throttled.stop();
+      await unavailable.stop();
+    }
+  });
+
+  it('asks only for what changed since the watermark', async () => {
+    const api = await startOrdersApi(lines);
+    try {
+      const since = [...lines.map(at)].filter(Boolean).sort()[2_000]!;
+      const records = await collect(httpRecords(source, { url: api.url, since, retry }));
+      expect(records).toHaveLength(lines.filter((l) => at(l) === '' || at(l) >= since).length);
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('fails at once, naming the URL and status, on a client error', async () => {
+    const api = await startOrdersApi([]);
+    try {
+      const error = await collect(httpRecords(source, { url: api.url.replace('/orders', '/nope'), since: null, retry })).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(HttpSourceError);
+      expect((error as Error).message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/nope answered 404/);
+      expect(api.requests()).toBe(1);
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('reads numbered pages ahead with bounded concurrency, yielding them in order', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const server = http.createServer((request, response) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      const page = Number(new URL(request.url!, 'http://x').searchParams.get('page'));
+      setTimeout(
+        () => {
+          inFlight--;
+          response.end(JSON.stringify({ rows: page <= 5 ? [1, 2, 3].map((i) => ({ id: page * 10 + i })) : [] }));
+        },
+        20 * (6 - Math.min(page, 5)),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const paged = {
+        kind: 'http' as const,
+        urlEnv: 'X',
+        itemsField: 'rows',
+        pagination: { type: 'page' as const, pageParam: 'page', sizeParam: 'size', pageSize: 3 },
+        concurrency: 3,
+      };
+      const records = await collect(
+        httpRecords(paged, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/rows`, since: null, retry }),
+      );
+      expect(records.map((r) => (r as { id: number }).id)).toEqual([11, 12, 13, 21, 22, 23, 31, 32, 33, 41, 42, 43, 51, 52, 53]);
+      expect(peak).toBe(3);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('extractRun', () => {
+  let stack: TestStack;
+  let s3: S3Client;
+  beforeAll(async () => {
+    stack = await startTestStack('pglite');
+    s3 = new S3Client({
+      endpoint: stack.endpoints.s3,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: 'etl-data-test' }));
+  }, 60_000);
+  afterAll(async () => {
+    s3?.destroy();
+    await stack?.cleanup();
+  });
+
+  it('streams a source into rolling part files and a run manifest with the cursor high-water mark', async () => {
+    const lines = sampleLines({ seed: 4, count: 2_345 });
+    const api = await startOrdersApi(lines);
+    try {
+      const manifest = await extractRun(s3, {
+        bucket: 'etl-data-test',
+        pipeline: orders,
+        runId: '20261127T040000Z-extract',
+        since: null,
+        records: httpRecords(source, { url: api.url, since: null, retry }),
+        partRows: 1_000,
+      });
+      expect(manifest.parts.map((p) => p.file.rows)).toEqual([1_000, 1_000, 345]);
+      const valid = lines
+        .map((l) => (typeof l.line === 'object' ? l.line.updated_at : undefined))
+        .filter((v): v is string => typeof v === 'string' && /Z$/.test(v));
+      expect(cursorToIso(manifest.cursorHigh)).toBe(valid.sort().pop());
+      expect(await readRunManifest(s3, 'etl-data-test', { pipeline: 'orders', runId: '20261127T040000Z-extract' })).toEqual(manifest);
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('keeps the watermark when nothing new was read, with one empty part', async () => {
+    const manifest = await extractRun(s3, {
+      bucket: 'etl-data-test',
+      pipeline: orders,
+      runId: '20261127T041500Z-nothing',
+      since: '2026-11-01 00:00:00',
+      records: (async function* () {})(),
+    });
+    expect(manifest).toMatchObject({ cursorHigh: '2026-11-01 00:00:00', parts: [{ part: 0, file: { rows: 0 } }] });
+  });
+});
