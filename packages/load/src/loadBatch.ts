@@ -8,8 +8,8 @@ import { createTableSql, quoteIdentifier, redshiftType } from '@etl/pipeline';
 import type { Pipeline } from '@etl/pipeline';
 import { loadStatements } from './loadSql';
 import { METADATA_DDL } from './metadataTables';
-import { query, resultRows, runBatch } from './statementRunner';
-import type { RunOptions, Warehouse } from './statementRunner';
+import { query, resultRows, runBatch } from '@etl/warehouse';
+import type { RunOptions, Warehouse } from '@etl/warehouse';
 
 /** What loading one staged file did: rows in = inserted + updated + rejected + collapsed. */
 export interface LoadedFile {
@@ -153,10 +153,4 @@ export async function loadBatch(
       rowsUpdated: Number(rowsUpdated),
     })),
   };
-}
-
-/** The committed watermark of a pipeline (the cursor value extraction continues after), or null. */
-export async function committedWatermark(warehouse: Warehouse, pipeline: string, options: RunOptions = {}): Promise<string | null> {
-  const rows = await query(warehouse, 'SELECT cursor_value FROM etl_watermarks WHERE pipeline = :pipeline', { pipeline }, options);
-  return rows[0]?.[0] === undefined || rows[0][0] === null ? null : String(rows[0][0]);
 }

@@ -8,8 +8,9 @@ import type { Engine, TestStack } from '@etl/local-aws/testing';
 import { orders, sampleLines, sampleOrder } from '@etl/pipelines';
 import type { SampleLine, SampleOrder } from '@etl/pipelines';
 import { transformFile } from '@etl/transform';
-import { committedWatermark, loadBatch, query } from '../src';
-import type { Warehouse } from '../src';
+import { committedWatermark, query } from '@etl/warehouse';
+import type { Warehouse } from '@etl/warehouse';
+import { loadBatch } from '../src';
 
 jest.setTimeout(120_000);
 

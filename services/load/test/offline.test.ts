@@ -2,7 +2,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { exampleStagedFileReady } from '@etl/contracts';
 import { announcements, writeRawFile } from '@etl/extract';
-import { query } from '@etl/load';
+import { query } from '@etl/warehouse';
 import { describeOfflineWorker } from '@etl/local-aws/testing';
 import type { TestStack } from '@etl/local-aws/testing';
 import { orders, sampleOrder } from '@etl/pipelines';

@@ -1,7 +1,7 @@
 import type { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { contracts } from '@etl/contracts';
 import { loadBatch } from '@etl/load';
-import type { Warehouse } from '@etl/load';
+import type { Warehouse } from '@etl/warehouse';
 import { redshiftDataClient, requireEnv, s3Client, sqsBatchWorker } from '@etl/middleware';
 import { pipelineNamed } from '@etl/pipelines';
 
