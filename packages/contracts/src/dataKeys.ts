@@ -13,6 +13,8 @@ export const dataKeys = {
   quarantine: (pipeline: string, runId: string, part: number) => `quarantine/${pipeline}/${runId}/part-${part}.jsonl.gz`,
   /** What an extract run wrote, written when it completes: the source of its announcements and replays. */
   runManifest: (pipeline: string, runId: string) => `state/runs/${pipeline}/${runId}.json`,
+  /** The planner's record of the run it last planned for a pipeline (conditional writes keep planners from racing). */
+  plannerState: (pipeline: string) => `state/planner/${pipeline}.json`,
   /** A COPY manifest for one load batch. */
   copyManifest: (pipeline: string, batchId: string) => `manifests/${pipeline}/${batchId}.json`,
   /** The per-file figures of one load batch, COPYed next to the data (no values are spliced into SQL). */

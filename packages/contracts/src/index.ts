@@ -1,16 +1,18 @@
 import { contract } from './parse';
-import { rawFileReady, runManifest, runRef, stagedFileReady } from './messages';
-import type { RawFileReady, RunManifest, RunRef, StagedFileReady } from './messages';
+import { extractTask, rawFileReady, runManifest, runRef, stagedFileReady } from './messages';
+import type { ExtractTask, RawFileReady, RunManifest, RunRef, StagedFileReady } from './messages';
 
 export { ContractViolation } from './errors';
 export { contract, parseMessage, serializeMessage } from './parse';
 export type { Contract } from './parse';
 export { pipelineName, runId, rowAccounting, runInfo } from './messages';
-export type { RawFileReady, RunRef, RunInfo, RawPart, RunManifest, StagedFileReady, RowAccounting } from './messages';
+export type { ExtractTask, RawFileReady, RunRef, RunInfo, RawPart, RunManifest, StagedFileReady, RowAccounting } from './messages';
 export type { ObjectPointer } from './objectPointer';
 
 /** The messages that move between stages, by the queue that carries them. */
 export const contracts = {
+  /** planner → `extract` queue */
+  extractTask: contract<ExtractTask>('extract-task', extractTask),
   /** extract → `transform` queue */
   rawFileReady: contract<RawFileReady>('raw-file-ready', rawFileReady),
   /** transform → `load` queue */

@@ -9,6 +9,19 @@ export const runId = z.string().regex(/^\d{8}T\d{6}Z-[a-z0-9]{4,32}$/, 'must loo
 
 const isoTimestamp = z.iso.datetime({ offset: true });
 
+/** planner → `extract` queue: extract one run of a pipeline, from the committed watermark. */
+export const extractTask = z
+  .object({
+    kind: z.literal('extract-task'),
+    version: z.literal(1),
+    pipeline: pipelineName,
+    runId,
+    /** The committed watermark (canonical cursor text) when the run was planned; null: from the beginning. */
+    since: z.string().max(256).nullable(),
+    plannedAt: isoTimestamp,
+  })
+  .strict();
+
 /** Names one extract run of one pipeline (e.g. the input of the `publishRun` function). */
 export const runRef = z.object({ pipeline: pipelineName, runId }).strict();
 
@@ -111,6 +124,7 @@ export const stagedFileReady = z
 
 export type RunRef = z.infer<typeof runRef>;
 export type RunInfo = z.infer<typeof runInfo>;
+export type ExtractTask = z.infer<typeof extractTask>;
 export type RawPart = z.infer<typeof rawPart>;
 export type RunManifest = z.infer<typeof runManifest>;
 export type RawFileReady = z.infer<typeof rawFileReady>;

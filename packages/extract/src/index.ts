@@ -8,3 +8,6 @@ export type { ExtractRunOptions } from './extractRun';
 export { httpRecords } from './sources/httpSource';
 export type { HttpReadOptions } from './sources/httpSource';
 export { fetchJson, HttpSourceError } from './sources/fetchJson';
+export { announceRun } from './announceRun';
+export { planRun, newRunId } from './planner';
+export type { PlanOptions, PlanOutcome } from './planner';

@@ -44,12 +44,15 @@ export function composeParams(compose: ComposeFile, service: string, outputs: Ou
 /**
  * The `--param` values a service needs to be packaged or run offline alone on a local stage:
  * what compose would pass, plus local stand-ins for values only a deployment has (the ARN of
- * the role Redshift assumes for COPY, which the local warehouse accepts and does not use).
+ * the role Redshift assumes for COPY, which the local warehouse accepts and does not use; the
+ * URL of a service's own Lift queue, which only exists as a CloudFormation reference).
  */
 export function localParams(root: string, service: string, stage: string, endpoints?: LocalEndpoints): Record<string, string> {
   const outputs = localServiceOutputs(stage, endpoints);
   const params = composeParams(readCompose(root), service, outputs);
-  return service === 'load' ? { ...params, warehouseCopyRoleArn: outputs.load.warehouseCopyRoleArn } : params;
+  if (service === 'load') return { ...params, warehouseCopyRoleArn: outputs.load.warehouseCopyRoleArn };
+  if (service === 'extract') return { ...params, extractQueueUrl: outputs.extract.extractQueueUrl };
+  return params;
 }
 
 /**

@@ -51,6 +51,8 @@ export function localServiceOutputs(stage: string, endpoints: LocalEndpoints = l
   const loadDlq = localQueue(endpoints, liftQueueName('etl-load', stage, 'load-dlq'));
   const transform = localQueue(endpoints, liftQueueName('etl-transform', stage, 'transform'));
   const transformDlq = localQueue(endpoints, liftQueueName('etl-transform', stage, 'transform-dlq'));
+  const extract = localQueue(endpoints, liftQueueName('etl-extract', stage, 'extract'));
+  const extractDlq = localQueue(endpoints, liftQueueName('etl-extract', stage, 'extract-dlq'));
   return {
     load: {
       dataBucketName: dataBucketName(stage),
@@ -64,7 +66,11 @@ export function localServiceOutputs(stage: string, endpoints: LocalEndpoints = l
       transformQueueArn: transform.arn,
       transformDlqUrl: transformDlq.url,
     },
-    extract: {},
+    extract: {
+      extractQueueUrl: extract.url,
+      extractQueueArn: extract.arn,
+      extractDlqUrl: extractDlq.url,
+    },
   };
 }
 

@@ -17,8 +17,8 @@ import {
 
 export interface ServiceTemplateSpec {
   service: ServiceName;
-  /** Logical id of every Lambda function of the service, and whether it is fed by a Lift queue. */
-  functions: { logicalId: string; queueWorker: boolean }[];
+  /** Logical id of every Lambda function of the service, whether a Lift queue feeds it, and the param of its timeout (default `timeout`). */
+  functions: { logicalId: string; queueWorker: boolean; timeoutParam?: string }[];
   /** Logical id of the data bucket, for the service that owns it. */
   dataBucket?: string;
   /** Outputs other services read through compose. */
@@ -57,8 +57,8 @@ export function describeServiceTemplate(spec: ServiceTemplateSpec): void {
         });
       }
 
-      it.each(spec.functions)('$logicalId is sized from the stage params', ({ logicalId }) => {
-        expect(template().Resources[logicalId]?.Properties).toMatchObject({ MemorySize: params.memorySize, Timeout: params.timeout });
+      it.each(spec.functions)('$logicalId is sized from the stage params', ({ logicalId, timeoutParam = 'timeout' }) => {
+        expect(template().Resources[logicalId]?.Properties).toMatchObject({ MemorySize: params.memorySize, Timeout: params[timeoutParam] });
       });
 
       it('gives each function its own role, with no wildcard resource on S3, SQS or Redshift Data', () => {

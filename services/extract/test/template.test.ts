@@ -2,6 +2,10 @@ import { describeServiceTemplate } from '@etl/local-aws/testing';
 
 describeServiceTemplate({
   service: 'extract',
-  functions: [{ logicalId: 'PublishRunLambdaFunction', queueWorker: false }],
-  outputs: [],
+  functions: [
+    { logicalId: 'PlannerLambdaFunction', queueWorker: false },
+    { logicalId: 'ExtractWorkerLambdaFunction', queueWorker: true, timeoutParam: 'workerTimeout' },
+    { logicalId: 'PublishRunLambdaFunction', queueWorker: false },
+  ],
+  outputs: ['extractQueueUrl', 'extractQueueArn', 'extractDlqUrl'],
 });

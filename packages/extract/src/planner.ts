@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { contracts, dataKeys } from '@etl/contracts';
+import type { ExtractTask } from '@etl/contracts';
+import { publishMessages } from '@etl/messaging';
+import type { Retry } from '@etl/middleware';
+import type { Pipeline } from '@etl/pipeline';
+import { committedWatermark, query } from '@etl/warehouse';
+import type { Warehouse } from '@etl/warehouse';
+
+interface PlannerState {
+  runId: string;
+  plannedAt: string;
+}
+
+export type PlanOutcome = { planned: ExtractTask } | { skipped: string };
+
+export interface PlanOptions {
+  s3: S3Client;
+  bucket: string;
+  sqs: SQSClient;
+  extractQueueUrl: string;
+  warehouse: Warehouse;
+  pipeline: Pipeline;
+  retry?: Retry;
+  /** A run not complete after this long is given up on and a new one planned. Default 2 hours. */
+  staleAfterMs?: number;
+  now?: Date;
+}
+
+/** A run id: the UTC start time, then a random suffix (`20261127T023749Z-a1b2c3`). */
+export function newRunId(now: Date): string {
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Plans the next extract run of a pipeline, one run at a time: if the run planned last is not
+ * loaded completely yet (and not stale), nothing is planned. Otherwise the new run starts from
+ * the committed watermark; the planner's state object is replaced with a conditional write, so
+ * two planners racing plan one run, and the task goes to the extract queue.
+ */
+export async function planRun(options: PlanOptions): Promise<PlanOutcome> {
+  const { s3, bucket, pipeline, warehouse } = options;
+  const now = options.now ?? new Date();
+  const key = dataKeys.plannerState(pipeline.name);
+  let previous: { state: PlannerState; etag: string } | undefined;
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    previous = { state: JSON.parse(await object.Body!.transformToString()) as PlannerState, etag: object.ETag! };
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'NoSuchKey') throw error;
+  }
+  if (previous) {
+    const runs = await query(
+      warehouse,
+      'SELECT parts, parts_loaded FROM etl_runs WHERE pipeline = :pipeline AND run_id = :run',
+      { pipeline: pipeline.name, run: previous.state.runId },
+      { retry: options.retry },
+    ).catch((error: Error) => {
+      if (/etl_runs" does not exist|relation .*etl_runs.* does not exist/i.test(error.message)) return []; // nothing loaded yet
+      throw error;
+    });
+    const [parts, loaded] = (runs[0] ?? [null, 0]) as [number | null, number];
+    const complete = parts !== null && loaded >= parts;
+    const age = now.getTime() - Date.parse(previous.state.plannedAt);
+    if (!complete && age < (options.staleAfterMs ?? 2 * 3_600_000)) {
+      return {
+        skipped: `run ${previous.state.runId} is still in flight (${loaded}/${parts ?? '?'} parts loaded, planned ${Math.round(age / 1000)} s ago)`,
+      };
+    }
+  }
+  const since = await committedWatermark(warehouse, pipeline.name, { retry: options.retry });
+  const task: ExtractTask = {
+    kind: 'extract-task',
+    version: 1,
+    pipeline: pipeline.name,
+    runId: newRunId(now),
+    since,
+    plannedAt: now.toISOString(),
+  };
+  try {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: JSON.stringify({ runId: task.runId, plannedAt: task.plannedAt } satisfies PlannerState),
+        ContentType: 'application/json',
+        ...(previous ? { IfMatch: previous.etag } : { IfNoneMatch: '*' }),
+      }),
+    );
+  } catch (error) {
+    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412)
+      return { skipped: 'another planner planned a run at the same time' };
+    throw error;
+  }
+  await publishMessages({
+    sqs: options.sqs,
+    queueUrl: options.extractQueueUrl,
+    contract: contracts.extractTask,
+    messages: [task],
+    retry: options.retry,
+  });
+  return { planned: task };
+}

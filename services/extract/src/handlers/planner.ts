@@ -1,0 +1,35 @@
+import { planRun } from '@etl/extract';
+import { cachedClients, lambdaHandler, redshiftDataClient, requireEnv, s3Client, sqsClient } from '@etl/middleware';
+import { pipelineNamed } from '@etl/pipelines';
+
+const clients = cachedClients({ s3: s3Client, sqs: sqsClient, redshiftData: redshiftDataClient });
+
+/**
+ * Scheduled per pipeline (the schedule is the pipeline definition's): input `{ pipeline }`.
+ * Plans the next extract run from the committed watermark, unless the previous run is still
+ * in flight, and puts the task on the extract queue.
+ */
+export const handler = lambdaHandler({
+  service: 'extract',
+  handle: async (event: { pipeline?: unknown }, { logger, retry }) => {
+    if (typeof event?.pipeline !== 'string') throw new Error(`the planner needs { "pipeline": "<name>" }, got ${JSON.stringify(event)}`);
+    const pipeline = pipelineNamed(event.pipeline);
+    const outcome = await planRun({
+      s3: clients().s3,
+      bucket: requireEnv('DATA_BUCKET'),
+      sqs: clients().sqs,
+      extractQueueUrl: requireEnv('EXTRACT_QUEUE_URL'),
+      warehouse: {
+        client: clients().redshiftData,
+        target: { WorkgroupName: requireEnv('WAREHOUSE_WORKGROUP'), Database: requireEnv('WAREHOUSE_DATABASE') },
+        copyRoleArn: 'unused-by-the-planner',
+      },
+      pipeline,
+      retry,
+    });
+    if ('planned' in outcome)
+      logger.info('run planned', { pipeline: pipeline.name, runId: outcome.planned.runId, since: outcome.planned.since });
+    else logger.info('no run planned', { pipeline: pipeline.name, reason: outcome.skipped });
+    return outcome;
+  },
+});
