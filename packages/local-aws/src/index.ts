@@ -30,3 +30,4 @@ export { provision } from './provision';
 export { QueuePoller, toSqsRecord, succeededRecords } from './queuePoller';
 export type { Invoke, PollerEvent, PollerOptions } from './queuePoller';
 export { lambdaInvoker } from './lambdaInvoker';
+export { launchStack } from './stackProcess';

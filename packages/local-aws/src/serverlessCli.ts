@@ -106,6 +106,7 @@ export async function startOffline(
     endpoints,
     timeoutMs = 60_000,
     freePorts = false,
+    extraParams = {},
   }: {
     stage?: string;
     extraEnv?: Record<string, string>;
@@ -113,6 +114,8 @@ export async function startOffline(
     timeoutMs?: number;
     /** Listen on free ports instead of those in serverless.yml (for tests that may run side by side). */
     freePorts?: boolean;
+    /** Params on top of the local ones (e.g. a sample source's URL). */
+    extraParams?: Record<string, string>;
   } = {},
 ): Promise<OfflineService> {
   const cwd = serviceDir(service);
@@ -129,7 +132,15 @@ export async function startOffline(
 
   const child: ChildProcess = spawn(
     process.execPath,
-    [SERVERLESS_JS, 'offline', 'start', '--stage', stage, ...portArgs, ...paramArgs(localParams(REPO_ROOT, service, stage, endpoints))],
+    [
+      SERVERLESS_JS,
+      'offline',
+      'start',
+      '--stage',
+      stage,
+      ...portArgs,
+      ...paramArgs({ ...localParams(REPO_ROOT, service, stage, endpoints), ...extraParams }),
+    ],
     {
       cwd,
       env: {

@@ -1,17 +1,14 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { LocalEndpoints } from './localAccount';
+import { launchStack } from './stackProcess';
 
 /** The Postgres CI provides (trust auth); override with TEST_POSTGRES_URL. */
 export const CI_POSTGRES = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export type Engine = 'pglite' | 'postgres';
-
-const CLI = path.resolve(__dirname, '../bin/local-stack.ts');
 
 export interface TestStack {
   endpoints: LocalEndpoints;
@@ -20,30 +17,6 @@ export interface TestStack {
   /** Kills the stack (SIGKILL: no clean shutdown) and starts it again on the same folder and ports. */
   restart: () => Promise<void>;
   cleanup: () => Promise<void>;
-}
-
-async function launch(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ child: ChildProcess; ready: { endpoints: LocalEndpoints; env: Record<string, string> } }> {
-  const child = spawn(process.execPath, ['-r', 'esbuild-register', CLI, 'serve', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`local stack did not start in 60 s:\n${output}`)), 60_000);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const line = output.split('\n').find((l) => l.startsWith('{"ready":true'));
-      if (line) {
-        clearTimeout(timer);
-        resolve({ child, ready: JSON.parse(line) as { endpoints: LocalEndpoints; env: Record<string, string> } });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`local stack exited with ${code}:\n${output}`));
-    });
-  });
 }
 
 /**
@@ -71,7 +44,7 @@ export async function startTestStack(engine: Engine, options: { resultPageRows?:
     env.DATABASE_URL = url.toString();
   }
   const pageRows = ['--result-page-rows', String(options.resultPageRows ?? 10_000)];
-  let { child, ready } = await launch(['--dir', dir, '--s3-port', '0', '--sqs-port', '0', '--redshift-port', '0', ...pageRows], env);
+  let { child, ready } = await launchStack(['--dir', dir, '--s3-port', '0', '--sqs-port', '0', '--redshift-port', '0', ...pageRows], env);
   const ports = () =>
     [
       ['--s3-port', new URL(ready.endpoints.s3).port],
@@ -91,7 +64,7 @@ export async function startTestStack(engine: Engine, options: { resultPageRows?:
     dir,
     restart: async () => {
       await kill('SIGKILL');
-      ({ child, ready } = await launch(['--dir', dir, ...ports(), ...pageRows], env));
+      ({ child, ready } = await launchStack(['--dir', dir, ...ports(), ...pageRows], env));
     },
     cleanup: async () => {
       await kill('SIGTERM');

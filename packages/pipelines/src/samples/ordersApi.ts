@@ -12,7 +12,7 @@ export interface OrdersApiOptions {
  * A local shop API serving sample orders, as the `orders` pipeline's HTTP source expects:
  * `GET /orders?updated_since=<ISO>&cursor=<c>&limit=<n>` → `{ items, next_cursor }`, items
  * ordered by `updated_at` (inclusive of `updated_since`). Lines that are not JSON objects are
- * served as JSON strings — still something the transform must reject.
+ * served as JSON strings — still something the transform must reject — in full reads only.
  */
 export async function startOrdersApi(initial: SampleLine[], { port = 0, faults }: OrdersApiOptions = {}) {
   const lines: SampleLine[] = [...initial];
@@ -40,7 +40,8 @@ export async function startOrdersApi(initial: SampleLine[], { port = 0, faults }
     const limit = Math.min(5_000, Number(url.searchParams.get('limit') ?? 1_000));
     const matching = lines
       .map((line, index) => ({ line, index, at: updatedAt(line) }))
-      .filter(({ at }) => since === '' || at === '' || at >= since)
+      // lines without an updated_at (dirty ones) are only part of a full read, as a real API would do
+      .filter(({ at }) => since === '' || (at !== '' && at >= since))
       .sort((a, b) => (a.at === b.at ? a.index - b.index : a.at < b.at ? -1 : 1));
     const page = matching.slice(offset, offset + limit);
     send(200, { items: page.map(({ line }) => line.line), next_cursor: offset + limit < matching.length ? String(offset + limit) : null });

@@ -45,9 +45,16 @@ function iso(epochMs: number): string {
   return new Date(epochMs).toISOString().replace('.000Z', 'Z');
 }
 
-/** A clean order `n`, updated `version` times (each version 1 hour later). */
-export function sampleOrder(n: number, version = 0, random = seededRandom(n)): SampleOrder {
-  const created = Date.UTC(2026, 9, 1) + Math.floor(random() * 30 * 86_400) * 1000;
+const DAY = 86_400_000;
+
+/**
+ * A clean order `n`, updated `version` times (each version 1 hour later). `shiftDays` moves its
+ * `updated_at` that many days later (a later generation of the source); `createdShiftDays` moves
+ * its creation too (an order new in that generation).
+ */
+export function sampleOrder(n: number, version = 0, shiftDays = 0, createdShiftDays = 0): SampleOrder {
+  const random = seededRandom(n);
+  const created = Date.UTC(2026, 9, 1) + Math.floor(random() * 30 * 86_400) * 1000 + createdShiftDays * DAY;
   const cents = 100 + Math.floor(random() * 99_900);
   return {
     order_id: `o-${String(n).padStart(8, '0')}`,
@@ -59,7 +66,7 @@ export function sampleOrder(n: number, version = 0, random = seededRandom(n)): S
     status: STATUSES[Math.min(STATUSES.length - 1, version + Math.floor(random() * 2))]!,
     country: COUNTRIES[Math.floor(random() * COUNTRIES.length)]!,
     note: random() < 0.2 ? `gift, "wrap" it\nplease — ${n}` : null,
-    updated_at: iso(created + (version + 1) * 3_600_000),
+    updated_at: iso(created + (version + 1) * 3_600_000 + (shiftDays - createdShiftDays) * DAY),
   };
 }
 
@@ -86,12 +93,15 @@ export function sampleLines({
   count,
   dirtyShare = 0.02,
   updateShare = 0.05,
+  shiftDays = 0,
 }: {
   seed: number;
   first?: number;
   count: number;
   dirtyShare?: number;
   updateShare?: number;
+  /** Every order of these lines is created (and updated) this many days later: a later generation. */
+  shiftDays?: number;
 }): SampleLine[] {
   const random = seededRandom(seed);
   const lines: SampleLine[] = [];
@@ -101,12 +111,12 @@ export function sampleLines({
     const roll = random();
     if (roll < dirtyShare) {
       const [dirt, make] = DIRT[dirtKind++ % DIRT.length]!;
-      lines.push({ line: make(sampleOrder(next++)), valid: false, dirt });
+      lines.push({ line: make(sampleOrder(next++, 0, shiftDays, shiftDays)), valid: false, dirt });
     } else if (roll < dirtyShare + updateShare && next > first) {
       const n = first + Math.floor(random() * (next - first));
-      lines.push({ line: sampleOrder(n, 1 + Math.floor(random() * 3)), valid: true });
+      lines.push({ line: sampleOrder(n, 1 + Math.floor(random() * 3), shiftDays, shiftDays), valid: true });
     } else {
-      lines.push({ line: sampleOrder(next++), valid: true });
+      lines.push({ line: sampleOrder(next++, 0, shiftDays, shiftDays), valid: true });
     }
   }
   return lines;

@@ -1,0 +1,249 @@
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import {
+  launchStack,
+  lambdaInvoker,
+  packageService,
+  provision,
+  QueuePoller,
+  REPO_ROOT,
+  stackResources,
+  startOffline,
+} from '@etl/local-aws';
+import type { LocalEndpoints, OfflineService, ServiceName, StackResources } from '@etl/local-aws';
+import { startOrdersApi } from '@etl/pipelines';
+import { query } from '@etl/warehouse';
+import type { Warehouse } from '@etl/warehouse';
+import { nextGeneration, sampleGeneration } from './sampleSource';
+
+export interface DevOptions {
+  /** State folder (local stack, sample source generation). Default `.local` at the repository root. */
+  dir?: string;
+  /** Orders in the sample source's first generation. */
+  rows?: number;
+  /** Ports from serverless.yml and the stack's defaults (false: free ports, for tests). */
+  fixedPorts?: boolean;
+  /** A Postgres for the warehouse instead of PGlite. */
+  databaseUrl?: string;
+  /** Give up after this long. */
+  timeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface DevSummary {
+  runId: string;
+  generation: number;
+  sourceLines: number;
+  rows: { extracted: number; staged: number; rejected: number; collapsed: number; inserted: number; updated: number };
+  rejectsByRule: Record<string, number>;
+  seconds: { extract: number; transform: number; load: number; total: number };
+  tableRows: number;
+  watermark: string | null;
+}
+
+const SERVICES: ServiceName[] = ['extract', 'transform', 'load'];
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** The local stack: the one `pnpm local:up` left running, or a new one for this run. */
+async function localStack(
+  dir: string,
+  fixedPorts: boolean,
+  databaseUrl: string | undefined,
+): Promise<{ endpoints: LocalEndpoints; env: Record<string, string>; child?: ChildProcess }> {
+  const state = path.join(dir, 'stack.json');
+  if (existsSync(state)) {
+    const running = JSON.parse(readFileSync(state, 'utf8')) as { pid: number; endpoints: LocalEndpoints; env: Record<string, string> };
+    try {
+      process.kill(running.pid, 0);
+      return running;
+    } catch {
+      // stale: the stack that wrote it is gone
+    }
+  }
+  const ports = fixedPorts ? [] : ['--s3-port', '0', '--sqs-port', '0', '--redshift-port', '0'];
+  const env = { ...process.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
+  const { child, ready } = await launchStack(['--dir', dir, ...ports], env);
+  return { ...ready, child };
+}
+
+/**
+ * `pnpm dev`: runs the `orders` pipeline end to end on this machine — the local AWS stack, the
+ * three services under serverless-offline, the event source mappings, and a sample shop API —
+ * by invoking the planner, following the run through the real queues, and summing it up from
+ * the warehouse's own accounting. Each call moves the sample source one generation on, so the
+ * next run is incremental.
+ */
+export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const dir = path.resolve(options.dir ?? path.join(REPO_ROOT, '.local'));
+  const fixedPorts = options.fixedPorts ?? true;
+  mkdirSync(dir, { recursive: true });
+  const started = Date.now();
+  const cleanups: (() => Promise<void> | void)[] = [];
+  try {
+    log('▶ local AWS stack');
+    const stack = await localStack(dir, fixedPorts, options.databaseUrl);
+    if (stack.child) cleanups.push(() => void stack.child!.kill('SIGTERM'));
+    log(`  S3 ${stack.endpoints.s3}  SQS ${stack.endpoints.sqs}  Redshift Data API ${stack.endpoints.redshiftData}`);
+
+    const generation = nextGeneration(dir);
+    const lines = sampleGeneration(generation, options.rows ?? 20_000);
+    const api = await startOrdersApi(lines, { port: fixedPorts ? 4580 : 0 });
+    cleanups.push(() => api.stop());
+    log(`▶ sample shop API ${api.url}: generation ${generation}, ${lines.length} order lines (dirty rows and updates included)`);
+
+    log('▶ packaging the services and creating their queues and bucket locally');
+    const resources = await Promise.all(
+      SERVICES.map(async (service) => [service, stackResources(await packageService(service, 'dev', '.serverless-local'))] as const),
+    );
+    const queueUrls: Record<string, string> = {};
+    for (const [, r] of resources) Object.assign(queueUrls, await provision(stack.endpoints, r));
+
+    log('▶ starting the services under serverless-offline');
+    const extraEnv = { ...stack.env, ORDERS_API_URL: api.url };
+    const offline = new Map<ServiceName, OfflineService>();
+    for (const service of SERVICES) {
+      const instance = await startOffline(service, {
+        endpoints: stack.endpoints,
+        extraEnv,
+        freePorts: !fixedPorts,
+        extraParams: { ordersApiUrl: api.url },
+      });
+      offline.set(service, instance);
+      cleanups.push(() => instance.stop());
+    }
+    const endpointOf = (functionName: string) => offline.get(SERVICES.find((s) => functionName.startsWith(`etl-${s}-`))!)!.lambdaEndpoint;
+    const invoker = lambdaInvoker(endpointOf);
+    cleanups.push(() => invoker.close());
+    const sqs = new SQSClient({ endpoint: stack.endpoints.sqs, region: 'us-east-1', credentials });
+    cleanups.push(() => sqs.destroy());
+    const pollers = resources.flatMap(([, r]: readonly [ServiceName, StackResources]) =>
+      r.mappings.map((mapping) => new QueuePoller({ sqs, queueUrl: queueUrls[mapping.queueName]!, mapping, invoke: invoker.invoke })),
+    );
+    pollers.forEach((p) => p.start());
+    cleanups.push(() => Promise.all(pollers.map((p) => p.stop())).then(() => undefined));
+
+    log('▶ planning a run of the orders pipeline');
+    const lambda = new LambdaClient({ endpoint: offline.get('extract')!.lambdaEndpoint, region: 'us-east-1', credentials });
+    cleanups.push(() => lambda.destroy());
+    const planned = await lambda.send(
+      new InvokeCommand({ FunctionName: offline.get('extract')!.functionName('planner'), Payload: JSON.stringify({ pipeline: 'orders' }) }),
+    );
+    const outcome = JSON.parse(Buffer.from(planned.Payload ?? new Uint8Array()).toString()) as {
+      planned?: { runId: string; since: string | null };
+      skipped?: string;
+      errorMessage?: string;
+    };
+    if (planned.FunctionError || !outcome.planned)
+      throw new Error(`the planner did not plan a run: ${outcome.skipped ?? outcome.errorMessage ?? planned.FunctionError}`);
+    const { runId, since } = outcome.planned;
+    log(`  run ${runId}, from watermark ${since ?? '(none: first run)'}`);
+
+    const warehouse: Warehouse = {
+      client: new RedshiftDataClient({ endpoint: stack.endpoints.redshiftData, region: 'us-east-1', credentials }),
+      target: { WorkgroupName: 'etl-dev', Database: 'analytics' },
+      copyRoleArn: 'unused',
+    };
+    cleanups.push(() => warehouse.client.destroy());
+    const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
+    const dlqs = Object.keys(queueUrls).filter((name) => name.endsWith('-dlq'));
+    for (;;) {
+      const depth = async (name: string) => {
+        const { Attributes = {} } = await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: queueUrls[name]!,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+        );
+        return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+      };
+      const run = await query(warehouse, 'SELECT parts, parts_loaded FROM etl_runs WHERE run_id = :run', { run: runId }).catch(() => []);
+      const [parts, loaded] = (run[0] ?? [null, 0]) as [number | null, number];
+      const queues = await Promise.all(['etl-extract-dev-extract', 'etl-transform-dev-transform', 'etl-load-dev-load'].map(depth));
+      log(
+        `  … ${((Date.now() - started) / 1000).toFixed(0)} s: queued extract ${queues[0]} · transform ${queues[1]} · load ${queues[2]} · parts loaded ${loaded}/${parts ?? '?'}`,
+      );
+      if (parts !== null && loaded >= parts) break;
+      for (const dlq of dlqs) if ((await depth(dlq)) > 0) throw new Error(`messages reached ${dlq}: see the services' logs above`);
+      if (Date.now() > deadline) throw new Error(`the run did not complete in ${(options.timeoutMs ?? 600_000) / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    return await summarize(warehouse, runId, generation, lines.length, log);
+  } finally {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+  }
+}
+
+async function summarize(
+  warehouse: Warehouse,
+  runId: string,
+  generation: number,
+  sourceLines: number,
+  log: (line: string) => void,
+): Promise<DevSummary> {
+  const [[extracted, staged, rejected, collapsed, inserted, updated, extractedAt, transformedAt, loadedAt]] = (await query(
+    warehouse,
+    `SELECT rows_extracted, rows_staged, rows_rejected, duplicates_collapsed, rows_inserted, rows_updated,
+            extract(epoch FROM extracted_at), extract(epoch FROM transformed_at), extract(epoch FROM loaded_at)
+       FROM etl_runs WHERE run_id = :run`,
+    { run: runId },
+  )) as [[number, number, number, number, number, number, string, string, string]];
+  const rejectsByRule: Record<string, number> = {};
+  for (const [json] of await query(warehouse, 'SELECT rejects_by_rule FROM etl_load_files WHERE run_id = :run', { run: runId })) {
+    for (const [rule, count] of Object.entries(JSON.parse(String(json)) as Record<string, number>))
+      rejectsByRule[rule] = (rejectsByRule[rule] ?? 0) + count;
+  }
+  const [[tableRows]] = (await query(warehouse, 'SELECT COUNT(*) FROM public.orders')) as [[number]];
+  const [[watermark]] = (await query(warehouse, "SELECT cursor_value FROM etl_watermarks WHERE pipeline = 'orders'")) as [[string | null]];
+  const planned =
+    Date.parse(
+      `${runId.slice(0, 4)}-${runId.slice(4, 6)}-${runId.slice(6, 8)}T${runId.slice(9, 11)}:${runId.slice(11, 13)}:${runId.slice(13, 15)}Z`,
+    ) / 1000;
+  const seconds = {
+    extract: Number(extractedAt) - planned,
+    transform: Number(transformedAt) - Number(extractedAt),
+    load: Number(loadedAt) - Number(transformedAt),
+    total: Number(loadedAt) - planned,
+  };
+  const summary: DevSummary = {
+    runId,
+    generation,
+    sourceLines,
+    rows: { extracted, staged, rejected, collapsed, inserted, updated },
+    rejectsByRule,
+    seconds,
+    tableRows,
+    watermark,
+  };
+  const pad = (label: string, value: string | number) => `  ${label.padEnd(28)} ${value}`;
+  log('');
+  log(`✔ run ${runId} loaded (sample generation ${generation})`);
+  log(pad('rows extracted', extracted));
+  log(pad('  staged', staged));
+  log(pad('  rejected (quarantined)', rejected));
+  for (const [rule, count] of Object.entries(rejectsByRule).sort((a, b) => b[1] - a[1])) log(pad(`    ${rule}`, count));
+  log(pad('  duplicates collapsed', collapsed));
+  log(pad('  inserted', inserted));
+  log(pad('  updated', updated));
+  log(pad('check: in = ins+upd+rej+dup', extracted === inserted + updated + rejected + collapsed ? 'holds' : 'DOES NOT HOLD'));
+  log(
+    pad(
+      'time: extract / transform / load',
+      `${seconds.extract.toFixed(1)} s / ${seconds.transform.toFixed(1)} s / ${seconds.load.toFixed(1)} s (total ${seconds.total.toFixed(1)} s)`,
+    ),
+  );
+  log(pad('rows in public.orders', tableRows));
+  log(pad('watermark', watermark ?? '(none)'));
+  log('');
+  log('Look at the table (with the stack running: pnpm local:up, then paste its export lines):');
+  log(
+    `  aws redshift-data execute-statement --endpoint-url "$AWS_ENDPOINT_URL_REDSHIFT_DATA" --workgroup-name etl-dev --database analytics --sql "SELECT * FROM public.orders ORDER BY updated_at DESC LIMIT 10"`,
+  );
+  log('  aws redshift-data get-statement-result --endpoint-url "$AWS_ENDPOINT_URL_REDSHIFT_DATA" --id <Id from above>');
+  log('Rejected rows and why: s3://etl-data-dev/quarantine/orders/<run>/ ; per run: SELECT * FROM etl_runs');
+  return summary;
+}

@@ -1,0 +1,3 @@
+export { runDev } from './devRun';
+export type { DevOptions, DevSummary } from './devRun';
+export { sampleGeneration, nextGeneration } from './sampleSource';

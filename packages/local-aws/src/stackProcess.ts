@@ -1,0 +1,34 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { LocalEndpoints } from './localAccount';
+
+const CLI = path.resolve(__dirname, '../bin/local-stack.ts');
+
+/**
+ * Starts `local-stack serve` in a child process with `args` (`--dir`, `--s3-port`…) and resolves
+ * with its endpoints once it prints that it is ready.
+ */
+export async function launchStack(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ child: ChildProcess; ready: { endpoints: LocalEndpoints; env: Record<string, string> } }> {
+  const child = spawn(process.execPath, ['-r', 'esbuild-register', CLI, 'serve', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local stack did not start in 60 s:\n${output}`)), 60_000);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = output.split('\n').find((l) => l.startsWith('{"ready":true'));
+      if (line) {
+        clearTimeout(timer);
+        resolve({ child, ready: JSON.parse(line) as { endpoints: LocalEndpoints; env: Record<string, string> } });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`local stack exited with ${code}:\n${output}`));
+    });
+  });
+}
