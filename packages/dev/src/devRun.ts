@@ -14,7 +14,7 @@ import {
   stackResources,
   startOffline,
 } from '@etl/local-aws';
-import type { LocalEndpoints, OfflineService, ServiceName, StackResources } from '@etl/local-aws';
+import type { Invoke, LocalEndpoints, OfflineService, ServiceName, StackResources } from '@etl/local-aws';
 import { startOrdersApi } from '@etl/pipelines';
 import { query } from '@etl/warehouse';
 import type { Warehouse } from '@etl/warehouse';
@@ -32,6 +32,10 @@ export interface DevOptions {
   /** Give up after this long. */
   timeoutMs?: number;
   log?: (line: string) => void;
+  /** Fault injection: every batch is delivered to its function twice (at-least-once delivery at its worst). */
+  deliverTwice?: boolean;
+  /** Fault injection: once loaded, the run is announced again (a replayed extraction) and followed until the queues drain. */
+  replayRun?: boolean;
 }
 
 export interface DevSummary {
@@ -119,10 +123,16 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
     const endpointOf = (functionName: string) => offline.get(SERVICES.find((s) => functionName.startsWith(`etl-${s}-`))!)!.lambdaEndpoint;
     const invoker = lambdaInvoker(endpointOf);
     cleanups.push(() => invoker.close());
+    const invoke: Invoke = options.deliverTwice
+      ? async (functionName, event) => {
+          await invoker.invoke(functionName, event);
+          return invoker.invoke(functionName, event);
+        }
+      : invoker.invoke;
     const sqs = new SQSClient({ endpoint: stack.endpoints.sqs, region: 'us-east-1', credentials });
     cleanups.push(() => sqs.destroy());
     const pollers = resources.flatMap(([, r]: readonly [ServiceName, StackResources]) =>
-      r.mappings.map((mapping) => new QueuePoller({ sqs, queueUrl: queueUrls[mapping.queueName]!, mapping, invoke: invoker.invoke })),
+      r.mappings.map((mapping) => new QueuePoller({ sqs, queueUrl: queueUrls[mapping.queueName]!, mapping, invoke })),
     );
     pollers.forEach((p) => p.start());
     cleanups.push(() => Promise.all(pollers.map((p) => p.stop())).then(() => undefined));
@@ -151,16 +161,20 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
     cleanups.push(() => warehouse.client.destroy());
     const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
     const dlqs = Object.keys(queueUrls).filter((name) => name.endsWith('-dlq'));
+    const depth = async (name: string) => {
+      const { Attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: queueUrls[name]!,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+    };
+    const checkDeadLetters = async () => {
+      for (const dlq of dlqs) if ((await depth(dlq)) > 0) throw new Error(`messages reached ${dlq}: see the services' logs above`);
+      if (Date.now() > deadline) throw new Error(`the run did not complete in ${(options.timeoutMs ?? 600_000) / 1000} s`);
+    };
     for (;;) {
-      const depth = async (name: string) => {
-        const { Attributes = {} } = await sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: queueUrls[name]!,
-            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-          }),
-        );
-        return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
-      };
       const run = await query(warehouse, 'SELECT parts, parts_loaded FROM etl_runs WHERE run_id = :run', { run: runId }).catch(() => []);
       const [parts, loaded] = (run[0] ?? [null, 0]) as [number | null, number];
       const queues = await Promise.all(['etl-extract-dev-extract', 'etl-transform-dev-transform', 'etl-load-dev-load'].map(depth));
@@ -168,9 +182,25 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
         `  … ${((Date.now() - started) / 1000).toFixed(0)} s: queued extract ${queues[0]} · transform ${queues[1]} · load ${queues[2]} · parts loaded ${loaded}/${parts ?? '?'}`,
       );
       if (parts !== null && loaded >= parts) break;
-      for (const dlq of dlqs) if ((await depth(dlq)) > 0) throw new Error(`messages reached ${dlq}: see the services' logs above`);
-      if (Date.now() > deadline) throw new Error(`the run did not complete in ${(options.timeoutMs ?? 600_000) / 1000} s`);
+      await checkDeadLetters();
       await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    if (options.replayRun) {
+      log(`▶ replaying run ${runId}: its raw files are announced again`);
+      const replay = await lambda.send(
+        new InvokeCommand({
+          FunctionName: offline.get('extract')!.functionName('publishRun'),
+          Payload: JSON.stringify({ pipeline: 'orders', runId }),
+        }),
+      );
+      if (replay.FunctionError) throw new Error(`publishRun failed: ${Buffer.from(replay.Payload ?? new Uint8Array()).toString()}`);
+      let quiet = 0;
+      while (quiet < 3) {
+        const queued = await Promise.all(['etl-transform-dev-transform', 'etl-load-dev-load'].map(depth));
+        quiet = queued.every((n) => n === 0) ? quiet + 1 : 0;
+        await checkDeadLetters();
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
     }
     return await summarize(warehouse, runId, generation, lines.length, log);
   } finally {

@@ -5,8 +5,8 @@ import type { StagedFileReady } from '@etl/contracts';
 import { announcements, writeRawFile } from '@etl/extract';
 import { startTestStack } from '@etl/local-aws/testing';
 import type { Engine, TestStack } from '@etl/local-aws/testing';
-import { orders, sampleLines, sampleOrder } from '@etl/pipelines';
-import type { SampleLine, SampleOrder } from '@etl/pipelines';
+import { expectedOrdersTable as expectedTable, orders, ORDERS_TABLE_QUERY, sampleLines, sampleOrder } from '@etl/pipelines';
+import type { SampleLine } from '@etl/pipelines';
 import { transformFile } from '@etl/transform';
 import { committedWatermark, query } from '@etl/warehouse';
 import type { Warehouse } from '@etl/warehouse';
@@ -16,38 +16,6 @@ jest.setTimeout(120_000);
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const BUCKET = 'etl-data-test';
-
-/** The table the warehouse must hold, computed from the sample's own knowledge of which lines are valid. */
-function expectedTable(lines: SampleLine[]): string[][] {
-  const newest = new Map<string, SampleOrder>();
-  for (const { line, valid } of lines) {
-    if (!valid) continue;
-    const order = line as SampleOrder;
-    const current = newest.get(order.order_id);
-    if (!current || order.updated_at >= current.updated_at) newest.set(order.order_id, order);
-  }
-  const ts = (iso: string) => iso.replace('T', ' ').replace('Z', '');
-  const total = (o: SampleOrder) => {
-    const [whole, cents] = o.unit_price.split('.') as [string, string];
-    const value = BigInt(o.quantity) * (BigInt(whole) * 100n + BigInt(cents));
-    return `${value / 100n}.${String(value % 100n).padStart(2, '0')}`;
-  };
-  return [...newest.values()]
-    .sort((a, b) => (a.order_id < b.order_id ? -1 : 1))
-    .map((o) => [
-      o.order_id,
-      o.customer_id,
-      ts(o.order_ts),
-      String(o.quantity),
-      o.unit_price,
-      o.currency,
-      o.status,
-      o.country,
-      o.note ?? 'NULL',
-      ts(o.updated_at),
-      total(o),
-    ]);
-}
 
 describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
   let stack: TestStack;
@@ -92,10 +60,7 @@ describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
   }
 
   async function table(): Promise<string[][]> {
-    const rows = await query(
-      warehouse,
-      `SELECT order_id, customer_id, order_ts::text, quantity::text, unit_price::text, currency, status, country, COALESCE(note, 'NULL'), updated_at::text, total::text FROM public.orders ORDER BY order_id`,
-    );
+    const rows = await query(warehouse, ORDERS_TABLE_QUERY);
     return rows.map((row) => row.map(String));
   }
 

@@ -12,7 +12,7 @@ export function pipelineNamed(name: string): Pipeline {
   if (!pipeline) throw new Error(`no pipeline named "${name}" (known: ${Object.keys(pipelines).join(', ')})`);
   return pipeline;
 }
-export { sampleLines, sampleOrder, seededRandom } from './samples/ordersSample';
+export { sampleLines, sampleOrder, seededRandom, expectedOrdersTable, ORDERS_TABLE_QUERY } from './samples/ordersSample';
 export type { SampleLine, SampleOrder } from './samples/ordersSample';
 export { startOrdersApi } from './samples/ordersApi';
 export type { OrdersApiOptions } from './samples/ordersApi';

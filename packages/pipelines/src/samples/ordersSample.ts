@@ -121,3 +121,44 @@ export function sampleLines({
   }
   return lines;
 }
+
+/**
+ * The `public.orders` table the pipeline must produce from these lines, computed from the
+ * sample's own knowledge of which lines are valid — none of the product's code — in the text
+ * form the warehouse returns: newest `updated_at` per order, timestamps as
+ * `YYYY-MM-DD HH:MM:SS`, NULL as the string `NULL`, total = quantity × unit_price in cents.
+ */
+export function expectedOrdersTable(lines: SampleLine[]): string[][] {
+  const newest = new Map<string, SampleOrder>();
+  for (const { line, valid } of lines) {
+    if (!valid) continue;
+    const order = line as SampleOrder;
+    const current = newest.get(order.order_id);
+    if (!current || order.updated_at >= current.updated_at) newest.set(order.order_id, order);
+  }
+  const ts = (iso: string) => iso.replace('T', ' ').replace('Z', '');
+  const total = (o: SampleOrder) => {
+    const [whole, cents] = o.unit_price.split('.') as [string, string];
+    const value = BigInt(o.quantity) * (BigInt(whole) * 100n + BigInt(cents));
+    return `${value / 100n}.${String(value % 100n).padStart(2, '0')}`;
+  };
+  return [...newest.values()]
+    .sort((a, b) => (a.order_id < b.order_id ? -1 : 1))
+    .map((o) => [
+      o.order_id,
+      o.customer_id,
+      ts(o.order_ts),
+      String(o.quantity),
+      o.unit_price,
+      o.currency,
+      o.status,
+      o.country,
+      o.note ?? 'NULL',
+      ts(o.updated_at),
+      total(o),
+    ]);
+}
+
+/** The SELECT that returns `public.orders` in the form {@link expectedOrdersTable} computes. */
+export const ORDERS_TABLE_QUERY =
+  "SELECT order_id, customer_id, order_ts::text, quantity::text, unit_price::text, currency, status, country, COALESCE(note, 'NULL'), updated_at::text, total::text FROM public.orders ORDER BY order_id";
