@@ -3,3 +3,5 @@ export type { LoadBatchResult, LoadedFile } from './loadBatch';
 export { loadStatements } from './loadSql';
 export type { BatchInputs } from './loadSql';
 export { METADATA_DDL, BATCH_FILE_COLUMNS } from './metadataTables';
+export { maintainTables } from './maintenance';
+export type { MaintainedTable } from './maintenance';

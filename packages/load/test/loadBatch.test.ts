@@ -10,7 +10,7 @@ import type { SampleLine } from '@etl/pipelines';
 import { transformFile } from '@etl/transform';
 import { committedWatermark, query } from '@etl/warehouse';
 import type { Warehouse } from '@etl/warehouse';
-import { loadBatch } from '../src';
+import { loadBatch, maintainTables } from '../src';
 
 jest.setTimeout(120_000);
 
@@ -137,5 +137,12 @@ describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
     );
     expect(inserted! + updated! + rejected! + collapsed!).toBe(extracted);
     expect(updated).toBeGreaterThanOrEqual(190);
+  });
+
+  it('maintains the tables: VACUUM and ANALYZE each, one at a time', async () => {
+    const before = await table();
+    const maintained = await maintainTables(warehouse, [orders]);
+    expect(maintained.map((m) => m.table)).toEqual(['"public"."orders"', 'etl_load_files']);
+    expect(await table()).toEqual(before);
   });
 });

@@ -17,8 +17,11 @@ import {
 
 export interface ServiceTemplateSpec {
   service: ServiceName;
-  /** Logical id of every Lambda function of the service, whether a Lift queue feeds it, and the param of its timeout (default `timeout`). */
-  functions: { logicalId: string; queueWorker: boolean; timeoutParam?: string }[];
+  /**
+   * Every Lambda function of the service: whether a Lift queue feeds it, the params of its size
+   * (default `memorySize`, `timeout`), and whether it has provisioned concurrency in prod (default yes).
+   */
+  functions: { logicalId: string; queueWorker: boolean; memoryParam?: string; timeoutParam?: string; provisioned?: boolean }[];
   /** Logical id of the data bucket, for the service that owns it. */
   dataBucket?: string;
   /** Outputs other services read through compose. */
@@ -57,18 +60,24 @@ export function describeServiceTemplate(spec: ServiceTemplateSpec): void {
         });
       }
 
-      it.each(spec.functions)('$logicalId is sized from the stage params', ({ logicalId, timeoutParam = 'timeout' }) => {
-        expect(template().Resources[logicalId]?.Properties).toMatchObject({ MemorySize: params.memorySize, Timeout: params[timeoutParam] });
-      });
+      it.each(spec.functions)(
+        '$logicalId is sized from the stage params',
+        ({ logicalId, memoryParam = 'memorySize', timeoutParam = 'timeout' }) => {
+          expect(template().Resources[logicalId]?.Properties).toMatchObject({
+            MemorySize: params[memoryParam],
+            Timeout: params[timeoutParam],
+          });
+        },
+      );
 
       it('gives each function its own role, with no wildcard resource on S3, SQS or Redshift Data', () => {
         expect(sharedRoleProblems(template())).toEqual([]);
         expect(wildcardResourceProblems(template())).toEqual([]);
       });
 
-      it(`has provisioned concurrency ${stage === 'prod' ? 'on every function' : 'nowhere'}`, () => {
-        const expected =
-          stage === 'prod' ? Object.fromEntries(spec.functions.map((f) => [f.logicalId, params.provisionedConcurrency])) : {};
+      it(`has provisioned concurrency ${stage === 'prod' ? 'on every function that wants it' : 'nowhere'}`, () => {
+        const warm = spec.functions.filter((f) => f.provisioned !== false);
+        const expected = stage === 'prod' ? Object.fromEntries(warm.map((f) => [f.logicalId, params.provisionedConcurrency])) : {};
         expect(provisionedConcurrency(template())).toEqual(expected);
       });
     });

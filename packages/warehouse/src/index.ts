@@ -1,3 +1,3 @@
-export { runBatch, query, resultRows, waitForStatement, StatementFailed, StatementStillRunning } from './statementRunner';
+export { execute, runBatch, query, resultRows, waitForStatement, StatementFailed, StatementStillRunning } from './statementRunner';
 export type { Warehouse, RunOptions } from './statementRunner';
 export { committedWatermark } from './watermark';

@@ -77,6 +77,16 @@ export async function runBatch(warehouse: Warehouse, sqls: string[], options: Ru
   return Id!;
 }
 
+/** Runs one statement outside a transaction (VACUUM needs that), waits, and returns its id. */
+export async function execute(warehouse: Warehouse, sql: string, options: RunOptions & { name?: string } = {}): Promise<string> {
+  const retry = options.retry ?? withRetry;
+  const { Id } = await retry(() =>
+    warehouse.client.send(new ExecuteStatementCommand({ ...warehouse.target, Sql: sql, StatementName: options.name })),
+  );
+  await waitForStatement(warehouse, Id!, options);
+  return Id!;
+}
+
 /** Runs one statement with named parameters (`:name`), waits, and returns its rows as plain values. */
 export async function query(
   warehouse: Warehouse,

@@ -2,7 +2,16 @@ import { describeServiceTemplate } from '@etl/local-aws/testing';
 
 describeServiceTemplate({
   service: 'load',
-  functions: [{ logicalId: 'LoadWorkerLambdaFunction', queueWorker: true }],
+  functions: [
+    { logicalId: 'LoadWorkerLambdaFunction', queueWorker: true },
+    {
+      logicalId: 'MaintenanceLambdaFunction',
+      queueWorker: false,
+      memoryParam: 'maintenanceMemorySize',
+      timeoutParam: 'maintenanceTimeout',
+      provisioned: false,
+    },
+  ],
   dataBucket: 'DataBucket',
   outputs: ['dataBucketName', 'loadQueueUrl', 'loadQueueArn', 'loadDlqUrl', 'warehouseCopyRoleArn'],
 });
