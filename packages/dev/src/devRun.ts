@@ -5,6 +5,7 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import {
+  LOCAL_CREDENTIALS,
   launchStack,
   lambdaInvoker,
   packageService,
@@ -50,7 +51,7 @@ export interface DevSummary {
 }
 
 const SERVICES: ServiceName[] = ['extract', 'transform', 'load'];
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+const credentials = LOCAL_CREDENTIALS;
 
 /** The local stack: the one `pnpm local:up` left running, or a new one for this run. */
 async function localStack(

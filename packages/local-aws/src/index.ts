@@ -1,5 +1,6 @@
 export {
   LOCAL_ACCOUNT_ID,
+  LOCAL_CREDENTIALS,
   LOCAL_REGION,
   LOCAL_STAGES,
   localEndpoints,

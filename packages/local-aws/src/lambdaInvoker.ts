@@ -1,5 +1,5 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { LOCAL_REGION } from './localAccount';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './localAccount';
 import type { Invoke } from './queuePoller';
 
 /**
@@ -18,7 +18,7 @@ export function lambdaInvoker(endpointOf: (functionName: string) => string): { i
       existing = new LambdaClient({
         endpoint,
         region: LOCAL_REGION,
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        credentials: LOCAL_CREDENTIALS,
         maxAttempts: 1,
       });
       clients.set(endpoint, existing);

@@ -5,6 +5,8 @@
  */
 export const LOCAL_ACCOUNT_ID = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
+/** Any credentials do locally (SigV4 is accepted, not checked); the SDK just needs some. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
 /** Stages that run on the local stack, never deployed from a laptop by accident. */
 export const LOCAL_STAGES = ['dev', 'local', 'test'] as const;

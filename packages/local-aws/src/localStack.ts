@@ -7,7 +7,7 @@ import { createSqsServer, SqsStore } from './sqs';
 import { createDataApiServer, openWarehouseDatabase, StatementRunner } from './warehouse';
 import type { Database } from './warehouse';
 import type { LocalEndpoints } from './localAccount';
-import { LOCAL_REGION } from './localAccount';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './localAccount';
 
 export interface LocalStackOptions {
   /** Where state is kept; a restart on the same folder loses nothing acknowledged. Default `.local`. */
@@ -80,7 +80,7 @@ export async function startLocalStack({
       endpoint: s3Endpoint,
       forcePathStyle: true,
       region: LOCAL_REGION,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      credentials: LOCAL_CREDENTIALS,
     });
     runner = new StatementRunner(warehouse, warehouseS3);
     servers.push(createDataApiServer(runner, warehouse, { pageRows: resultPageRows }));

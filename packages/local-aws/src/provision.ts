@@ -1,10 +1,10 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueUrlCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalEndpoints } from './localAccount';
-import { LOCAL_REGION } from './localAccount';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './localAccount';
 import type { StackResources } from './templateResources';
 
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+const credentials = LOCAL_CREDENTIALS;
 
 /**
  * Creates a service's buckets and queues on the local stack, as its template defines them.

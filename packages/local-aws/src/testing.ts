@@ -5,6 +5,7 @@ import { startTestStack } from './testStack';
 import type { TestStack } from './testStack';
 export { startTestStack, CI_POSTGRES } from './testStack';
 export type { TestStack, Engine } from './testStack';
+import { LOCAL_CREDENTIALS } from './localAccount';
 import { packageService, startOffline, stageParams } from './serverlessCli';
 import type { OfflineService, ServiceName, Template } from './serverlessCli';
 import {
@@ -125,7 +126,7 @@ export function describeOfflineWorker(spec: OfflineWorkerSpec): void {
       lambda = new LambdaClient({
         endpoint: offline.lambdaEndpoint,
         region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        credentials: LOCAL_CREDENTIALS,
       });
     }, 90_000);
     afterAll(async () => {

@@ -1,3 +1,4 @@
 export { execute, runBatch, query, resultRows, waitForStatement, StatementFailed, StatementStillRunning } from './statementRunner';
 export type { Warehouse, RunOptions } from './statementRunner';
 export { committedWatermark } from './watermark';
+export { warehouseFromEnv } from './fromEnv';

@@ -1,6 +1,7 @@
 import { planRun } from '@etl/extract';
 import { cachedClients, lambdaHandler, redshiftDataClient, requireEnv, s3Client, sqsClient } from '@etl/middleware';
 import { pipelineNamed } from '@etl/pipelines';
+import { warehouseFromEnv } from '@etl/warehouse';
 
 const clients = cachedClients({ s3: s3Client, sqs: sqsClient, redshiftData: redshiftDataClient });
 
@@ -19,11 +20,7 @@ export const handler = lambdaHandler({
       bucket: requireEnv('DATA_BUCKET'),
       sqs: clients().sqs,
       extractQueueUrl: requireEnv('EXTRACT_QUEUE_URL'),
-      warehouse: {
-        client: clients().redshiftData,
-        target: { WorkgroupName: requireEnv('WAREHOUSE_WORKGROUP'), Database: requireEnv('WAREHOUSE_DATABASE') },
-        copyRoleArn: 'unused-by-the-planner',
-      },
+      warehouse: warehouseFromEnv(clients().redshiftData),
       pipeline,
       retry,
     });

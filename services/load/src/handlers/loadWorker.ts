@@ -1,17 +1,8 @@
-import type { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { contracts } from '@etl/contracts';
 import { loadBatch } from '@etl/load';
-import type { Warehouse } from '@etl/warehouse';
+import { warehouseFromEnv } from '@etl/warehouse';
 import { redshiftDataClient, requireEnv, s3Client, sqsBatchWorker } from '@etl/middleware';
 import { pipelineNamed } from '@etl/pipelines';
-
-function warehouse(client: RedshiftDataClient): Warehouse {
-  return {
-    client,
-    target: { WorkgroupName: requireEnv('WAREHOUSE_WORKGROUP'), Database: requireEnv('WAREHOUSE_DATABASE') },
-    copyRoleArn: requireEnv('WAREHOUSE_COPY_ROLE_ARN'),
-  };
-}
 
 /**
  * `load` queue worker: the staged files of a batch (up to the batch size, gathered over the
@@ -25,10 +16,16 @@ export const handler = sqsBatchWorker({
   clients: { s3: s3Client, redshiftData: redshiftDataClient },
   handleBatch: async (messages, { clients, retry, context, logger, emitMetrics }) => {
     const pipeline = pipelineNamed(messages[0]!.pipeline);
-    const result = await loadBatch(clients.s3, warehouse(clients.redshiftData), pipeline, messages, {
-      retry,
-      remainingTimeMs: () => context.getRemainingTimeInMillis(),
-    });
+    const result = await loadBatch(
+      clients.s3,
+      { ...warehouseFromEnv(clients.redshiftData), copyRoleArn: requireEnv('WAREHOUSE_COPY_ROLE_ARN') },
+      pipeline,
+      messages,
+      {
+        retry,
+        remainingTimeMs: () => context.getRemainingTimeInMillis(),
+      },
+    );
     const sum = (pick: (f: (typeof result.loaded)[number]) => number) => result.loaded.reduce((total, f) => total + pick(f), 0);
     const figures = {
       FilesLoaded: result.loaded.length,

@@ -1,5 +1,6 @@
 import { maintainTables } from '@etl/load';
-import { cachedClients, lambdaHandler, MetricUnit, redshiftDataClient, requireEnv } from '@etl/middleware';
+import { cachedClients, lambdaHandler, MetricUnit, redshiftDataClient } from '@etl/middleware';
+import { warehouseFromEnv } from '@etl/warehouse';
 import { pipelines } from '@etl/pipelines';
 
 const clients = cachedClients({ redshiftData: redshiftDataClient });
@@ -8,15 +9,10 @@ const clients = cachedClients({ redshiftData: redshiftDataClient });
 export const handler = lambdaHandler({
   service: 'load',
   handle: async (_event: unknown, { logger, metrics, retry, context }) => {
-    const done = await maintainTables(
-      {
-        client: clients().redshiftData,
-        target: { WorkgroupName: requireEnv('WAREHOUSE_WORKGROUP'), Database: requireEnv('WAREHOUSE_DATABASE') },
-        copyRoleArn: 'unused',
-      },
-      Object.values(pipelines),
-      { retry, remainingTimeMs: () => context.getRemainingTimeInMillis() },
-    );
+    const done = await maintainTables(warehouseFromEnv(clients().redshiftData), Object.values(pipelines), {
+      retry,
+      remainingTimeMs: () => context.getRemainingTimeInMillis(),
+    });
     for (const table of done) logger.info('table maintained', { ...table });
     metrics.addMetric('TablesMaintained', MetricUnit.Count, done.length);
     return { maintained: done };
