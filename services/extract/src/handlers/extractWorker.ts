@@ -1,5 +1,5 @@
 import { contracts } from '@etl/contracts';
-import { announceRun, cursorToIso, extractRun, httpRecords } from '@etl/extract';
+import { announceRun, extractRun, sourceRecords } from '@etl/extract';
 import { requireEnv, s3Client, sqsClient, sqsWorker } from '@etl/middleware';
 import { pipelineNamed } from '@etl/pipelines';
 
@@ -24,7 +24,7 @@ export const handler = sqsWorker({
       pipeline,
       runId: task.runId,
       since: task.since,
-      records: httpRecords(source, { url: requireEnv(source.urlEnv), since: cursorToIso(task.since), retry }),
+      records: await sourceRecords(pipeline, task.since, retry),
     });
     const parts = await announceRun(clients.sqs, requireEnv('TRANSFORM_QUEUE_URL'), manifest, retry);
     const rows = manifest.parts.reduce((sum, p) => sum + p.file.rows, 0);
