@@ -15,3 +15,4 @@ export { sqlRecords } from './sources/sqlSource';
 export type { SqlReadOptions } from './sources/sqlSource';
 export { connectionUrl } from './sources/connectionUrl';
 export { sourceRecords } from './sourceRecords';
+export { droppedFile, dropRunId, dropRecords } from './sources/s3Drop';

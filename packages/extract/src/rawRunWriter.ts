@@ -30,7 +30,7 @@ export class RawRunWriter {
     this.partRows = target.partRows ?? 50_000;
   }
 
-  /** Appends one record (an object as a JSON line, a string as the line it is). */
+  /** Appends one record: an object as a JSON line, a string or bytes as the line they are (bytes keep non-UTF-8 input for the transform to judge). */
   async write(record: unknown): Promise<void> {
     if (!this.current) {
       const part = this.parts.length;
@@ -46,7 +46,10 @@ export class RawRunWriter {
       };
     }
     this.current.rows++;
-    await this.current.upload.sink.write(`${typeof record === 'string' ? record : JSON.stringify(record)}\n`);
+    if (Buffer.isBuffer(record)) {
+      await this.current.upload.sink.write(record);
+      await this.current.upload.sink.write('\n');
+    } else await this.current.upload.sink.write(`${typeof record === 'string' ? record : JSON.stringify(record)}\n`);
     if (this.current.rows >= this.partRows) await this.closePart();
   }
 

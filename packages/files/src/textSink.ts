@@ -12,8 +12,12 @@ export class TextSink {
     private readonly chunkChars = 64 * 1024,
   ) {}
 
-  /** Appends text; resolves at once unless the stream needs to drain. */
-  write(text: string): Promise<void> | undefined {
+  /** Appends text (or bytes, written as they are); resolves at once unless the stream needs to drain. */
+  write(text: string | Buffer): Promise<void> | undefined {
+    if (typeof text !== 'string') {
+      const pending = this.flush();
+      return pending ? pending.then(() => this.push(text)) : this.push(text);
+    }
     this.buffer += text;
     if (this.buffer.length < this.chunkChars) return undefined;
     return this.flush();
@@ -22,7 +26,11 @@ export class TextSink {
   private flush(): Promise<void> | undefined {
     const text = this.buffer;
     this.buffer = '';
-    if (text === '' || this.stream.write(text)) return undefined;
+    return text === '' ? undefined : this.push(text);
+  }
+
+  private push(chunk: string | Buffer): Promise<void> | undefined {
+    if (this.stream.write(chunk)) return undefined;
     return new Promise((resolve, reject) => {
       const onError = (error: Error) => {
         this.stream.off('drain', onDrain);

@@ -6,6 +6,7 @@ describeServiceTemplate({
     { logicalId: 'PlannerLambdaFunction', queueWorker: false },
     { logicalId: 'ExtractWorkerLambdaFunction', queueWorker: true, timeoutParam: 'workerTimeout' },
     { logicalId: 'PublishRunLambdaFunction', queueWorker: false },
+    { logicalId: 'DroppedLambdaFunction', queueWorker: false, timeoutParam: 'workerTimeout', provisioned: false },
   ],
   outputs: ['extractQueueUrl', 'extractQueueArn', 'extractDlqUrl'],
 });

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { parse } from 'csv-parse';
+import { lines } from '@etl/files';
+import type { Pipeline, SourceDefinition } from '@etl/pipeline';
+
+type S3DropSource = Extract<SourceDefinition, { kind: 's3-drop' }>;
+
+/** The drop of a file a pipeline watches: `landing/<pipeline>/…`. */
+export function droppedFile(
+  pipelines: Readonly<Record<string, Pipeline>>,
+  key: string,
+): { pipeline: Pipeline; source: S3DropSource } | undefined {
+  for (const pipeline of Object.values(pipelines)) {
+    if (pipeline.source.kind === 's3-drop' && key.startsWith(pipeline.source.prefix) && !key.endsWith('/'))
+      return { pipeline, source: pipeline.source };
+  }
+  return undefined;
+}
+
+/**
+ * A run id for a dropped object: its event time and a hash of the key and ETag, so a redelivered
+ * event for the same object version makes the same run (same keys; the load skips it).
+ */
+export function dropRunId(key: string, etag: string, eventTime: string): string {
+  const stamp = new Date(eventTime)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${createHash('sha256').update(`${key}\n${etag}`).digest('hex').slice(0, 8)}`;
+}
+
+/**
+ * The records of a dropped file, streamed: JSON Lines pass through as the bytes they are (so
+ * the transform judges broken JSON and non-UTF-8 precisely); CSV is parsed with its header row
+ * naming the fields (quoted fields may hold commas, quotes and newlines). `.gz` is gunzipped.
+ */
+export async function* dropRecords(s3: S3Client, bucket: string, key: string, source: S3DropSource): AsyncGenerator<unknown> {
+  const body = (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body as Readable;
+  let input: Readable = body;
+  if (key.endsWith('.gz')) {
+    input = body.pipe(createGunzip());
+    body.on('error', (error) => input.destroy(error));
+  }
+  if (source.format === 'jsonl') {
+    for await (const { bytes } of lines(input)) yield bytes;
+    return;
+  }
+  // A malformed CSV record (wrong number of fields, a stray quote) must not stop the good ones:
+  // it is passed on as a line of text, which the transform quarantines with the parser's reason.
+  const malformed: string[] = [];
+  const parser = input.pipe(
+    parse({
+      columns: true,
+      bom: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      on_skip: (error) => void malformed.push(`malformed CSV record: ${error?.message}`),
+    }),
+  );
+  input.on('error', (error) => parser.destroy(error));
+  for await (const record of parser) {
+    while (malformed.length > 0) yield malformed.shift()!;
+    yield record as Record<string, string>;
+  }
+  while (malformed.length > 0) yield malformed.shift()!;
+}

@@ -1,0 +1,97 @@
+import { gzipSync } from 'node:zlib';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { startTestStack } from '@etl/local-aws/testing';
+import type { TestStack } from '@etl/local-aws/testing';
+import { definePipeline } from '@etl/pipeline';
+import { orders } from '@etl/pipelines';
+import { transformFile } from '@etl/transform';
+import { announcements, droppedFile, dropRecords, dropRunId, extractRun } from '../src';
+
+jest.setTimeout(60_000);
+
+const csvOrders = definePipeline({
+  ...orders,
+  name: 'orders_csv',
+  source: { kind: 's3-drop', prefix: 'landing/orders_csv/', format: 'csv' },
+});
+const jsonOrders = definePipeline({
+  ...orders,
+  name: 'orders_jsonl',
+  source: { kind: 's3-drop', prefix: 'landing/orders_jsonl/', format: 'jsonl' },
+});
+const header = 'order_id,customer_id,order_ts,quantity,unit_price,currency,status,country,note,updated_at';
+
+describe('S3 object drops', () => {
+  let stack: TestStack;
+  let s3: S3Client;
+  beforeAll(async () => {
+    stack = await startTestStack('pglite');
+    s3 = new S3Client({
+      endpoint: stack.endpoints.s3,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: 'etl-data-test' }));
+  }, 60_000);
+  afterAll(async () => {
+    s3?.destroy();
+    await stack?.cleanup();
+  });
+
+  async function dropAndTransform(pipeline: typeof csvOrders, key: string, body: Buffer) {
+    await s3.send(new PutObjectCommand({ Bucket: 'etl-data-test', Key: key, Body: body }));
+    const drop = droppedFile({ csvOrders, jsonOrders }, key)!;
+    expect(drop.pipeline.name).toBe(pipeline.name);
+    const runId = dropRunId(key, '"etag"', '2026-11-27T04:00:00Z');
+    const manifest = await extractRun(s3, {
+      bucket: 'etl-data-test',
+      pipeline,
+      runId,
+      since: null,
+      records: dropRecords(s3, 'etl-data-test', key, drop.source),
+    });
+    const [raw] = announcements(manifest);
+    return transformFile(s3, pipeline, raw!);
+  }
+
+  it('reads a gzip CSV drop: quoted commas, quotes and newlines kept, a malformed record quarantined with the reason', async () => {
+    const csv = [
+      header,
+      'o-1,c-1,2026-11-01T10:00:00Z,2,5.00,EUR,paid,FR,"gift, ""wrap"" it\nplease",2026-11-01T10:00:00Z',
+      'o-2,c-2,2026-11-01T10:00:00Z,1,1.50,USD,pending,US,,2026-11-01T11:00:00Z',
+      'o-3,c-3,2026-11-01T10:00:00Z,1,1.50,USD,pending,US',
+      'o-4,c-4,2026-11-01T10:00:00Z,x,1.50,USD,pending,US,,2026-11-01T11:00:00Z',
+    ].join('\n');
+    const staged = await dropAndTransform(csvOrders, 'landing/orders_csv/2026-11-27/orders.csv.gz', gzipSync(csv));
+    expect(staged.accounting).toEqual({ rowsIn: 4, rowsStaged: 2, rowsRejected: 2, duplicatesCollapsed: 0 });
+    expect(staged.rejectsByRule).toEqual({ json: 1, type: 1 });
+  });
+
+  it('passes a JSON Lines drop through byte for byte, so a non-UTF-8 line is quarantined as such', async () => {
+    const good = JSON.stringify({
+      order_id: 'j-1',
+      customer_id: 'c',
+      order_ts: '2026-11-01T10:00:00Z',
+      quantity: 1,
+      unit_price: '2.00',
+      currency: 'EUR',
+      status: 'paid',
+      country: 'DE',
+      note: null,
+      updated_at: '2026-11-01T10:00:00Z',
+    });
+    const body = Buffer.concat([Buffer.from(`${good}\n`), Buffer.from('{"order_id":"bad'), Buffer.from([0xff, 0xfe]), Buffer.from('"}\n')]);
+    const staged = await dropAndTransform(jsonOrders, 'landing/orders_jsonl/orders.jsonl', body);
+    expect(staged.accounting).toMatchObject({ rowsIn: 2, rowsStaged: 1, rowsRejected: 1 });
+    expect(staged.rejectsByRule).toEqual({ encoding: 1 });
+  });
+
+  it('ignores keys no pipeline watches, and gives the same run id for the same object version', () => {
+    expect(droppedFile({ csvOrders }, 'landing/other/x.csv')).toBeUndefined();
+    expect(droppedFile({ csvOrders }, 'landing/orders_csv/')).toBeUndefined();
+    expect(dropRunId('k', '"e1"', '2026-11-27T04:00:00Z')).toBe(dropRunId('k', '"e1"', '2026-11-27T04:00:00Z'));
+    expect(dropRunId('k', '"e1"', '2026-11-27T04:00:00Z')).not.toBe(dropRunId('k', '"e2"', '2026-11-27T04:00:00Z'));
+    expect(dropRunId('k', '"e1"', '2026-11-27T04:00:00.123Z')).toMatch(/^20261127T040000Z-[0-9a-f]{8}$/);
+  });
+});
