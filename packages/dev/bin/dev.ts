@@ -7,7 +7,7 @@ import { runDev } from '../src/devRun';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '20000' } } });
-runDev({ rows: Number(values.rows), databaseUrl: process.env.DATABASE_URL || undefined })
+runDev({ rows: Number(values.rows), databaseUrl: process.env.DATABASE_URL || undefined, handleSignals: true })
   .then(() => process.exit(0))
   .catch((error: unknown) => {
     console.error(`\n✘ pnpm dev: ${error instanceof Error ? error.message : String(error)}`);

@@ -37,6 +37,8 @@ export interface DevOptions {
   deliverTwice?: boolean;
   /** Fault injection: once loaded, the run is announced again (a replayed extraction) and followed until the queues drain. */
   replayRun?: boolean;
+  /** Stop everything started (services, pollers, the stack) on Ctrl-C / SIGTERM, then exit. The CLI sets it. */
+  handleSignals?: boolean;
 }
 
 export interface DevSummary {
@@ -89,6 +91,17 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
   mkdirSync(dir, { recursive: true });
   const started = Date.now();
   const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`\n✘ ${signal}: stopping the services and the stack (state stays in ${dir}; the next pnpm dev finishes this run)`);
+    void cleanUp().then(() => process.exit(130));
+  };
+  if (options.handleSignals) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
   try {
     log('▶ local AWS stack');
     const stack = await localStack(dir, fixedPorts, options.databaseUrl);
@@ -141,19 +154,22 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
     log('▶ planning a run of the orders pipeline');
     const lambda = new LambdaClient({ endpoint: offline.get('extract')!.lambdaEndpoint, region: 'us-east-1', credentials });
     cleanups.push(() => lambda.destroy());
-    const planned = await lambda.send(
-      new InvokeCommand({ FunctionName: offline.get('extract')!.functionName('planner'), Payload: JSON.stringify({ pipeline: 'orders' }) }),
-    );
-    const outcome = JSON.parse(Buffer.from(planned.Payload ?? new Uint8Array()).toString()) as {
-      planned?: { runId: string; since: string | null };
-      skipped?: string;
-      errorMessage?: string;
+    const plan = async () => {
+      const planned = await lambda.send(
+        new InvokeCommand({
+          FunctionName: offline.get('extract')!.functionName('planner'),
+          Payload: JSON.stringify({ pipeline: 'orders' }),
+        }),
+      );
+      const outcome = JSON.parse(Buffer.from(planned.Payload ?? new Uint8Array()).toString()) as {
+        planned?: { runId: string; since: string | null };
+        skipped?: string;
+        inFlightRunId?: string;
+        errorMessage?: string;
+      };
+      if (planned.FunctionError) throw new Error(`the planner failed: ${outcome.errorMessage ?? planned.FunctionError}`);
+      return outcome;
     };
-    if (planned.FunctionError || !outcome.planned)
-      throw new Error(`the planner did not plan a run: ${outcome.skipped ?? outcome.errorMessage ?? planned.FunctionError}`);
-    const { runId, since } = outcome.planned;
-    log(`  run ${runId}, from watermark ${since ?? '(none: first run)'}`);
-
     const warehouse: Warehouse = {
       client: new RedshiftDataClient({ endpoint: stack.endpoints.redshiftData, region: 'us-east-1', credentials }),
       target: { WorkgroupName: 'etl-dev', Database: 'analytics' },
@@ -175,17 +191,30 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
       for (const dlq of dlqs) if ((await depth(dlq)) > 0) throw new Error(`messages reached ${dlq}: see the services' logs above`);
       if (Date.now() > deadline) throw new Error(`the run did not complete in ${(options.timeoutMs ?? 600_000) / 1000} s`);
     };
-    for (;;) {
-      const run = await query(warehouse, 'SELECT parts, parts_loaded FROM etl_runs WHERE run_id = :run', { run: runId }).catch(() => []);
-      const [parts, loaded] = (run[0] ?? [null, 0]) as [number | null, number];
-      const queues = await Promise.all(['etl-extract-dev-extract', 'etl-transform-dev-transform', 'etl-load-dev-load'].map(depth));
-      log(
-        `  … ${((Date.now() - started) / 1000).toFixed(0)} s: queued extract ${queues[0]} · transform ${queues[1]} · load ${queues[2]} · parts loaded ${loaded}/${parts ?? '?'}`,
-      );
-      if (parts !== null && loaded >= parts) break;
-      await checkDeadLetters();
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const follow = async (runId: string) => {
+      for (;;) {
+        const run = await query(warehouse, 'SELECT parts, parts_loaded FROM etl_runs WHERE run_id = :run', { run: runId }).catch(() => []);
+        const [parts, loaded] = (run[0] ?? [null, 0]) as [number | null, number];
+        const queues = await Promise.all(['etl-extract-dev-extract', 'etl-transform-dev-transform', 'etl-load-dev-load'].map(depth));
+        log(
+          `  … ${((Date.now() - started) / 1000).toFixed(0)} s: queued extract ${queues[0]} · transform ${queues[1]} · load ${queues[2]} · parts loaded ${loaded}/${parts ?? '?'}`,
+        );
+        if (parts !== null && loaded >= parts) break;
+        await checkDeadLetters();
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    };
+    let outcome = await plan();
+    if (!outcome.planned && outcome.inFlightRunId) {
+      // an earlier pnpm dev stopped mid-run: its messages are still queued; finish that run first
+      log(`  ${outcome.skipped}: finishing it first`);
+      await follow(outcome.inFlightRunId);
+      outcome = await plan();
     }
+    if (!outcome.planned) throw new Error(`the planner did not plan a run: ${outcome.skipped}`);
+    const { runId, since } = outcome.planned;
+    log(`  run ${runId}, from watermark ${since ?? '(none: first run)'}`);
+    await follow(runId);
     if (options.replayRun) {
       log(`▶ replaying run ${runId}: its raw files are announced again`);
       const replay = await lambda.send(
@@ -205,7 +234,9 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
     }
     return await summarize(warehouse, runId, generation, lines.length, log);
   } finally {
-    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await cleanUp();
   }
 }
 

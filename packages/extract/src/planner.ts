@@ -15,7 +15,7 @@ interface PlannerState {
   plannedAt: string;
 }
 
-export type PlanOutcome = { planned: ExtractTask } | { skipped: string };
+export type PlanOutcome = { planned: ExtractTask } | { skipped: string; inFlightRunId?: string };
 
 export interface PlanOptions {
   s3: S3Client;
@@ -71,6 +71,7 @@ export async function planRun(options: PlanOptions): Promise<PlanOutcome> {
     if (!complete && age < (options.staleAfterMs ?? 2 * 3_600_000)) {
       return {
         skipped: `run ${previous.state.runId} is still in flight (${loaded}/${parts ?? '?'} parts loaded, planned ${Math.round(age / 1000)} s ago)`,
+        inFlightRunId: previous.state.runId,
       };
     }
   }
