@@ -105,7 +105,17 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
   try {
     log('▶ local AWS stack');
     const stack = await localStack(dir, fixedPorts, options.databaseUrl);
-    if (stack.child) cleanups.push(() => void stack.child!.kill('SIGTERM'));
+    const child = stack.child;
+    if (child) {
+      cleanups.push(
+        () =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, 15_000);
+            child.once('exit', () => (clearTimeout(timer), resolve()));
+            child.kill('SIGTERM');
+          }),
+      );
+    }
     log(`  S3 ${stack.endpoints.s3}  SQS ${stack.endpoints.sqs}  Redshift Data API ${stack.endpoints.redshiftData}`);
 
     const generation = nextGeneration(dir);
@@ -154,11 +164,11 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
     log('▶ planning a run of the orders pipeline');
     const lambda = new LambdaClient({ endpoint: offline.get('extract')!.lambdaEndpoint, region: 'us-east-1', credentials });
     cleanups.push(() => lambda.destroy());
-    const plan = async () => {
+    const plan = async (force = false) => {
       const planned = await lambda.send(
         new InvokeCommand({
           FunctionName: offline.get('extract')!.functionName('planner'),
-          Payload: JSON.stringify({ pipeline: 'orders' }),
+          Payload: JSON.stringify({ pipeline: 'orders', force }),
         }),
       );
       const outcome = JSON.parse(Buffer.from(planned.Payload ?? new Uint8Array()).toString()) as {
@@ -206,10 +216,11 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
     };
     let outcome = await plan();
     if (!outcome.planned && outcome.inFlightRunId) {
-      // an earlier pnpm dev stopped mid-run: its messages are still queued; finish that run first
-      log(`  ${outcome.skipped}: finishing it first`);
-      await follow(outcome.inFlightRunId);
-      outcome = await plan();
+      // An interrupted pnpm dev left that run's messages in the queues, some of them invisible
+      // until their visibility timeout (6 × the worker's timeout) ends. They will still be
+      // processed then; loading them later is safe (files load once, the newest version wins).
+      log(`  ${outcome.skipped}: it will finish when its messages come back; planning a new run now`);
+      outcome = await plan(true);
     }
     if (!outcome.planned) throw new Error(`the planner did not plan a run: ${outcome.skipped}`);
     const { runId, since } = outcome.planned;

@@ -6,13 +6,13 @@ import { warehouseFromEnv } from '@etl/warehouse';
 const clients = cachedClients({ s3: s3Client, sqs: sqsClient, redshiftData: redshiftDataClient });
 
 /**
- * Scheduled per pipeline (the schedule is the pipeline definition's): input `{ pipeline }`.
+ * Scheduled per pipeline (the schedule is the pipeline definition's): input `{ pipeline, force? }`.
  * Plans the next extract run from the committed watermark, unless the previous run is still
  * in flight, and puts the task on the extract queue.
  */
 export const handler = lambdaHandler({
   service: 'extract',
-  handle: async (event: { pipeline?: unknown }, { logger, retry }) => {
+  handle: async (event: { pipeline?: unknown; force?: unknown }, { logger, retry }) => {
     if (typeof event?.pipeline !== 'string') throw new Error(`the planner needs { "pipeline": "<name>" }, got ${JSON.stringify(event)}`);
     const pipeline = pipelineNamed(event.pipeline);
     const outcome = await planRun({
@@ -23,6 +23,8 @@ export const handler = lambdaHandler({
       warehouse: warehouseFromEnv(clients().redshiftData),
       pipeline,
       retry,
+      // force: plan even though the previous run is in flight (its messages still complete; merges keep the newest)
+      ...(event.force === true ? { staleAfterMs: 0 } : {}),
     });
     if ('planned' in outcome)
       logger.info('run planned', { pipeline: pipeline.name, runId: outcome.planned.runId, since: outcome.planned.since });
