@@ -1,10 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { withRetry } from '@etl/middleware';
 import type { Retry } from '@etl/middleware';
-import { startTestStack } from '@etl/local-aws/testing';
-import type { TestStack } from '@etl/local-aws/testing';
+import { useStackWithBucket } from '@etl/local-aws/testing';
 import { orders, sampleLines, startOrdersApi } from '@etl/pipelines';
 import { cursorToIso, extractRun, httpRecords, HttpSourceError, readRunManifest } from '../src';
 
@@ -101,28 +99,13 @@ describe('httpRecords', () => {
 });
 
 describe('extractRun', () => {
-  let stack: TestStack;
-  let s3: S3Client;
-  beforeAll(async () => {
-    stack = await startTestStack('pglite');
-    s3 = new S3Client({
-      endpoint: stack.endpoints.s3,
-      forcePathStyle: true,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    await s3.send(new CreateBucketCommand({ Bucket: 'etl-data-test' }));
-  }, 60_000);
-  afterAll(async () => {
-    s3?.destroy();
-    await stack?.cleanup();
-  });
+  const local = useStackWithBucket('etl-data-test');
 
   it('streams a source into rolling part files and a run manifest with the cursor high-water mark', async () => {
     const lines = sampleLines({ seed: 4, count: 2_345 });
     const api = await startOrdersApi(lines);
     try {
-      const manifest = await extractRun(s3, {
+      const manifest = await extractRun(local.s3, {
         bucket: 'etl-data-test',
         pipeline: orders,
         runId: '20261127T040000Z-extract',
@@ -135,14 +118,14 @@ describe('extractRun', () => {
         .map((l) => (typeof l.line === 'object' ? l.line.updated_at : undefined))
         .filter((v): v is string => typeof v === 'string' && /Z$/.test(v));
       expect(cursorToIso(manifest.cursorHigh)).toBe(valid.sort().pop());
-      expect(await readRunManifest(s3, 'etl-data-test', { pipeline: 'orders', runId: '20261127T040000Z-extract' })).toEqual(manifest);
+      expect(await readRunManifest(local.s3, 'etl-data-test', { pipeline: 'orders', runId: '20261127T040000Z-extract' })).toEqual(manifest);
     } finally {
       await api.stop();
     }
   });
 
   it('keeps the watermark when nothing new was read, with one empty part', async () => {
-    const manifest = await extractRun(s3, {
+    const manifest = await extractRun(local.s3, {
       bucket: 'etl-data-test',
       pipeline: orders,
       runId: '20261127T041500Z-nothing',

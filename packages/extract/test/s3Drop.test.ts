@@ -1,7 +1,6 @@
 import { gzipSync } from 'node:zlib';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { startTestStack } from '@etl/local-aws/testing';
-import type { TestStack } from '@etl/local-aws/testing';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { useStackWithBucket } from '@etl/local-aws/testing';
 import { definePipeline } from '@etl/pipeline';
 import { orders } from '@etl/pipelines';
 import { transformFile } from '@etl/transform';
@@ -22,37 +21,22 @@ const jsonOrders = definePipeline({
 const header = 'order_id,customer_id,order_ts,quantity,unit_price,currency,status,country,note,updated_at';
 
 describe('S3 object drops', () => {
-  let stack: TestStack;
-  let s3: S3Client;
-  beforeAll(async () => {
-    stack = await startTestStack('pglite');
-    s3 = new S3Client({
-      endpoint: stack.endpoints.s3,
-      forcePathStyle: true,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    await s3.send(new CreateBucketCommand({ Bucket: 'etl-data-test' }));
-  }, 60_000);
-  afterAll(async () => {
-    s3?.destroy();
-    await stack?.cleanup();
-  });
+  const local = useStackWithBucket('etl-data-test');
 
   async function dropAndTransform(pipeline: typeof csvOrders, key: string, body: Buffer) {
-    await s3.send(new PutObjectCommand({ Bucket: 'etl-data-test', Key: key, Body: body }));
+    await local.s3.send(new PutObjectCommand({ Bucket: 'etl-data-test', Key: key, Body: body }));
     const drop = droppedFile({ csvOrders, jsonOrders }, key)!;
     expect(drop.pipeline.name).toBe(pipeline.name);
     const runId = dropRunId(key, '"etag"', '2026-11-27T04:00:00Z');
-    const manifest = await extractRun(s3, {
+    const manifest = await extractRun(local.s3, {
       bucket: 'etl-data-test',
       pipeline,
       runId,
       since: null,
-      records: dropRecords(s3, 'etl-data-test', key, drop.source),
+      records: dropRecords(local.s3, 'etl-data-test', key, drop.source),
     });
     const [raw] = announcements(manifest);
-    return transformFile(s3, pipeline, raw!);
+    return transformFile(local.s3, pipeline, raw!);
   }
 
   it('reads a gzip CSV drop: quoted commas, quotes and newlines kept, a malformed record quarantined with the reason', async () => {

@@ -1,3 +1,4 @@
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { sqsRecord } from '@etl/middleware/testing';
@@ -172,4 +173,27 @@ function interleave<T>(a: T[], b: T[]): T[] {
   return Array.from({ length: Math.max(a.length, b.length) }, (_, i) => [a[i], b[i]])
     .flat()
     .filter((x): x is T => x !== undefined);
+}
+
+/**
+ * A jest fixture: a local stack (PGlite) for the enclosing `describe`, an S3 client on it and a
+ * bucket, torn down after. Read `stack` and `s3` inside tests (they exist once beforeAll ran).
+ */
+export function useStackWithBucket(bucket: string): { readonly stack: TestStack; readonly s3: S3Client } {
+  const fixture = {} as { stack: TestStack; s3: S3Client };
+  beforeAll(async () => {
+    fixture.stack = await startTestStack('pglite');
+    fixture.s3 = new S3Client({
+      endpoint: fixture.stack.endpoints.s3,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: LOCAL_CREDENTIALS,
+    });
+    await fixture.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  }, 60_000);
+  afterAll(async () => {
+    fixture.s3?.destroy();
+    await fixture.stack?.cleanup();
+  });
+  return fixture;
 }
