@@ -29,3 +29,11 @@ export function parseRawKey(key: string): { pipeline: string; runId: string; par
   if (!match) return undefined;
   return { pipeline: match[1]!, runId: match[2]!, part: Number(match[3]) };
 }
+
+/** A run id as the `runId` contract wants it: the UTC start time, then a suffix (`20261127T023749Z-a1b2c3`). */
+export function makeRunId(startedAt: Date, suffix: string): string {
+  return `${startedAt
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${suffix}`;
+}

@@ -23,4 +23,4 @@ export const contracts = {
   runManifest: contract<RunManifest>('run-manifest', runManifest),
 } as const;
 export { exampleRawFileReady, exampleStagedFileReady } from './examples';
-export { dataKeys, parseRawKey } from './dataKeys';
+export { dataKeys, parseRawKey, makeRunId } from './dataKeys';

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { contracts, dataKeys } from '@etl/contracts';
+import { contracts, dataKeys, makeRunId } from '@etl/contracts';
 import type { ExtractTask } from '@etl/contracts';
 import { publishMessages } from '@etl/messaging';
 import type { Retry } from '@etl/middleware';
 import type { Pipeline } from '@etl/pipeline';
-import { committedWatermark, query } from '@etl/warehouse';
+import { committedWatermark, isMissingTable, query } from '@etl/warehouse';
 import type { Warehouse } from '@etl/warehouse';
 
 interface PlannerState {
@@ -32,10 +32,7 @@ export interface PlanOptions {
 
 /** A run id: the UTC start time, then a random suffix (`20261127T023749Z-a1b2c3`). */
 export function newRunId(now: Date): string {
-  return `${now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+  return makeRunId(now, randomBytes(3).toString('hex'));
 }
 
 /**
@@ -62,7 +59,7 @@ export async function planRun(options: PlanOptions): Promise<PlanOutcome> {
       { pipeline: pipeline.name, run: previous.state.runId },
       { retry: options.retry },
     ).catch((error: Error) => {
-      if (/etl_runs" does not exist|relation .*etl_runs.* does not exist/i.test(error.message)) return []; // nothing loaded yet
+      if (isMissingTable(error, 'etl_runs')) return []; // nothing loaded yet
       throw error;
     });
     const [parts, loaded] = (runs[0] ?? [null, 0]) as [number | null, number];

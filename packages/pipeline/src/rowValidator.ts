@@ -59,40 +59,43 @@ export function compileRowValidator(pipeline: Pipeline): (record: unknown) => Ro
       };
     }
     const source = record as Record<string, unknown>;
-    const rejections: Rejection[] = [];
+    // allocated only when a row is rejected: most rows are not
+    let rejections: Rejection[] | undefined;
+    const reject = (rejection: Rejection) => (rejections ??= []).push(rejection);
     const values: (string | null)[] = [];
-    const byName: Record<string, string | null> = {};
     for (const column of columns) {
       const value = source[column.from];
       let text: string | null = null;
       if (value === null || value === undefined || value === '') {
-        if (column.required)
-          rejections.push({ field: column.from, value: value ?? null, rule: 'required', message: `${column.from} is required` });
+        if (column.required) reject({ field: column.from, value: value ?? null, rule: 'required', message: `${column.from} is required` });
       } else {
         const coerced = column.coerce(value);
-        if (!coerced.ok) rejections.push({ field: column.from, value, ...coerced.refusal });
+        if (!coerced.ok) reject({ field: column.from, value, ...coerced.refusal });
         else {
           text = coerced.text;
           const problem = text === null ? undefined : column.check?.(text);
-          if (problem) rejections.push({ field: column.from, value, rule: column.range ? 'range' : 'check', message: problem });
+          if (problem) reject({ field: column.from, value, rule: column.range ? 'range' : 'check', message: problem });
         }
       }
       values.push(text);
-      byName[column.name] = text;
     }
     for (const field of Object.keys(source)) {
       if (known.has(field)) continue;
       if (pipeline.drift === 'fail')
         throw new SchemaDriftError(`field "${field}" is not in the schema of pipeline "${pipeline.name}" (drift policy: fail)`);
-      rejections.push({
+      reject({
         field,
         value: source[field],
         rule: 'unknown-field',
         message: `field "${field}" is not in the schema (drift policy: quarantine)`,
       });
     }
-    if (rejections.length > 0) return { ok: false, rejections };
-    for (const column of derived) values.push(column.compute(byName));
+    if (rejections) return { ok: false, rejections };
+    if (derived.length > 0) {
+      const byName: Record<string, string | null> = {};
+      columns.forEach((column, i) => (byName[column.name] = values[i]!));
+      for (const column of derived) values.push(column.compute(byName));
+    }
     return { ok: true, values };
   };
 }

@@ -2,3 +2,4 @@ export { execute, runBatch, query, resultRows, waitForStatement, StatementFailed
 export type { Warehouse, RunOptions } from './statementRunner';
 export { committedWatermark } from './watermark';
 export { warehouseFromEnv } from './fromEnv';
+export { isMissingTable } from './missingTable';

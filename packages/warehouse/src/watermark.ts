@@ -1,3 +1,4 @@
+import { isMissingTable } from './missingTable';
 import { query } from './statementRunner';
 import type { RunOptions, Warehouse } from './statementRunner';
 
@@ -8,7 +9,7 @@ export async function committedWatermark(warehouse: Warehouse, pipeline: string,
     return rows[0]?.[0] === undefined || rows[0][0] === null ? null : String(rows[0][0]);
   } catch (error) {
     // before the first load the table does not exist: no watermark yet
-    if (/etl_watermarks" does not exist|relation .*etl_watermarks.* does not exist/i.test((error as Error).message)) return null;
+    if (isMissingTable(error, 'etl_watermarks')) return null;
     throw error;
   }
 }

@@ -4,6 +4,7 @@ import { createGunzip } from 'node:zlib';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse';
+import { makeRunId } from '@etl/contracts';
 import { lines } from '@etl/files';
 import type { Pipeline, SourceDefinition } from '@etl/pipeline';
 
@@ -26,11 +27,7 @@ export function droppedFile(
  * event for the same object version makes the same run (same keys; the load skips it).
  */
 export function dropRunId(key: string, etag: string, eventTime: string): string {
-  const stamp = new Date(eventTime)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  return `${stamp}-${createHash('sha256').update(`${key}\n${etag}`).digest('hex').slice(0, 8)}`;
+  return makeRunId(new Date(eventTime), createHash('sha256').update(`${key}\n${etag}`).digest('hex').slice(0, 8));
 }
 
 /**

@@ -40,57 +40,23 @@ export async function* sqlRecords(
   { connectionUrl, since, pageRows = 5_000 }: SqlReadOptions,
 ): AsyncGenerator<Record<string, unknown>> {
   const { columns, cursor, key, table } = sourceColumns(pipeline, source);
-  if (source.engine === 'postgres') {
-    const quote = (name: string) => `"${name}"`;
-    const select = `SELECT ${columns.map(quote).join(', ')} FROM ${table.map(quote).join('.')}`;
-    const client = new pg.Client({ connectionString: connectionUrl, types: { getTypeParser: () => (value: string) => value } });
-    await client.connect();
-    try {
-      let after: [string, string] | undefined;
-      for (;;) {
-        const { text, values } = after
-          ? {
-              text: `${select} WHERE ${quote(cursor)} > $1 OR (${quote(cursor)} = $1 AND ${quote(key)} > $2) ORDER BY ${quote(cursor)}, ${quote(key)} LIMIT $3`,
-              values: [...after, pageRows],
-            }
-          : since === null
-            ? { text: `${select} ORDER BY ${quote(cursor)}, ${quote(key)} LIMIT $1`, values: [pageRows] }
-            : {
-                text: `${select} WHERE ${quote(cursor)} >= $1 ORDER BY ${quote(cursor)}, ${quote(key)} LIMIT $2`,
-                values: [since, pageRows],
-              };
-        const { rows } = await client.query<Record<string, unknown>>(text, values as unknown[]);
-        yield* rows;
-        if (rows.length < pageRows) return;
-        const last = rows[rows.length - 1]!;
-        after = [String(last[cursor]), String(last[key])];
-      }
-    } finally {
-      await client.end();
-    }
-  }
-  const quote = (name: string) => `\`${name}\``;
+  const postgres = source.engine === 'postgres';
+  const quote = (name: string) => (postgres ? `"${name}"` : `\`${name}\``);
+  const connection = postgres ? await postgresQuery(connectionUrl) : await mysqlQuery(connectionUrl);
+  const [c, k] = [quote(cursor), quote(key)];
   const select = `SELECT ${columns.map(quote).join(', ')} FROM ${table.map(quote).join('.')}`;
-  const connection = await mysql.createConnection({
-    uri: connectionUrl,
-    dateStrings: true,
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-  });
   try {
     let after: [string, string] | undefined;
     for (;;) {
-      const [rows] = (after
-        ? await connection.query(
-            `${select} WHERE ${quote(cursor)} > ? OR (${quote(cursor)} = ? AND ${quote(key)} > ?) ORDER BY ${quote(cursor)}, ${quote(key)} LIMIT ?`,
-            [after[0], after[0], after[1], pageRows],
-          )
+      // every value a bound parameter: `$n` for Postgres, `?` for MySQL, in order of appearance
+      const values: unknown[] = [];
+      const bind = (value: unknown) => (values.push(value), postgres ? `$${values.length}` : '?');
+      const where = after
+        ? `WHERE ${c} > ${bind(after[0])} OR (${c} = ${bind(after[0])} AND ${k} > ${bind(after[1])})`
         : since === null
-          ? await connection.query(`${select} ORDER BY ${quote(cursor)}, ${quote(key)} LIMIT ?`, [pageRows])
-          : await connection.query(`${select} WHERE ${quote(cursor)} >= ? ORDER BY ${quote(cursor)}, ${quote(key)} LIMIT ?`, [
-              since,
-              pageRows,
-            ])) as unknown as [Record<string, unknown>[]];
+          ? ''
+          : `WHERE ${c} >= ${bind(since)}`;
+      const rows = await connection.query(`${select} ${where} ORDER BY ${c}, ${k} LIMIT ${bind(pageRows)}`, values);
       yield* rows;
       if (rows.length < pageRows) return;
       const last = rows[rows.length - 1]!;
@@ -99,4 +65,25 @@ export async function* sqlRecords(
   } finally {
     await connection.end();
   }
+}
+
+interface SourceConnection {
+  query: (sql: string, values: unknown[]) => Promise<Record<string, unknown>[]>;
+  end: () => Promise<void>;
+}
+
+/** Postgres, every value as its text (timestamps as the database writes them). */
+async function postgresQuery(connectionString: string): Promise<SourceConnection> {
+  const client = new pg.Client({ connectionString, types: { getTypeParser: () => (value: string) => value } });
+  await client.connect();
+  return { query: async (sql, values) => (await client.query<Record<string, unknown>>(sql, values)).rows, end: () => client.end() };
+}
+
+/** MySQL/MariaDB, dates and big numbers as strings. */
+async function mysqlQuery(uri: string): Promise<SourceConnection> {
+  const connection = await mysql.createConnection({ uri, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
+  return {
+    query: async (sql, values) => ((await connection.query(sql, values)) as unknown as [Record<string, unknown>[]])[0],
+    end: () => connection.end(),
+  };
 }
