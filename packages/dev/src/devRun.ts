@@ -14,6 +14,7 @@ import {
   REPO_ROOT,
   stackResources,
   startOffline,
+  stopProcess,
 } from '@etl/local-aws';
 import type { Invoke, LocalEndpoints, OfflineService, ServiceName, StackResources } from '@etl/local-aws';
 import { startOrdersApi } from '@etl/pipelines';
@@ -106,16 +107,7 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
     log('▶ local AWS stack');
     const stack = await localStack(dir, fixedPorts, options.databaseUrl);
     const child = stack.child;
-    if (child) {
-      cleanups.push(
-        () =>
-          new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, 15_000);
-            child.once('exit', () => (clearTimeout(timer), resolve()));
-            child.kill('SIGTERM');
-          }),
-      );
-    }
+    if (child) cleanups.push(() => stopProcess(child));
     log(`  S3 ${stack.endpoints.s3}  SQS ${stack.endpoints.sqs}  Redshift Data API ${stack.endpoints.redshiftData}`);
 
     const generation = nextGeneration(dir);

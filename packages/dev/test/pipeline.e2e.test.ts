@@ -6,7 +6,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import { launchStack } from '@etl/local-aws';
+import { launchStack, stopProcess } from '@etl/local-aws';
 import type { LocalEndpoints } from '@etl/local-aws';
 import { expectedOrdersTable, ORDERS_TABLE_QUERY } from '@etl/pipelines';
 import { query } from '@etl/warehouse';
@@ -47,7 +47,7 @@ describe(`orders pipeline end to end, ${ROWS.toLocaleString('en')} source rows`,
   afterAll(async () => {
     warehouse?.client.destroy();
     s3?.destroy();
-    stack?.child.kill('SIGTERM');
+    if (stack) await stopProcess(stack.child);
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

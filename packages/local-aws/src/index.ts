@@ -32,3 +32,5 @@ export { QueuePoller, toSqsRecord, succeededRecords } from './queuePoller';
 export type { Invoke, PollerEvent, PollerOptions } from './queuePoller';
 export { lambdaInvoker } from './lambdaInvoker';
 export { launchStack } from './stackProcess';
+export { stopProcess } from './common/stopProcess';
+export type { StopOptions } from './common/stopProcess';

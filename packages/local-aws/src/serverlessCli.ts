@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { parseDocument } from 'yaml';
 import { localParams } from './composeState';
 import type { LocalEndpoints } from './localAccount';
+import { stopProcess } from './common/stopProcess';
 
 /** The repository root (this file is packages/local-aws/src/serverlessCli.ts). */
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -159,14 +160,7 @@ export async function startOffline(
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.pid === undefined) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    process.kill(-child.pid, 'SIGTERM');
-    const timer = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = () => stopProcess(child, { group: true, graceMs: 5_000 });
 
   try {
     await waitFor(

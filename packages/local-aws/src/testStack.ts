@@ -4,6 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { LocalEndpoints } from './localAccount';
 import { launchStack } from './stackProcess';
+import { stopProcess } from './common/stopProcess';
 
 /** The Postgres CI provides (trust auth); override with TEST_POSTGRES_URL. */
 export const CI_POSTGRES = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -52,11 +53,8 @@ export async function startTestStack(engine: Engine, options: { resultPageRows?:
       ['--redshift-port', new URL(ready.endpoints.redshiftData).port],
     ].flat();
   const kill = async (signal: NodeJS.Signals) => {
-    if (child.exitCode !== null) return;
     child.removeAllListeners('exit');
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill(signal);
-    await exited;
+    await stopProcess(child, { signal });
   };
   const stack: TestStack = {
     endpoints: ready.endpoints,

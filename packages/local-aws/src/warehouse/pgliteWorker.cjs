@@ -9,7 +9,10 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { PGlite } = require('@electric-sql/pglite');
 
 // Every value in Postgres's text form, as the Data API reports it (PGlite would parse these).
-const PARSED_TYPES = [16, 17, 20, 21, 23, 26, 114, 199, 700, 701, 1000, 1005, 1007, 1009, 1016, 1021, 1022, 1082, 1114, 1115, 1182, 1184, 1185, 1186, 1231, 1700, 3802, 3807];
+const PARSED_TYPES = [
+  16, 17, 20, 21, 23, 26, 114, 199, 700, 701, 1000, 1005, 1007, 1009, 1016, 1021, 1022, 1082, 1114, 1115, 1182, 1184, 1185, 1186, 1231,
+  1700, 3802, 3807,
+];
 const parsers = Object.fromEntries(PARSED_TYPES.map((oid) => [oid, (value) => value]));
 
 function toResult(results) {
