@@ -16,7 +16,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { createGunzip, createGzip } from 'node:zlib';
-import { csvField, lines, TextSink } from '@etl/files';
+import { csvField, lineBatches, TextSink } from '@etl/files';
 import { orders, sampleLines } from '@etl/pipelines';
 import { transformLines } from '@etl/transform';
 
@@ -44,17 +44,20 @@ function gzipOut(file: string) {
 
 async function floor(): Promise<void> {
   const out = gzipOut(path.join(dir, 'floor.csv.gz'));
-  for await (const { bytes } of lines(createReadStream(input).pipe(createGunzip()))) {
-    let record: Record<string, unknown>;
-    try {
-      record = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
-    } catch {
-      continue;
+  for await (const batch of lineBatches(createReadStream(input).pipe(createGunzip()))) {
+    let text = '';
+    for (const { bytes } of batch) {
+      let record: Record<string, unknown>;
+      try {
+        record = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+      } catch {
+        continue;
+      }
+      if (typeof record !== 'object' || record === null) continue;
+      for (const value of Object.values(record)) text += `${csvField(value === null || value === undefined ? null : String(value))},`;
+      text += '\n';
     }
-    if (typeof record !== 'object' || record === null) continue;
-    let csv = '';
-    for (const value of Object.values(record)) csv += `${csvField(value === null || value === undefined ? null : String(value))},`;
-    await out.sink.write(`${csv}\n`);
+    await out.sink.write(text);
   }
   await out.sink.end();
   await out.done;
@@ -65,7 +68,7 @@ async function contender(): Promise<void> {
   const quarantine = gzipOut(path.join(dir, 'quarantine.jsonl.gz'));
   await transformLines(
     orders,
-    lines(createReadStream(input).pipe(createGunzip())),
+    createReadStream(input).pipe(createGunzip()),
     { staged: staged.sink, quarantine: quarantine.sink },
     { sourceTag: 'staged/orders/bench/part-0.csv.gz' },
   );

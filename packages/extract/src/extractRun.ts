@@ -36,8 +36,8 @@ export async function extractRun(s3: S3Client, options: ExtractRunOptions): Prom
     await writer.write(record);
     if (!cursorField || typeof record !== 'object' || record === null) continue;
     const value = (record as Record<string, unknown>)[cursorField];
-    const coerced = value === undefined || value === null ? undefined : coerceCursor!(value);
-    if (coerced?.ok && coerced.text !== null && (high === null || coerced.text > high)) high = coerced.text;
+    const coerced = value === undefined || value === null ? null : coerceCursor!(value);
+    if (typeof coerced === 'string' && (high === null || coerced > high)) high = coerced;
   }
   return writer.finish(high);
 }

@@ -1,4 +1,5 @@
-export { lines } from './lines';
+export { lineBatches, lines } from './lines';
+export type { Line } from './lines';
 export { TextSink } from './textSink';
 export { digestTap } from './digestTap';
 export { gzipUpload } from './gzipUpload';

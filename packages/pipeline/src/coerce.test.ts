@@ -1,15 +1,15 @@
 import { types } from './columnTypes';
-import { coercer } from './coerce';
+import { coercer, isRefusal } from './coerce';
 
 const accepts = (type: Parameters<typeof coercer>[0], value: unknown) => {
   const result = coercer(type)(value);
-  if (!result.ok) throw new Error(`refused ${String(value)}: ${result.refusal.message}`);
-  return result.text;
+  if (isRefusal(result)) throw new Error(`refused ${String(value)}: ${result.message}`);
+  return result;
 };
 const refuses = (type: Parameters<typeof coercer>[0], value: unknown) => {
   const result = coercer(type)(value);
-  if (result.ok) throw new Error(`accepted ${String(value)} as ${result.text}`);
-  return result.refusal;
+  if (!isRefusal(result)) throw new Error(`accepted ${String(value)} as ${result}`);
+  return result;
 };
 
 describe('coercer', () => {
@@ -22,6 +22,9 @@ describe('coercer', () => {
     expect(refuses(types.integer(), 1.5)).toMatchObject({ rule: 'type' });
     expect(refuses(types.integer(), 'twelve')).toMatchObject({ rule: 'type', message: '"twelve" is not a whole number' });
     expect(refuses(types.integer(), true)).toMatchObject({ rule: 'type' });
+    expect(accepts(types.smallint(), -32768)).toBe('-32768');
+    expect(refuses(types.smallint(), 32768)).toMatchObject({ rule: 'range' });
+    expect(accepts(types.bigint(), -0)).toBe('0');
   });
 
   it('keeps decimals exact and rounds extra digits half away from zero', () => {
@@ -36,6 +39,19 @@ describe('coercer', () => {
     expect(refuses(types.decimal(12, 2), Number.NaN)).toMatchObject({ rule: 'type' });
   });
 
+  it('gives the same canonical decimal text on the fast path as on the exact path', () => {
+    expect(accepts(types.decimal(12, 2), '007.5')).toBe('7.50');
+    expect(accepts(types.decimal(12, 2), '-0.00')).toBe('0.00');
+    expect(accepts(types.decimal(12, 2), -0)).toBe('0.00');
+    expect(accepts(types.decimal(12, 2), '-12')).toBe('-12.00');
+    expect(accepts(types.decimal(12, 0), '+12')).toBe('12');
+    expect(accepts(types.decimal(4, 2), '99.99')).toBe('99.99');
+    expect(refuses(types.decimal(4, 2), '100')).toMatchObject({ rule: 'range' });
+    expect(refuses(types.decimal(12, 2), '12.')).toMatchObject({ rule: 'type' });
+    expect(refuses(types.decimal(12, 2), '-.5')).toMatchObject({ rule: 'type' });
+    expect(refuses(types.decimal(12, 2), '')).toMatchObject({ rule: 'type' });
+  });
+
   it('counts VARCHAR length in bytes, as Redshift does', () => {
     expect(accepts(types.varchar(4), 'abcd')).toBe('abcd');
     expect(refuses(types.varchar(4), 'ééé')).toMatchObject({
@@ -45,6 +61,7 @@ describe('coercer', () => {
     expect(refuses(types.varchar(8), 'a\u0000b')).toMatchObject({ rule: 'characters' });
     expect(refuses(types.varchar(8), 12)).toMatchObject({ rule: 'type' });
     expect(refuses(types.char(3), 'EU')).toMatchObject({ rule: 'length' });
+    expect(refuses(types.varchar(6), 'ab😀c')).toMatchObject({ rule: 'length', message: expect.stringContaining('7 bytes') });
   });
 
   it('accepts real dates and timestamps only, normalising timestamps to UTC', () => {
@@ -71,4 +88,25 @@ describe('coercer', () => {
     expect(accepts(types.double(), '1.25')).toBe('1.25');
     expect(refuses(types.double(), 'Infinity')).toMatchObject({ rule: 'type' });
   });
+});
+
+describe('timestamps on the fast path and the regex path', () => {
+  const timestamp = coercer(types.timestamp());
+  it.each([
+    ['2026-11-27T02:37:49Z', '2026-11-27 02:37:49'],
+    ['2026-11-27T02:37:49', '2026-11-27 02:37:49'],
+    ['2026-11-27T02:37:49.5Z', '2026-11-27 02:37:49.500000'],
+    ['2026-11-27T02:37:49.000Z', '2026-11-27 02:37:49'],
+    ['2026-11-27T02:37:49.123456789Z', '2026-11-27 02:37:49.123456'],
+    ['2024-02-29T23:59:59Z', '2024-02-29 23:59:59'],
+    [' 2026-11-27T02:37:49Z ', '2026-11-27 02:37:49'],
+  ])('reads %j as %j', (text, canonical) => expect(timestamp(text)).toBe(canonical));
+
+  it.each([
+    ['2023-02-29T00:00:00Z'],
+    ['2026-11-27T02:60:00Z'],
+    ['2026-11-27T02:37:49.Z'],
+    ['2026-11-27T02:37:4xZ'],
+    ['2026-11-27T02:37:49.1234567890Z'],
+  ])('refuses %j', (text) => expect(isRefusal(timestamp(text))).toBe(true));
 });

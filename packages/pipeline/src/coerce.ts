@@ -1,5 +1,5 @@
 import type { ColumnType } from './columnTypes';
-import { formatDecimal, integerDigits, parseDecimal, rescale } from './decimal';
+import { formatDecimal, integerDigits, numberText, parseDecimal, rescale } from './decimal';
 
 /** Why a value was refused: the rule it broke and a message naming the value. */
 export interface Refusal {
@@ -7,16 +7,26 @@ export interface Refusal {
   message: string;
 }
 
-/** A value coerced to its canonical text for the staged file (null for SQL NULL), or a refusal. */
-export type Coerced = { ok: true; text: string | null } | { ok: false; refusal: Refusal };
+/**
+ * A value coerced to its canonical text for the staged file (null for SQL NULL), or a refusal.
+ * Plain values rather than a wrapper object: this runs for every field of every row.
+ */
+export type Coerced = string | null | Refusal;
 
-const ok = (text: string | null): Coerced => ({ ok: true, text });
-const refuse = (rule: Refusal['rule'], message: string): Coerced => ({ ok: false, refusal: { rule, message } });
+export const isRefusal = (coerced: Coerced): coerced is Refusal => typeof coerced === 'object' && coerced !== null;
+
+const ok = (text: string | null): Coerced => text;
+const refuse = (rule: Refusal['rule'], message: string): Coerced => ({ rule, message });
 
 const INTEGER_RANGES = {
   smallint: [-32768n, 32767n],
   integer: [-2147483648n, 2147483647n],
   bigint: [-9223372036854775808n, 9223372036854775807n],
+} as const;
+const SAFE_RANGES = {
+  smallint: [-32768, 32767],
+  integer: [-2147483648, 2147483647],
+  bigint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
 } as const;
 
 function show(value: unknown): string {
@@ -25,20 +35,24 @@ function show(value: unknown): string {
 }
 
 function coerceInteger(value: unknown, kind: keyof typeof INTEGER_RANGES): Coerced {
+  const [min, max] = INTEGER_RANGES[kind];
   let parsed: bigint;
   if (typeof value === 'number') {
     if (!Number.isInteger(value)) return refuse('type', `${show(value)} is not a whole number`);
     if (!Number.isSafeInteger(value)) return refuse('range', `${show(value)} is beyond the exact range of a JSON number`);
+    if (value >= SAFE_RANGES[kind][0] && value <= SAFE_RANGES[kind][1]) return ok(String(value)); // no bigint on the common path
     parsed = BigInt(value);
   } else if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) {
     parsed = BigInt(value.trim());
   } else return refuse('type', `${show(value)} is not a whole number`);
-  const [min, max] = INTEGER_RANGES[kind];
   if (parsed < min || parsed > max) return refuse('range', `${show(value)} is outside the ${kind.toUpperCase()} range ${min}…${max}`);
   return ok(parsed.toString());
 }
 
 function coerceDecimal(value: unknown, precision: number, scale: number): Coerced {
+  const text = typeof value === 'number' ? numberText(value) : typeof value === 'string' ? value : undefined;
+  const exact = text === undefined ? undefined : exactDecimal(text, precision, scale);
+  if (exact !== undefined) return ok(exact);
   const parsed = typeof value === 'number' || typeof value === 'string' ? parseDecimal(value) : undefined;
   if (!parsed) return refuse('type', `${show(value)} is not a decimal number`);
   const rounded = rescale(parsed, scale);
@@ -48,6 +62,25 @@ function coerceDecimal(value: unknown, precision: number, scale: number): Coerce
       `${show(value)} does not fit DECIMAL(${precision},${scale}) (at most ${precision - scale} digits before the point)`,
     );
   return ok(formatDecimal(rounded));
+}
+
+const PLAIN_DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+/**
+ * The common case without bigint arithmetic: plain decimal text that fits the type with no
+ * rounding, padded to the scale. Anything else (rounding, `+`, spaces, refusals) is undefined
+ * and takes the exact bigint path.
+ */
+function exactDecimal(text: string, precision: number, scale: number): string | undefined {
+  const match = PLAIN_DECIMAL.exec(text);
+  if (!match) return undefined;
+  const [, sign, digits, fraction = ''] = match as unknown as [string, string, string, string?];
+  let start = 0;
+  while (start < digits.length - 1 && digits.charCodeAt(start) === 48) start++; // leading zeros
+  const whole = start === 0 ? digits : digits.slice(start);
+  if (fraction.length > scale || (whole === '0' ? 0 : whole.length) > precision - scale) return undefined;
+  const zero = whole === '0' && !/[1-9]/.test(fraction);
+  return `${zero ? '' : sign}${whole}${scale === 0 ? '' : `.${fraction.padEnd(scale, '0')}`}`;
 }
 
 function isLeap(year: number): boolean {
@@ -72,40 +105,70 @@ function coerceDate(value: unknown): Coerced {
 
 /** ISO 8601 with optional zone (none = UTC) → `YYYY-MM-DD HH:MM:SS[.ffffff]` in UTC. */
 function coerceTimestamp(value: unknown): Coerced {
+  const fast = typeof value === 'string' ? utcTimestamp(value) : undefined;
+  if (fast !== undefined) return fast;
   const match = typeof value === 'string' ? TIMESTAMP.exec(value.trim()) : null;
   if (!match) return refuse('type', `${show(value)} is not an ISO 8601 timestamp`);
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(match[i] ?? 0)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [, yearText, monthText, dayText, hourText, minuteText, secondText = '00', fractionDigits = '', zone] = match as unknown as string[];
+  const year = +yearText!;
+  const month = +monthText!;
+  const day = +dayText!;
+  const hour = +hourText!;
+  const minute = +minuteText!;
+  const second = +secondText;
   if (!validDate(year, month, day) || hour > 23 || minute > 59 || second > 59)
     return refuse('timestamp', `${show(value)} is not a real moment in time`);
-  const fraction = (match[7] ?? '').slice(0, 6).padEnd(6, '0');
-  const zone = match[8];
-  let epoch = Date.UTC(year, month - 1, day, hour, minute, second);
-  if (zone && zone !== 'Z') {
-    const sign = zone.startsWith('-') ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    epoch -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0)) * 60_000;
-  }
-  if (zone && zone !== 'Z') {
-    const utc = new Date(epoch);
-    if (utc.getUTCFullYear() < 1 || utc.getUTCFullYear() > 9999)
-      return refuse('timestamp', `${show(value)} is outside years 1–9999 in UTC`);
-    return ok(
-      `${pad(utc.getUTCFullYear(), 4)}-${pad(utc.getUTCMonth() + 1)}-${pad(utc.getUTCDate())} ${pad(utc.getUTCHours())}:${pad(utc.getUTCMinutes())}:${pad(utc.getUTCSeconds())}${fraction === '000000' ? '' : `.${fraction}`}`,
-    );
-  }
-  return ok(`${match[1]}-${match[2]}-${match[3]} ${match[4]}:${match[5]}:${pad(second)}${fraction === '000000' ? '' : `.${fraction}`}`);
+  const fraction = fractionDigits.length >= 6 ? fractionDigits.slice(0, 6) : fractionDigits.padEnd(6, '0');
+  const fractionPart = fraction === '000000' ? '' : `.${fraction}`;
+  if (zone === undefined || zone === 'Z')
+    return ok(`${yearText}-${monthText}-${dayText} ${hourText}:${minuteText}:${secondText}${fractionPart}`);
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  const epoch =
+    Date.UTC(year, month - 1, day, hour, minute, second) - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0)) * 60_000;
+  const utc = new Date(epoch);
+  if (utc.getUTCFullYear() < 1 || utc.getUTCFullYear() > 9999) return refuse('timestamp', `${show(value)} is outside years 1–9999 in UTC`);
+  return ok(
+    `${pad(utc.getUTCFullYear(), 4)}-${pad(utc.getUTCMonth() + 1)}-${pad(utc.getUTCDate())} ${pad(utc.getUTCHours())}:${pad(utc.getUTCMinutes())}:${pad(utc.getUTCSeconds())}${fractionPart}`,
+  );
+}
+
+/** `text[at]` as a digit 0–9, or NaN: keeps the fast path free of regex and substrings. */
+function digitAt(text: string, at: number): number {
+  const digit = text.charCodeAt(at) - 48;
+  return digit >= 0 && digit <= 9 ? digit : Number.NaN;
+}
+const numberAt = (text: string, at: number, width: number): number => {
+  let n = 0;
+  for (let i = 0; i < width; i++) n = n * 10 + digitAt(text, at + i);
+  return n;
+};
+const isIsoShape = (text: string) => text[4] === '-' && text[7] === '-' && text[10] === 'T' && text[13] === ':' && text[16] === ':';
+
+/**
+ * The common form `YYYY-MM-DDTHH:MM:SS[.f…][Z]` read character by character; undefined for any
+ * other form or a value out of range, which the regex path then reads or refuses with a reason.
+ */
+function utcTimestamp(text: string): string | undefined {
+  let end = text.length;
+  if (text.charCodeAt(end - 1) === 90) end--; // Z
+  if (end < 19 || end > 29 || !isIsoShape(text)) return undefined;
+  const year = numberAt(text, 0, 4);
+  const month = numberAt(text, 5, 2);
+  const day = numberAt(text, 8, 2);
+  if (!(validDate(year, month, day) && numberAt(text, 11, 2) <= 23 && numberAt(text, 14, 2) <= 59 && numberAt(text, 17, 2) <= 59))
+    return undefined;
+  if (end === 19) return `${text.slice(0, 10)} ${text.slice(11, 19)}`;
+  if (text[19] !== '.' || end === 20 || Number.isNaN(numberAt(text, 20, end - 20))) return undefined;
+  const digits = text.slice(20, Math.min(end, 26));
+  const fraction = digits.length === 6 ? digits : digits.padEnd(6, '0');
+  return `${text.slice(0, 10)} ${text.slice(11, 19)}${fraction === '000000' ? '' : `.${fraction}`}`;
 }
 
 function coerceText(value: unknown, maxBytes: number, exact: boolean): Coerced {
   if (typeof value !== 'string') return refuse('type', `${show(value)} is not a string`);
   if (value.includes('\u0000')) return refuse('characters', `${show(value)} contains a NUL character, which Redshift cannot store`);
+  if (!exact && value.length * 3 <= maxBytes) return ok(value); // at most 3 UTF-8 bytes per UTF-16 unit: fits without counting
   const bytes = Buffer.byteLength(value, 'utf8');
   if (bytes > maxBytes)
     return refuse('length', `${show(value)} is ${bytes} bytes, over the limit of ${maxBytes} (Redshift counts bytes, not characters)`);

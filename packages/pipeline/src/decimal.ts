@@ -22,7 +22,7 @@ export function parseDecimal(value: string | number): Decimal | undefined {
 }
 
 /** A finite number as plain decimal text (no exponent), or undefined. */
-function numberText(value: number): string | undefined {
+export function numberText(value: number): string | undefined {
   if (!Number.isFinite(value)) return undefined;
   const text = String(value);
   if (!/e/i.test(text)) return text;
@@ -67,7 +67,43 @@ export function integerDigits(value: Decimal): number {
 
 export function formatDecimal(value: Decimal): string {
   const negative = value.units < 0n;
-  const digits = (negative ? -value.units : value.units).toString().padStart(value.scale + 1, '0');
-  const text = value.scale === 0 ? digits : `${digits.slice(0, -value.scale)}.${digits.slice(-value.scale)}`;
+  return withPoint((negative ? -value.units : value.units).toString(), negative, value.scale);
+}
+
+/** Digits of a magnitude in units of 10^-scale, as decimal text. */
+function withPoint(magnitude: string, negative: boolean, scale: number): string {
+  const digits = magnitude.padStart(scale + 1, '0');
+  const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
   return negative ? `-${text}` : text;
 }
+
+const SMALL_DECIMAL = /^-?\d+(?:\.\d+)?$/;
+
+/** Units and scale of plain decimal text of at most 15 digits, which a double holds exactly. */
+function smallUnits(text: string): number {
+  const dot = text.indexOf('.');
+  return Number(dot < 0 ? text : text.slice(0, dot) + text.slice(dot + 1));
+}
+const scaleOf = (text: string) => {
+  const dot = text.indexOf('.');
+  return dot < 0 ? 0 : text.length - dot - 1;
+};
+
+/**
+ * The exact product of two decimals given as text (`"3" × "19.99"` → `"59.97"`), at the sum of
+ * their scales. Small operands are multiplied as doubles when the product is a safe integer —
+ * exact, and without bigint on the hot path; anything larger takes the bigint path.
+ *
+ * @throws {TypeError} when either operand is not decimal text.
+ */
+export function multiplyDecimalText(a: string, b: string): string {
+  if (a.length <= 16 && b.length <= 16 && SMALL_DECIMAL.test(a) && SMALL_DECIMAL.test(b)) {
+    const units = smallUnits(a) * smallUnits(b);
+    if (Number.isSafeInteger(units)) return withPoint(String(Math.abs(units)), units < 0, scaleOf(a) + scaleOf(b));
+  }
+  const x = parseDecimal(a);
+  const y = parseDecimal(b);
+  if (!x || !y) throw new TypeError(`cannot multiply ${JSON.stringify(a)} by ${JSON.stringify(b)}: not decimal numbers`);
+  return formatDecimal(multiply(x, y));
+}
+

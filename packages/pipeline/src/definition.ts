@@ -19,7 +19,10 @@ export interface ColumnDefinition {
 export interface DerivedColumn {
   type: ColumnType;
   encode?: string;
-  /** Gets the row's values as canonical text (null for NULL); returns canonical text or null. */
+  /**
+   * Gets the row's values as canonical text (null for NULL); returns canonical text or null.
+   * Called once per good row; `row` is reused for the next row, so read it here, do not keep it.
+   */
   compute: (row: Readonly<Record<string, string | null>>) => string | null;
 }
 

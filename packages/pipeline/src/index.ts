@@ -11,10 +11,10 @@ export type {
   DriftPolicy,
   Check,
 } from './definition';
-export { coercer } from './coerce';
+export { coercer, isRefusal } from './coerce';
 export type { Coerced, Refusal } from './coerce';
 export { compileRowValidator, SchemaDriftError } from './rowValidator';
 export type { Rejection, RowResult } from './rowValidator';
 export { createTableSql, copyColumns, quoteIdentifier, qualifiedTable } from './ddl';
-export { parseDecimal, formatDecimal, multiply, rescale } from './decimal';
+export { parseDecimal, formatDecimal, multiply, multiplyDecimalText, rescale } from './decimal';
 export type { Decimal } from './decimal';

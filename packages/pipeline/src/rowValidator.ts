@@ -1,5 +1,5 @@
 import { ISO_3166_ALPHA2, ISO_4217 } from './codes';
-import { coercer } from './coerce';
+import { coercer, isRefusal } from './coerce';
 import type { Refusal } from './coerce';
 import type { Check, Pipeline } from './definition';
 
@@ -34,6 +34,12 @@ function checker(check: Check | undefined): ((text: string) => string | undefine
   };
 }
 
+function withRejection(rejections: Rejection[] | undefined, rejection: Rejection): Rejection[] {
+  if (rejections === undefined) return [rejection];
+  rejections.push(rejection);
+  return rejections;
+}
+
 /**
  * Compiles a pipeline's schema into one function that turns a source record (a parsed JSON
  * object) into the row's values in table order — coerced to canonical text, derived columns
@@ -50,6 +56,8 @@ export function compileRowValidator(pipeline: Pipeline): (record: unknown) => Ro
   }));
   const known = new Set(columns.map((c) => c.from));
   const derived = Object.entries(pipeline.target.derived ?? {}).map(([name, column]) => ({ name, ...column }));
+  // The row by name that derived columns read: one object, refilled for every row (compute must not keep it).
+  const byName: Record<string, string | null> = Object.fromEntries(columns.map((column) => [column.name, null]));
 
   return (record) => {
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
@@ -61,29 +69,35 @@ export function compileRowValidator(pipeline: Pipeline): (record: unknown) => Ro
     const source = record as Record<string, unknown>;
     // allocated only when a row is rejected: most rows are not
     let rejections: Rejection[] | undefined;
-    const reject = (rejection: Rejection) => (rejections ??= []).push(rejection);
     const values: (string | null)[] = [];
     for (const column of columns) {
       const value = source[column.from];
       let text: string | null = null;
       if (value === null || value === undefined || value === '') {
-        if (column.required) reject({ field: column.from, value: value ?? null, rule: 'required', message: `${column.from} is required` });
+        if (column.required)
+          rejections = withRejection(rejections, {
+            field: column.from,
+            value: value ?? null,
+            rule: 'required',
+            message: `${column.from} is required`,
+          });
       } else {
         const coerced = column.coerce(value);
-        if (!coerced.ok) reject({ field: column.from, value, ...coerced.refusal });
+        if (isRefusal(coerced)) rejections = withRejection(rejections, { field: column.from, value, ...coerced });
         else {
-          text = coerced.text;
+          text = coerced;
           const problem = text === null ? undefined : column.check?.(text);
-          if (problem) reject({ field: column.from, value, rule: column.range ? 'range' : 'check', message: problem });
+          if (problem)
+            rejections = withRejection(rejections, { field: column.from, value, rule: column.range ? 'range' : 'check', message: problem });
         }
       }
       values.push(text);
     }
-    for (const field of Object.keys(source)) {
+    for (const field in source) {
       if (known.has(field)) continue;
       if (pipeline.drift === 'fail')
         throw new SchemaDriftError(`field "${field}" is not in the schema of pipeline "${pipeline.name}" (drift policy: fail)`);
-      reject({
+      rejections = withRejection(rejections, {
         field,
         value: source[field],
         rule: 'unknown-field',
@@ -92,8 +106,7 @@ export function compileRowValidator(pipeline: Pipeline): (record: unknown) => Ro
     }
     if (rejections) return { ok: false, rejections };
     if (derived.length > 0) {
-      const byName: Record<string, string | null> = {};
-      columns.forEach((column, i) => (byName[column.name] = values[i]!));
+      for (let i = 0; i < columns.length; i++) byName[columns[i]!.name] = values[i]!;
       for (const column of derived) values.push(column.compute(byName));
     }
     return { ok: true, values };

@@ -1,4 +1,4 @@
-import { definePipeline, formatDecimal, multiply, parseDecimal, types } from '@etl/pipeline';
+import { definePipeline, multiplyDecimalText, types } from '@etl/pipeline';
 
 /**
  * Orders from the shop's HTTP API, merged into `public.orders` on `order_id`: the version
@@ -37,7 +37,7 @@ export const orders = definePipeline({
       total: {
         type: types.decimal(18, 2), // 10,000 × 9,999,999,999.99 fits
         encode: 'az64',
-        compute: (row) => formatDecimal(multiply(parseDecimal(row.quantity!)!, parseDecimal(row.unit_price!)!)),
+        compute: (row) => multiplyDecimalText(row.quantity!, row.unit_price!),
       },
     },
     primaryKey: ['order_id'],

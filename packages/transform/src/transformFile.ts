@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { digestTap, gzipUpload, lines } from '@etl/files';
+import { digestTap, gzipUpload } from '@etl/files';
 import { dataKeys } from '@etl/contracts';
 import type { ObjectPointer, RawFileReady, StagedFileReady } from '@etl/contracts';
 import type { Pipeline } from '@etl/pipeline';
@@ -43,7 +43,7 @@ export async function transformFile(
     try {
       return await transformLines(
         pipeline,
-        lines(gunzip),
+        gunzip,
         { staged: staged.sink, quarantine: quarantine.sink },
         { sourceTag: stagedKey, dedupeBlockRows: options.dedupeBlockRows },
       );

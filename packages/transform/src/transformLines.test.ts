@@ -1,6 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import { orders } from '@etl/pipelines';
-import { lines, TextSink } from '@etl/files';
+import { TextSink } from '@etl/files';
 import { transformLines } from './transformLines';
 
 const order = (overrides: Record<string, unknown> = {}) => ({
@@ -29,7 +29,7 @@ async function run(input: (string | Buffer)[], dedupeBlockRows?: number) {
   const bytes = Buffer.concat(input.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)));
   const counts = await transformLines(
     orders,
-    lines(Readable.from([bytes.subarray(0, 7), bytes.subarray(7)])),
+    Readable.from([bytes.subarray(0, 7), bytes.subarray(7)]),
     { staged: staged.sink, quarantine: quarantine.sink },
     { sourceTag: 'staged/orders/r/part-0.csv.gz', dedupeBlockRows },
   );

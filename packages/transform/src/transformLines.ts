@@ -1,8 +1,9 @@
 import { isUtf8 } from 'node:buffer';
 import { compileRowValidator } from '@etl/pipeline';
 import type { Pipeline, Rejection } from '@etl/pipeline';
-import { csvField } from '@etl/files';
+import { CSV_NULL, csvField, lineBatches } from '@etl/files';
 import type { TextSink } from '@etl/files';
+import { DedupeBlock } from './dedupeBlock';
 
 /** What happened to every row of a file: rowsIn = rowsStaged + rowsRejected + duplicatesCollapsed. */
 export interface TransformCounts {
@@ -29,8 +30,6 @@ interface QuarantineRecord {
   raw_base64?: string;
 }
 
-type Slot = { key: string; rank: string | null; csv: string } | null;
-
 /**
  * The transform of one file, streaming: each line is checked for UTF-8, parsed as JSON,
  * validated and coerced by the pipeline's schema, derived columns computed; rows are deduplicated
@@ -40,7 +39,8 @@ type Slot = { key: string; rank: string | null; csv: string } | null;
  */
 export async function transformLines(
   pipeline: Pipeline,
-  input: AsyncIterable<{ bytes: Buffer; number: number }>,
+  /** The file's bytes, decompressed: JSON Lines. */
+  input: AsyncIterable<Buffer>,
   sinks: { staged: TextSink; quarantine: TextSink },
   { sourceTag, dedupeBlockRows = 20_000 }: TransformOptions,
 ): Promise<TransformCounts> {
@@ -49,11 +49,11 @@ export async function transformLines(
   const rankIndex = pipeline.newestWins ? pipeline.columnNames.indexOf(pipeline.newestWins) : -1;
   const rankKind = pipeline.newestWins ? pipeline.target.columns[pipeline.newestWins]!.type.kind : undefined;
   const numericRank = rankKind !== undefined && !['timestamp', 'date', 'varchar', 'char'].includes(rankKind);
+  // only text can need CSV quoting: numbers, dates and timestamps in canonical form never do
+  const columnTypes = { ...pipeline.target.columns, ...pipeline.target.derived };
+  const mayNeedQuotes = pipeline.columnNames.map((name) => ['varchar', 'char'].includes(columnTypes[name]!.type.kind));
   const tag = csvField(sourceTag);
   const counts: TransformCounts = { rowsIn: 0, rowsStaged: 0, rowsRejected: 0, duplicatesCollapsed: 0, rejectsByRule: {} };
-
-  let block: Slot[] = [];
-  let positions = new Map<string, number>();
 
   const newer = (candidate: string | null, current: string | null): boolean => {
     if (rankIndex < 0 || candidate === current) return true; // no ranking, or a tie: the later row wins
@@ -61,14 +61,7 @@ export async function transformLines(
     if (current === null) return true;
     return numericRank ? Number(candidate) > Number(current) : candidate > current;
   };
-
-  const flushBlock = async () => {
-    let text = '';
-    for (const slot of block) if (slot) text += slot.csv;
-    block = [];
-    positions = new Map();
-    await sinks.staged.write(text);
-  };
+  const block = new DedupeBlock(newer);
 
   const reject = async (line: number, rejections: Rejection[], bytes: Buffer, utf8: boolean) => {
     counts.rowsRejected++;
@@ -80,49 +73,48 @@ export async function transformLines(
     await sinks.quarantine.write(`${JSON.stringify(record)}\n`);
   };
 
-  for await (const { bytes, number } of input) {
-    counts.rowsIn++;
-    if (!isUtf8(bytes)) {
-      await reject(number, [{ field: '(line)', value: null, rule: 'encoding', message: 'the line is not valid UTF-8' }], bytes, false);
-      continue;
-    }
-    const text = bytes.toString('utf8');
-    let record: unknown;
-    try {
-      record = JSON.parse(text);
-    } catch (error) {
-      await reject(
-        number,
-        [{ field: '(line)', value: null, rule: 'json', message: `not valid JSON: ${(error as Error).message}` }],
-        bytes,
-        true,
-      );
-      continue;
-    }
-    const result = validate(record);
-    if (!result.ok) {
-      await reject(number, result.rejections, bytes, true);
-      continue;
-    }
-    const values = result.values;
-    let key = values[keyIndexes[0]!]!;
-    for (let i = 1; i < keyIndexes.length; i++) key += `\u0001${values[keyIndexes[i]!]}`;
-    const rank = rankIndex >= 0 ? values[rankIndex]! : null;
-    let csv = '';
-    for (const value of values) csv += `${csvField(value)},`;
-    csv += `${tag}\n`;
+  for await (const batch of lineBatches(input)) {
+    for (const { bytes, number } of batch) {
+      counts.rowsIn++;
+      if (!isUtf8(bytes)) {
+        await reject(number, [{ field: '(line)', value: null, rule: 'encoding', message: 'the line is not valid UTF-8' }], bytes, false);
+        continue;
+      }
+      let record: unknown;
+      try {
+        record = JSON.parse(bytes.toString('utf8'));
+      } catch (error) {
+        await reject(
+          number,
+          [{ field: '(line)', value: null, rule: 'json', message: `not valid JSON: ${(error as Error).message}` }],
+          bytes,
+          true,
+        );
+        continue;
+      }
+      const result = validate(record);
+      if (!result.ok) {
+        await reject(number, result.rejections, bytes, true);
+        continue;
+      }
+      const values = result.values;
+      let key = values[keyIndexes[0]!]!;
+      for (let i = 1; i < keyIndexes.length; i++) key += `\u0001${values[keyIndexes[i]!]}`;
+      const rank = rankIndex >= 0 ? values[rankIndex]! : null;
+      let csv = '';
+      for (let i = 0; i < values.length; i++) {
+        const value = values[i]!;
+        csv += value === null ? CSV_NULL : mayNeedQuotes[i] ? csvField(value) : value;
+        csv += ',';
+      }
+      csv += tag;
+      csv += '\n';
 
-    const earlier = positions.get(key);
-    if (earlier !== undefined) {
-      counts.duplicatesCollapsed++;
-      if (!newer(rank, block[earlier]!.rank)) continue;
-      block[earlier] = null;
+      if (!block.add(key, rank, csv)) counts.duplicatesCollapsed++;
+      if (block.rows >= dedupeBlockRows) await sinks.staged.write(block.take());
     }
-    positions.set(key, block.length);
-    block.push({ key, rank, csv });
-    if (block.length >= dedupeBlockRows) await flushBlock();
   }
-  await flushBlock();
+  await sinks.staged.write(block.take());
   counts.rowsStaged = counts.rowsIn - counts.rowsRejected - counts.duplicatesCollapsed;
   return counts;
 }

@@ -1,0 +1,35 @@
+import { formatDecimal, multiply, multiplyDecimalText, parseDecimal } from './decimal';
+
+describe('multiplyDecimalText', () => {
+  it('multiplies exactly at the sum of the scales', () => {
+    expect(multiplyDecimalText('3', '19.99')).toBe('59.97');
+    expect(multiplyDecimalText('0.1', '3')).toBe('0.3');
+    expect(multiplyDecimalText('-2', '0.05')).toBe('-0.10');
+    expect(multiplyDecimalText('0', '-1.50')).toBe('0.00');
+    expect(multiplyDecimalText('10000', '9999999999.99')).toBe('99999999999900.00');
+  });
+
+  it('takes the bigint path beyond what a double holds exactly, with the same answer', () => {
+    expect(multiplyDecimalText('123456789012345678', '2.5')).toBe('308641972530864195.0');
+    expect(multiplyDecimalText('99999999.99', '99999999.99')).toBe('9999999998000000.0001');
+  });
+
+  it('agrees with the bigint arithmetic on many random operands', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const operand = () => {
+      const whole = String(next() % 10 ** (next() % 9));
+      const scale = next() % 4;
+      const text = scale === 0 ? whole : `${whole}.${String(next() % 10 ** scale).padStart(scale, '0')}`;
+      return next() % 5 === 0 ? `-${text}` : text;
+    };
+    for (let i = 0; i < 5000; i++) {
+      const [a, b] = [operand(), operand()];
+      expect(multiplyDecimalText(a, b)).toBe(formatDecimal(multiply(parseDecimal(a)!, parseDecimal(b)!)));
+    }
+  });
+
+  it('refuses text that is not a decimal', () => {
+    expect(() => multiplyDecimalText('3', 'x')).toThrow('cannot multiply "3" by "x"');
+  });
+});

@@ -1,0 +1,35 @@
+import { DedupeBlock } from './dedupeBlock';
+
+const laterWins = () => true;
+const higherRank = (candidate: string | null, current: string | null) => (candidate ?? '') > (current ?? '');
+
+describe('DedupeBlock', () => {
+  it('keeps rows in arrival order and collapses a key to the newest version', () => {
+    const block = new DedupeBlock(higherRank);
+    expect(block.add('a', '1', 'a,1\n')).toBe(true);
+    expect(block.add('b', '1', 'b,1\n')).toBe(true);
+    expect(block.add('a', '3', 'a,3\n')).toBe(false); // replaces a,1
+    expect(block.add('c', '1', 'c,1\n')).toBe(true);
+    expect(block.add('a', '2', 'a,2\n')).toBe(false); // older than a,3: dropped
+    expect(block.take().toString()).toBe('b,1\na,3\nc,1\n');
+  });
+
+  it('closes the gaps of replaced rows at the start, middle and end, and starts empty after take', () => {
+    const block = new DedupeBlock(laterWins);
+    for (const [key, line] of [['x', 'x1'], ['y', 'y1'], ['x', 'x2'], ['z', 'zé'], ['y', 'y2'], ['z', 'z2']])
+      block.add(key!, null, `${line}\n`);
+    expect(block.take().toString()).toBe('x2\ny2\nz2\n');
+    expect(block.rows).toBe(0);
+    block.add('x', null, 'again\n');
+    expect(block.take().toString()).toBe('again\n');
+  });
+
+  it('grows past its first buffer without losing bytes', () => {
+    const block = new DedupeBlock(laterWins);
+    const long = `${'é'.repeat(1 << 20)}\n`;
+    for (let i = 0; i < 5; i++) block.add(String(i), null, long);
+    const bytes = block.take();
+    expect(bytes.length).toBe(5 * Buffer.byteLength(long));
+    expect(bytes.toString()).toBe(long.repeat(5));
+  });
+});

@@ -1,0 +1,66 @@
+/** Whether a row ranked `candidate` replaces an earlier row of the same key ranked `current`. */
+export type Newer = (candidate: string | null, current: string | null) => boolean;
+
+/**
+ * A block of staged rows deduplicated on their key: each row's CSV line is encoded straight into
+ * one off-heap buffer, so holding tens of thousands of rows costs the garbage collector only the
+ * keys and ranks. A later row with the same key replaces the earlier one when `newer` says so,
+ * else it is dropped; either way one duplicate is collapsed.
+ */
+export class DedupeBlock {
+  private bytes = Buffer.allocUnsafe(1 << 22);
+  private used = 0;
+  /** Row i's line is bytes[starts[i], starts[i + 1]) (the last ends at `used`); -1 marks a replaced row. */
+  private starts: number[] = [];
+  private ranks: (string | null)[] = [];
+  private positions = new Map<string, number>();
+
+  constructor(private readonly newer: Newer) {}
+
+  get rows(): number {
+    return this.starts.length;
+  }
+
+  /** Adds a row; returns false when it collapsed into (or lost to) an earlier row of its key. */
+  add(key: string, rank: string | null, csvLine: string): boolean {
+    const earlier = this.positions.get(key);
+    let kept = true;
+    if (earlier !== undefined) {
+      kept = false;
+      if (!this.newer(rank, this.ranks[earlier]!)) return false;
+      this.starts[earlier] = -1 - this.starts[earlier]!; // replaced: keep its start, negated, to find its end
+    }
+    if (this.used + csvLine.length * 3 > this.bytes.length) this.grow(csvLine.length * 3);
+    this.positions.set(key, this.starts.length);
+    this.starts.push(this.used);
+    this.ranks.push(rank);
+    this.used += this.bytes.write(csvLine, this.used, 'utf8');
+    return kept;
+  }
+
+  /** The block's live rows, in arrival order, as one buffer; the block starts empty again. */
+  take(): Buffer {
+    const { bytes, starts, used } = this;
+    const startOf = (i: number) => (starts[i]! < 0 ? -1 - starts[i]! : starts[i]!);
+    let length = 0;
+    for (let i = 0; i < starts.length; i++) {
+      if (starts[i]! < 0) continue;
+      const start = starts[i]!;
+      const end = i + 1 < starts.length ? startOf(i + 1) : used;
+      if (start !== length) bytes.copyWithin(length, start, end); // close the gap a replaced row left
+      length += end - start;
+    }
+    this.bytes = Buffer.allocUnsafe(this.bytes.length);
+    this.used = 0;
+    this.starts = [];
+    this.ranks = [];
+    this.positions = new Map();
+    return bytes.subarray(0, length);
+  }
+
+  private grow(atLeast: number): void {
+    const bigger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + atLeast));
+    this.bytes.copy(bigger, 0, 0, this.used);
+    this.bytes = bigger;
+  }
+}
