@@ -1,126 +1,126 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { objectPointer } from './objectPointer';
 
 /** Pipeline names are used in S3 keys, metric dimensions and SQL identifiers: keep them tame. */
-export const pipelineName = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be 1–63 chars of a-z, 0-9 and _, starting with a letter');
+export const pipelineName = z
+  .string()
+  .check(z.regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be 1–63 chars of a-z, 0-9 and _, starting with a letter'));
 
 /** Run ids order lexically by start time: `YYYYMMDDTHHMMSSZ-<suffix>`. */
-export const runId = z.string().regex(/^\d{8}T\d{6}Z-[a-z0-9]{4,32}$/, 'must look like 20261127T023749Z-a1b2c3 (UTC start time, suffix)');
+export const runId = z
+  .string()
+  .check(z.regex(/^\d{8}T\d{6}Z-[a-z0-9]{4,32}$/, 'must look like 20261127T023749Z-a1b2c3 (UTC start time, suffix)'));
 
 const isoTimestamp = z.iso.datetime({ offset: true });
 
 /** planner → `extract` queue: extract one run of a pipeline, from the committed watermark. */
-export const extractTask = z
-  .object({
-    kind: z.literal('extract-task'),
-    version: z.literal(1),
-    pipeline: pipelineName,
-    runId,
-    /** The committed watermark (canonical cursor text) when the run was planned; null: from the beginning. */
-    since: z.string().max(256).nullable(),
-    plannedAt: isoTimestamp,
-  })
-  .strict();
+export const extractTask = z.strictObject({
+  kind: z.literal('extract-task'),
+  version: z.literal(1),
+  pipeline: pipelineName,
+  runId,
+  /** The committed watermark (canonical cursor text) when the run was planned; null: from the beginning. */
+  since: z.nullable(z.string().check(z.maxLength(256))),
+  plannedAt: isoTimestamp,
+});
 
 /** Names one extract run of one pipeline (e.g. the input of the `publishRun` function). */
-export const runRef = z.object({ pipeline: pipelineName, runId }).strict();
+export const runRef = z.strictObject({ pipeline: pipelineName, runId });
 
 /**
  * What every file of an extract run carries about the run: how many part files it wrote (the
  * load knows the run is complete when it has loaded them all) and the highest incremental
  * cursor value it read, rejected rows included (the watermark once the run is complete).
  */
-export const runInfo = z
-  .object({
-    parts: z.number().int().positive(),
-    cursorHigh: z.string().max(256).nullable(),
-  })
-  .strict();
+export const runInfo = z.strictObject({
+  parts: z.int().check(z.positive()),
+  cursorHigh: z.nullable(z.string().check(z.maxLength(256))),
+});
 
 /**
  * extract → transform: one raw file (gzip JSON Lines) written by an extract run.
  */
 export const rawFileReady = z
-  .object({
+  .strictObject({
     kind: z.literal('raw-file-ready'),
     version: z.literal(1),
     pipeline: pipelineName,
     runId,
     run: runInfo,
     /** Position of this file in its run, from 0. */
-    part: z.number().int().nonnegative(),
+    part: z.int().check(z.nonnegative()),
     file: objectPointer('raw/'),
     extractedAt: isoTimestamp,
   })
-  .strict()
-  .refine((m) => m.part < m.run.parts, { message: 'part must be below run.parts', path: ['part'] });
+  .check(z.refine((m) => m.part < m.run.parts, { message: 'part must be below run.parts', path: ['part'] }));
 
 /** One part file of an extract run, as the run manifest lists it. */
-export const rawPart = z.object({ part: z.number().int().nonnegative(), file: objectPointer('raw/') }).strict();
+export const rawPart = z.strictObject({ part: z.int().check(z.nonnegative()), file: objectPointer('raw/') });
 
 /** `state/runs/<pipeline>/<runId>.json`: what an extract run wrote, once it has finished. */
 export const runManifest = z
-  .object({
+  .strictObject({
     pipeline: pipelineName,
     runId,
-    cursorHigh: z.string().max(256).nullable(),
-    parts: z.array(rawPart).min(1),
+    cursorHigh: z.nullable(z.string().check(z.maxLength(256))),
+    parts: z.array(rawPart).check(z.minLength(1)),
     extractedAt: isoTimestamp,
   })
-  .strict()
-  .refine((m) => m.parts.every((p, i) => p.part === i), { message: 'parts must be numbered 0, 1, 2… in order', path: ['parts'] });
+  .check(z.refine((m) => m.parts.every((p, i) => p.part === i), { message: 'parts must be numbered 0, 1, 2… in order', path: ['parts'] }));
 
 /** Row accounting of one transformed file: every row in is staged, rejected or collapsed. */
 export const rowAccounting = z
-  .object({
-    rowsIn: z.number().int().nonnegative(),
-    rowsStaged: z.number().int().nonnegative(),
-    rowsRejected: z.number().int().nonnegative(),
-    duplicatesCollapsed: z.number().int().nonnegative(),
+  .strictObject({
+    rowsIn: z.int().check(z.nonnegative()),
+    rowsStaged: z.int().check(z.nonnegative()),
+    rowsRejected: z.int().check(z.nonnegative()),
+    duplicatesCollapsed: z.int().check(z.nonnegative()),
   })
-  .strict()
-  .refine((c) => c.rowsIn === c.rowsStaged + c.rowsRejected + c.duplicatesCollapsed, {
-    message: 'rowsIn must equal rowsStaged + rowsRejected + duplicatesCollapsed',
-  });
+  .check(
+    z.refine((c) => c.rowsIn === c.rowsStaged + c.rowsRejected + c.duplicatesCollapsed, {
+      message: 'rowsIn must equal rowsStaged + rowsRejected + duplicatesCollapsed',
+    }),
+  );
 
 /**
  * transform → load: one COPY-ready staged file (gzip CSV) and, if any row was rejected,
  * the quarantine file holding those rows with their reasons.
  */
 export const stagedFileReady = z
-  .object({
+  .strictObject({
     kind: z.literal('staged-file-ready'),
     version: z.literal(1),
     pipeline: pipelineName,
     runId,
     run: runInfo,
-    part: z.number().int().nonnegative(),
+    part: z.int().check(z.nonnegative()),
     source: objectPointer('raw/'),
     staged: objectPointer('staged/'),
-    quarantine: objectPointer('quarantine/').nullable(),
+    quarantine: z.nullable(objectPointer('quarantine/')),
     accounting: rowAccounting,
     /** Rejected rows by the rule of their first rejection (`json`, `required`, `type`, `check`…). */
-    rejectsByRule: z.record(z.string(), z.number().int().nonnegative()),
+    rejectsByRule: z.record(z.string(), z.int().check(z.nonnegative())),
     extractedAt: isoTimestamp,
     transformedAt: isoTimestamp,
   })
-  .strict()
-  .refine((m) => m.source.rows === m.accounting.rowsIn, {
-    message: 'source.rows must equal accounting.rowsIn',
-    path: ['source', 'rows'],
-  })
-  .refine((m) => m.staged.rows === m.accounting.rowsStaged, {
-    message: 'staged.rows must equal accounting.rowsStaged',
-    path: ['staged', 'rows'],
-  })
-  .refine((m) => Object.values(m.rejectsByRule).reduce((sum, n) => sum + n, 0) === m.accounting.rowsRejected, {
-    message: 'rejectsByRule must add up to accounting.rowsRejected',
-    path: ['rejectsByRule'],
-  })
-  .refine((m) => (m.quarantine?.rows ?? 0) === m.accounting.rowsRejected, {
-    message: 'quarantine.rows must equal accounting.rowsRejected (quarantine is null only when nothing was rejected)',
-    path: ['quarantine'],
-  });
+  .check(
+    z.refine((m) => m.source.rows === m.accounting.rowsIn, {
+      message: 'source.rows must equal accounting.rowsIn',
+      path: ['source', 'rows'],
+    }),
+    z.refine((m) => m.staged.rows === m.accounting.rowsStaged, {
+      message: 'staged.rows must equal accounting.rowsStaged',
+      path: ['staged', 'rows'],
+    }),
+    z.refine((m) => Object.values(m.rejectsByRule).reduce((sum, n) => sum + n, 0) === m.accounting.rowsRejected, {
+      message: 'rejectsByRule must add up to accounting.rowsRejected',
+      path: ['rejectsByRule'],
+    }),
+    z.refine((m) => (m.quarantine?.rows ?? 0) === m.accounting.rowsRejected, {
+      message: 'quarantine.rows must equal accounting.rowsRejected (quarantine is null only when nothing was rejected)',
+      path: ['quarantine'],
+    }),
+  );
 
 export type RunRef = z.infer<typeof runRef>;
 export type RunInfo = z.infer<typeof runInfo>;

@@ -1,14 +1,18 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 import { ContractViolation } from './errors';
+
+// zod/mini keeps bundles small by shipping no messages: load the English ones only.
+z.config(en());
 
 /** A named schema: the name appears in every error about it. */
 export interface Contract<T> {
   readonly name: string;
-  readonly schema: z.ZodType<T>;
+  readonly schema: z.ZodMiniType<T>;
 }
 
 /** Pairs a schema with the name used in error messages. */
-export function contract<T>(name: string, schema: z.ZodType<T>): Contract<T> {
+export function contract<T>(name: string, schema: z.ZodMiniType<T>): Contract<T> {
   return { name, schema };
 }
 
