@@ -1,5 +1,3 @@
-import mysql from 'mysql2/promise';
-import pg from 'pg';
 import type { Pipeline, SourceDefinition } from '@etl/pipeline';
 
 type SqlSource = Extract<SourceDefinition, { kind: 'sql' }>;
@@ -72,8 +70,11 @@ interface SourceConnection {
   end: () => Promise<void>;
 }
 
+// The drivers are loaded when a SQL source is read, not when the function starts: most runs never need them.
+
 /** Postgres, every value as its text (timestamps as the database writes them). */
 async function postgresQuery(connectionString: string): Promise<SourceConnection> {
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString, types: { getTypeParser: () => (value: string) => value } });
   await client.connect();
   return { query: async (sql, values) => (await client.query<Record<string, unknown>>(sql, values)).rows, end: () => client.end() };
@@ -81,6 +82,7 @@ async function postgresQuery(connectionString: string): Promise<SourceConnection
 
 /** MySQL/MariaDB, dates and big numbers as strings. */
 async function mysqlQuery(uri: string): Promise<SourceConnection> {
+  const { default: mysql } = await import('mysql2/promise');
   const connection = await mysql.createConnection({ uri, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
   return {
     query: async (sql, values) => ((await connection.query(sql, values)) as unknown as [Record<string, unknown>[]])[0],
