@@ -11,8 +11,8 @@ export {
 } from './localAccount';
 export type { LocalEndpoints, LocalServiceOutputs } from './localAccount';
 export { readCompose, composeParams, localParams, writeComposeState } from './composeState';
-export { REPO_ROOT, packageService, startOffline, stageParams } from './serverlessCli';
-export type { ServiceName, Template, OfflineService } from './serverlessCli';
+export { REPO_ROOT, packageService, serviceConfig, serviceDir, startOffline, stageParams } from './serverlessCli';
+export type { ServiceConfig, ServiceName, Template, OfflineService } from './serverlessCli';
 export {
   resourcesOfType,
   workerQueueProblems,

@@ -18,7 +18,7 @@ export type ServiceName = 'extract' | 'transform' | 'load';
 /** The osls CLI of this repository (the `serverless` binary, pinned in the root package.json). */
 const SERVERLESS_JS = path.join(REPO_ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js');
 
-function serviceDir(service: ServiceName): string {
+export function serviceDir(service: ServiceName): string {
   return path.join(REPO_ROOT, 'services', service);
 }
 
@@ -26,14 +26,25 @@ function paramArgs(params: Record<string, string>): string[] {
   return Object.entries(params).flatMap(([name, value]) => ['--param', `${name}=${value}`]);
 }
 
+/** The parts of a serverless.yml read here. */
+export interface ServiceConfig {
+  params?: Record<string, Record<string, string | number | boolean>>;
+  provider: { environment?: Record<string, string> };
+  functions: Record<string, { handler: string; [key: string]: unknown }>;
+}
+
+/** A service's serverless.yml as plain data; CloudFormation short tags (!Ref, !Sub…) stay as plain values. */
+export function serviceConfig(service: ServiceName): ServiceConfig {
+  const document = parseDocument(readFileSync(path.join(serviceDir(service), 'serverless.yml'), 'utf8'), { logLevel: 'silent' });
+  return document.toJS() as ServiceConfig;
+}
+
 /**
  * A service's params for a stage as its serverless.yml declares them (`params.default`
  * overlaid with `params.<stage>`), so tests compare the template with the declared sizing.
  */
 export function stageParams(service: ServiceName, stage: string): Record<string, string | number | boolean> {
-  // CloudFormation short tags (!Ref, !Sub…) are not YAML core tags: keep them as plain values.
-  const document = parseDocument(readFileSync(path.join(serviceDir(service), 'serverless.yml'), 'utf8'), { logLevel: 'silent' });
-  const params = (document.toJS() as { params?: Record<string, Record<string, string | number | boolean>> }).params ?? {};
+  const params = serviceConfig(service).params ?? {};
   return { ...params.default, ...params[stage] };
 }
 

@@ -1,0 +1,22 @@
+import path from 'node:path';
+import { buildSync } from 'esbuild';
+
+export const BUILD_DIR = path.join(__dirname, '..', '.bench');
+
+/**
+ * Bundles a script under bench/ into .bench/<name>.js, as the Lambda handlers are bundled, so
+ * the code measured is the code deployed (one scope, no module wrappers); returns its path.
+ */
+export function bundleScript(file: string): string {
+  const outfile = path.join(BUILD_DIR, path.basename(file).replace(/\.ts$/, '.js'));
+  buildSync({
+    entryPoints: [path.resolve(__dirname, file)],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    outfile,
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  return outfile;
+}

@@ -1,0 +1,134 @@
+/**
+ * Benchmark 5: cold start of every deployed handler.
+ *
+ *   pnpm bench cold-start [--runs 15]
+ *
+ * Each function of services/*\/serverless.yml is bundled as serverless-esbuild bundles it
+ * (bundle, minify, source map, node20, CommonJS). Reported per handler: the minified size (goal
+ * ≤ 1 MB), the wall time of a fresh `node` that loads the bundle minus that of a bare fresh `node`
+ * (goal ≤ 150 ms; both with the deployed NODE_OPTIONS, median of --runs), the module
+ * initialisation measured inside the process, and the packages that dominate the bundle (from
+ * esbuild's metafile).
+ */
+import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildSync } from 'esbuild';
+import type { Metafile } from 'esbuild';
+import { serviceConfig, serviceDir } from '@etl/local-aws';
+import { BUILD_DIR } from './bundle';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
+const runs = Number(values.runs);
+const SIZE_GOAL = 1_000_000;
+const INIT_GOAL_MS = 150;
+
+interface Handler {
+  service: string;
+  fn: string;
+  entry: string;
+  nodeOptions: string;
+}
+
+function handlers(): Handler[] {
+  const found: Handler[] = [];
+  for (const service of ['extract', 'transform', 'load'] as const) {
+    const dir = serviceDir(service);
+    const config = serviceConfig(service);
+    for (const [fn, { handler }] of Object.entries(config.functions)) {
+      const file = handler.replace(/\.[^.]+$/, '');
+      found.push({ service, fn, entry: path.join(dir, `${file}.ts`), nodeOptions: config.provider.environment?.NODE_OPTIONS ?? '' });
+    }
+  }
+  return found;
+}
+
+/** Milliseconds of a fresh `node` running `args`, median of `runs`. */
+function nodeWallMs(args: string[], nodeOptions: string): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = process.hrtime.bigint();
+    const { status, stderr } = spawnSync(process.execPath, args, { env: { ...process.env, NODE_OPTIONS: nodeOptions }, encoding: 'utf8' });
+    if (status !== 0) throw new Error(`node ${args.join(' ')} failed: ${stderr}`);
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return median(times);
+}
+
+function initInsideMs(bundle: string, nodeOptions: string): number {
+  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(bundle)});console.log(Number(process.hrtime.bigint()-t)/1e6)`;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const { stdout, status, stderr } = spawnSync(process.execPath, ['-e', script], {
+      env: { ...process.env, NODE_OPTIONS: nodeOptions },
+      encoding: 'utf8',
+    });
+    if (status !== 0) throw new Error(`loading ${bundle} failed: ${stderr}`);
+    times.push(Number(stdout.trim()));
+  }
+  return median(times);
+}
+
+/** Bytes in the bundle per package (workspace packages by name, node_modules by package name). */
+function byPackage(metafile: Metafile): [string, number][] {
+  const sizes = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const modules = input.split('node_modules/');
+      const last = modules[modules.length - 1]!;
+      const name =
+        modules.length > 1
+          ? last.startsWith('@')
+            ? last.split('/').slice(0, 2).join('/')
+            : last.split('/')[0]!
+          : input.replace(/^(packages|services)\/([^/]+)\/.*$/, '@etl/$2');
+      sizes.set(name, (sizes.get(name) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...sizes].sort((a, b) => b[1] - a[1]);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
+
+const results = [];
+const nodeOptions = handlers()[0]!.nodeOptions;
+const bareMs = nodeWallMs(['-e', ''], nodeOptions);
+console.log(`cold start per handler, median of ${runs} fresh processes; bare node: ${bareMs.toFixed(0)} ms (NODE_OPTIONS=${nodeOptions})`);
+console.log(`  ${'handler'.padEnd(28)} ${'minified'.padStart(9)} ${'+ms over bare'.padStart(14)} ${'init inside'.padStart(12)}  largest packages`);
+for (const handler of handlers()) {
+  const outfile = path.join(BUILD_DIR, 'cold-start', handler.service, `${handler.fn}.js`);
+  const { metafile } = buildSync({
+    entryPoints: [handler.entry],
+    bundle: true,
+    minify: true,
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+    outfile,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const bytes = statSync(outfile).size;
+  const overBareMs = nodeWallMs([outfile], handler.nodeOptions) - bareMs;
+  const insideMs = initInsideMs(outfile, handler.nodeOptions);
+  const top = byPackage(metafile!).slice(0, 4);
+  const name = `${handler.service}/${handler.fn}`;
+  console.log(
+    `  ${name.padEnd(28)} ${mb(bytes).padStart(9)} ${`${overBareMs.toFixed(0)} ms`.padStart(14)} ${`${insideMs.toFixed(0)} ms`.padStart(12)}  ${top.map(([p, b]) => `${p} ${(b / 1e3).toFixed(0)} kB`).join(', ')}`,
+  );
+  results.push({
+    handler: name,
+    bytes,
+    overBareMs,
+    insideMs,
+    sizeMet: bytes <= SIZE_GOAL,
+    initMet: overBareMs <= INIT_GOAL_MS,
+    top: Object.fromEntries(top),
+  });
+}
+const sizeMet = results.filter((r) => r.sizeMet).length;
+const initMet = results.filter((r) => r.initMet).length;
+console.log(`  size goal ≤ 1 MB met by ${sizeMet}/${results.length}; init goal ≤ ${INIT_GOAL_MS} ms over bare met by ${initMet}/${results.length}`);
+console.log(JSON.stringify({ bench: 'cold-start', runs, bareMs, handlers: results, met: sizeMet === results.length && initMet === results.length }));
