@@ -62,11 +62,14 @@ export class BlobFiles {
       });
     const list = Symbol.iterator in sources ? [...sources] : [sources];
     try {
-      const out = createWriteStream(temporary);
-      for (const [index, source] of list.entries()) {
-        await pipeline(source, digest(), out, { end: index === list.length - 1 });
-      }
-      if (list.length === 0) out.end();
+      // the parts one after the other through one pipeline (one set of listeners on the file, however many parts)
+      await pipeline(
+        async function* () {
+          for (const source of list) yield* source;
+        },
+        digest(),
+        createWriteStream(temporary),
+      );
       const handle = await open(temporary, 'r+');
       await handle.datasync();
       await handle.close();
