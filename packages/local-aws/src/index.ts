@@ -33,4 +33,5 @@ export type { Invoke, PollerEvent, PollerOptions } from './queuePoller';
 export { lambdaInvoker } from './lambdaInvoker';
 export { launchStack } from './stackProcess';
 export { stopProcess } from './common/stopProcess';
+export { freshPostgresDatabase } from './freshDatabase';
 export type { StopOptions } from './common/stopProcess';

@@ -1,13 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { freshPostgresDatabase } from './freshDatabase';
 import type { LocalEndpoints } from './localAccount';
 import { launchStack } from './stackProcess';
 import { stopProcess } from './common/stopProcess';
 
 /** The Postgres CI provides (trust auth); override with TEST_POSTGRES_URL. */
-export const CI_POSTGRES = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -29,20 +28,10 @@ export async function startTestStack(engine: Engine, options: { resultPageRows?:
   const dir = await mkdtemp(path.join(tmpdir(), `local-stack-${engine}-`));
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.DATABASE_URL;
-  let database: string | undefined;
+  let database: Awaited<ReturnType<typeof freshPostgresDatabase>> | undefined;
   if (engine === 'postgres') {
-    database = `etl_local_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
-    const admin = new pg.Client({ connectionString: CI_POSTGRES });
-    try {
-      await admin.connect();
-    } catch (error) {
-      throw new Error(`the Postgres tests need the Postgres at ${CI_POSTGRES} (set TEST_POSTGRES_URL): ${(error as Error).message}`);
-    }
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
-    const url = new URL(CI_POSTGRES);
-    url.pathname = `/${database}`;
-    env.DATABASE_URL = url.toString();
+    database = await freshPostgresDatabase();
+    env.DATABASE_URL = database.url;
   }
   const pageRows = ['--result-page-rows', String(options.resultPageRows ?? 10_000)];
   let { child, ready } = await launchStack(['--dir', dir, '--s3-port', '0', '--sqs-port', '0', '--redshift-port', '0', ...pageRows], env);
@@ -66,12 +55,7 @@ export async function startTestStack(engine: Engine, options: { resultPageRows?:
     },
     cleanup: async () => {
       await kill('SIGTERM');
-      if (database) {
-        const admin = new pg.Client({ connectionString: CI_POSTGRES });
-        await admin.connect();
-        await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-        await admin.end();
-      }
+      await database?.drop();
       await rm(dir, { recursive: true, force: true });
     },
   };
