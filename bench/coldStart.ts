@@ -96,7 +96,9 @@ const results = [];
 const nodeOptions = handlers()[0]!.nodeOptions;
 const bareMs = nodeWallMs(['-e', ''], nodeOptions);
 console.log(`cold start per handler, median of ${runs} fresh processes; bare node: ${bareMs.toFixed(0)} ms (NODE_OPTIONS=${nodeOptions})`);
-console.log(`  ${'handler'.padEnd(28)} ${'minified'.padStart(9)} ${'+ms over bare'.padStart(14)} ${'init inside'.padStart(12)}  largest packages`);
+console.log(
+  `  ${'handler'.padEnd(28)} ${'minified'.padStart(9)} ${'+ms over bare'.padStart(14)} ${'init inside'.padStart(12)}  largest packages`,
+);
 for (const handler of handlers()) {
   const outfile = path.join(BUILD_DIR, 'cold-start', handler.service, `${handler.fn}.js`);
   const { metafile } = buildSync({
@@ -130,5 +132,9 @@ for (const handler of handlers()) {
 }
 const sizeMet = results.filter((r) => r.sizeMet).length;
 const initMet = results.filter((r) => r.initMet).length;
-console.log(`  size goal ≤ 1 MB met by ${sizeMet}/${results.length}; init goal ≤ ${INIT_GOAL_MS} ms over bare met by ${initMet}/${results.length}`);
-console.log(JSON.stringify({ bench: 'cold-start', runs, bareMs, handlers: results, met: sizeMet === results.length && initMet === results.length }));
+console.log(
+  `  size goal ≤ 1 MB met by ${sizeMet}/${results.length}; init goal ≤ ${INIT_GOAL_MS} ms over bare met by ${initMet}/${results.length}`,
+);
+console.log(
+  JSON.stringify({ bench: 'cold-start', runs, bareMs, handlers: results, met: sizeMet === results.length && initMet === results.length }),
+);

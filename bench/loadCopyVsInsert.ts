@@ -1,0 +1,159 @@
+/**
+ * Benchmark 3: the product's load (manifest → COPY → MERGE, one Data API transaction) against
+ * 1,000-row multi-row INSERTs of the same rows, on PGlite and on Postgres.
+ *
+ *   pnpm bench load [--rows 1000000] [--engines pglite,postgres]
+ *
+ * Input: `--rows` clean orders (every row valid, every order distinct), transformed by the
+ * product's transform into one staged gzip CSV in the local S3. Contender: `loadBatch` of that
+ * staged file into an empty `public.orders`. Baselines, into an empty table of the same shape:
+ * (a) INSERT … VALUES of 1,000 rows with named parameters through the same Redshift Data API
+ * (ExecuteStatement, waiting for each), as a loader without COPY would; (b) the same INSERTs
+ * straight on the database engine with no API in between — the lower bound of any INSERT loader.
+ * Goal: the product's rows/s ≥ 10 × the INSERT loader's, on both engines.
+ */
+import { parseArgs } from 'node:util';
+import { ExecuteStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import type { SqlParameter } from '@aws-sdk/client-redshift-data';
+import { exampleRawFileReady } from '@etl/contracts';
+import { lineBatches } from '@etl/files';
+import { ensureTables, loadBatch } from '@etl/load';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '@etl/local-aws';
+import { compileRowValidator, qualifiedTable, quoteIdentifier } from '@etl/pipeline';
+import { orders } from '@etl/pipelines';
+import { transformFile } from '@etl/transform';
+import { query, waitForStatement } from '@etl/warehouse';
+import type { Warehouse } from '@etl/warehouse';
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { ordersInput } from './inputs';
+import type { OrdersInput } from './inputs';
+import { benchStack } from './stack';
+import type { BenchStack } from './stack';
+
+const { values } = parseArgs({
+  options: { rows: { type: 'string', default: '1000000' }, engines: { type: 'string', default: 'pglite,postgres' } },
+});
+const ROWS = Number(values.rows);
+const INSERT_ROWS = 1_000;
+const BASELINE_TABLE = 'orders_insert_baseline';
+const columns = orders.columnNames;
+
+/** The rows exactly as staged (validated, coerced, derived), in INSERT batches of 1,000. */
+async function* insertBatches(input: OrdersInput): AsyncGenerator<(string | null)[][]> {
+  const validate = compileRowValidator(orders);
+  let batch: (string | null)[][] = [];
+  for await (const lines of lineBatches(createReadStream(input.file).pipe(createGunzip()))) {
+    for (const { bytes } of lines) {
+      const result = validate(JSON.parse(bytes.toString('utf8')));
+      if (!result.ok) throw new Error(`clean input has a bad row: ${JSON.stringify(result.rejections)}`);
+      batch.push(result.values);
+      if (batch.length === INSERT_ROWS) {
+        yield batch;
+        batch = [];
+      }
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** `INSERT … VALUES (…), (…)` with a placeholder per non-null value (NULL is a keyword, not a value). */
+function insertSql(rows: (string | null)[][], placeholder: (n: number) => string): { sql: string; params: string[] } {
+  const params: string[] = [];
+  const tuples = rows.map((row) => `(${row.map((v) => (v === null ? 'NULL' : (params.push(v), placeholder(params.length)))).join(', ')})`);
+  const table = `${quoteIdentifier(orders.schema)}.${quoteIdentifier(BASELINE_TABLE)}`;
+  return { sql: `INSERT INTO ${table} (${columns.map(quoteIdentifier).join(', ')}) VALUES ${tuples.join(', ')}`, params };
+}
+
+async function count(warehouse: Warehouse, table: string): Promise<number> {
+  const [[rows]] = (await query(warehouse, `SELECT COUNT(*) FROM ${table}`)) as [[string]];
+  return Number(rows);
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const started = process.hrtime.bigint();
+  const result = await work();
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, result };
+}
+
+async function benchEngine(engine: 'pglite' | 'postgres', input: OrdersInput) {
+  const bench: BenchStack = await benchStack(engine);
+  const client = new RedshiftDataClient({
+    endpoint: bench.stack.endpoints.redshiftData,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const warehouse: Warehouse = {
+    client,
+    target: { WorkgroupName: 'etl-bench', Database: 'analytics' },
+    copyRoleArn: 'arn:aws:iam::000000000000:role/bench',
+  };
+  try {
+    const runId = '20261127T000000Z-loadbench';
+    const file = await bench.putRaw(input, `raw/orders/${runId}/part-0.jsonl.gz`);
+    const staged = await transformFile(
+      bench.s3,
+      orders,
+      exampleRawFileReady({ runId, run: { parts: 1, cursorHigh: null }, part: 0, file }),
+    );
+    if (staged.staged.rows !== ROWS) throw new Error(`staged ${staged.staged.rows} rows, expected ${ROWS}`);
+    await ensureTables(warehouse, orders);
+    const target = qualifiedTable(orders);
+    const baselineTable = `${quoteIdentifier(orders.schema)}.${quoteIdentifier(BASELINE_TABLE)}`;
+    await query(warehouse, `CREATE TABLE ${baselineTable} (LIKE ${target})`);
+
+    const copy = await timed(() => loadBatch(bench.s3, warehouse, orders, [staged]));
+    const copied = await count(warehouse, target);
+
+    const viaApi = await timed(async () => {
+      for await (const rows of insertBatches(input)) {
+        const { sql, params } = insertSql(rows, (n) => `:p${n}`);
+        const Parameters: SqlParameter[] = params.map((value, i) => ({ name: `p${i + 1}`, value }));
+        const { Id } = await client.send(new ExecuteStatementCommand({ ...warehouse.target, Sql: sql, Parameters }));
+        await waitForStatement(warehouse, Id!);
+      }
+    });
+    const insertedViaApi = await count(warehouse, baselineTable);
+    await query(warehouse, `TRUNCATE ${baselineTable}`);
+
+    const direct = await timed(async () => {
+      for await (const rows of insertBatches(input)) {
+        const { sql, params } = insertSql(rows, (n) => `$${n}`);
+        await bench.stack.warehouse.transaction((session) => session.query(sql, params));
+      }
+    });
+    const insertedDirect = await count(warehouse, baselineTable);
+    if (copied !== ROWS || insertedViaApi !== ROWS || insertedDirect !== ROWS)
+      throw new Error(
+        `row counts differ: COPY ${copied}, INSERT via API ${insertedViaApi}, INSERT direct ${insertedDirect}; expected ${ROWS}`,
+      );
+    return { engine, copyMs: copy.ms, insertApiMs: viaApi.ms, insertDirectMs: direct.ms };
+  } finally {
+    client.destroy();
+    await bench.stop();
+  }
+}
+
+(async () => {
+  const input = await ordersInput(ROWS, { clean: true, log: console.log });
+  const results = [];
+  for (const engine of values.engines.split(',') as ('pglite' | 'postgres')[]) {
+    console.log(`  ${engine}: staging ${ROWS.toLocaleString('en')} rows, then COPY → MERGE, INSERT via the Data API, INSERT direct…`);
+    results.push(await benchEngine(engine, input));
+  }
+  const rate = (ms: number) => `${Math.round((ROWS / ms) * 1000).toLocaleString('en')} rows/s`.padStart(15);
+  console.log(`load of ${ROWS.toLocaleString('en')} staged rows into an empty table, rows/s (× = COPY→MERGE ÷ INSERT)`);
+  console.log(
+    `  ${'engine'.padEnd(9)} ${'COPY→MERGE'.padStart(15)} ${'INSERT via API'.padStart(15)} ${'×'.padStart(6)} ${'INSERT direct'.padStart(15)} ${'×'.padStart(6)}`,
+  );
+  for (const r of results) {
+    console.log(
+      `  ${r.engine.padEnd(9)} ${rate(r.copyMs)} ${rate(r.insertApiMs)} ${(r.insertApiMs / r.copyMs).toFixed(1).padStart(6)} ${rate(r.insertDirectMs)} ${(r.insertDirectMs / r.copyMs).toFixed(1).padStart(6)}`,
+    );
+  }
+  const met = results.every((r) => r.insertApiMs / r.copyMs >= 10);
+  console.log(JSON.stringify({ bench: 'load-copy-vs-insert', rows: ROWS, insertRows: INSERT_ROWS, results, goal: 10, met }));
+})().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
