@@ -19,6 +19,21 @@ export async function startOrdersApi(initial: SampleLine[], { port = 0, faults }
   let requests = 0;
   const updatedAt = (line: SampleLine) =>
     typeof line.line === 'object' && typeof line.line.updated_at === 'string' ? line.line.updated_at : '';
+  // The lines a query matches, in page order, per `updated_since`: sorted once, not once per page.
+  const results = new Map<string, SampleLine[]>();
+  const matching = (since: string): SampleLine[] => {
+    let found = results.get(since);
+    if (!found) {
+      found = lines
+        .map((line, index) => ({ line, index, at: updatedAt(line) }))
+        // lines without an updated_at (dirty ones) are only part of a full read, as a real API would do
+        .filter(({ at }) => since === '' || (at !== '' && at >= since))
+        .sort((a, b) => (a.at === b.at ? a.index - b.index : a.at < b.at ? -1 : 1))
+        .map(({ line }) => line);
+      results.set(since, found);
+    }
+    return found;
+  };
   const server = createServer((request, response) => {
     requests++;
     const url = new URL(request.url ?? '/', 'http://local');
@@ -38,19 +53,18 @@ export async function startOrdersApi(initial: SampleLine[], { port = 0, faults }
     const since = url.searchParams.get('updated_since') ?? '';
     const offset = Number(url.searchParams.get('cursor') ?? 0);
     const limit = Math.min(5_000, Number(url.searchParams.get('limit') ?? 1_000));
-    const matching = lines
-      .map((line, index) => ({ line, index, at: updatedAt(line) }))
-      // lines without an updated_at (dirty ones) are only part of a full read, as a real API would do
-      .filter(({ at }) => since === '' || (at !== '' && at >= since))
-      .sort((a, b) => (a.at === b.at ? a.index - b.index : a.at < b.at ? -1 : 1));
-    const page = matching.slice(offset, offset + limit);
-    send(200, { items: page.map(({ line }) => line.line), next_cursor: offset + limit < matching.length ? String(offset + limit) : null });
+    const all = matching(since);
+    const page = all.slice(offset, offset + limit);
+    send(200, { items: page.map((line) => line.line), next_cursor: offset + limit < all.length ? String(offset + limit) : null });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/orders`,
     /** New or changed orders, served from now on. */
-    add: (more: SampleLine[]) => void lines.push(...more),
+    add: (more: SampleLine[]) => {
+      lines.push(...more);
+      results.clear();
+    },
     requests: () => requests,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
