@@ -14,35 +14,14 @@ import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildSync } from 'esbuild';
 import type { Metafile } from 'esbuild';
-import { serviceConfig, serviceDir } from '@etl/local-aws';
+import { bundleHandler, handlerEntries } from '@etl/local-aws';
 import { BUILD_DIR } from './bundle';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
 const runs = Number(values.runs);
 const SIZE_GOAL = 1_000_000;
 const INIT_GOAL_MS = 150;
-
-interface Handler {
-  service: string;
-  fn: string;
-  entry: string;
-  nodeOptions: string;
-}
-
-function handlers(): Handler[] {
-  const found: Handler[] = [];
-  for (const service of ['extract', 'transform', 'load'] as const) {
-    const dir = serviceDir(service);
-    const config = serviceConfig(service);
-    for (const [fn, { handler }] of Object.entries(config.functions)) {
-      const file = handler.replace(/\.[^.]+$/, '');
-      found.push({ service, fn, entry: path.join(dir, `${file}.ts`), nodeOptions: config.provider.environment?.NODE_OPTIONS ?? '' });
-    }
-  }
-  return found;
-}
 
 /** Milliseconds of a fresh `node` running `args`, median of `runs`. */
 function nodeWallMs(args: string[], nodeOptions: string): number {
@@ -93,29 +72,19 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
 
 const results = [];
-const nodeOptions = handlers()[0]!.nodeOptions;
+const nodeOptions = handlerEntries()[0]!.nodeOptions;
 const bareMs = nodeWallMs(['-e', ''], nodeOptions);
 console.log(`cold start per handler, median of ${runs} fresh processes; bare node: ${bareMs.toFixed(0)} ms (NODE_OPTIONS=${nodeOptions})`);
 console.log(
   `  ${'handler'.padEnd(28)} ${'minified'.padStart(9)} ${'+ms over bare'.padStart(14)} ${'init inside'.padStart(12)}  largest packages`,
 );
-for (const handler of handlers()) {
+for (const handler of handlerEntries()) {
   const outfile = path.join(BUILD_DIR, 'cold-start', handler.service, `${handler.fn}.js`);
-  const { metafile } = buildSync({
-    entryPoints: [handler.entry],
-    bundle: true,
-    minify: true,
-    sourcemap: true,
-    target: 'node20',
-    platform: 'node',
-    outfile,
-    metafile: true,
-    logLevel: 'warning',
-  });
+  const metafile = bundleHandler(handler, outfile);
   const bytes = statSync(outfile).size;
   const overBareMs = nodeWallMs([outfile], handler.nodeOptions) - bareMs;
   const insideMs = initInsideMs(outfile, handler.nodeOptions);
-  const top = byPackage(metafile!).slice(0, 4);
+  const top = byPackage(metafile).slice(0, 4);
   const name = `${handler.service}/${handler.fn}`;
   console.log(
     `  ${name.padEnd(28)} ${mb(bytes).padStart(9)} ${`${overBareMs.toFixed(0)} ms`.padStart(14)} ${`${insideMs.toFixed(0)} ms`.padStart(12)}  ${top.map(([p, b]) => `${p} ${(b / 1e3).toFixed(0)} kB`).join(', ')}`,

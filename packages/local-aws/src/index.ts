@@ -34,4 +34,6 @@ export { lambdaInvoker } from './lambdaInvoker';
 export { launchStack } from './stackProcess';
 export { stopProcess } from './common/stopProcess';
 export { freshPostgresDatabase } from './freshDatabase';
+export { bundleHandler, handlerEntries } from './handlerBundles';
+export type { HandlerEntry } from './handlerBundles';
 export type { StopOptions } from './common/stopProcess';
