@@ -85,16 +85,18 @@ export function bindNamedParameters(
   parameters: readonly { name: string; value: string }[],
 ): { sql: string; values: string[] } {
   const byName = new Map(parameters.map((p) => [p.name, p.value]));
-  const order: string[] = [];
+  // name → its $n, in order of first use (a Map: statements can carry thousands of parameters)
+  const positions = new Map<string, number>();
   const tokens = tokenize(sql).map((token) => {
     if (token.kind !== 'param') return token;
     const name = token.text.slice(1);
     if (!byName.has(name)) throw new Error(`the SQL uses the parameter :${name}, but no parameter named "${name}" was given`);
-    let index = order.indexOf(name);
-    if (index < 0) index = order.push(name) - 1;
-    return { kind: 'param' as const, text: `$${index + 1}` };
+    let position = positions.get(name);
+    if (position === undefined) positions.set(name, (position = positions.size + 1));
+    return { kind: 'param' as const, text: `$${position}` };
   });
-  const unused = parameters.find((p) => !order.includes(p.name));
+  const order = [...positions.keys()];
+  const unused = parameters.find((p) => !positions.has(p.name));
   if (unused) throw new Error(`the parameter "${unused.name}" is not used in the SQL`);
   return { sql: render(tokens), values: order.map((name) => byName.get(name)!) };
 }
