@@ -54,7 +54,10 @@ async function* insertBatches(input: OrdersInput): AsyncGenerator<(string | null
   let taken = 0;
   for await (const lines of lineBatches(createReadStream(input.file).pipe(createGunzip()))) {
     for (const { bytes } of lines) {
-      if (taken++ === INSERT_PREFIX) break;
+      if (taken++ === INSERT_PREFIX) {
+        if (batch.length > 0) yield batch;
+        return;
+      }
       const result = validate(JSON.parse(bytes.toString('utf8')));
       if (!result.ok) throw new Error(`clean input has a bad row: ${JSON.stringify(result.rejections)}`);
       batch.push(result.values);
