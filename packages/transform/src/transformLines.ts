@@ -101,14 +101,13 @@ export async function transformLines(
       let key = values[keyIndexes[0]!]!;
       for (let i = 1; i < keyIndexes.length; i++) key += `\u0001${values[keyIndexes[i]!]}`;
       const rank = rankIndex >= 0 ? values[rankIndex]! : null;
-      let csv = '';
+      // the row's CSV line, made by one join (not a string per field): values become their CSV text in place
       for (let i = 0; i < values.length; i++) {
         const value = values[i]!;
-        csv += value === null ? CSV_NULL : mayNeedQuotes[i] ? csvField(value) : value;
-        csv += ',';
+        values[i] = value === null ? CSV_NULL : mayNeedQuotes[i] ? csvField(value) : value;
       }
-      csv += tag;
-      csv += '\n';
+      values.push(tag);
+      const csv = `${values.join(',')}\n`;
 
       if (!block.add(key, rank, csv)) counts.duplicatesCollapsed++;
       if (block.rows >= dedupeBlockRows) await sinks.staged.write(block.take());
