@@ -62,14 +62,16 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
   }
   const f = median(floorMs);
   const c = median(contenderMs);
+  // each run's pair ran back to back, so a slow moment of a shared machine slows both: the median of the pairs' ratios
+  const ratio = median(contenderMs.map((ms, i) => ms / floorMs[i]!));
   console.log(
     `transform throughput, ${rows.toLocaleString('en')} rows (${(input.bytes / 1e6).toFixed(1)} MB gzip), median of ${runs}, one core`,
   );
   console.log(`  floor      ${f.toFixed(0).padStart(6)} ms  ${((rows / f) * 1000).toFixed(0).padStart(8)} rows/s`);
   console.log(`  contender  ${c.toFixed(0).padStart(6)} ms  ${((rows / c) * 1000).toFixed(0).padStart(8)} rows/s`);
-  console.log(`  ratio      ${(c / f).toFixed(2)} × floor (goal ≤ 1.25)`);
+  console.log(`  ratio      ${ratio.toFixed(2)} × floor, median of the runs' ratios (goal ≤ 1.25)`);
   console.log(
-    JSON.stringify({ bench: 'transform-throughput', rows, runs, floorMs: f, contenderMs: c, ratio: c / f, goal: 1.25, met: c / f <= 1.25 }),
+    JSON.stringify({ bench: 'transform-throughput', rows, runs, floorMs: f, contenderMs: c, ratio, goal: 1.25, met: ratio <= 1.25 }),
   );
   rmSync(dir, { recursive: true, force: true });
 })();
