@@ -45,6 +45,12 @@ describe.each([
   {
     engine: 'postgres' as const,
     url: CI_POSTGRES.replace(/\/[^/]*$/, '/test'),
+    async run(sql: string) {
+      const client = new pg.Client({ connectionString: this.url });
+      await client.connect();
+      await client.query(sql);
+      await client.end();
+    },
     async setUp(rows: SampleOrder[]) {
       const client = new pg.Client({ connectionString: this.url });
       await client.connect();
@@ -71,6 +77,11 @@ describe.each([
   {
     engine: 'mysql' as const,
     url: CI_MARIADB,
+    async run(sql: string) {
+      const connection = await mysql.createConnection({ uri: this.url });
+      await connection.query(sql);
+      await connection.end();
+    },
     async setUp(rows: SampleOrder[]) {
       const connection = await mysql.createConnection({ uri: this.url });
       await connection.query(
@@ -126,5 +137,29 @@ describe.each([
       }),
     );
     expect(read).toHaveLength(rows.filter((o) => asDbTimestamp(o.updated_at) >= since).length);
+  });
+
+  it('reads rows without a cursor value on every run, full or incremental, so none is lost', async () => {
+    await database.run(
+      `INSERT INTO ${table} (order_id, customer_id, updated_at) VALUES ('zz-null-1', 'c1', NULL), ('zz-null-2', 'c2', NULL), ('zz-null-3', 'c3', NULL)`,
+    );
+    try {
+      const source = pipeline.source as Extract<typeof pipeline.source, { kind: 'sql' }>;
+      const full = await collect(sqlRecords(pipeline, source, { connectionUrl: database.url, since: null, pageRows: 2 }));
+      expect(full).toHaveLength(ROWS + 3);
+      expect(new Set(full.map((r) => r.order_id)).size).toBe(ROWS + 3);
+      const since = '2026-10-15 12:00:00';
+      const incremental = await collect(sqlRecords(pipeline, source, { connectionUrl: database.url, since, pageRows: 2 }));
+      expect(incremental.filter((r) => r.updated_at === null).map((r) => r.order_id)).toEqual(['zz-null-1', 'zz-null-2', 'zz-null-3']);
+      expect(incremental).toHaveLength(rows.filter((o) => asDbTimestamp(o.updated_at) >= since).length + 3);
+      // and the pipeline says why they cannot be loaded
+      const validate = compileRowValidator(pipeline);
+      expect(validate(incremental[0])).toMatchObject({
+        ok: false,
+        rejections: expect.arrayContaining([expect.objectContaining({ field: 'updated_at', rule: 'required' })]),
+      });
+    } finally {
+      await database.run(`DELETE FROM ${table} WHERE updated_at IS NULL`);
+    }
   });
 });

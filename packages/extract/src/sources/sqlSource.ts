@@ -30,7 +30,8 @@ function sourceColumns(pipeline: Pipeline, source: SqlSource): { columns: string
  * Reads a table incrementally with keyset pagination — `WHERE cursor > $1 OR (cursor = $1 AND
  * key > $2) ORDER BY cursor, key LIMIT n` — every value a bound parameter, every identifier
  * from the checked definition and quoted. Postgres and MySQL/MariaDB. Timestamps come back as
- * the database's text and are read by the pipeline's own coercion.
+ * the database's text and are read by the pipeline's own coercion. Rows whose cursor is NULL
+ * come first, on every run (see below).
  */
 export async function* sqlRecords(
   pipeline: Pipeline,
@@ -43,23 +44,33 @@ export async function* sqlRecords(
   const connection = postgres ? await postgresQuery(connectionUrl) : await mysqlQuery(connectionUrl);
   const [c, k] = [quote(cursor), quote(key)];
   const select = `SELECT ${columns.map(quote).join(', ')} FROM ${table.map(quote).join('.')}`;
-  try {
-    let after: [string, string] | undefined;
+  type Bind = (value: unknown) => string;
+
+  /** Pages of `where` in `orderBy` order; `where` gets the last row of the previous page to continue after. */
+  async function* pages(where: (bind: Bind, last?: Record<string, unknown>) => string, orderBy: string) {
+    let last: Record<string, unknown> | undefined;
     for (;;) {
       // every value a bound parameter: `$n` for Postgres, `?` for MySQL, in order of appearance
       const values: unknown[] = [];
-      const bind = (value: unknown) => (values.push(value), postgres ? `$${values.length}` : '?');
-      const where = after
-        ? `WHERE ${c} > ${bind(after[0])} OR (${c} = ${bind(after[0])} AND ${k} > ${bind(after[1])})`
-        : since === null
-          ? ''
-          : `WHERE ${c} >= ${bind(since)}`;
-      const rows = await connection.query(`${select} ${where} ORDER BY ${c}, ${k} LIMIT ${bind(pageRows)}`, values);
+      const bind: Bind = (value) => (values.push(value), postgres ? `$${values.length}` : '?');
+      const rows = await connection.query(`${select} ${where(bind, last)} ORDER BY ${orderBy} LIMIT ${bind(pageRows)}`, values);
       yield* rows;
       if (rows.length < pageRows) return;
-      const last = rows[rows.length - 1]!;
-      after = [String(last[cursor]), String(last[key])];
+      last = rows[rows.length - 1]!;
     }
+  }
+
+  try {
+    // A row without a cursor value cannot be placed after a watermark: read it on every run (the
+    // pipeline's checks quarantine it with the reason) rather than never — nothing is dropped silently.
+    yield* pages((bind, last) => (last ? `WHERE ${c} IS NULL AND ${k} > ${bind(String(last[key]))}` : `WHERE ${c} IS NULL`), k);
+    yield* pages((bind, last) => {
+      if (last) {
+        const at = String(last[cursor]);
+        return `WHERE ${c} > ${bind(at)} OR (${c} = ${bind(at)} AND ${k} > ${bind(String(last[key]))})`;
+      }
+      return since === null ? `WHERE ${c} IS NOT NULL` : `WHERE ${c} >= ${bind(since)}`;
+    }, `${c}, ${k}`);
   } finally {
     await connection.end();
   }
