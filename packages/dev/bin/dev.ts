@@ -1,13 +1,31 @@
 /**
- * pnpm dev [--rows 20000] — the orders pipeline end to end on this machine; DATABASE_URL puts
- * the warehouse on that Postgres. Run it again for an incremental run.
+ * pnpm dev [--rows 20000] [--source api|postgres|mariadb] [--source-url URL]
+ *
+ * The orders pipeline end to end on this machine. `--source api` (the default) serves the sample
+ * orders from a local shop API (pipeline `orders`); `postgres` / `mariadb` write them to the table
+ * `shop_orders` of the local Postgres (database test) or MariaDB (database test), or of the database
+ * at --source-url / SOURCE_DATABASE_URL, and run the `orders_db` pipeline from it. DATABASE_URL
+ * puts the warehouse on that Postgres. Run it again for an incremental run.
  */
 import { parseArgs } from 'node:util';
 import { runDev } from '../src/devRun';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '20000' } } });
-runDev({ rows: Number(values.rows), databaseUrl: process.env.DATABASE_URL || undefined, handleSignals: true })
+const LOCAL_SOURCES: Record<string, string | undefined> = {
+  api: undefined,
+  postgres: 'postgres://postgres@127.0.0.1:5432/test',
+  mariadb: 'mysql://root@127.0.0.1:3306/test',
+};
+const { values } = parseArgs({
+  options: { rows: { type: 'string', default: '20000' }, source: { type: 'string', default: 'api' }, 'source-url': { type: 'string' } },
+});
+if (!(values.source in LOCAL_SOURCES)) {
+  console.error(`✘ pnpm dev: --source must be one of ${Object.keys(LOCAL_SOURCES).join(', ')}, not "${values.source}"`);
+  process.exit(2);
+}
+const sourceUrl =
+  values.source === 'api' ? undefined : (values['source-url'] ?? process.env.SOURCE_DATABASE_URL ?? LOCAL_SOURCES[values.source]);
+runDev({ rows: Number(values.rows), databaseUrl: process.env.DATABASE_URL || undefined, sourceUrl, handleSignals: true })
   .then(() => process.exit(0))
   .catch((error: unknown) => {
     console.error(`\n✘ pnpm dev: ${error instanceof Error ? error.message : String(error)}`);

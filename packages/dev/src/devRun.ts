@@ -17,9 +17,12 @@ import {
   stopProcess,
 } from '@etl/local-aws';
 import type { Invoke, LocalEndpoints, OfflineService, ServiceName, StackResources } from '@etl/local-aws';
-import { startOrdersApi } from '@etl/pipelines';
+import { orders, ordersDb, startOrdersApi } from '@etl/pipelines';
+import { qualifiedTable } from '@etl/pipeline';
+import type { Pipeline } from '@etl/pipeline';
 import { query } from '@etl/warehouse';
 import type { Warehouse } from '@etl/warehouse';
+import { SAMPLE_TABLE, writeSampleTable } from './sampleDatabase';
 import { nextGeneration, sampleGeneration } from './sampleSource';
 
 export interface DevOptions {
@@ -31,6 +34,12 @@ export interface DevOptions {
   fixedPorts?: boolean;
   /** A Postgres for the warehouse instead of PGlite. */
   databaseUrl?: string;
+  /**
+   * Read the orders from this Postgres or MySQL/MariaDB (`postgres://…`, `mysql://…`): the sample
+   * generation is written to its table `shop_orders` and the `orders_db` pipeline runs instead of
+   * `orders` (the sample shop API).
+   */
+  sourceUrl?: string;
   /** Give up after this long. */
   timeoutMs?: number;
   log?: (line: string) => void;
@@ -80,7 +89,8 @@ async function localStack(
 
 /**
  * `pnpm dev`: runs the `orders` pipeline end to end on this machine — the local AWS stack, the
- * three services under serverless-offline, the event source mappings, and a sample shop API —
+ * three services under serverless-offline, the event source mappings, and a sample shop API (or,
+ * with `sourceUrl`, the `orders_db` pipeline from a sample table in Postgres or MariaDB) —
  * by invoking the planner, following the run through the real queues, and summing it up from
  * the warehouse's own accounting. Each call moves the sample source one generation on, so the
  * next run is incremental.
@@ -103,6 +113,7 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   }
+  const offline = new Map<ServiceName, OfflineService>();
   try {
     log('▶ local AWS stack');
     const stack = await localStack(dir, fixedPorts, options.databaseUrl);
@@ -112,9 +123,21 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
 
     const generation = nextGeneration(dir);
     const lines = sampleGeneration(generation, options.rows ?? 20_000);
-    const api = await startOrdersApi(lines, { port: fixedPorts ? 4580 : 0 });
-    cleanups.push(() => api.stop());
-    log(`▶ sample shop API ${api.url}: generation ${generation}, ${lines.length} order lines (dirty rows and updates included)`);
+    const pipeline = options.sourceUrl ? ordersDb : orders;
+    const sourceParams: Record<string, string> = {};
+    if (options.sourceUrl) {
+      const rows = await writeSampleTable(options.sourceUrl, lines);
+      const { protocol, host, pathname } = new URL(options.sourceUrl); // not the whole URL: it may hold a password
+      log(
+        `▶ sample shop database ${protocol}//${host}${pathname}, table ${SAMPLE_TABLE}: generation ${generation}, ${rows} rows (dirty values and updates included)`,
+      );
+      sourceParams.ordersDbUrl = options.sourceUrl;
+    } else {
+      const api = await startOrdersApi(lines, { port: fixedPorts ? 4580 : 0 });
+      cleanups.push(() => api.stop());
+      log(`▶ sample shop API ${api.url}: generation ${generation}, ${lines.length} order lines (dirty rows and updates included)`);
+      sourceParams.ordersApiUrl = api.url;
+    }
 
     log('▶ packaging the services and creating their queues and bucket locally');
     const resources = await Promise.all(
@@ -124,14 +147,13 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
     for (const [, r] of resources) Object.assign(queueUrls, await provision(stack.endpoints, r));
 
     log('▶ starting the services under serverless-offline');
-    const extraEnv = { ...stack.env, ORDERS_API_URL: api.url };
-    const offline = new Map<ServiceName, OfflineService>();
+    const extraEnv = { ...stack.env };
     for (const service of SERVICES) {
       const instance = await startOffline(service, {
         endpoints: stack.endpoints,
         extraEnv,
         freePorts: !fixedPorts,
-        extraParams: { ordersApiUrl: api.url },
+        extraParams: sourceParams,
       });
       offline.set(service, instance);
       cleanups.push(() => instance.stop());
@@ -153,14 +175,14 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
     pollers.forEach((p) => p.start());
     cleanups.push(() => Promise.all(pollers.map((p) => p.stop())).then(() => undefined));
 
-    log('▶ planning a run of the orders pipeline');
+    log(`▶ planning a run of the ${pipeline.name} pipeline`);
     const lambda = new LambdaClient({ endpoint: offline.get('extract')!.lambdaEndpoint, region: 'us-east-1', credentials });
     cleanups.push(() => lambda.destroy());
     const plan = async (force = false) => {
       const planned = await lambda.send(
         new InvokeCommand({
           FunctionName: offline.get('extract')!.functionName('planner'),
-          Payload: JSON.stringify({ pipeline: 'orders', force }),
+          Payload: JSON.stringify({ pipeline: pipeline.name, force }),
         }),
       );
       const outcome = JSON.parse(Buffer.from(planned.Payload ?? new Uint8Array()).toString()) as {
@@ -223,7 +245,7 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
       const replay = await lambda.send(
         new InvokeCommand({
           FunctionName: offline.get('extract')!.functionName('publishRun'),
-          Payload: JSON.stringify({ pipeline: 'orders', runId }),
+          Payload: JSON.stringify({ pipeline: pipeline.name, runId }),
         }),
       );
       if (replay.FunctionError) throw new Error(`publishRun failed: ${Buffer.from(replay.Payload ?? new Uint8Array()).toString()}`);
@@ -235,7 +257,15 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
     }
-    return await summarize(warehouse, runId, generation, lines.length, log);
+    return await summarize(warehouse, pipeline, runId, generation, lines.length, log);
+  } catch (error) {
+    // the services' own logs say why a run did not finish: show their last lines
+    for (const [service, instance] of offline) {
+      const tail = instance.output().trimEnd().split('\n').slice(-25);
+      log(`\n── last lines of the ${service} service's log ──`);
+      for (const line of tail) log(`  ${line}`);
+    }
+    throw error;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -245,6 +275,7 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
 
 async function summarize(
   warehouse: Warehouse,
+  pipeline: Pipeline,
   runId: string,
   generation: number,
   sourceLines: number,
@@ -262,8 +293,11 @@ async function summarize(
     for (const [rule, count] of Object.entries(JSON.parse(String(json)) as Record<string, number>))
       rejectsByRule[rule] = (rejectsByRule[rule] ?? 0) + count;
   }
-  const [[tableRows]] = (await query(warehouse, 'SELECT COUNT(*) FROM public.orders')) as [[number]];
-  const [[watermark]] = (await query(warehouse, "SELECT cursor_value FROM etl_watermarks WHERE pipeline = 'orders'")) as [[string | null]];
+  const table = qualifiedTable(pipeline); // from the checked definition, quoted
+  const [[tableRows]] = (await query(warehouse, `SELECT COUNT(*) FROM ${table}`)) as [[number]];
+  const [[watermark]] = (await query(warehouse, 'SELECT cursor_value FROM etl_watermarks WHERE pipeline = :pipeline', {
+    pipeline: pipeline.name,
+  })) as [[string | null]];
   const planned =
     Date.parse(
       `${runId.slice(0, 4)}-${runId.slice(4, 6)}-${runId.slice(6, 8)}T${runId.slice(9, 11)}:${runId.slice(11, 13)}:${runId.slice(13, 15)}Z`,
@@ -301,14 +335,14 @@ async function summarize(
       `${seconds.extract.toFixed(1)} s / ${seconds.transform.toFixed(1)} s / ${seconds.load.toFixed(1)} s (total ${seconds.total.toFixed(1)} s)`,
     ),
   );
-  log(pad('rows in public.orders', tableRows));
+  log(pad(`rows in ${pipeline.schema}.${pipeline.table}`, tableRows));
   log(pad('watermark', watermark ?? '(none)'));
   log('');
   log('Look at the table (with the stack running: pnpm local:up, then paste its export lines):');
   log(
-    `  aws redshift-data execute-statement --endpoint-url "$AWS_ENDPOINT_URL_REDSHIFT_DATA" --workgroup-name etl-dev --database analytics --sql "SELECT * FROM public.orders ORDER BY updated_at DESC LIMIT 10"`,
+    `  aws redshift-data execute-statement --endpoint-url "$AWS_ENDPOINT_URL_REDSHIFT_DATA" --workgroup-name etl-dev --database analytics --sql "SELECT * FROM ${pipeline.schema}.${pipeline.table} ORDER BY updated_at DESC LIMIT 10"`,
   );
   log('  aws redshift-data get-statement-result --endpoint-url "$AWS_ENDPOINT_URL_REDSHIFT_DATA" --id <Id from above>');
-  log('Rejected rows and why: s3://etl-data-dev/quarantine/orders/<run>/ ; per run: SELECT * FROM etl_runs');
+  log(`Rejected rows and why: s3://etl-data-dev/quarantine/${pipeline.name}/<run>/ ; per run: SELECT * FROM etl_runs`);
   return summary;
 }

@@ -40,7 +40,8 @@ export type SourceDefinition =
     }
   | {
       kind: 'sql';
-      engine: 'postgres' | 'mysql';
+      /** Default: from the connection URL's scheme (`postgres://`/`postgresql://`, `mysql://`/`mariadb://`). */
+      engine?: 'postgres' | 'mysql';
       /** env var holding the connection URL (an SSM/Secrets Manager reference when deployed) */ connectionEnv: string;
       table: string;
     }

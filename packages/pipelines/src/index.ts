@@ -1,10 +1,10 @@
 import type { Pipeline } from '@etl/pipeline';
-import { orders } from './orders';
+import { orders, ordersDb } from './orders';
 
-export { orders };
+export { orders, ordersDb };
 
 /** Every pipeline of this deployment, by name. */
-export const pipelines: Readonly<Record<string, Pipeline>> = { orders };
+export const pipelines: Readonly<Record<string, Pipeline>> = { orders, orders_db: ordersDb };
 
 /** @throws naming the known pipelines when `name` is not one. */
 export function pipelineNamed(name: string): Pipeline {

@@ -1,20 +1,8 @@
 import { definePipeline, multiplyDecimalText, types } from '@etl/pipeline';
+import type { PipelineDefinition } from '@etl/pipeline';
 
-/**
- * Orders from the shop's HTTP API, merged into `public.orders` on `order_id`: the version
- * with the newest `updated_at` wins. `total` is derived exactly: quantity × unit_price.
- */
-export const orders = definePipeline({
-  name: 'orders',
-  description: 'Shop orders, merged on order_id; newest updated_at wins.',
-  source: {
-    kind: 'http',
-    urlEnv: 'ORDERS_API_URL',
-    itemsField: 'items',
-    pagination: { type: 'cursor', cursorParam: 'cursor', nextCursorField: 'next_cursor' },
-    cursorParam: 'updated_since',
-    concurrency: 4,
-  },
+/** The orders table and how rows reach it, whatever the source. */
+const ORDERS_TARGET = {
   target: {
     columns: {
       order_id: { type: types.varchar(32), nullable: false, encode: 'zstd' },
@@ -48,5 +36,36 @@ export const orders = definePipeline({
   newestWins: 'updated_at',
   incremental: { cursor: 'updated_at' },
   drift: 'quarantine',
+} satisfies Omit<PipelineDefinition, 'name' | 'source'>;
+
+/**
+ * Orders from the shop's HTTP API, merged into `public.orders` on `order_id`: the version
+ * with the newest `updated_at` wins. `total` is derived exactly: quantity × unit_price.
+ */
+export const orders = definePipeline({
+  name: 'orders',
+  description: 'Shop orders, merged on order_id; newest updated_at wins.',
+  source: {
+    kind: 'http',
+    urlEnv: 'ORDERS_API_URL',
+    itemsField: 'items',
+    pagination: { type: 'cursor', cursorParam: 'cursor', nextCursorField: 'next_cursor' },
+    cursorParam: 'updated_since',
+    concurrency: 4,
+  },
+  ...ORDERS_TARGET,
   schedule: 'rate(15 minutes)',
+});
+
+/**
+ * The same orders read from the shop's database table `shop_orders` (Postgres or MySQL/MariaDB,
+ * by the URL in ORDERS_DB_URL — a Secrets Manager ARN when deployed) into `public.orders_db`.
+ * No schedule: `pnpm dev --source postgres|mariadb` plans its runs; deployed, the planner runs it
+ * when invoked with `{"pipeline":"orders_db"}`.
+ */
+export const ordersDb = definePipeline({
+  name: 'orders_db',
+  description: 'Shop orders from the shop database, merged on order_id; newest updated_at wins.',
+  source: { kind: 'sql', connectionEnv: 'ORDERS_DB_URL', table: 'shop_orders' },
+  ...ORDERS_TARGET,
 });

@@ -12,6 +12,17 @@ export interface SqlReadOptions {
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/** The engine a connection URL names by its scheme. */
+export function engineOf(connectionUrl: string): 'postgres' | 'mysql' {
+  const scheme = /^([a-z]+):\/\//.exec(connectionUrl)?.[1];
+  if (scheme === 'postgres' || scheme === 'postgresql') return 'postgres';
+  if (scheme === 'mysql' || scheme === 'mariadb') return 'mysql';
+  // the URL itself is never echoed: it may carry a password
+  throw new Error(
+    `a SQL source URL must start with postgres://, postgresql://, mysql:// or mariadb:// (its scheme is ${scheme ? `"${scheme}"` : 'missing'})`,
+  );
+}
+
 /** The columns to read: every source column's source field, and the cursor and key for paging. */
 function sourceColumns(pipeline: Pipeline, source: SqlSource): { columns: string[]; cursor: string; key: string; table: string[] } {
   if (!pipeline.incremental) throw new Error(`pipeline ${pipeline.name}: a SQL source needs incremental.cursor`);
@@ -39,9 +50,9 @@ export async function* sqlRecords(
   { connectionUrl, since, pageRows = 5_000 }: SqlReadOptions,
 ): AsyncGenerator<Record<string, unknown>> {
   const { columns, cursor, key, table } = sourceColumns(pipeline, source);
-  const postgres = source.engine === 'postgres';
+  const postgres = (source.engine ?? engineOf(connectionUrl)) === 'postgres';
   const quote = (name: string) => (postgres ? `"${name}"` : `\`${name}\``);
-  const connection = postgres ? await postgresQuery(connectionUrl) : await mysqlQuery(connectionUrl);
+  const connection = postgres ? await postgresQuery(connectionUrl) : await mysqlQuery(connectionUrl.replace(/^mariadb:/, 'mysql:'));
   const [c, k] = [quote(cursor), quote(key)];
   const select = `SELECT ${columns.map(quote).join(', ')} FROM ${table.map(quote).join('.')}`;
   type Bind = (value: unknown) => string;

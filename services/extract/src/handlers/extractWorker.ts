@@ -14,10 +14,7 @@ export const handler = sqsWorker({
   clients: { s3: s3Client, sqs: sqsClient },
   concurrency: 1,
   handleMessage: async (task, { clients, retry, logger, emitMetrics }) => {
-    const pipeline = pipelineNamed(task.pipeline);
-    const source = pipeline.source;
-    if (source.kind !== 'http')
-      throw new Error(`pipeline ${pipeline.name}: source kind "${source.kind}" is not supported by the extract worker yet (http is)`);
+    const pipeline = pipelineNamed(task.pipeline); // an HTTP API or a SQL table: sourceRecords reads either
     const started = Date.now();
     const manifest = await extractRun(clients.s3, {
       bucket: requireEnv('DATA_BUCKET'),
