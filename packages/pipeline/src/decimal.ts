@@ -106,4 +106,3 @@ export function multiplyDecimalText(a: string, b: string): string {
   if (!x || !y) throw new TypeError(`cannot multiply ${JSON.stringify(a)} by ${JSON.stringify(b)}: not decimal numbers`);
   return formatDecimal(multiply(x, y));
 }
-

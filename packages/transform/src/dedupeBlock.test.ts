@@ -16,7 +16,14 @@ describe('DedupeBlock', () => {
 
   it('closes the gaps of replaced rows at the start, middle and end, and starts empty after take', () => {
     const block = new DedupeBlock(laterWins);
-    for (const [key, line] of [['x', 'x1'], ['y', 'y1'], ['x', 'x2'], ['z', 'zé'], ['y', 'y2'], ['z', 'z2']])
+    for (const [key, line] of [
+      ['x', 'x1'],
+      ['y', 'y1'],
+      ['x', 'x2'],
+      ['z', 'zé'],
+      ['y', 'y2'],
+      ['z', 'z2'],
+    ])
       block.add(key!, null, `${line}\n`);
     expect(block.take().toString()).toBe('x2\ny2\nz2\n');
     expect(block.rows).toBe(0);

@@ -6,7 +6,11 @@ jest.setTimeout(120_000);
 describe('measureStages on the local stack', () => {
   it('runs each deployed worker once in its own process and measures what it did', async () => {
     const invocations = await measureStages({ pipeline: 'orders', rows: 5_000 });
-    expect(invocations.map((m) => `${m.service}/${m.fn}`)).toEqual(['extract/extractWorker', 'transform/transformWorker', 'load/loadWorker']);
+    expect(invocations.map((m) => `${m.service}/${m.fn}`)).toEqual([
+      'extract/extractWorker',
+      'transform/transformWorker',
+      'load/loadWorker',
+    ]);
     for (const m of invocations) {
       expect(m.rows).toBe(5_000); // every source row reaches every stage of a one-part run
       expect(m.wallMs).toBeGreaterThan(0);
