@@ -4,20 +4,11 @@
  * argv[2]. Prints one JSON line: duration, peak RSS, the accounting. With `--idle` it only
  * loads and reports its RSS (the baseline).
  */
-import { readFileSync } from 'node:fs';
 import { contracts, parseMessage } from '@etl/contracts';
 import { s3Client } from '@etl/middleware';
 import { orders } from '@etl/pipelines';
 import { transformFile } from '@etl/transform';
-
-/**
- * Peak RSS of this process: VmHWM from /proc (Linux), since getrusage's maxrss keeps the parent's
- * peak across fork + exec and would report the parent's memory.
- */
-function peakRssMb(): number {
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-  return hwm ? Number(hwm[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
-}
+import { peakRssMb } from '@etl/tuning';
 
 (async () => {
   if (process.argv[2] === '--idle') {

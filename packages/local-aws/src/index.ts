@@ -34,6 +34,8 @@ export { lambdaInvoker } from './lambdaInvoker';
 export { launchStack } from './stackProcess';
 export { stopProcess } from './common/stopProcess';
 export { freshPostgresDatabase } from './freshDatabase';
+export { startScratchStack } from './scratchStack';
+export type { ScratchStack } from './scratchStack';
 export { bundleHandler, handlerEntries } from './handlerBundles';
 export type { HandlerEntry } from './handlerBundles';
 export type { StopOptions } from './common/stopProcess';

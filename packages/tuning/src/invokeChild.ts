@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { peakRssMb } from './peakRss';
 
 const [bundle, exportName, eventFile] = process.argv.slice(2) as [string, string, string];
 const requests = { s3Write: 0, s3Read: 0, sqs: 0 };
@@ -27,11 +28,6 @@ http.request = function countedRequest(this: unknown, ...args: Parameters<typeof
   }
   return originalRequest.apply(this, args);
 } as typeof http.request;
-
-function peakRssMb(): number {
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-  return hwm ? Number(hwm[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
-}
 
 (async () => {
   const initStarted = process.hrtime.bigint();

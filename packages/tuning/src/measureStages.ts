@@ -1,23 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { Message } from '@aws-sdk/client-sqs';
 import { makeRunId } from '@etl/contracts';
 import type { ExtractTask, RawFileReady, StagedFileReady } from '@etl/contracts';
-import {
-  bundleHandler,
-  handlerEntries,
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  REPO_ROOT,
-  stageParams,
-  startLocalStack,
-  toSqsRecord,
-} from '@etl/local-aws';
+import { bundleHandler, handlerEntries, REPO_ROOT, stageParams, startScratchStack, toSqsRecord } from '@etl/local-aws';
 import type { HandlerEntry, ServiceName } from '@etl/local-aws';
 import { sampleLines, startOrdersApi } from '@etl/pipelines';
 import { buildSync } from 'esbuild';
@@ -62,14 +51,10 @@ export async function measureStages({
 }): Promise<Invocation[]> {
   if (pipeline !== 'orders') throw new Error(`pnpm tune measures with a sample source; only "orders" has one (got "${pipeline}")`);
   mkdirSync(WORK_DIR, { recursive: true });
-  const dir = mkdtempSync(path.join(tmpdir(), 'etl-tune-'));
-  const stack = await startLocalStack({ dir, ports: { s3: 0, sqs: 0, redshiftData: 0 } });
-  const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-  const s3 = new S3Client({ ...clientConfig, endpoint: stack.endpoints.s3, forcePathStyle: true });
-  const sqs = new SQSClient({ ...clientConfig, endpoint: stack.endpoints.sqs });
+  const scratch = await startScratchStack({ bucket: BUCKET });
+  const { stack, sqs } = scratch;
   const api = await startOrdersApi(sampleLines({ seed: 7, count: rows }));
   try {
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     const queueUrl = async (name: string) => (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
     const transformQueue = await queueUrl('tune-transform');
     const loadQueue = await queueUrl('tune-load');
@@ -153,10 +138,7 @@ export async function measureStages({
     const load = await invoke('load', 'loadWorker', staged, 'load', stagedRows);
     return [extract, transform, load];
   } finally {
-    s3.destroy();
-    sqs.destroy();
     await api.stop();
-    await stack.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await scratch.stop();
   }
 }
