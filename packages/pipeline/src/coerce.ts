@@ -1,5 +1,5 @@
 import type { ColumnType } from './columnTypes';
-import { formatDecimal, integerDigits, numberText, parseDecimal, rescale } from './decimal';
+import { formatDecimal, integerDigits, numberText, parseDecimal, plainDecimalText, rescale } from './decimal';
 
 /** Why a value was refused: the rule it broke and a message naming the value. */
 export interface Refusal {
@@ -15,7 +15,6 @@ export type Coerced = string | null | Refusal;
 
 export const isRefusal = (coerced: Coerced): coerced is Refusal => typeof coerced === 'object' && coerced !== null;
 
-const ok = (text: string | null): Coerced => text;
 const refuse = (rule: Refusal['rule'], message: string): Coerced => ({ rule, message });
 
 const INTEGER_RANGES = {
@@ -23,11 +22,14 @@ const INTEGER_RANGES = {
   integer: [-2147483648n, 2147483647n],
   bigint: [-9223372036854775808n, 9223372036854775807n],
 } as const;
+/** The part of a range a JSON number holds exactly, as numbers: compared without bigint on the common path. */
+const exactly = ([min, max]: readonly [bigint, bigint]) =>
+  [Math.max(Number(min), Number.MIN_SAFE_INTEGER), Math.min(Number(max), Number.MAX_SAFE_INTEGER)] as const;
 const SAFE_RANGES = {
-  smallint: [-32768, 32767],
-  integer: [-2147483648, 2147483647],
-  bigint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-} as const;
+  smallint: exactly(INTEGER_RANGES.smallint),
+  integer: exactly(INTEGER_RANGES.integer),
+  bigint: exactly(INTEGER_RANGES.bigint),
+};
 
 function show(value: unknown): string {
   const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
@@ -40,19 +42,19 @@ function coerceInteger(value: unknown, kind: keyof typeof INTEGER_RANGES): Coerc
   if (typeof value === 'number') {
     if (!Number.isInteger(value)) return refuse('type', `${show(value)} is not a whole number`);
     if (!Number.isSafeInteger(value)) return refuse('range', `${show(value)} is beyond the exact range of a JSON number`);
-    if (value >= SAFE_RANGES[kind][0] && value <= SAFE_RANGES[kind][1]) return ok(String(value)); // no bigint on the common path
+    if (value >= SAFE_RANGES[kind][0] && value <= SAFE_RANGES[kind][1]) return String(value); // no bigint on the common path
     parsed = BigInt(value);
   } else if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) {
     parsed = BigInt(value.trim());
   } else return refuse('type', `${show(value)} is not a whole number`);
   if (parsed < min || parsed > max) return refuse('range', `${show(value)} is outside the ${kind.toUpperCase()} range ${min}…${max}`);
-  return ok(parsed.toString());
+  return parsed.toString();
 }
 
 function coerceDecimal(value: unknown, precision: number, scale: number): Coerced {
   const text = typeof value === 'number' ? numberText(value) : typeof value === 'string' ? value : undefined;
-  const exact = text === undefined ? undefined : exactDecimal(text, precision, scale);
-  if (exact !== undefined) return ok(exact);
+  const exact = text === undefined ? undefined : plainDecimalText(text, precision, scale);
+  if (exact !== undefined) return exact;
   const parsed = typeof value === 'number' || typeof value === 'string' ? parseDecimal(value) : undefined;
   if (!parsed) return refuse('type', `${show(value)} is not a decimal number`);
   const rounded = rescale(parsed, scale);
@@ -61,26 +63,7 @@ function coerceDecimal(value: unknown, precision: number, scale: number): Coerce
       'range',
       `${show(value)} does not fit DECIMAL(${precision},${scale}) (at most ${precision - scale} digits before the point)`,
     );
-  return ok(formatDecimal(rounded));
-}
-
-const PLAIN_DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
-
-/**
- * The common case without bigint arithmetic: plain decimal text that fits the type with no
- * rounding, padded to the scale. Anything else (rounding, `+`, spaces, refusals) is undefined
- * and takes the exact bigint path.
- */
-function exactDecimal(text: string, precision: number, scale: number): string | undefined {
-  const match = PLAIN_DECIMAL.exec(text);
-  if (!match) return undefined;
-  const [, sign, digits, fraction = ''] = match as unknown as [string, string, string, string?];
-  let start = 0;
-  while (start < digits.length - 1 && digits.charCodeAt(start) === 48) start++; // leading zeros
-  const whole = start === 0 ? digits : digits.slice(start);
-  if (fraction.length > scale || (whole === '0' ? 0 : whole.length) > precision - scale) return undefined;
-  const zero = whole === '0' && !/[1-9]/.test(fraction);
-  return `${zero ? '' : sign}${whole}${scale === 0 ? '' : `.${fraction.padEnd(scale, '0')}`}`;
+  return formatDecimal(rounded);
 }
 
 function isLeap(year: number): boolean {
@@ -100,7 +83,7 @@ function coerceDate(value: unknown): Coerced {
   const match = typeof value === 'string' ? DATE.exec(value.trim()) : null;
   if (!match) return refuse('type', `${show(value)} is not a date (YYYY-MM-DD)`);
   if (!validDate(Number(match[1]), Number(match[2]), Number(match[3]))) return refuse('date', `${show(value)} is not a calendar date`);
-  return ok(match[0]);
+  return match[0];
 }
 
 /** ISO 8601 with optional zone (none = UTC) → `YYYY-MM-DD HH:MM:SS[.ffffff]` in UTC. */
@@ -121,16 +104,14 @@ function coerceTimestamp(value: unknown): Coerced {
   const fraction = fractionDigits.length >= 6 ? fractionDigits.slice(0, 6) : fractionDigits.padEnd(6, '0');
   const fractionPart = fraction === '000000' ? '' : `.${fraction}`;
   if (zone === undefined || zone === 'Z')
-    return ok(`${yearText}-${monthText}-${dayText} ${hourText}:${minuteText}:${secondText}${fractionPart}`);
+    return `${yearText}-${monthText}-${dayText} ${hourText}:${minuteText}:${secondText}${fractionPart}`;
   const sign = zone.startsWith('-') ? -1 : 1;
   const digits = zone.slice(1).replace(':', '');
   const epoch =
     Date.UTC(year, month - 1, day, hour, minute, second) - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0)) * 60_000;
   const utc = new Date(epoch);
   if (utc.getUTCFullYear() < 1 || utc.getUTCFullYear() > 9999) return refuse('timestamp', `${show(value)} is outside years 1–9999 in UTC`);
-  return ok(
-    `${pad(utc.getUTCFullYear(), 4)}-${pad(utc.getUTCMonth() + 1)}-${pad(utc.getUTCDate())} ${pad(utc.getUTCHours())}:${pad(utc.getUTCMinutes())}:${pad(utc.getUTCSeconds())}${fractionPart}`,
-  );
+  return `${pad(utc.getUTCFullYear(), 4)}-${pad(utc.getUTCMonth() + 1)}-${pad(utc.getUTCDate())} ${pad(utc.getUTCHours())}:${pad(utc.getUTCMinutes())}:${pad(utc.getUTCSeconds())}${fractionPart}`;
 }
 
 /** `text[at]` as a digit 0–9, or NaN: keeps the fast path free of regex and substrings. */
@@ -168,21 +149,21 @@ function utcTimestamp(text: string): string | undefined {
 function coerceText(value: unknown, maxBytes: number, exact: boolean): Coerced {
   if (typeof value !== 'string') return refuse('type', `${show(value)} is not a string`);
   if (value.includes('\u0000')) return refuse('characters', `${show(value)} contains a NUL character, which Redshift cannot store`);
-  if (!exact && value.length * 3 <= maxBytes) return ok(value); // at most 3 UTF-8 bytes per UTF-16 unit: fits without counting
+  if (!exact && value.length * 3 <= maxBytes) return value; // at most 3 UTF-8 bytes per UTF-16 unit: fits without counting
   const bytes = Buffer.byteLength(value, 'utf8');
   if (bytes > maxBytes)
     return refuse('length', `${show(value)} is ${bytes} bytes, over the limit of ${maxBytes} (Redshift counts bytes, not characters)`);
   if (exact && bytes !== maxBytes)
     return refuse('length', `${show(value)} is ${bytes} bytes; CHAR(${maxBytes}) codes here must be exactly ${maxBytes}`);
-  return ok(value);
+  return value;
 }
 
 function coerceBoolean(value: unknown): Coerced {
-  if (value === true || value === false) return ok(value ? 'true' : 'false');
+  if (value === true || value === false) return value ? 'true' : 'false';
   if (typeof value === 'string') {
     const text = value.trim().toLowerCase();
-    if (['true', 't', 'yes', '1'].includes(text)) return ok('true');
-    if (['false', 'f', 'no', '0'].includes(text)) return ok('false');
+    if (['true', 't', 'yes', '1'].includes(text)) return 'true';
+    if (['false', 'f', 'no', '0'].includes(text)) return 'false';
   }
   return refuse('type', `${show(value)} is not a boolean`);
 }
@@ -203,7 +184,7 @@ export function coercer(type: ColumnType): (value: unknown) => Coerced {
     case 'double':
       return (value) => {
         const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
-        return Number.isFinite(number) ? ok(String(number)) : refuse('type', `${show(value)} is not a finite number`);
+        return Number.isFinite(number) ? String(number) : refuse('type', `${show(value)} is not a finite number`);
       };
     case 'boolean':
       return coerceBoolean;

@@ -8,6 +8,8 @@ export interface Decimal {
 }
 
 const DECIMAL_TEXT = /^([+-])?(\d+)(?:\.(\d+))?$/;
+/** Decimal text in the plain form the fast paths take: optional minus, digits, optional fraction. */
+const PLAIN_DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 
 /** Parses `"12.50"`, `"-3"`, `12.5` (numbers via their shortest exact text); undefined if not a plain decimal. */
 export function parseDecimal(value: string | number): Decimal | undefined {
@@ -19,6 +21,23 @@ export function parseDecimal(value: string | number): Decimal | undefined {
   const fraction = match[3] ?? '';
   const units = BigInt(`${match[2]}${fraction}`) * (match[1] === '-' ? -1n : 1n);
   return { units, scale: fraction.length };
+}
+
+/**
+ * Plain decimal text as canonical DECIMAL(precision, scale) text, without bigint arithmetic, when
+ * it fits with no rounding (`"007.5"` → `"7.50"`); undefined for anything else (rounding, `+`,
+ * spaces, too many digits), which the exact path then reads or refuses.
+ */
+export function plainDecimalText(text: string, precision: number, scale: number): string | undefined {
+  const match = PLAIN_DECIMAL.exec(text);
+  if (!match) return undefined;
+  const [, sign, digits, fraction = ''] = match as unknown as [string, string, string, string?];
+  let start = 0;
+  while (start < digits.length - 1 && digits.charCodeAt(start) === 48) start++; // leading zeros
+  const whole = start === 0 ? digits : digits.slice(start);
+  if (fraction.length > scale || (whole === '0' ? 0 : whole.length) > precision - scale) return undefined;
+  const zero = whole === '0' && !/[1-9]/.test(fraction);
+  return `${zero ? '' : sign}${whole}${scale === 0 ? '' : `.${fraction.padEnd(scale, '0')}`}`;
 }
 
 /** A finite number as plain decimal text (no exponent), or undefined. */
@@ -77,8 +96,6 @@ function withPoint(magnitude: string, negative: boolean, scale: number): string 
   return negative ? `-${text}` : text;
 }
 
-const SMALL_DECIMAL = /^-?\d+(?:\.\d+)?$/;
-
 /** Units and scale of plain decimal text of at most 15 digits, which a double holds exactly. */
 function smallUnits(text: string): number {
   const dot = text.indexOf('.');
@@ -97,7 +114,7 @@ const scaleOf = (text: string) => {
  * @throws {TypeError} when either operand is not decimal text.
  */
 export function multiplyDecimalText(a: string, b: string): string {
-  if (a.length <= 16 && b.length <= 16 && SMALL_DECIMAL.test(a) && SMALL_DECIMAL.test(b)) {
+  if (a.length <= 16 && b.length <= 16 && PLAIN_DECIMAL.test(a) && PLAIN_DECIMAL.test(b)) {
     const units = smallUnits(a) * smallUnits(b);
     if (Number.isSafeInteger(units)) return withPoint(String(Math.abs(units)), units < 0, scaleOf(a) + scaleOf(b));
   }
