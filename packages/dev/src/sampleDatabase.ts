@@ -1,6 +1,6 @@
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { engineOf } from '@etl/extract';
+import { engineOf, mysqlUri } from '@etl/extract';
 import type { SampleLine } from '@etl/pipelines';
 
 /** The shop database table `pnpm dev --source postgres|mariadb` fills (the `orders_db` pipeline's source). */
@@ -61,7 +61,7 @@ export async function writeSampleTable(url: string, lines: SampleLine[]): Promis
       await client.end();
     }
   } else {
-    const connection = await mysql.createConnection({ uri: url.replace(/^mariadb:/, 'mysql:') });
+    const connection = await mysql.createConnection({ uri: mysqlUri(url) });
     try {
       await connection.query(`DROP TABLE IF EXISTS ${SAMPLE_TABLE}`);
       await connection.query(

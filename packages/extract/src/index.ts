@@ -11,7 +11,7 @@ export { fetchJson, HttpSourceError } from './sources/fetchJson';
 export { announceRun } from './announceRun';
 export { planRun, newRunId } from './planner';
 export type { PlanOptions, PlanOutcome } from './planner';
-export { engineOf, sqlRecords } from './sources/sqlSource';
+export { engineOf, mysqlUri, sqlRecords } from './sources/sqlSource';
 export type { SqlReadOptions } from './sources/sqlSource';
 export { connectionUrl } from './sources/connectionUrl';
 export { sourceRecords } from './sourceRecords';

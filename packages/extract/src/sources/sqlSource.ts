@@ -23,6 +23,9 @@ export function engineOf(connectionUrl: string): 'postgres' | 'mysql' {
   );
 }
 
+/** A MySQL/MariaDB URL as mysql2 reads it: it knows the `mysql://` scheme only. */
+export const mysqlUri = (url: string): string => url.replace(/^mariadb:/, 'mysql:');
+
 /** The columns to read: every source column's source field, and the cursor and key for paging. */
 function sourceColumns(pipeline: Pipeline, source: SqlSource): { columns: string[]; cursor: string; key: string; table: string[] } {
   if (!pipeline.incremental) throw new Error(`pipeline ${pipeline.name}: a SQL source needs incremental.cursor`);
@@ -52,7 +55,7 @@ export async function* sqlRecords(
   const { columns, cursor, key, table } = sourceColumns(pipeline, source);
   const postgres = (source.engine ?? engineOf(connectionUrl)) === 'postgres';
   const quote = (name: string) => (postgres ? `"${name}"` : `\`${name}\``);
-  const connection = postgres ? await postgresQuery(connectionUrl) : await mysqlQuery(connectionUrl.replace(/^mariadb:/, 'mysql:'));
+  const connection = postgres ? await postgresQuery(connectionUrl) : await mysqlQuery(connectionUrl);
   const [c, k] = [quote(cursor), quote(key)];
   const select = `SELECT ${columns.map(quote).join(', ')} FROM ${table.map(quote).join('.')}`;
   type Bind = (value: unknown) => string;
@@ -103,9 +106,14 @@ async function postgresQuery(connectionString: string): Promise<SourceConnection
 }
 
 /** MySQL/MariaDB, dates and big numbers as strings. */
-async function mysqlQuery(uri: string): Promise<SourceConnection> {
+async function mysqlQuery(url: string): Promise<SourceConnection> {
   const { default: mysql } = await import('mysql2/promise');
-  const connection = await mysql.createConnection({ uri, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
+  const connection = await mysql.createConnection({
+    uri: mysqlUri(url),
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+  });
   return {
     query: async (sql, values) => ((await connection.query(sql, values)) as unknown as [Record<string, unknown>[]])[0],
     end: () => connection.end(),
