@@ -17,36 +17,33 @@ import { parseArgs } from 'node:util';
 import type { Metafile } from 'esbuild';
 import { bundleHandler, handlerEntries } from '@etl/local-aws';
 import { BUILD_DIR } from './bundle';
+import { median } from './median';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
 const runs = Number(values.runs);
 const SIZE_GOAL = 1_000_000;
 const INIT_GOAL_MS = 150;
 
-/** Milliseconds of a fresh `node` running `args`, median of `runs`. */
-function nodeWallMs(args: string[], nodeOptions: string): number {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
+/** `runs` fresh `node` processes running `args`: the wall time of each, and what each printed. */
+function freshNodes(args: string[], nodeOptions: string): { wallMs: number; stdout: string }[] {
+  return Array.from({ length: runs }, () => {
     const started = process.hrtime.bigint();
-    const { status, stderr } = spawnSync(process.execPath, args, { env: { ...process.env, NODE_OPTIONS: nodeOptions }, encoding: 'utf8' });
-    if (status !== 0) throw new Error(`node ${args.join(' ')} failed: ${stderr}`);
-    times.push(Number(process.hrtime.bigint() - started) / 1e6);
-  }
-  return median(times);
-}
-
-function initInsideMs(bundle: string, nodeOptions: string): number {
-  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(bundle)});console.log(Number(process.hrtime.bigint()-t)/1e6)`;
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const { stdout, status, stderr } = spawnSync(process.execPath, ['-e', script], {
+    const { status, stderr, stdout } = spawnSync(process.execPath, args, {
       env: { ...process.env, NODE_OPTIONS: nodeOptions },
       encoding: 'utf8',
     });
-    if (status !== 0) throw new Error(`loading ${bundle} failed: ${stderr}`);
-    times.push(Number(stdout.trim()));
-  }
-  return median(times);
+    if (status !== 0) throw new Error(`node ${args.join(' ')} failed: ${stderr}`);
+    return { wallMs: Number(process.hrtime.bigint() - started) / 1e6, stdout };
+  });
+}
+
+/** Median wall time of a fresh `node` running `args`. */
+const nodeWallMs = (args: string[], nodeOptions: string) => median(freshNodes(args, nodeOptions).map((r) => r.wallMs));
+
+/** Median time to `require` the bundle, measured inside fresh processes. */
+function initInsideMs(bundle: string, nodeOptions: string): number {
+  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(bundle)});console.log(Number(process.hrtime.bigint()-t)/1e6)`;
+  return median(freshNodes(['-e', script], nodeOptions).map((r) => Number(r.stdout.trim())));
 }
 
 /** Bytes in the bundle per package (workspace packages by name, node_modules by package name). */
@@ -68,7 +65,6 @@ function byPackage(metafile: Metafile): [string, number][] {
   return [...sizes].sort((a, b) => b[1] - a[1]);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
 
 const results = [];

@@ -13,9 +13,9 @@
  * heap grow lazily (young generation up to 3 × 16 MB) though little of it is live.
  * Goal: peak ≤ 128 MB on every input with the 128 MB heap, not growing with the input.
  */
-import { execFile } from 'node:child_process';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { exampleRawFileReady } from '@etl/contracts';
+import { nodeChildReport } from '@etl/tuning';
 import { bundleScript } from './bundle';
 import { ordersInput } from './inputs';
 import { benchStack } from './stack';
@@ -24,7 +24,6 @@ const { values } = parseArgs({ options: { rows: { type: 'string', default: '2220
 const sizes = values.rows.split(',').map(Number);
 const GOAL_MB = 128;
 const HEAP_FOR_128_MB = ['--max-semi-space-size=2', '--max-old-space-size=64'];
-const execFileAsync = promisify(execFile);
 
 interface ChildReport {
   ms: number;
@@ -33,14 +32,8 @@ interface ChildReport {
   accounting?: Record<string, number>;
 }
 
-/** Runs the child asynchronously: the local S3 it reads lives in this process's event loop. */
-async function runChild(bundle: string, nodeOptions: string[], arg: string, env: Record<string, string>): Promise<ChildReport> {
-  const { stdout } = await execFileAsync(process.execPath, ['--enable-source-maps', ...nodeOptions, bundle, arg], {
-    env: { ...process.env, ...env },
-    maxBuffer: 1 << 20,
-  });
-  return JSON.parse(stdout.trim().split('\n').pop()!) as ChildReport;
-}
+const runChild = (bundle: string, nodeOptions: string[], arg: string, env: Record<string, string>) =>
+  nodeChildReport<ChildReport>(['--enable-source-maps', ...nodeOptions, bundle, arg], env);
 
 const mb = (n: number) => `${n.toFixed(0)} MB`.padStart(8);
 

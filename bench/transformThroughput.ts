@@ -19,6 +19,7 @@ import { orders } from '@etl/pipelines';
 import { transformLines } from '@etl/transform';
 import { gzipFile, rawFloor } from './floor';
 import { ordersInput } from './inputs';
+import { median } from './median';
 import type { OrdersInput } from './inputs';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '200000' }, runs: { type: 'string', default: '3' } } });
@@ -47,8 +48,6 @@ async function time(fn: () => Promise<void>): Promise<number> {
   await fn();
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 (async () => {
   input = await ordersInput(rows, { log: console.log });

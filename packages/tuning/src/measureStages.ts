@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { Message } from '@aws-sdk/client-sqs';
 import { makeRunId } from '@etl/contracts';
@@ -11,8 +9,8 @@ import type { HandlerEntry, ServiceName } from '@etl/local-aws';
 import { sampleLines, startOrdersApi } from '@etl/pipelines';
 import { buildSync } from 'esbuild';
 import type { StageMeasurement } from './lambdaModel';
+import { nodeChildReport } from './nodeChild';
 
-const execFileAsync = promisify(execFile);
 const BUCKET = 'etl-tune';
 const WORK_DIR = path.join(REPO_ROOT, '.local', 'tune');
 
@@ -86,12 +84,10 @@ export async function measureStages({
       const eventFile = path.join(WORK_DIR, `${fn}.event.json`);
       writeFileSync(eventFile, JSON.stringify({ Records: records.map((m) => toSqsRecord(m, queueName)) }));
       log(`  measuring ${service}/${fn} on ${records.length} record(s), ${rowsIn.toLocaleString('en')} rows…`);
-      const { stdout } = await execFileAsync(
-        process.execPath,
+      const report = await nodeChildReport<ChildReport>(
         [...handler.nodeOptions.split(' ').filter(Boolean), path.join(WORK_DIR, 'invokeChild.js'), bundle, handler.exportName, eventFile],
-        { env: { ...process.env, ...env }, maxBuffer: 64 << 20 },
+        env,
       );
-      const report = JSON.parse(stdout.trim().split('\n').pop()!) as ChildReport;
       // the event source mapping's ReceiveMessage and DeleteMessageBatch for this batch are SQS requests too (idle polls are not counted)
       const requests = { ...report.requests, sqs: report.requests.sqs + 2 };
       return { stage: service, service, fn, rows: rowsIn, records: records.length, ...report, requests };
