@@ -1,3 +1,5 @@
+const INITIAL_BYTES = 1 << 22;
+
 /** Whether a row ranked `candidate` replaces an earlier row of the same key ranked `current`. */
 export type Newer = (candidate: string | null, current: string | null) => boolean;
 
@@ -8,7 +10,8 @@ export type Newer = (candidate: string | null, current: string | null) => boolea
  * else it is dropped; either way one duplicate is collapsed.
  */
 export class DedupeBlock {
-  private bytes = Buffer.allocUnsafe(1 << 22);
+  // allocated on the first row, so the block handed over last (or an empty file) costs no spare buffer
+  private bytes = Buffer.alloc(0);
   private used = 0;
   /** Row i's line is bytes[starts[i], starts[i + 1]) (the last ends at `used`); -1 marks a replaced row. */
   private starts: number[] = [];
@@ -50,7 +53,7 @@ export class DedupeBlock {
       if (start !== length) bytes.copyWithin(length, start, end); // close the gap a replaced row left
       length += end - start;
     }
-    this.bytes = Buffer.allocUnsafe(this.bytes.length);
+    this.bytes = Buffer.alloc(0);
     this.used = 0;
     this.starts = [];
     this.ranks = [];
@@ -59,7 +62,7 @@ export class DedupeBlock {
   }
 
   private grow(atLeast: number): void {
-    const bigger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + atLeast));
+    const bigger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + atLeast, INITIAL_BYTES));
     this.bytes.copy(bigger, 0, 0, this.used);
     this.bytes = bigger;
   }
