@@ -147,11 +147,10 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
     for (const [, r] of resources) Object.assign(queueUrls, await provision(stack.endpoints, r));
 
     log('▶ starting the services under serverless-offline');
-    const extraEnv = { ...stack.env };
     for (const service of SERVICES) {
       const instance = await startOffline(service, {
         endpoints: stack.endpoints,
-        extraEnv,
+        extraEnv: stack.env,
         freePorts: !fixedPorts,
         extraParams: sourceParams,
       });
