@@ -100,6 +100,15 @@ export const stagedFileReady = z
     accounting: rowAccounting,
     /** Rejected rows by the rule of their first rejection (`json`, `required`, `type`, `check`…). */
     rejectsByRule: z.record(z.string(), z.int().check(z.nonnegative())),
+    /**
+     * Drift policy `add-columns`: source fields the schema does not know that the staged rows
+     * carry (the load adds them as columns). Absent for other policies.
+     */
+    addedFields: z.optional(
+      z
+        .array(z.string().check(z.regex(/^[a-z_][a-z0-9_]{0,126}$/, 'must be a plain lower-case identifier')))
+        .check(z.maxLength(1600, 'a Redshift table has at most 1,600 columns')),
+    ),
     extractedAt: isoTimestamp,
     transformedAt: isoTimestamp,
   })

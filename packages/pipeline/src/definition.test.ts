@@ -108,4 +108,44 @@ describe('compileRowValidator', () => {
     const strict = compileRowValidator(definePipeline({ ...base, drift: 'fail' }));
     expect(() => strict({ id: 1, surprise: true })).toThrow(SchemaDriftError);
   });
+
+  describe('drift policy add-columns', () => {
+    const adding = compileRowValidator(definePipeline({ ...base, drift: 'add-columns' }));
+
+    it('keeps unknown fields as text for added columns: strings as they are, other values as JSON, empty ones left out', () => {
+      expect(adding({ id: 1, channel: 'web', score: 4.5, vip: true, tags: ['a', 'b'], gone: null, blank: '' })).toEqual({
+        ok: true,
+        values: ['1', null, null, null, null, null, null],
+        added: {
+          names: ['channel', 'score', 'vip', 'tags'],
+          json: JSON.stringify({ channel: 'web', score: '4.5', vip: 'true', tags: '["a","b"]' }),
+        },
+      });
+      expect(adding({ id: 2 })).toEqual({ ok: true, values: ['2', null, null, null, null, null, null] });
+    });
+
+    it('rejects a field that cannot be a column name, or would take a name the table uses already', () => {
+      expect(adding({ id: 1, Channel: 'web', _etl_x: 1, double_qty: 3, 'a-b': 1 })).toEqual({
+        ok: false,
+        rejections: [
+          { field: 'Channel', value: 'web', rule: 'unknown-field', message: expect.stringContaining('plain lower-case identifiers') },
+          { field: '_etl_x', value: 1, rule: 'unknown-field', message: expect.stringContaining('not starting with _etl') },
+          { field: 'double_qty', value: 3, rule: 'unknown-field', message: expect.stringContaining('already has a column "double_qty"') },
+          { field: 'a-b', value: 1, rule: 'unknown-field', message: expect.stringContaining('(drift policy: add-columns)') },
+        ],
+      });
+    });
+
+    it('rejects added values Redshift cannot hold: NUL characters, over 65,535 bytes alone or together', () => {
+      expect(adding({ id: 1, note2: 'a\u0000b' })).toMatchObject({ ok: false, rejections: [{ field: 'note2', rule: 'characters' }] });
+      expect(adding({ id: 1, blob: 'é'.repeat(40_000) })).toMatchObject({
+        ok: false,
+        rejections: [{ field: 'blob', rule: 'length', message: expect.stringContaining('80000 bytes') }],
+      });
+      expect(adding({ id: 1, a: 'x'.repeat(40_000), b: 'y'.repeat(40_000) })).toMatchObject({
+        ok: false,
+        rejections: [{ field: '(added fields)', rule: 'length' }],
+      });
+    });
+  });
 });

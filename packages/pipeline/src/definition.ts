@@ -48,6 +48,11 @@ export type SourceDefinition =
   | { kind: 's3-drop'; prefix: string; format: 'csv' | 'jsonl' };
 
 export type WriteDisposition = 'append' | 'merge' | 'replace';
+/**
+ * What to do with a source field the schema does not know: `fail` stops the file,
+ * `quarantine` rejects the row naming the field, `add-columns` keeps the field: the load adds
+ * it to the target table as a nullable VARCHAR(65535) column (see addedColumns.ts).
+ */
 export type DriftPolicy = 'fail' | 'quarantine' | 'add-columns';
 
 export interface PipelineDefinition {
@@ -95,7 +100,8 @@ export class PipelineDefinitionError extends Error {
   }
 }
 
-const IDENTIFIER = /^[a-z_][a-z0-9_]{0,126}$/;
+/** A plain lower-case SQL identifier: safe to quote, the same in every engine. */
+export const IDENTIFIER = /^[a-z_][a-z0-9_]{0,126}$/;
 
 function definitionProblems(d: PipelineDefinition): string[] {
   const problems: string[] = [];
@@ -134,10 +140,6 @@ function definitionProblems(d: PipelineDefinition): string[] {
   if (d.write === 'merge' && d.newestWins && !columns.includes(d.newestWins))
     problems.push(`newestWins "${d.newestWins}" is not a source column`);
   if (d.write !== 'merge' && d.newestWins) problems.push(`newestWins only applies to write: 'merge'`);
-  if (d.drift === 'add-columns')
-    problems.push(
-      `drift: 'add-columns' is not supported yet; use 'quarantine' (unknown fields reject the row, with the field named) or 'fail'`,
-    );
   if (d.schedule && !/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/.test(d.schedule))
     problems.push(`schedule "${d.schedule}" is not an EventBridge rate(...) or cron(...) expression`);
   if (d.source.kind === 'sql' && !IDENTIFIER.test(d.source.table.split('.').pop()!))

@@ -1,6 +1,6 @@
 export { types, redshiftType } from './columnTypes';
 export type { ColumnType } from './columnTypes';
-export { definePipeline, PipelineDefinitionError } from './definition';
+export { definePipeline, IDENTIFIER, PipelineDefinitionError } from './definition';
 export type {
   Pipeline,
   PipelineDefinition,
@@ -14,7 +14,8 @@ export type {
 export { coercer, isRefusal } from './coerce';
 export type { Coerced, Refusal } from './coerce';
 export { compileRowValidator, SchemaDriftError } from './rowValidator';
-export type { Rejection, RowResult } from './rowValidator';
+export type { AddedFields, Rejection, RowResult } from './rowValidator';
+export { ADDED_COLUMN_TYPE, ADDED_FIELDS_COLUMN, ADDED_FIELDS_MAX_BYTES, addedFieldProblem } from './addedColumns';
 export { createTableSql, copyColumns, quoteIdentifier, qualifiedTable } from './ddl';
 export { parseDecimal, formatDecimal, multiply, multiplyDecimalText, rescale } from './decimal';
 export type { Decimal } from './decimal';

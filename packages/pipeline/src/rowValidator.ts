@@ -1,3 +1,4 @@
+import { ADDED_COLUMN_TYPE, ADDED_FIELDS_MAX_BYTES, addedFieldProblem } from './addedColumns';
 import { ISO_3166_ALPHA2, ISO_4217 } from './codes';
 import { coercer, isRefusal } from './coerce';
 import type { Refusal } from './coerce';
@@ -13,7 +14,17 @@ export interface Rejection {
   message: string;
 }
 
-export type RowResult = { ok: true; values: (string | null)[] } | { ok: false; rejections: Rejection[] };
+/**
+ * A good row: its values in table order and, under drift policy `add-columns`, the fields the
+ * schema does not know, as one JSON object of text values (`added`; absent when there are none).
+ */
+export type RowResult = { ok: true; values: (string | null)[]; added?: AddedFields } | { ok: false; rejections: Rejection[] };
+
+/** A row's fields that become added columns: their names, and the JSON object of their text values. */
+export interface AddedFields {
+  names: string[];
+  json: string;
+}
 
 /** The source has fields the schema does not know, and the pipeline's drift policy is `fail`. */
 export class SchemaDriftError extends Error {
@@ -58,6 +69,7 @@ export function compileRowValidator(pipeline: Pipeline): (record: unknown) => Ro
   const derived = Object.entries(pipeline.target.derived ?? {}).map(([name, column]) => ({ name, ...column }));
   // The row by name that derived columns read: one object, refilled for every row (compute must not keep it).
   const byName: Record<string, string | null> = Object.fromEntries(columns.map((column) => [column.name, null]));
+  const addedText = coercer(ADDED_COLUMN_TYPE);
 
   return (record) => {
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
@@ -93,22 +105,45 @@ export function compileRowValidator(pipeline: Pipeline): (record: unknown) => Ro
       }
       values.push(text);
     }
+    let added: Record<string, string> | undefined;
     for (const field in source) {
       if (known.has(field)) continue;
       if (pipeline.drift === 'fail')
         throw new SchemaDriftError(`field "${field}" is not in the schema of pipeline "${pipeline.name}" (drift policy: fail)`);
-      rejections = withRejection(rejections, {
-        field,
-        value: source[field],
-        rule: 'unknown-field',
-        message: `field "${field}" is not in the schema (drift policy: quarantine)`,
-      });
+      const value = source[field];
+      const problem = pipeline.drift === 'add-columns' ? addedFieldProblem(pipeline, field) : 'is not in the schema';
+      if (problem) {
+        rejections = withRejection(rejections, {
+          field,
+          value,
+          rule: 'unknown-field',
+          message: `field "${field}" ${problem} (drift policy: ${pipeline.drift})`,
+        });
+        continue;
+      }
+      if (value === null || value === undefined || value === '') continue;
+      const text = addedText(typeof value === 'string' ? value : JSON.stringify(value));
+      if (isRefusal(text)) rejections = withRejection(rejections, { field, value, ...text });
+      else (added ??= {})[field] = text!;
+    }
+    let addedFields: AddedFields | undefined;
+    if (added && !rejections) {
+      const json = JSON.stringify(added);
+      const bytes = Buffer.byteLength(json, 'utf8');
+      if (bytes > ADDED_FIELDS_MAX_BYTES)
+        rejections = withRejection(rejections, {
+          field: '(added fields)',
+          value: null,
+          rule: 'length',
+          message: `the fields the schema does not know are ${bytes} bytes as JSON, over the ${ADDED_FIELDS_MAX_BYTES} the load can read`,
+        });
+      else addedFields = { names: Object.keys(added), json };
     }
     if (rejections) return { ok: false, rejections };
     if (derived.length > 0) {
       for (let i = 0; i < columns.length; i++) byName[columns[i]!.name] = values[i]!;
       for (const column of derived) values.push(column.compute(byName));
     }
-    return { ok: true, values };
+    return addedFields ? { ok: true, values, added: addedFields } : { ok: true, values };
   };
 }

@@ -83,6 +83,7 @@ export async function transformFile(
       duplicatesCollapsed: counts.duplicatesCollapsed,
     },
     rejectsByRule: counts.rejectsByRule,
+    ...(pipeline.drift === 'add-columns' ? { addedFields: counts.addedFields } : {}),
     extractedAt: message.extractedAt,
     transformedAt: new Date().toISOString(),
   };

@@ -1,4 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
+import { definePipeline } from '@etl/pipeline';
+import type { Pipeline } from '@etl/pipeline';
 import { orders } from '@etl/pipelines';
 import { TextSink } from '@etl/files';
 import { transformLines } from './transformLines';
@@ -17,7 +19,7 @@ const order = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-async function run(input: (string | Buffer)[], dedupeBlockRows?: number) {
+async function run(input: (string | Buffer)[], dedupeBlockRows?: number, pipeline: Pipeline = orders) {
   const collect = () => {
     const stream = new PassThrough();
     let text = '';
@@ -28,7 +30,7 @@ async function run(input: (string | Buffer)[], dedupeBlockRows?: number) {
   const quarantine = collect();
   const bytes = Buffer.concat(input.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)));
   const counts = await transformLines(
-    orders,
+    pipeline,
     Readable.from([bytes.subarray(0, 7), bytes.subarray(7)]),
     { staged: staged.sink, quarantine: quarantine.sink },
     { sourceTag: 'staged/orders/r/part-0.csv.gz', dedupeBlockRows },
@@ -59,10 +61,32 @@ const json = (value: unknown) => `${JSON.stringify(value)}\n`;
 describe('transformLines', () => {
   it('stages good rows as COPY-ready CSV with the derived total and the source tag', async () => {
     const { counts, staged } = await run([json(order({ note: 'a "quoted", multi\nline note' }))]);
-    expect(counts).toEqual({ rowsIn: 1, rowsStaged: 1, rowsRejected: 0, duplicatesCollapsed: 0, rejectsByRule: {} });
+    expect(counts).toEqual({ rowsIn: 1, rowsStaged: 1, rowsRejected: 0, duplicatesCollapsed: 0, rejectsByRule: {}, addedFields: [] });
     expect(staged).toBe(
       'o-1,c-1,2026-11-01 10:00:00,2,5.00,EUR,paid,FR,"a ""quoted"", multi\nline note",2026-11-01 10:00:00,10.00,staged/orders/r/part-0.csv.gz\n',
     );
+  });
+
+  it('under drift policy add-columns, stages unknown fields as one JSON column and names them', async () => {
+    const adding = definePipeline({ ...orders, drift: 'add-columns' });
+    const { counts, staged, quarantine } = await run(
+      [
+        json(order({ order_id: 'o-1', channel: 'web, "mobile"', score: 7 })),
+        json(order({ order_id: 'o-2' })),
+        json(order({ order_id: 'o-3', Channel: 'x' })),
+        json(order({ order_id: 'o-4', referrer: 'ads' })),
+      ],
+      undefined,
+      adding,
+    );
+    expect(counts).toMatchObject({ rowsIn: 4, rowsStaged: 3, rowsRejected: 1, addedFields: ['channel', 'referrer', 'score'] });
+    const [first, second] = staged.split('\n');
+    const added = JSON.stringify({ channel: 'web, "mobile"', score: '7' });
+    expect(first).toContain(`,10.00,"${added.replace(/"/g, '""')}",staged/orders/`);
+    expect(second).toContain(',10.00,\\N,staged/orders/');
+    expect(quarantine[0]!.rejections).toEqual([
+      { field: 'Channel', value: 'x', rule: 'unknown-field', message: expect.stringContaining('plain lower-case identifiers') },
+    ]);
   });
 
   it('writes NULL as \\N and an empty string as ""', async () => {

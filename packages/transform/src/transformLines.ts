@@ -13,6 +13,8 @@ export interface TransformCounts {
   duplicatesCollapsed: number;
   /** Rejected rows by the rule of their first rejection (`json`, `encoding`, `required`, `type`…). */
   rejectsByRule: Record<string, number>;
+  /** Drift policy `add-columns`: the fields the schema does not know that staged rows carry, sorted. */
+  addedFields: string[];
 }
 
 export interface TransformOptions {
@@ -34,7 +36,8 @@ interface QuarantineRecord {
  * The transform of one file, streaming: each line is checked for UTF-8, parsed as JSON,
  * validated and coerced by the pipeline's schema, derived columns computed; rows are deduplicated
  * on the primary key within blocks (the newest by `newestWins` wins, else the later); good rows go
- * to `staged` as COPY-ready CSV, rejected rows with every reason to `quarantine` as JSON Lines.
+ * to `staged` as COPY-ready CSV (under drift policy `add-columns` with one more column, the
+ * fields the schema does not know as a JSON object), rejected rows with every reason to `quarantine` as JSON Lines.
  * Memory holds one block of rows, whatever the file size.
  */
 export async function transformLines(
@@ -53,7 +56,10 @@ export async function transformLines(
   const columnTypes = { ...pipeline.target.columns, ...pipeline.target.derived };
   const mayNeedQuotes = pipeline.columnNames.map((name) => ['varchar', 'char'].includes(columnTypes[name]!.type.kind));
   const tag = csvField(sourceTag);
-  const counts: TransformCounts = { rowsIn: 0, rowsStaged: 0, rowsRejected: 0, duplicatesCollapsed: 0, rejectsByRule: {} };
+  const counts: TransformCounts = { rowsIn: 0, rowsStaged: 0, rowsRejected: 0, duplicatesCollapsed: 0, rejectsByRule: {}, addedFields: [] };
+  // drift policy add-columns: one more CSV column, the row's added fields as a JSON object
+  const addsColumns = pipeline.drift === 'add-columns';
+  const addedFields = new Set<string>();
 
   const newer = (candidate: string | null, current: string | null): boolean => {
     if (rankIndex < 0 || candidate === current) return true; // no ranking, or a tie: the later row wins
@@ -106,6 +112,11 @@ export async function transformLines(
         const value = values[i]!;
         values[i] = value === null ? CSV_NULL : mayNeedQuotes[i] ? csvField(value) : value;
       }
+      if (addsColumns) {
+        const added = result.added;
+        if (added) for (const name of added.names) addedFields.add(name);
+        values.push(added ? csvField(added.json) : CSV_NULL);
+      }
       values.push(tag);
       const csv = `${values.join(',')}\n`;
 
@@ -115,5 +126,6 @@ export async function transformLines(
   }
   await sinks.staged.write(block.take());
   counts.rowsStaged = counts.rowsIn - counts.rowsRejected - counts.duplicatesCollapsed;
+  counts.addedFields = [...addedFields].sort();
   return counts;
 }
