@@ -18,7 +18,7 @@ import {
 } from '@etl/local-aws';
 import type { Invoke, LocalEndpoints, OfflineService, ServiceName, StackResources } from '@etl/local-aws';
 import { orders, ordersDb, startOrdersApi } from '@etl/pipelines';
-import { qualifiedTable } from '@etl/pipeline';
+import { qualifiedTable, quoteIdentifier } from '@etl/pipeline';
 import type { Pipeline } from '@etl/pipeline';
 import { query } from '@etl/warehouse';
 import type { Warehouse } from '@etl/warehouse';
@@ -59,6 +59,8 @@ export interface DevSummary {
   rejectsByRule: Record<string, number>;
   seconds: { extract: number; transform: number; load: number; total: number };
   tableRows: number;
+  /** Drift policy `add-columns`: the columns the target has gained from the source, with how many rows have a value. */
+  addedColumns: { name: string; rows: number }[];
   watermark: string | null;
 }
 
@@ -126,7 +128,7 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
     const pipeline = options.sourceUrl ? ordersDb : orders;
     const sourceParams: Record<string, string> = {};
     if (options.sourceUrl) {
-      const rows = await writeSampleTable(options.sourceUrl, lines);
+      const rows = await writeSampleTable(options.sourceUrl, lines, generation);
       const { protocol, host, pathname } = new URL(options.sourceUrl); // not the whole URL: it may hold a password
       log(
         `▶ sample shop database ${protocol}//${host}${pathname}, table ${SAMPLE_TABLE}: generation ${generation}, ${rows} rows (dirty values and updates included)`,
@@ -294,6 +296,18 @@ async function summarize(
   }
   const table = qualifiedTable(pipeline); // from the checked definition, quoted
   const [[tableRows]] = (await query(warehouse, `SELECT COUNT(*) FROM ${table}`)) as [[number]];
+  const addedColumns: DevSummary['addedColumns'] = [];
+  if (pipeline.drift === 'add-columns') {
+    const columns = await query(
+      warehouse,
+      'SELECT column_name FROM information_schema.columns WHERE table_schema = :schema AND table_name = :table ORDER BY ordinal_position',
+      { schema: pipeline.schema, table: pipeline.table },
+    );
+    for (const name of columns.map(([c]) => String(c)).filter((c) => !pipeline.columnNames.includes(c))) {
+      const [[rows]] = (await query(warehouse, `SELECT COUNT(${quoteIdentifier(name)}) FROM ${table}`)) as [[number]];
+      addedColumns.push({ name, rows: Number(rows) });
+    }
+  }
   const [[watermark]] = (await query(warehouse, 'SELECT cursor_value FROM etl_watermarks WHERE pipeline = :pipeline', {
     pipeline: pipeline.name,
   })) as [[string | null]];
@@ -315,6 +329,7 @@ async function summarize(
     rejectsByRule,
     seconds,
     tableRows,
+    addedColumns,
     watermark,
   };
   const pad = (label: string, value: string | number) => `  ${label.padEnd(28)} ${value}`;
@@ -335,6 +350,7 @@ async function summarize(
     ),
   );
   log(pad(`rows in ${pipeline.schema}.${pipeline.table}`, tableRows));
+  for (const { name, rows } of addedColumns) log(pad(`  column added: ${name}`, `${rows} rows with a value`));
   log(pad('watermark', watermark ?? '(none)'));
   log('');
   log('Look at the table (with the stack running: pnpm local:up, then paste its export lines):');

@@ -6,9 +6,20 @@ import type { SampleLine } from '@etl/pipelines';
 /** The shop database table `pnpm dev --source postgres|mariadb` fills (the `orders_db` pipeline's source). */
 export const SAMPLE_TABLE = 'shop_orders';
 
-const TEXT_COLUMNS = ['order_id', 'customer_id', 'order_ts', 'quantity', 'unit_price', 'currency', 'status', 'country', 'note'] as const;
-const COLUMNS = [...TEXT_COLUMNS, 'updated_at'] as const;
+const TEXT_COLUMNS = ['order_id', 'customer_id', 'order_ts', 'quantity', 'unit_price', 'currency', 'status', 'country', 'note'];
 const ROWS_PER_INSERT = 500;
+
+/**
+ * From generation 1 on, the shop has added a column to its table: `channel`. The `orders_db`
+ * pipeline (drift policy `add-columns`) follows it into the warehouse.
+ */
+const ADDED_IN_GENERATION_1 = 'channel';
+const CHANNELS = ['web', 'app', 'store'];
+
+function channelOf(orderId: unknown): string {
+  const id = String(orderId ?? '');
+  return CHANNELS[id.length === 0 ? 0 : id.charCodeAt(id.length - 1) % CHANNELS.length]!;
+}
 
 /**
  * `updated_at` as the database's timestamp text in UTC, or null when the line has none or an
@@ -27,12 +38,13 @@ function dbTimestamp(value: unknown): string | null {
  * sloppy shop database would hand them over; lines that are not JSON objects, and fields the
  * table has no column for, cannot be in a table and are left out.
  */
-function tableRows(lines: SampleLine[]): (string | null)[][] {
+function tableRows(lines: SampleLine[], textColumns: string[]): (string | null)[][] {
   return lines.flatMap(({ line }) => {
     if (typeof line !== 'object' || line === null) return [];
     const record = line as Record<string, unknown>;
     const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
-    return [[...TEXT_COLUMNS.map((c) => text(record[c])), dbTimestamp(record.updated_at)]];
+    const value = (c: string) => (c === ADDED_IN_GENERATION_1 ? channelOf(record.order_id) : text(record[c]));
+    return [[...textColumns.map(value), dbTimestamp(record.updated_at)]];
   });
 }
 
@@ -40,22 +52,25 @@ function tableRows(lines: SampleLine[]): (string | null)[][] {
  * Writes a sample generation (every line so far: generations only add) as `shop_orders` in the
  * Postgres or MySQL/MariaDB at `url`, table made anew, values bound as parameters. Updated orders
  * are further rows with a later `updated_at`, as in a change table; the pipeline keeps the
- * newest, and reads only from its watermark on. Returns how many rows went in.
+ * newest, and reads only from its watermark on. From generation 1 on the table has one more
+ * column, `channel`. Returns how many rows went in.
  */
-export async function writeSampleTable(url: string, lines: SampleLine[]): Promise<number> {
-  const rows = tableRows(lines);
+export async function writeSampleTable(url: string, lines: SampleLine[], generation: number): Promise<number> {
+  const textColumns = generation >= 1 ? [...TEXT_COLUMNS, ADDED_IN_GENERATION_1] : TEXT_COLUMNS;
+  const columns = [...textColumns, 'updated_at'];
+  const rows = tableRows(lines, textColumns);
   const engine = engineOf(url);
   if (engine === 'postgres') {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
       await client.query(`DROP TABLE IF EXISTS ${SAMPLE_TABLE}`);
-      await client.query(`CREATE TABLE ${SAMPLE_TABLE} (${TEXT_COLUMNS.map((c) => `${c} TEXT`).join(', ')}, updated_at TIMESTAMP NULL)`);
+      await client.query(`CREATE TABLE ${SAMPLE_TABLE} (${textColumns.map((c) => `${c} TEXT`).join(', ')}, updated_at TIMESTAMP NULL)`);
       await client.query(`CREATE INDEX ${SAMPLE_TABLE}_cursor ON ${SAMPLE_TABLE} (updated_at, order_id)`);
       for (let at = 0; at < rows.length; at += ROWS_PER_INSERT) {
         const slice = rows.slice(at, at + ROWS_PER_INSERT);
-        const tuples = slice.map((_, i) => `(${COLUMNS.map((__, j) => `$${i * COLUMNS.length + j + 1}`).join(', ')})`);
-        await client.query(`INSERT INTO ${SAMPLE_TABLE} (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, slice.flat());
+        const tuples = slice.map((_, i) => `(${columns.map((__, j) => `$${i * columns.length + j + 1}`).join(', ')})`);
+        await client.query(`INSERT INTO ${SAMPLE_TABLE} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, slice.flat());
       }
     } finally {
       await client.end();
@@ -65,10 +80,10 @@ export async function writeSampleTable(url: string, lines: SampleLine[]): Promis
     try {
       await connection.query(`DROP TABLE IF EXISTS ${SAMPLE_TABLE}`);
       await connection.query(
-        `CREATE TABLE ${SAMPLE_TABLE} (${TEXT_COLUMNS.map((c) => `${c} ${c === 'order_id' ? 'VARCHAR(64)' : 'TEXT'}`).join(', ')}, updated_at DATETIME(6) NULL, KEY (updated_at, order_id)) CHARACTER SET utf8mb4`,
+        `CREATE TABLE ${SAMPLE_TABLE} (${textColumns.map((c) => `${c} ${c === 'order_id' ? 'VARCHAR(64)' : 'TEXT'}`).join(', ')}, updated_at DATETIME(6) NULL, KEY (updated_at, order_id)) CHARACTER SET utf8mb4`,
       );
       for (let at = 0; at < rows.length; at += ROWS_PER_INSERT)
-        await connection.query(`INSERT INTO ${SAMPLE_TABLE} (${COLUMNS.join(', ')}) VALUES ?`, [rows.slice(at, at + ROWS_PER_INSERT)]);
+        await connection.query(`INSERT INTO ${SAMPLE_TABLE} (${columns.join(', ')}) VALUES ?`, [rows.slice(at, at + ROWS_PER_INSERT)]);
     } finally {
       await connection.end();
     }

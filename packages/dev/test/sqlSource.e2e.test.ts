@@ -10,7 +10,7 @@ const MARIADB = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test'
 /**
  * `pnpm dev --source mariadb`: the orders come from a table in the running MariaDB through the
  * `orders_db` pipeline (SQL source, keyset pagination, the driver in the bundled worker), twice:
- * the second run reads from the watermark on.
+ * the second run reads from the watermark on, and brings the column the shop has added since.
  */
 describe('pnpm dev with a MariaDB source table', () => {
   let dir: string;
@@ -31,11 +31,15 @@ describe('pnpm dev with a MariaDB source table', () => {
     expect(rejected).toBeGreaterThan(0); // dirty values kept as text in the source table are quarantined
     expect(first.tableRows).toBe(inserted);
     expect(log.join('\n')).toContain('table shop_orders');
+    expect(first.addedColumns).toEqual([]);
 
     const second = await run();
     expect(second.rows.extracted).toBeLessThan(extracted / 2); // from the watermark on, not the whole table
     expect(second.rows.updated).toBeGreaterThan(0);
     expect(second.rows.extracted).toBe(second.rows.inserted + second.rows.updated + second.rows.rejected + second.rows.collapsed);
     expect(second.tableRows).toBe(first.tableRows + second.rows.inserted);
+    // the shop added a column `channel` to its table in the meantime: drift policy add-columns follows it,
+    // and every row this run wrote has it
+    expect(second.addedColumns).toEqual([{ name: 'channel', rows: second.rows.inserted + second.rows.updated }]);
   });
 });

@@ -139,6 +139,26 @@ describe.each([
     expect(read).toHaveLength(rows.filter((o) => asDbTimestamp(o.updated_at) >= since).length);
   });
 
+  it('under drift policy add-columns reads every column of the table, so a column added to it reaches the pipeline', async () => {
+    await database.run(`ALTER TABLE ${table} ADD COLUMN channel VARCHAR(16)`);
+    try {
+      await database.run(`UPDATE ${table} SET channel = 'web' WHERE order_id = '${rows[5]!.order_id}'`);
+      const adding = definePipeline({ ...pipeline, drift: 'add-columns' });
+      const source = adding.source as Extract<typeof adding.source, { kind: 'sql' }>;
+      const read = await collect(sqlRecords(adding, source, { connectionUrl: database.url, since: null, pageRows: 1_000 }));
+      expect(read).toHaveLength(ROWS);
+      const validate = compileRowValidator(adding);
+      const withChannel = read.find((r) => r.order_id === rows[5]!.order_id)!;
+      expect(validate(withChannel)).toMatchObject({ ok: true, added: { names: ['channel'], json: '{"channel":"web"}' } });
+      expect(read.filter((r) => !validate(r).ok)).toEqual([]);
+      // the other policies read the declared columns only: a new source column changes nothing for them
+      const declared = await collect(sqlRecords(pipeline, source, { connectionUrl: database.url, since: null, pageRows: 1_000 }));
+      expect(declared.every((r) => !('channel' in r))).toBe(true);
+    } finally {
+      await database.run(`ALTER TABLE ${table} DROP COLUMN channel`);
+    }
+  });
+
   it('reads rows without a cursor value on every run, full or incremental, so none is lost', async () => {
     await database.run(
       `INSERT INTO ${table} (order_id, customer_id, updated_at) VALUES ('zz-null-1', 'c1', NULL), ('zz-null-2', 'c2', NULL), ('zz-null-3', 'c3', NULL)`,

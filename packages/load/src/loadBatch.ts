@@ -4,9 +4,10 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { dataKeys } from '@etl/contracts';
 import type { StagedFileReady } from '@etl/contracts';
 import { csvField } from '@etl/files';
-import { createTableSql, quoteIdentifier, redshiftType } from '@etl/pipeline';
+import { ADDED_COLUMN_BYTES, createTableSql, quoteIdentifier, redshiftType } from '@etl/pipeline';
 import type { Pipeline } from '@etl/pipeline';
 import { loadStatements } from './loadSql';
+import type { AddedColumns } from './loadSql';
 import { METADATA_DDL } from './metadataTables';
 import { query, resultRows, runBatch } from '@etl/warehouse';
 import type { RunOptions, Warehouse } from '@etl/warehouse';
@@ -26,6 +27,54 @@ export interface LoadBatchResult {
   batchId: string;
   /** Files this batch loaded; files loaded before (redeliveries) are not listed. */
   loaded: LoadedFile[];
+  /** Drift policy `add-columns`: columns this batch added to the target table. */
+  addedColumns: string[];
+}
+
+/** A source field cannot fill the target's column of that name: the column is not one `add-columns` made. */
+export class AddedColumnConflict extends Error {
+  override readonly name = 'AddedColumnConflict';
+}
+
+interface TableColumn {
+  name: string;
+  type: string;
+  length: number | null;
+}
+
+async function tableColumns(warehouse: Warehouse, pipeline: Pipeline, options: RunOptions): Promise<TableColumn[]> {
+  const rows = await query(
+    warehouse,
+    `SELECT column_name, data_type, character_maximum_length FROM information_schema.columns
+     WHERE table_schema = :schema AND table_name = :table ORDER BY ordinal_position`,
+    { schema: pipeline.schema, table: pipeline.table },
+    options,
+  );
+  return rows.map(([name, type, length]) => ({ name: String(name), type: String(type), length: length === null ? null : Number(length) }));
+}
+
+/**
+ * Drift policy `add-columns`: which columns of the target are added ones (not in the definition,
+ * VARCHAR(65535) as `add-columns` makes them), and which of the batch's fields need a new one.
+ *
+ * @throws {AddedColumnConflict} when a field's name is taken by a column `add-columns` did not make.
+ */
+function addedColumns(pipeline: Pipeline, existing: TableColumn[], files: StagedFileReady[]): AddedColumns {
+  const declared = new Set(pipeline.columnNames);
+  const isAdded = (c: TableColumn) => c.type === 'character varying' && c.length === ADDED_COLUMN_BYTES;
+  const all = existing.filter((c) => !declared.has(c.name) && isAdded(c)).map((c) => c.name);
+  const byName = new Map(existing.map((c) => [c.name, c]));
+  const create: string[] = [];
+  for (const field of [...new Set(files.flatMap((f) => f.addedFields ?? []))].sort()) {
+    const column = byName.get(field);
+    if (column === undefined) create.push(field);
+    else if (declared.has(field) || !isAdded(column))
+      throw new AddedColumnConflict(
+        `field "${field}" of ${files.find((f) => f.addedFields?.includes(field))!.staged.key} would fill column "${field}" of ${pipeline.schema}.${pipeline.table}, ` +
+          `which is ${column.type}${column.length ? `(${column.length})` : ''}, not a column add-columns made: declare it in pipeline "${pipeline.name}"`,
+      );
+  }
+  return { all: [...all, ...create], create };
 }
 
 /** Pipelines whose tables are known to exist, per warehouse client (one container talks to one warehouse). */
@@ -40,16 +89,7 @@ export async function ensureTables(warehouse: Warehouse, pipeline: Pipeline, opt
   ensured.set(warehouse.client, done);
   if (done.has(pipeline.name)) return;
   await runBatch(warehouse, [createTableSql(pipeline), ...METADATA_DDL], { ...options, name: `etl-ensure-${pipeline.name}` });
-  const existing = new Set(
-    (
-      await query(
-        warehouse,
-        'SELECT column_name FROM information_schema.columns WHERE table_schema = :schema AND table_name = :table',
-        { schema: pipeline.schema, table: pipeline.table },
-        options,
-      )
-    ).map(([name]) => String(name)),
-  );
+  const existing = new Set((await tableColumns(warehouse, pipeline, options)).map((c) => c.name));
   const columns = {
     ...Object.fromEntries(Object.entries(pipeline.target.columns).map(([name, c]) => [name, c.type])),
     ...Object.fromEntries(Object.entries(pipeline.target.derived ?? {}).map(([name, c]) => [name, c.type])),
@@ -133,16 +173,20 @@ export async function loadBatch(
   ]);
 
   await ensureTables(warehouse, pipeline, options);
-  const statements = loadStatements(pipeline, {
-    manifestUrl: `s3://${bucket}/${manifestKey}`,
-    filesUrl: `s3://${bucket}/${filesKey}`,
-    copyRoleArn: warehouse.copyRoleArn,
-  });
+  // the target's columns change under add-columns (other loads add them too): read them every batch
+  const added =
+    pipeline.drift === 'add-columns' ? addedColumns(pipeline, await tableColumns(warehouse, pipeline, options), files) : undefined;
+  const statements = loadStatements(
+    pipeline,
+    { manifestUrl: `s3://${bucket}/${manifestKey}`, filesUrl: `s3://${bucket}/${filesKey}`, copyRoleArn: warehouse.copyRoleArn },
+    added,
+  );
   const id = await runBatch(warehouse, statements, { ...options, name: `etl-load-${pipeline.name}-${batchId.slice(0, 8)}` });
   const report = statements.findIndex((sql) => sql.trimStart().startsWith('SELECT l.staged_key'));
   const rows = await resultRows(warehouse, `${id}:${report + 1}`, options);
   return {
     batchId,
+    addedColumns: [...(added?.create ?? [])],
     loaded: rows.map(([stagedKey, runId, rowsIn, rowsRejected, collapsed, rowsInserted, rowsUpdated]) => ({
       stagedKey: String(stagedKey),
       runId: String(runId),

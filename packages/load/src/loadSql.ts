@@ -1,4 +1,12 @@
-import { copyColumns, qualifiedTable, quoteIdentifier } from '@etl/pipeline';
+import {
+  ADDED_COLUMN_TYPE,
+  ADDED_FIELDS_COLUMN,
+  copyColumns,
+  IDENTIFIER,
+  qualifiedTable,
+  quoteIdentifier,
+  redshiftType,
+} from '@etl/pipeline';
 import type { Pipeline } from '@etl/pipeline';
 import { BATCH_FILE_COLUMNS } from './metadataTables';
 
@@ -7,6 +15,15 @@ export interface BatchInputs {
   manifestUrl: string;
   filesUrl: string;
   copyRoleArn: string;
+}
+
+/**
+ * Drift policy `add-columns`: the target's added columns (filled from each staged row's JSON
+ * of added fields) and, of those, the ones this batch creates.
+ */
+export interface AddedColumns {
+  all: readonly string[];
+  create: readonly string[];
 }
 
 const S3_URL = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[A-Za-z0-9!_.*'()/-]+$/;
@@ -23,10 +40,21 @@ function copyLiteral(value: string, pattern: RegExp, what: string): string {
 }
 
 /**
+ * A JSON key for JSON_EXTRACT_PATH_TEXT, which takes no parameters inside a batch: only a plain
+ * lower-case identifier (an added column's name) is let through.
+ */
+function jsonKeyLiteral(name: string): string {
+  if (!IDENTIFIER.test(name)) throw new Error(`refusing to read field "${name}" from the added fields: it is not a plain identifier`);
+  return `'${name}'`;
+}
+
+/**
  * The statements of one load transaction (BatchExecuteStatement: all or nothing), for a batch
  * of staged files of one pipeline:
  *
- * 1. the batch's file list and staged rows are COPYed into temp tables (manifest, gzip CSV);
+ * 0. (drift policy `add-columns`) new fields become columns of the target;
+ * 1. the batch's file list and staged rows are COPYed into temp tables (manifest, gzip CSV),
+ *    added columns filled from each row's JSON of added fields;
  * 2. files already loaded (a redelivered message, a retried batch) are dropped with their rows;
  * 3. rows are ranked per primary key (newest `newestWins` first, then the later file) and each
  *    gets its outcome against the target: inserted, updated, or collapsed (a duplicate, or not
@@ -37,12 +65,15 @@ function copyLiteral(value: string, pattern: RegExp, what: string): string {
  *
  * The last statement returns the accounting of the files this batch loaded.
  */
-export function loadStatements(pipeline: Pipeline, inputs: BatchInputs): string[] {
+export function loadStatements(pipeline: Pipeline, inputs: BatchInputs, added: AddedColumns = { all: [], create: [] }): string[] {
   const target = qualifiedTable(pipeline);
   const manifest = copyLiteral(inputs.manifestUrl, S3_URL, 'the manifest URL');
   const files = copyLiteral(inputs.filesUrl, S3_URL, 'the file list URL');
   const role = copyLiteral(inputs.copyRoleArn, ROLE_ARN, 'the COPY role ARN');
-  const columns = pipeline.columnNames.map(quoteIdentifier);
+  const columns = [...pipeline.columnNames, ...added.all].map(quoteIdentifier);
+  const addsColumns = pipeline.drift === 'add-columns';
+  const addedFields = quoteIdentifier(ADDED_FIELDS_COLUMN);
+  const stagedColumns = [copyColumns(pipeline), ...(addsColumns ? [addedFields] : []), '_etl_source'].join(', ');
   const keys = pipeline.target.primaryKey.map(quoteIdentifier);
   const keyMatch = (left: string, right: string) => keys.map((k) => `${left}.${k} = ${right}.${k}`).join(' AND ');
   const newest = pipeline.newestWins ? quoteIdentifier(pipeline.newestWins) : undefined;
@@ -77,13 +108,23 @@ export function loadStatements(pipeline: Pipeline, inputs: BatchInputs): string[
         : [`INSERT INTO ${target} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM etl_rows`];
 
   return [
+    // Redshift allows one column per ADD COLUMN, and ADD COLUMN inside a transaction
+    ...added.create.map((name) => `ALTER TABLE ${target} ADD COLUMN ${quoteIdentifier(name)} ${redshiftType(ADDED_COLUMN_TYPE)}`),
     `CREATE TEMP TABLE etl_batch_files (${BATCH_FILE_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})`,
     `COPY etl_batch_files FROM ${files} IAM_ROLE ${role} CSV NULL AS '\\N' TIMEFORMAT 'auto' COMPUPDATE OFF STATUPDATE OFF`,
     `DELETE FROM etl_batch_files USING etl_load_files l WHERE l.pipeline = etl_batch_files.pipeline AND l.staged_key = etl_batch_files.staged_key`,
     `CREATE TEMP TABLE etl_stage (LIKE ${target})`,
+    ...(addsColumns ? [`ALTER TABLE etl_stage ADD COLUMN ${addedFields} ${redshiftType(ADDED_COLUMN_TYPE)}`] : []),
     `ALTER TABLE etl_stage ADD COLUMN _etl_source VARCHAR(1024)`,
-    `COPY etl_stage (${copyColumns(pipeline)}, _etl_source) FROM ${manifest} IAM_ROLE ${role} MANIFEST GZIP CSV NULL AS '\\N' TIMEFORMAT 'auto' COMPUPDATE OFF STATUPDATE OFF`,
+    `COPY etl_stage (${stagedColumns}) FROM ${manifest} IAM_ROLE ${role} MANIFEST GZIP CSV NULL AS '\\N' TIMEFORMAT 'auto' COMPUPDATE OFF STATUPDATE OFF`,
     `DELETE FROM etl_stage WHERE _etl_source NOT IN (SELECT staged_key FROM etl_batch_files)`,
+    ...(added.all.length > 0
+      ? [
+          `UPDATE etl_stage SET ${added.all
+            .map((name) => `${quoteIdentifier(name)} = JSON_EXTRACT_PATH_TEXT(${addedFields}, ${jsonKeyLiteral(name)})`)
+            .join(', ')} WHERE ${addedFields} IS NOT NULL`,
+        ]
+      : []),
     `CREATE TEMP TABLE etl_rows AS
        SELECT r.*, ${outcome} AS outcome FROM (
          SELECT s.*, ROW_NUMBER() OVER (PARTITION BY ${keys.map((k) => `s.${k}`).join(', ')} ORDER BY ${orderBy}) AS _etl_rank FROM etl_stage s

@@ -7,8 +7,10 @@ import { startTestStack } from '@etl/local-aws/testing';
 import type { Engine, TestStack } from '@etl/local-aws/testing';
 import { expectedOrdersTable as expectedTable, orders, ORDERS_TABLE_QUERY, sampleLines, sampleOrder } from '@etl/pipelines';
 import type { SampleLine } from '@etl/pipelines';
+import { definePipeline } from '@etl/pipeline';
+import type { Pipeline } from '@etl/pipeline';
 import { transformFile } from '@etl/transform';
-import { committedWatermark, query } from '@etl/warehouse';
+import { committedWatermark, query, runBatch } from '@etl/warehouse';
 import type { Warehouse } from '@etl/warehouse';
 import { loadBatch, maintainTables } from '../src';
 
@@ -39,13 +41,13 @@ describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
   });
 
   /** Extract (raw files + announcements) and transform one run of sample lines, split into parts. */
-  async function stageRun(runId: string, lines: SampleLine[], parts: number): Promise<StagedFileReady[]> {
+  async function stageRun(runId: string, lines: SampleLine[], parts: number, pipeline: Pipeline = orders): Promise<StagedFileReady[]> {
     const size = Math.ceil(lines.length / parts);
     const written = await Promise.all(
       Array.from({ length: parts }, (_, part) =>
         writeRawFile(
           s3,
-          { bucket: BUCKET, pipeline: 'orders', runId, part },
+          { bucket: BUCKET, pipeline: pipeline.name, runId, part },
           lines.slice(part * size, (part + 1) * size).map((l) => (typeof l.line === 'string' ? l.line : l.line)),
         ),
       ),
@@ -55,8 +57,8 @@ describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
       .reduce((a, b) => (a > b ? a : b))
       .replace('T', ' ')
       .replace('Z', '');
-    const raw = announcements({ pipeline: 'orders', runId, cursorHigh, parts: written, extractedAt: new Date().toISOString() });
-    return Promise.all(raw.map((message) => transformFile(s3, orders, message)));
+    const raw = announcements({ pipeline: pipeline.name, runId, cursorHigh, parts: written, extractedAt: new Date().toISOString() });
+    return Promise.all(raw.map((message) => transformFile(s3, pipeline, message)));
   }
 
   async function table(): Promise<string[][]> {
@@ -137,6 +139,75 @@ describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
     );
     expect(inserted! + updated! + rejected! + collapsed!).toBe(extracted);
     expect(updated).toBeGreaterThanOrEqual(190);
+  });
+
+  describe('drift policy add-columns', () => {
+    const drifting = definePipeline({
+      ...orders,
+      name: 'orders_drift',
+      target: { ...orders.target, table: 'orders_drift' },
+      drift: 'add-columns',
+    });
+    const columnsOf = async () =>
+      (
+        await query(
+          warehouse,
+          "SELECT column_name, data_type, character_maximum_length FROM information_schema.columns WHERE table_name = 'orders_drift' ORDER BY ordinal_position",
+        )
+      ).map(([name, type, length]) => `${String(name)} ${String(type)}${length === null ? '' : `(${String(length)})`}`);
+    const added = async () =>
+      (await query(warehouse, 'SELECT order_id, channel, score, coupon FROM orders_drift ORDER BY order_id')).map((row) =>
+        row.map((v) => (v === null ? null : String(v))),
+      );
+
+    it('adds new fields as VARCHAR(65535) columns and loads their values; a field that cannot be a column rejects its row', async () => {
+      const lines: SampleLine[] = [
+        { line: { ...sampleOrder(1, 0), channel: 'web', score: 4.5 }, valid: true },
+        { line: { ...sampleOrder(2, 0), channel: 'shop, "north"' }, valid: true },
+        { line: { ...sampleOrder(3, 0) }, valid: true },
+        { line: { ...sampleOrder(4, 0), 'Bad Field': 1 }, valid: false },
+      ];
+      const staged = await stageRun('20261127T040000Z-drift1', lines, 2, drifting);
+      expect(staged.flatMap((m) => m.addedFields)).toEqual(['channel', 'score']);
+      const result = await loadBatch(s3, warehouse, drifting, staged);
+      expect(result.addedColumns).toEqual(['channel', 'score']);
+      expect((await columnsOf()).slice(-2)).toEqual(['channel character varying(65535)', 'score character varying(65535)']);
+      const [one, two, three] = [1, 2, 3].map((i) => String(sampleOrder(i, 0).order_id));
+      const rows = await query(warehouse, 'SELECT order_id, channel, score FROM orders_drift ORDER BY order_id');
+      expect(rows.map((row) => row.map((v) => (v === null ? null : String(v))))).toEqual([
+        [one, 'web', '4.5'],
+        [two, 'shop, "north"', null],
+        [three, null, null],
+      ]);
+    });
+
+    it('merges later runs: a newer version without a field clears it, another new field is added, redelivery changes nothing', async () => {
+      const lines: SampleLine[] = [
+        { line: { ...sampleOrder(1, 3), coupon: 'XMAS' }, valid: true },
+        { line: { ...sampleOrder(5, 0), channel: 'app' }, valid: true },
+      ];
+      const staged = await stageRun('20261127T041500Z-drift2', lines, 1, drifting);
+      expect((await loadBatch(s3, warehouse, drifting, staged)).addedColumns).toEqual(['coupon']);
+      const [one, two, three, five] = [1, 2, 3, 5].map((i) => String(sampleOrder(i, 0).order_id));
+      const expected = [
+        [one, null, null, 'XMAS'],
+        [two, 'shop, "north"', null, null],
+        [three, null, null, null],
+        [five, 'app', null, null],
+      ].sort((a, b) => a[0]!.localeCompare(b[0]!));
+      expect(await added()).toEqual(expected);
+      const again = await loadBatch(s3, warehouse, drifting, staged);
+      expect(again).toMatchObject({ loaded: [], addedColumns: [] });
+      expect(await added()).toEqual(expected);
+    });
+
+    it('refuses, naming field, file and column, a field whose column exists and is not one add-columns made', async () => {
+      await runBatch(warehouse, ['ALTER TABLE orders_drift ADD COLUMN legacy INTEGER']);
+      const staged = await stageRun('20261127T043000Z-drift3', [{ line: { ...sampleOrder(6, 0), legacy: 'x' }, valid: true }], 1, drifting);
+      await expect(loadBatch(s3, warehouse, drifting, staged)).rejects.toThrow(
+        /field "legacy" of staged\/orders_drift\/.+ would fill column "legacy" of public.orders_drift, which is integer, not a column add-columns made/,
+      );
+    });
   });
 
   it('maintains the tables: VACUUM and ANALYZE each, one at a time', async () => {

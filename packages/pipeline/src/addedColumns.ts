@@ -10,8 +10,9 @@ import type { Pipeline } from './definition';
  */
 export const ADDED_FIELDS_COLUMN = '_etl_added';
 
-/** Added columns hold any value as text: Redshift's widest VARCHAR, nullable. */
-export const ADDED_COLUMN_TYPE: ColumnType = types.varchar(65535);
+/** Added columns hold any value as text: Redshift's widest VARCHAR (bytes), nullable. */
+export const ADDED_COLUMN_BYTES = 65535;
+export const ADDED_COLUMN_TYPE: ColumnType = types.varchar(ADDED_COLUMN_BYTES);
 
 /** Redshift's limit for the JSON the load reads an added value from (JSON_EXTRACT_PATH_TEXT: 64 KB). */
 export const ADDED_FIELDS_MAX_BYTES = 65535;
@@ -24,6 +25,7 @@ export const ADDED_FIELDS_MAX_BYTES = 65535;
 export function addedFieldProblem(pipeline: Pipeline, field: string): string | undefined {
   if (!IDENTIFIER.test(field) || field.startsWith('_etl'))
     return `cannot become a column: column names must be plain lower-case identifiers (a-z, 0-9, _; not starting with _etl)`;
-  if (pipeline.columnNames.includes(field)) return `cannot become a column: the table already has a column "${field}" filled from elsewhere`;
+  if (pipeline.columnNames.includes(field))
+    return `cannot become a column: the table already has a column "${field}" filled from elsewhere`;
   return undefined;
 }

@@ -60,6 +60,7 @@ export const orders = definePipeline({
 /**
  * The same orders read from the shop's database table `shop_orders` (Postgres or MySQL/MariaDB,
  * by the URL in ORDERS_DB_URL — a Secrets Manager ARN when deployed) into `public.orders_db`.
+ * Drift policy `add-columns`: a column the shop adds to its table becomes a column of the target.
  * No schedule: `pnpm dev --source postgres|mariadb` plans its runs; deployed, the planner runs it
  * when invoked with `{"pipeline":"orders_db"}`.
  */
@@ -68,4 +69,5 @@ export const ordersDb = definePipeline({
   description: 'Shop orders from the shop database, merged on order_id; newest updated_at wins.',
   source: { kind: 'sql', connectionEnv: 'ORDERS_DB_URL', table: 'shop_orders' },
   ...ORDERS_TARGET,
+  drift: 'add-columns',
 });

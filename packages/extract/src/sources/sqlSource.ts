@@ -26,18 +26,24 @@ export function engineOf(connectionUrl: string): 'postgres' | 'mysql' {
 /** A MySQL/MariaDB URL as mysql2 reads it: it knows the `mysql://` scheme only. */
 export const mysqlUri = (url: string): string => url.replace(/^mariadb:/, 'mysql:');
 
-/** The columns to read: every source column's source field, and the cursor and key for paging. */
-function sourceColumns(pipeline: Pipeline, source: SqlSource): { columns: string[]; cursor: string; key: string; table: string[] } {
+/**
+ * The columns to read — every declared column's source field, or all of them (`*`) under drift
+ * policy `add-columns`, so columns added to the source table reach the target — and the cursor
+ * and key for paging.
+ */
+function sourceColumns(pipeline: Pipeline, source: SqlSource): { columns: string[] | '*'; cursor: string; key: string; table: string[] } {
   if (!pipeline.incremental) throw new Error(`pipeline ${pipeline.name}: a SQL source needs incremental.cursor`);
   if (pipeline.target.primaryKey.length !== 1)
     throw new Error(`pipeline ${pipeline.name}: a SQL source pages on a single-column primary key`);
   const field = (name: string) => pipeline.target.columns[name]!.from ?? name;
   const columns = Object.keys(pipeline.target.columns).map(field);
   const table = source.table.split('.');
-  for (const name of [...columns, ...table])
+  const cursor = field(pipeline.incremental.cursor);
+  const key = field(pipeline.target.primaryKey[0]!);
+  for (const name of [...columns, ...table, cursor, key])
     if (!IDENTIFIER.test(name))
       throw new Error(`pipeline ${pipeline.name}: "${name}" is not a plain identifier; refusing to put it into SQL`);
-  return { columns, cursor: field(pipeline.incremental.cursor), key: field(pipeline.target.primaryKey[0]!), table };
+  return { columns: pipeline.drift === 'add-columns' ? '*' : columns, cursor, key, table };
 }
 
 /**
@@ -57,7 +63,7 @@ export async function* sqlRecords(
   const quote = (name: string) => (postgres ? `"${name}"` : `\`${name}\``);
   const connection = postgres ? await postgresQuery(connectionUrl) : await mysqlQuery(connectionUrl);
   const [c, k] = [quote(cursor), quote(key)];
-  const select = `SELECT ${columns.map(quote).join(', ')} FROM ${table.map(quote).join('.')}`;
+  const select = `SELECT ${columns === '*' ? '*' : columns.map(quote).join(', ')} FROM ${table.map(quote).join('.')}`;
   type Bind = (value: unknown) => string;
 
   /** Pages of `where` in `orderBy` order; `where` gets the last row of the previous page to continue after. */

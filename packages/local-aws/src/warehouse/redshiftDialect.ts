@@ -16,6 +16,7 @@ CREATE OR REPLACE FUNCTION sysdate() RETURNS timestamp LANGUAGE sql STABLE AS $$
 CREATE OR REPLACE FUNCTION nvl(a anycompatible, b anycompatible) RETURNS anycompatible LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce(a, b) $$;
 CREATE OR REPLACE FUNCTION nvl2(e anyelement, a anycompatible, b anycompatible) RETURNS anycompatible LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN e IS NULL THEN b ELSE a END $$;
 CREATE OR REPLACE FUNCTION len(s text) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT length(s) $$;
+CREATE OR REPLACE FUNCTION json_extract_path_text(json_string text, VARIADIC path_elems text[]) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT (json_string::json) #>> path_elems $$;
 `;
 
 /** Index of the next significant token at or after `from`. */

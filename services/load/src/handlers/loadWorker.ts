@@ -36,6 +36,12 @@ export const handler = sqsBatchWorker({
       DuplicatesCollapsed: sum((f) => f.collapsed),
     };
     emitMetrics(figures);
+    if (result.addedColumns.length > 0)
+      logger.info('columns added', {
+        pipeline: pipeline.name,
+        table: `${pipeline.schema}.${pipeline.table}`,
+        columns: result.addedColumns,
+      });
     logger.info('batch loaded', { batchId: result.batchId, ...figures });
   },
 });
