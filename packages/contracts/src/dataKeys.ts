@@ -3,6 +3,7 @@
  * stage is always the key the next stage expects.
  *
  *   raw/<pipeline>/<runId>/part-<N>.jsonl.gz        extract output
+ *   raw/<pipeline>/<runId>/slice-<S>/part-<N>.jsonl.gz  … of one slice of a fanned-out run
  *   staged/<pipeline>/<runId>/part-<N>.csv.gz       transform output, COPY input
  *   quarantine/<pipeline>/<runId>/part-<N>.jsonl.gz rejected rows with reasons
  */
@@ -11,6 +12,11 @@ export const dataKeys = {
   raw: (pipeline: string, runId: string, part: number) => `raw/${pipeline}/${runId}/part-${part}.jsonl.gz`,
   staged: (pipeline: string, runId: string, part: number) => `staged/${pipeline}/${runId}/part-${part}.csv.gz`,
   quarantine: (pipeline: string, runId: string, part: number) => `quarantine/${pipeline}/${runId}/part-${part}.jsonl.gz`,
+  rawSlicePart: (pipeline: string, runId: string, slice: number, part: number) =>
+    `raw/${pipeline}/${runId}/slice-${slice}/part-${part}.jsonl.gz`,
+  /** What one slice of a fanned-out run wrote. */
+  sliceManifest: (pipeline: string, runId: string, slice: number) => `state/runs/${pipeline}/${runId}/slice-${slice}.json`,
+  sliceManifestPrefix: (pipeline: string, runId: string) => `state/runs/${pipeline}/${runId}/slice-`,
   /** What an extract run wrote, written when it completes: the source of its announcements and replays. */
   runManifest: (pipeline: string, runId: string) => `state/runs/${pipeline}/${runId}.json`,
   /** The planner's record of the run it last planned for a pipeline (conditional writes keep planners from racing). */

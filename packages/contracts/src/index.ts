@@ -1,12 +1,23 @@
 import { contract } from './parse';
-import { extractTask, rawFileReady, runManifest, runRef, stagedFileReady } from './messages';
-import type { ExtractTask, RawFileReady, RunManifest, RunRef, StagedFileReady } from './messages';
+import { extractTask, rawFileReady, runManifest, runRef, sliceManifest, stagedFileReady } from './messages';
+import type { ExtractTask, RawFileReady, RunManifest, RunRef, SliceManifest, StagedFileReady } from './messages';
 
 export { ContractViolation } from './errors';
 export { contract, parseMessage, serializeMessage } from './parse';
 export type { Contract } from './parse';
 export { pipelineName, runId, rowAccounting, runInfo } from './messages';
-export type { ExtractTask, RawFileReady, RunRef, RunInfo, RawPart, RunManifest, StagedFileReady, RowAccounting } from './messages';
+export type {
+  ExtractTask,
+  RawFileReady,
+  RunRef,
+  RunInfo,
+  RawPart,
+  RunManifest,
+  RunSlice,
+  SliceManifest,
+  StagedFileReady,
+  RowAccounting,
+} from './messages';
 export type { ObjectPointer } from './objectPointer';
 
 /** The messages that move between stages, by the queue that carries them. */
@@ -21,6 +32,8 @@ export const contracts = {
   runRef: contract<RunRef>('run-ref', runRef),
   /** `state/runs/<pipeline>/<runId>.json` */
   runManifest: contract<RunManifest>('run-manifest', runManifest),
+  /** `state/runs/<pipeline>/<runId>/slice-<i>.json` */
+  sliceManifest: contract<SliceManifest>('slice-manifest', sliceManifest),
 } as const;
 export { exampleRawFileReady, exampleStagedFileReady } from './examples';
 export { dataKeys, parseRawKey, makeRunId } from './dataKeys';

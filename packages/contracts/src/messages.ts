@@ -13,14 +13,32 @@ export const runId = z
 
 const isoTimestamp = z.iso.datetime({ offset: true });
 
-/** planner → `extract` queue: extract one run of a pipeline, from the committed watermark. */
+const cursorText = z.string().check(z.maxLength(256));
+
+/**
+ * One of the tasks a run is fanned out into: the cursor range `[from, until)` of the source
+ * (the source's own cursor text; null: unbounded on that side). Slice 0 also reads the rows
+ * without a cursor value. The slices of a run cover the range from the watermark on, without gaps.
+ */
+export const runSlice = z
+  .strictObject({
+    index: z.int().check(z.nonnegative()),
+    count: z.int().check(z.positive(), z.lte(100)),
+    from: z.nullable(cursorText),
+    until: z.nullable(cursorText),
+  })
+  .check(z.refine((s) => s.index < s.count, { message: 'index must be below count', path: ['index'] }));
+
+/** planner → `extract` queue: extract one run of a pipeline (or one slice of it), from the committed watermark. */
 export const extractTask = z.strictObject({
   kind: z.literal('extract-task'),
   version: z.literal(1),
   pipeline: pipelineName,
   runId,
   /** The committed watermark (canonical cursor text) when the run was planned; null: from the beginning. */
-  since: z.nullable(z.string().check(z.maxLength(256))),
+  since: z.nullable(cursorText),
+  /** Set when the run is fanned out into several tasks; absent: the task is the whole run. */
+  slice: z.optional(runSlice),
   plannedAt: isoTimestamp,
 });
 
@@ -67,6 +85,19 @@ export const runManifest = z
     extractedAt: isoTimestamp,
   })
   .check(z.refine((m) => m.parts.every((p, i) => p.part === i), { message: 'parts must be numbered 0, 1, 2… in order', path: ['parts'] }));
+
+/**
+ * `state/runs/<pipeline>/<runId>/slice-<i>.json`: what one slice of a fanned-out run wrote (its
+ * parts numbered within the slice). When every slice has one, the run manifest is assembled.
+ */
+export const sliceManifest = z.strictObject({
+  pipeline: pipelineName,
+  runId,
+  slice: z.strictObject({ index: z.int().check(z.nonnegative()), count: z.int().check(z.positive()) }),
+  cursorHigh: z.nullable(cursorText),
+  parts: z.array(rawPart).check(z.minLength(1)),
+  extractedAt: isoTimestamp,
+});
 
 /** Row accounting of one transformed file: every row in is staged, rejected or collapsed. */
 export const rowAccounting = z
@@ -136,6 +167,8 @@ export type RunInfo = z.infer<typeof runInfo>;
 export type ExtractTask = z.infer<typeof extractTask>;
 export type RawPart = z.infer<typeof rawPart>;
 export type RunManifest = z.infer<typeof runManifest>;
+export type RunSlice = z.infer<typeof runSlice>;
+export type SliceManifest = z.infer<typeof sliceManifest>;
 export type RawFileReady = z.infer<typeof rawFileReady>;
 export type StagedFileReady = z.infer<typeof stagedFileReady>;
 export type RowAccounting = z.infer<typeof rowAccounting>;

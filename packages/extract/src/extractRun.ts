@@ -1,8 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { RunManifest } from '@etl/contracts';
+import type { RawPart, RunManifest } from '@etl/contracts';
 import { coercer } from '@etl/pipeline';
 import type { Pipeline } from '@etl/pipeline';
 import { RawRunWriter } from './rawRunWriter';
+import { writeRunManifest } from './runManifest';
 
 export interface ExtractRunOptions {
   bucket: string;
@@ -12,20 +13,29 @@ export interface ExtractRunOptions {
   since: string | null;
   records: AsyncIterable<unknown>;
   partRows?: number;
+  /** One slice of a fanned-out run: its parts are written under `slice-<S>/`. */
+  slice?: number;
+}
+
+/** What extracting a run (or a slice of one) wrote: its parts and the cursor high-water mark. */
+export interface ExtractedParts {
+  parts: RawPart[];
+  cursorHigh: string | null;
 }
 
 /**
- * Streams a source's records into the run's raw part files and finishes the run with its
- * manifest. The cursor high-water mark is the highest incremental cursor value read — rows the
- * transform will reject included, so a bad row is not read again forever.
+ * Streams a source's records into raw part files. The cursor high-water mark is the highest
+ * incremental cursor value read — rows the transform will reject included, so a bad row is not
+ * read again forever — or the watermark the run started from when it read nothing newer.
  */
-export async function extractRun(s3: S3Client, options: ExtractRunOptions): Promise<RunManifest> {
+export async function extractParts(s3: S3Client, options: ExtractRunOptions): Promise<ExtractedParts> {
   const { pipeline } = options;
   const writer = new RawRunWriter(s3, {
     bucket: options.bucket,
     pipeline: pipeline.name,
     runId: options.runId,
     partRows: options.partRows,
+    slice: options.slice,
   });
   const cursorName = pipeline.incremental?.cursor;
   const cursorColumn = cursorName ? pipeline.target.columns[cursorName] : undefined;
@@ -39,7 +49,24 @@ export async function extractRun(s3: S3Client, options: ExtractRunOptions): Prom
     const coerced = value === undefined || value === null ? null : coerceCursor!(value);
     if (typeof coerced === 'string' && (high === null || coerced > high)) high = coerced;
   }
-  return writer.finish(high);
+  return { parts: await writer.finish(), cursorHigh: high };
+}
+
+/**
+ * Streams a source's records into the run's raw part files and finishes the run with its
+ * manifest: the run exists for the rest of the pipeline only then.
+ */
+export async function extractRun(s3: S3Client, options: ExtractRunOptions): Promise<RunManifest> {
+  const { parts, cursorHigh } = await extractParts(s3, options);
+  const manifest: RunManifest = {
+    pipeline: options.pipeline.name,
+    runId: options.runId,
+    cursorHigh,
+    parts,
+    extractedAt: new Date().toISOString(),
+  };
+  await writeRunManifest(s3, options.bucket, manifest);
+  return manifest;
 }
 
 /** A canonical cursor value (`YYYY-MM-DD HH:MM:SS[.ffffff]`, UTC) as ISO 8601, for source APIs. */

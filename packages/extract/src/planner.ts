@@ -9,13 +9,16 @@ import type { Retry } from '@etl/middleware';
 import type { Pipeline } from '@etl/pipeline';
 import { committedWatermark, isMissingTable, query } from '@etl/warehouse';
 import type { Warehouse } from '@etl/warehouse';
+import { planSlices } from './fanOut';
+import { isNoSuchKey, isPreconditionFailed } from './s3Outcomes';
 
 interface PlannerState {
   runId: string;
   plannedAt: string;
 }
 
-export type PlanOutcome = { planned: ExtractTask } | { skipped: string; inFlightRunId?: string };
+/** A planned run: its task (the first, when it is fanned out) and how many tasks went to the queue. */
+export type PlanOutcome = { planned: ExtractTask; tasks: number } | { skipped: string; inFlightRunId?: string };
 
 export interface PlanOptions {
   s3: S3Client;
@@ -28,6 +31,8 @@ export interface PlanOptions {
   /** A run not complete after this long is given up on and a new one planned. Default 2 hours. */
   staleAfterMs?: number;
   now?: Date;
+  /** Where a SQL source's connection variable is read, for fan-out (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** A run id: the UTC start time, then a random suffix (`20261127T023749Z-a1b2c3`). */
@@ -39,7 +44,8 @@ export function newRunId(now: Date): string {
  * Plans the next extract run of a pipeline, one run at a time: if the run planned last is not
  * loaded completely yet (and not stale), nothing is planned. Otherwise the new run starts from
  * the committed watermark; the planner's state object is replaced with a conditional write, so
- * two planners racing plan one run, and the task goes to the extract queue.
+ * two planners racing plan one run, and the task goes to the extract queue — or, for a SQL
+ * source with `fanOut`, one task per slice of the cursor range, sent in batches of 10.
  */
 export async function planRun(options: PlanOptions): Promise<PlanOutcome> {
   const { s3, bucket, pipeline, warehouse } = options;
@@ -50,7 +56,7 @@ export async function planRun(options: PlanOptions): Promise<PlanOutcome> {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     previous = { state: JSON.parse(await object.Body!.transformToString()) as PlannerState, etag: object.ETag! };
   } catch (error) {
-    if ((error as { name?: string }).name !== 'NoSuchKey') throw error;
+    if (!isNoSuchKey(error)) throw error;
   }
   if (previous) {
     const runs = await query(
@@ -81,6 +87,8 @@ export async function planRun(options: PlanOptions): Promise<PlanOutcome> {
     since,
     plannedAt: now.toISOString(),
   };
+  const slices = await planSlices(pipeline, since, options.env ?? process.env);
+  const tasks = slices ? slices.map((slice) => ({ ...task, slice })) : [task];
   try {
     await s3.send(
       new PutObjectCommand({
@@ -92,16 +100,15 @@ export async function planRun(options: PlanOptions): Promise<PlanOutcome> {
       }),
     );
   } catch (error) {
-    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412)
-      return { skipped: 'another planner planned a run at the same time' };
+    if (isPreconditionFailed(error)) return { skipped: 'another planner planned a run at the same time' };
     throw error;
   }
   await publishMessages({
     sqs: options.sqs,
     queueUrl: options.extractQueueUrl,
     contract: contracts.extractTask,
-    messages: [task],
+    messages: tasks,
     retry: options.retry,
   });
-  return { planned: task };
+  return { planned: tasks[0]!, tasks: tasks.length };
 }

@@ -1,8 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { dataKeys } from '@etl/contracts';
-import type { RawPart, RunManifest } from '@etl/contracts';
+import type { RawPart } from '@etl/contracts';
 import { gzipUpload } from '@etl/files';
-import { writeRunManifest } from './runManifest';
 
 export interface RawRunTarget {
   bucket: string;
@@ -10,13 +9,15 @@ export interface RawRunTarget {
   runId: string;
   /** Rows per part file; a new part starts after this many. Default 50,000. */
   partRows?: number;
+  /** One slice of a fanned-out run: parts go to `raw/<pipeline>/<runId>/slice-<S>/`. */
+  slice?: number;
 }
 
 /**
  * Writes an extract run's records as raw part files, streaming: records go into
  * `raw/<pipeline>/<runId>/part-0.jsonl.gz` until it holds `partRows`, then part-1… Each part is
  * a multipart upload written as records arrive (bounded memory). `finish` completes the last
- * part and writes the run manifest — the run exists for the rest of the pipeline only then.
+ * part and lists them all.
  */
 export class RawRunWriter {
   private readonly parts: RawPart[] = [];
@@ -35,12 +36,7 @@ export class RawRunWriter {
     if (!this.current) {
       const part = this.parts.length;
       this.current = {
-        upload: gzipUpload(
-          this.s3,
-          this.target.bucket,
-          dataKeys.raw(this.target.pipeline, this.target.runId, part),
-          'application/x-ndjson',
-        ),
+        upload: gzipUpload(this.s3, this.target.bucket, this.key(part), 'application/x-ndjson'),
         part,
         rows: 0,
       };
@@ -63,7 +59,7 @@ export class RawRunWriter {
       part: current.part,
       file: {
         bucket: this.target.bucket,
-        key: dataKeys.raw(this.target.pipeline, this.target.runId, current.part),
+        key: this.key(current.part),
         bytes,
         rows: current.rows,
         sha256,
@@ -71,27 +67,20 @@ export class RawRunWriter {
     });
   }
 
+  private key(part: number): string {
+    const { pipeline, runId, slice } = this.target;
+    return slice === undefined ? dataKeys.raw(pipeline, runId, part) : dataKeys.rawSlicePart(pipeline, runId, slice, part);
+  }
+
   /**
-   * Completes the run: the last part, then the manifest. A run that read nothing still gets one
+   * Completes the last part and lists the parts. A run (or slice) that read nothing still gets one
    * (empty) part, so every run is visible in the warehouse's accounting.
    */
-  async finish(cursorHigh: string | null): Promise<RunManifest> {
+  async finish(): Promise<RawPart[]> {
     if (!this.current && this.parts.length === 0) {
-      this.current = {
-        upload: gzipUpload(this.s3, this.target.bucket, dataKeys.raw(this.target.pipeline, this.target.runId, 0), 'application/x-ndjson'),
-        part: 0,
-        rows: 0,
-      };
+      this.current = { upload: gzipUpload(this.s3, this.target.bucket, this.key(0), 'application/x-ndjson'), part: 0, rows: 0 };
     }
     await this.closePart();
-    const manifest: RunManifest = {
-      pipeline: this.target.pipeline,
-      runId: this.target.runId,
-      cursorHigh,
-      parts: this.parts,
-      extractedAt: new Date().toISOString(),
-    };
-    await writeRunManifest(this.s3, this.target.bucket, manifest);
-    return manifest;
+    return this.parts;
   }
 }

@@ -1,13 +1,91 @@
+import { gunzipSync } from 'node:zlib';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { contracts, parseMessage } from '@etl/contracts';
+import type { ExtractTask } from '@etl/contracts';
 import { definePipeline } from '@etl/pipeline';
-import { CI_POSTGRES } from '@etl/local-aws/testing';
+import type { SourceDefinition } from '@etl/pipeline';
+import { CI_POSTGRES, startTestStack } from '@etl/local-aws/testing';
+import type { TestStack } from '@etl/local-aws/testing';
+import { withRetry } from '@etl/middleware';
+import type { Retry } from '@etl/middleware';
 import { compileRowValidator } from '@etl/pipeline';
 import { orders, sampleOrder } from '@etl/pipelines';
 import type { SampleOrder } from '@etl/pipelines';
-import { sqlRecords } from '../src';
+import { assembleRun, extractSlice, planRun, sourceRecords, sqlRecords } from '../src';
+import type { PlanOptions } from '../src';
 
 jest.setTimeout(60_000);
+
+type SqlSource = Extract<SourceDefinition, { kind: 'sql' }>;
+const BUCKET = 'etl-fan-out-test';
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+const retry: Retry = (operation, options) => withRetry(operation, { ...options, baseDelayMs: 5, maxAttempts: 4 });
+
+/** The local stack for fan-out: the planner's bucket, extract queue and warehouse, and the raw files. */
+const fixture = (() => {
+  let stack: TestStack;
+  let s3: S3Client;
+  let sqs: SQSClient;
+  let redshift: RedshiftDataClient;
+  let queueUrl: string;
+  beforeAll(async () => {
+    stack = await startTestStack('pglite');
+    s3 = new S3Client({ endpoint: stack.endpoints.s3, forcePathStyle: true, region: 'us-east-1', credentials });
+    sqs = new SQSClient({ endpoint: stack.endpoints.sqs, region: 'us-east-1', credentials });
+    redshift = new RedshiftDataClient({ endpoint: stack.endpoints.redshiftData, region: 'us-east-1', credentials });
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'extract' }))).QueueUrl!;
+  }, 120_000);
+  afterAll(async () => {
+    for (const client of [s3, sqs, redshift]) client?.destroy();
+    await stack?.cleanup();
+  });
+  return {
+    get s3() {
+      return s3;
+    },
+    planner: (): Omit<PlanOptions, 'pipeline'> => ({
+      s3,
+      bucket: BUCKET,
+      sqs,
+      extractQueueUrl: queueUrl,
+      warehouse: {
+        client: redshift,
+        target: { WorkgroupName: 'etl-dev', Database: 'analytics' },
+        copyRoleArn: 'arn:aws:iam::000000000000:role/copy',
+      },
+      retry,
+    }),
+    /** The extract tasks on the queue (taken off it), by slice. */
+    async receiveTasks(count: number): Promise<ExtractTask[]> {
+      const tasks: ExtractTask[] = [];
+      while (tasks.length < count) {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+        );
+        if (Messages.length === 0) break;
+        for (const message of Messages) {
+          tasks.push(parseMessage(contracts.extractTask, message.Body!));
+          await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }));
+        }
+      }
+      return tasks.sort((a, b) => (a.slice?.index ?? 0) - (b.slice?.index ?? 0));
+    },
+  };
+})();
+
+async function rawLines(key: string): Promise<Record<string, unknown>[]> {
+  const body = await (await fixture.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray();
+  return gunzipSync(Buffer.from(body))
+    .toString()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
 
 const CI_MARIADB = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const ROWS = 3_000;
@@ -156,6 +234,68 @@ describe.each([
       expect(declared.every((r) => !('channel' in r))).toBe(true);
     } finally {
       await database.run(`ALTER TABLE ${table} DROP COLUMN channel`);
+    }
+  });
+
+  it('fans a run out into slices that cover the table once, retried slices read nothing again, and the last one assembles the run', async () => {
+    await database.run(
+      `INSERT INTO ${table} (order_id, customer_id, updated_at) VALUES ('zz-null-1', 'c1', NULL), ('zz-null-2', 'c2', NULL)`,
+    );
+    try {
+      const fanning = definePipeline({
+        ...pipeline,
+        name: `orders_fan_${database.engine}`,
+        source: { ...(pipeline.source as SqlSource), fanOut: { rowsPerTask: 700, maxTasks: 8 } },
+      });
+      const env = { ORDERS_DB_URL: database.url };
+      const outcome = await planRun({ ...fixture.planner(), pipeline: fanning, env });
+      if (!('planned' in outcome)) throw new Error(outcome.skipped);
+      expect(outcome.tasks).toBe(5); // 3,000 rows with a cursor, 700 a task
+      const tasks = await fixture.receiveTasks(outcome.tasks);
+      expect(tasks.map((t) => [t.slice!.index, t.slice!.count])).toEqual([0, 1, 2, 3, 4].map((i) => [i, 5]));
+      expect(tasks[0]!.slice!.from).toBeNull();
+      expect(tasks[4]!.slice!.until).toBeNull();
+      for (let i = 1; i < 5; i++) expect(tasks[i]!.slice!.from).toBe(tasks[i - 1]!.slice!.until);
+
+      // slices finish in any order; only the last one finds the run complete
+      const extractTask = async (task: ExtractTask) => {
+        const slice = task.slice!;
+        const extracted = await extractSlice(fixture.s3, {
+          bucket: BUCKET,
+          pipeline: fanning,
+          runId: task.runId,
+          since: task.since,
+          slice,
+          partRows: 400,
+          records: () => sourceRecords(fanning, task.since, retry, env, slice),
+        });
+        return {
+          extracted,
+          run: await assembleRun(fixture.s3, { bucket: BUCKET, pipeline: fanning.name, runId: task.runId, count: slice.count }),
+        };
+      };
+      const done = [];
+      for (const task of [tasks[3]!, tasks[0]!, tasks[4]!, tasks[2]!]) done.push(await extractTask(task));
+      expect(done.map((d) => d.run)).toEqual([undefined, undefined, undefined, undefined]);
+      const last = await extractTask(tasks[1]!);
+      const run = last.run!;
+      expect(run.parts.map((p) => p.part)).toEqual(run.parts.map((_, i) => i));
+
+      const ids = (await Promise.all(run.parts.map((p) => rawLines(p.file.key)))).flat().map((r) => String(r.order_id));
+      expect(ids).toHaveLength(ROWS + 2);
+      expect(new Set(ids).size).toBe(ROWS + 2); // every row once: no gap, no overlap between slices
+      const highest = rows
+        .map((o) => asDbTimestamp(o.updated_at))
+        .sort()
+        .pop();
+      expect(run.cursorHigh).toBe(highest);
+
+      // a slice task delivered again: nothing is read again, and the run is the same
+      const again = await extractTask(tasks[3]!);
+      expect(again.extracted.extractedNow).toBe(false);
+      expect(again.run).toEqual(run);
+    } finally {
+      await database.run(`DELETE FROM ${table} WHERE updated_at IS NULL`);
     }
   });
 

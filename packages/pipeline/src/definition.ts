@@ -44,6 +44,12 @@ export type SourceDefinition =
       engine?: 'postgres' | 'mysql';
       /** env var holding the connection URL (an SSM/Secrets Manager reference when deployed) */ connectionEnv: string;
       table: string;
+      /**
+       * Fan a run out into several extract tasks, run in parallel: the planner splits the cursor
+       * range from the watermark on into slices of about `rowsPerTask` rows (at most `maxTasks`,
+       * default 16). Without it, a run is one task.
+       */
+      fanOut?: { rowsPerTask: number; maxTasks?: number };
     }
   | { kind: 's3-drop'; prefix: string; format: 'csv' | 'jsonl' };
 
@@ -144,6 +150,13 @@ function definitionProblems(d: PipelineDefinition): string[] {
     problems.push(`schedule "${d.schedule}" is not an EventBridge rate(...) or cron(...) expression`);
   if (d.source.kind === 'sql' && !IDENTIFIER.test(d.source.table.split('.').pop()!))
     problems.push(`source.table "${d.source.table}" is not a plain identifier`);
+  if (d.source.kind === 'sql' && d.source.fanOut) {
+    const { rowsPerTask, maxTasks } = d.source.fanOut;
+    if (!Number.isInteger(rowsPerTask) || rowsPerTask < 1) problems.push(`source.fanOut.rowsPerTask ${rowsPerTask}: a whole number ≥ 1`);
+    if (maxTasks !== undefined && !(Number.isInteger(maxTasks) && maxTasks >= 2 && maxTasks <= 100))
+      problems.push(`source.fanOut.maxTasks ${maxTasks}: a whole number from 2 to 100`);
+    if (!d.incremental) problems.push('source.fanOut needs incremental.cursor: runs are split on the cursor');
+  }
   return problems;
 }
 

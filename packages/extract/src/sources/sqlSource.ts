@@ -7,6 +7,10 @@ export interface SqlReadOptions {
   connectionUrl: string;
   /** The watermark: rows with a cursor at or after it are read (at: so a late row with the same timestamp is not missed). */
   since: string | null;
+  /** One slice of a fanned-out run: rows with a cursor before this (the source's cursor text) only. */
+  until?: string | null;
+  /** Read the rows without a cursor value too (default true; in a fanned-out run, slice 0 does). */
+  nullCursorRows?: boolean;
   pageRows?: number;
 }
 
@@ -56,15 +60,13 @@ function sourceColumns(pipeline: Pipeline, source: SqlSource): { columns: string
 export async function* sqlRecords(
   pipeline: Pipeline,
   source: SqlSource,
-  { connectionUrl, since, pageRows = 5_000 }: SqlReadOptions,
+  { connectionUrl, since, until = null, nullCursorRows = true, pageRows = 5_000 }: SqlReadOptions,
 ): AsyncGenerator<Record<string, unknown>> {
-  const { columns, cursor, key, table } = sourceColumns(pipeline, source);
-  const postgres = (source.engine ?? engineOf(connectionUrl)) === 'postgres';
-  const quote = (name: string) => (postgres ? `"${name}"` : `\`${name}\``);
-  const connection = postgres ? await postgresQuery(connectionUrl) : await mysqlQuery(connectionUrl);
+  const { columns, cursor, key, table, engine, quote } = sqlTarget(pipeline, source, connectionUrl);
+  const postgres = engine === 'postgres';
+  const connection = await connect(engine, connectionUrl);
   const [c, k] = [quote(cursor), quote(key)];
   const select = `SELECT ${columns === '*' ? '*' : columns.map(quote).join(', ')} FROM ${table.map(quote).join('.')}`;
-  type Bind = (value: unknown) => string;
 
   /** Pages of `where` in `orderBy` order; `where` gets the last row of the previous page to continue after. */
   async function* pages(where: (bind: Bind, last?: Record<string, unknown>) => string, orderBy: string) {
@@ -83,18 +85,62 @@ export async function* sqlRecords(
   try {
     // A row without a cursor value cannot be placed after a watermark: read it on every run (the
     // pipeline's checks quarantine it with the reason) rather than never — nothing is dropped silently.
-    yield* pages((bind, last) => (last ? `WHERE ${c} IS NULL AND ${k} > ${bind(String(last[key]))}` : `WHERE ${c} IS NULL`), k);
+    if (nullCursorRows)
+      yield* pages((bind, last) => (last ? `WHERE ${c} IS NULL AND ${k} > ${bind(String(last[key]))}` : `WHERE ${c} IS NULL`), k);
     yield* pages((bind, last) => {
+      const before = (where: string) => (until === null ? `WHERE ${where}` : `WHERE (${where}) AND ${c} < ${bind(until)}`);
       if (last) {
         const at = String(last[cursor]);
-        return `WHERE ${c} > ${bind(at)} OR (${c} = ${bind(at)} AND ${k} > ${bind(String(last[key]))})`;
+        return before(`${c} > ${bind(at)} OR (${c} = ${bind(at)} AND ${k} > ${bind(String(last[key]))})`);
       }
-      return since === null ? `WHERE ${c} IS NOT NULL` : `WHERE ${c} >= ${bind(since)}`;
+      return before(since === null ? `${c} IS NOT NULL` : `${c} >= ${bind(since)}`);
     }, `${c}, ${k}`);
   } finally {
     await connection.end();
   }
 }
+
+/**
+ * Where to split a run into slices of about `rowsPerTask` rows: every `rowsPerTask`-th cursor
+ * value from the watermark on (one pass, a window function), distinct and ascending, at most
+ * `maxTasks - 1` of them. The slices are `[since, b1)`, `[b1, b2)` … `[bn, ∞)`; rows with equal
+ * cursor values always fall in one slice.
+ */
+export async function cursorBoundaries(
+  pipeline: Pipeline,
+  source: SqlSource,
+  { connectionUrl, since, rowsPerTask, maxTasks }: { connectionUrl: string; since: string | null; rowsPerTask: number; maxTasks: number },
+): Promise<string[]> {
+  const { cursor, table, engine, quote } = sqlTarget(pipeline, source, connectionUrl);
+  const connection = await connect(engine, connectionUrl);
+  const values: unknown[] = [];
+  const bind = (value: unknown) => (values.push(value), engine === 'postgres' ? `$${values.length}` : '?');
+  const c = quote(cursor);
+  try {
+    const where = since === null ? `${c} IS NOT NULL` : `${c} >= ${bind(since)}`;
+    const rows = await connection.query(
+      `SELECT ${c} AS boundary FROM (SELECT ${c}, ROW_NUMBER() OVER (ORDER BY ${c}) AS etl_row FROM ${table.map(quote).join('.')} WHERE ${where}) numbered
+       WHERE MOD(etl_row - 1, ${bind(rowsPerTask)}) = 0 AND etl_row > 1 ORDER BY etl_row LIMIT ${bind(maxTasks - 1)}`,
+      values,
+    );
+    const boundaries: string[] = [];
+    for (const { boundary } of rows) if (String(boundary) !== boundaries[boundaries.length - 1]) boundaries.push(String(boundary));
+    return boundaries;
+  } finally {
+    await connection.end();
+  }
+}
+
+/** The checked names and the engine of a SQL source, and its identifier quoting. */
+function sqlTarget(pipeline: Pipeline, source: SqlSource, connectionUrl: string) {
+  const engine = source.engine ?? engineOf(connectionUrl);
+  const quote = (name: string) => (engine === 'postgres' ? `"${name}"` : `\`${name}\``);
+  return { ...sourceColumns(pipeline, source), engine, quote };
+}
+
+const connect = (engine: 'postgres' | 'mysql', url: string) => (engine === 'postgres' ? postgresQuery(url) : mysqlQuery(url));
+
+type Bind = (value: unknown) => string;
 
 interface SourceConnection {
   query: (sql: string, values: unknown[]) => Promise<Record<string, unknown>[]>;

@@ -8,7 +8,7 @@ const clients = cachedClients({ s3: s3Client, sqs: sqsClient, redshiftData: reds
 /**
  * Scheduled per pipeline (the schedule is the pipeline definition's): input `{ pipeline, force? }`.
  * Plans the next extract run from the committed watermark, unless the previous run is still
- * in flight, and puts the task on the extract queue.
+ * in flight, and puts the task on the extract queue (one per slice when the source fans out).
  */
 export const handler = lambdaHandler({
   service: 'extract',
@@ -27,7 +27,12 @@ export const handler = lambdaHandler({
       ...(event.force === true ? { staleAfterMs: 0 } : {}),
     });
     if ('planned' in outcome)
-      logger.info('run planned', { pipeline: pipeline.name, runId: outcome.planned.runId, since: outcome.planned.since });
+      logger.info('run planned', {
+        pipeline: pipeline.name,
+        runId: outcome.planned.runId,
+        since: outcome.planned.since,
+        tasks: outcome.tasks,
+      });
     else logger.info('no run planned', { pipeline: pipeline.name, reason: outcome.skipped });
     return outcome;
   },

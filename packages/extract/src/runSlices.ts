@@ -1,0 +1,89 @@
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { contracts, dataKeys, parseMessage, serializeMessage } from '@etl/contracts';
+import type { RunManifest, SliceManifest } from '@etl/contracts';
+import { extractParts } from './extractRun';
+import type { ExtractRunOptions } from './extractRun';
+import { writeRunManifest } from './runManifest';
+import { isNoSuchKey } from './s3Outcomes';
+
+/** One slice of a fanned-out run, by its place among the run's slices. */
+export interface SlicePosition {
+  index: number;
+  count: number;
+}
+
+async function readSliceManifest(s3: S3Client, bucket: string, key: string): Promise<SliceManifest | undefined> {
+  try {
+    const body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
+    return parseMessage(contracts.sliceManifest, body);
+  } catch (error) {
+    if (isNoSuchKey(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Extracts one slice of a fanned-out run into `raw/<pipeline>/<runId>/slice-<S>/` and records it
+ * in its slice manifest. Once: a slice whose manifest exists is not read again (a retried task —
+ * one that failed after its slice was written — goes straight on to assembling the run), so the
+ * files other slices' assembly may already have announced are never rewritten.
+ */
+export async function extractSlice(
+  s3: S3Client,
+  options: Omit<ExtractRunOptions, 'slice' | 'records'> & { slice: SlicePosition; records: () => Promise<AsyncIterable<unknown>> },
+): Promise<{ manifest: SliceManifest; extractedNow: boolean }> {
+  const { bucket, pipeline, runId, slice } = options;
+  const key = dataKeys.sliceManifest(pipeline.name, runId, slice.index);
+  const done = await readSliceManifest(s3, bucket, key);
+  if (done) return { manifest: done, extractedNow: false };
+  const { parts, cursorHigh } = await extractParts(s3, { ...options, records: await options.records(), slice: slice.index });
+  const manifest: SliceManifest = {
+    pipeline: pipeline.name,
+    runId,
+    slice: { index: slice.index, count: slice.count },
+    cursorHigh,
+    parts,
+    extractedAt: new Date().toISOString(),
+  };
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: serializeMessage(contracts.sliceManifest, manifest),
+      ContentType: 'application/json',
+    }),
+  );
+  return { manifest, extractedNow: true };
+}
+
+/**
+ * The run manifest of a fanned-out run once every slice has written its manifest (undefined
+ * before): the slices' parts in slice order, numbered across the run (empty parts left out, but
+ * one), the highest cursor of any slice. Written once (a conditional write): when slices finish
+ * together, each gets the same manifest back, so their announcements are the same messages.
+ */
+export async function assembleRun(
+  s3: S3Client,
+  { bucket, pipeline, runId, count }: { bucket: string; pipeline: string; runId: string; count: number },
+): Promise<RunManifest | undefined> {
+  const listed = await s3.send(
+    new ListObjectsV2Command({ Bucket: bucket, Prefix: dataKeys.sliceManifestPrefix(pipeline, runId), MaxKeys: 1000 }),
+  );
+  if ((listed.KeyCount ?? listed.Contents?.length ?? 0) < count) return undefined;
+  const slices = await Promise.all(
+    Array.from({ length: count }, (_, index) => readSliceManifest(s3, bucket, dataKeys.sliceManifest(pipeline, runId, index))),
+  );
+  if (slices.some((slice) => slice === undefined)) return undefined;
+  const files = slices.flatMap((slice) => slice!.parts.map((part) => part.file));
+  const kept = files.filter((file) => file.rows > 0);
+  const cursors = slices.map((slice) => slice!.cursorHigh).filter((cursor): cursor is string => cursor !== null);
+  const manifest: RunManifest = {
+    pipeline,
+    runId,
+    cursorHigh: cursors.length > 0 ? cursors.reduce((a, b) => (b > a ? b : a)) : null,
+    parts: (kept.length > 0 ? kept : files.slice(0, 1)).map((file, part) => ({ part, file })),
+    extractedAt: slices.map((slice) => slice!.extractedAt).reduce((a, b) => (b > a ? b : a)),
+  };
+  return writeRunManifest(s3, bucket, manifest, { onlyIfAbsent: true });
+}
