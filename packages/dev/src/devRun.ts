@@ -53,6 +53,8 @@ export interface DevOptions {
 
 export interface DevSummary {
   runId: string;
+  /** Extract tasks the planner fanned the run out into (1: not fanned out). */
+  tasks: number;
   generation: number;
   sourceLines: number;
   rows: { extracted: number; staged: number; rejected: number; collapsed: number; inserted: number; updated: number };
@@ -188,6 +190,7 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
       );
       const outcome = JSON.parse(Buffer.from(planned.Payload ?? new Uint8Array()).toString()) as {
         planned?: { runId: string; since: string | null };
+        tasks?: number;
         skipped?: string;
         inFlightRunId?: string;
         errorMessage?: string;
@@ -239,7 +242,8 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
     }
     if (!outcome.planned) throw new Error(`the planner did not plan a run: ${outcome.skipped}`);
     const { runId, since } = outcome.planned;
-    log(`  run ${runId}, from watermark ${since ?? '(none: first run)'}`);
+    const tasks = outcome.tasks ?? 1;
+    log(`  run ${runId}, from watermark ${since ?? '(none: first run)'}${tasks > 1 ? `, fanned out into ${tasks} extract tasks` : ''}`);
     await follow(runId);
     if (options.replayRun) {
       log(`▶ replaying run ${runId}: its raw files are announced again`);
@@ -258,7 +262,7 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
     }
-    return await summarize(warehouse, pipeline, runId, generation, lines.length, log);
+    return await summarize(warehouse, pipeline, { runId, tasks, generation, sourceLines: lines.length }, log);
   } catch (error) {
     // the services' own logs say why a run did not finish: show their last lines
     for (const [service, instance] of offline) {
@@ -277,9 +281,7 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
 async function summarize(
   warehouse: Warehouse,
   pipeline: Pipeline,
-  runId: string,
-  generation: number,
-  sourceLines: number,
+  { runId, tasks, generation, sourceLines }: Pick<DevSummary, 'runId' | 'tasks' | 'generation' | 'sourceLines'>,
   log: (line: string) => void,
 ): Promise<DevSummary> {
   const [[extracted, staged, rejected, collapsed, inserted, updated, extractedAt, transformedAt, loadedAt]] = (await query(
@@ -323,6 +325,7 @@ async function summarize(
   };
   const summary: DevSummary = {
     runId,
+    tasks,
     generation,
     sourceLines,
     rows: { extracted, staged, rejected, collapsed, inserted, updated },
@@ -335,7 +338,7 @@ async function summarize(
   const pad = (label: string, value: string | number) => `  ${label.padEnd(28)} ${value}`;
   log('');
   log(`✔ run ${runId} loaded (sample generation ${generation})`);
-  log(pad('rows extracted', extracted));
+  log(pad('rows extracted', tasks > 1 ? `${extracted} (${tasks} extract tasks in parallel)` : extracted));
   log(pad('  staged', staged));
   log(pad('  rejected (quarantined)', rejected));
   for (const [rule, count] of Object.entries(rejectsByRule).sort((a, b) => b[1] - a[1])) log(pad(`    ${rule}`, count));

@@ -23,10 +23,11 @@ describe('pnpm dev with a MariaDB source table', () => {
 
   it('loads the table, then only what changed, with every row accounted for', async () => {
     const log: string[] = [];
-    const run = () => runDev({ dir, rows: 2_000, sourceUrl: MARIADB, fixedPorts: false, log: (line) => log.push(line) });
+    const run = () => runDev({ dir, rows: 12_000, sourceUrl: MARIADB, fixedPorts: false, log: (line) => log.push(line) });
     const first = await run();
     const { extracted, rejected, collapsed, inserted, updated } = first.rows;
-    expect(extracted).toBeGreaterThan(1_900); // the generation's lines that are JSON objects: the table's rows
+    expect(extracted).toBeGreaterThan(11_500); // the generation's lines that are JSON objects: the table's rows
+    expect(first.tasks).toBe(2); // fanned out: slices of 10,000 rows, extracted in parallel
     expect(extracted).toBe(inserted + updated + rejected + collapsed);
     expect(rejected).toBeGreaterThan(0); // dirty values kept as text in the source table are quarantined
     expect(first.tableRows).toBe(inserted);

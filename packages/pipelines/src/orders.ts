@@ -61,13 +61,15 @@ export const orders = definePipeline({
  * The same orders read from the shop's database table `shop_orders` (Postgres or MySQL/MariaDB,
  * by the URL in ORDERS_DB_URL — a Secrets Manager ARN when deployed) into `public.orders_db`.
  * Drift policy `add-columns`: a column the shop adds to its table becomes a column of the target.
+ * Fan-out: the planner splits a run into extract tasks of about 10,000 rows, run in parallel (a
+ * small slice for the local sample; deployed, size a slice to a few minutes of one worker).
  * No schedule: `pnpm dev --source postgres|mariadb` plans its runs; deployed, the planner runs it
  * when invoked with `{"pipeline":"orders_db"}`.
  */
 export const ordersDb = definePipeline({
   name: 'orders_db',
   description: 'Shop orders from the shop database, merged on order_id; newest updated_at wins.',
-  source: { kind: 'sql', connectionEnv: 'ORDERS_DB_URL', table: 'shop_orders' },
+  source: { kind: 'sql', connectionEnv: 'ORDERS_DB_URL', table: 'shop_orders', fanOut: { rowsPerTask: 10_000, maxTasks: 8 } },
   ...ORDERS_TARGET,
   drift: 'add-columns',
 });
