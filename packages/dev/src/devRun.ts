@@ -1,10 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { dataKeys } from '@etl/contracts';
 import {
+  dataBucketName,
   LOCAL_CREDENTIALS,
   launchStack,
   lambdaInvoker,
@@ -172,6 +175,8 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
       : invoker.invoke;
     const sqs = new SQSClient({ endpoint: stack.endpoints.sqs, region: 'us-east-1', credentials });
     cleanups.push(() => sqs.destroy());
+    const s3 = new S3Client({ endpoint: stack.endpoints.s3, forcePathStyle: true, region: 'us-east-1', credentials });
+    cleanups.push(() => s3.destroy());
     const pollers = resources.flatMap(([, r]: readonly [ServiceName, StackResources]) =>
       r.mappings.map((mapping) => new QueuePoller({ sqs, queueUrl: queueUrls[mapping.queueName]!, mapping, invoke })),
     );
@@ -190,7 +195,6 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
       );
       const outcome = JSON.parse(Buffer.from(planned.Payload ?? new Uint8Array()).toString()) as {
         planned?: { runId: string; since: string | null };
-        tasks?: number;
         skipped?: string;
         inFlightRunId?: string;
         errorMessage?: string;
@@ -223,9 +227,11 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
       for (;;) {
         const run = await query(warehouse, 'SELECT parts, parts_loaded FROM etl_runs WHERE run_id = :run', { run: runId }).catch(() => []);
         const [parts, loaded] = (run[0] ?? [null, 0]) as [number | null, number];
-        const queues = await Promise.all(['etl-extract-dev-extract', 'etl-transform-dev-transform', 'etl-load-dev-load'].map(depth));
+        const queues = await Promise.all(
+          ['etl-extract-dev-extract', 'etl-extract-dev-extractSql', 'etl-transform-dev-transform', 'etl-load-dev-load'].map(depth),
+        );
         log(
-          `  … ${((Date.now() - started) / 1000).toFixed(0)} s: queued extract ${queues[0]} · transform ${queues[1]} · load ${queues[2]} · parts loaded ${loaded}/${parts ?? '?'}`,
+          `  … ${((Date.now() - started) / 1000).toFixed(0)} s: queued extract ${queues[0]! + queues[1]!} · transform ${queues[2]} · load ${queues[3]} · parts loaded ${loaded}/${parts ?? '?'}`,
         );
         if (parts !== null && loaded >= parts) break;
         await checkDeadLetters();
@@ -242,9 +248,9 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
     }
     if (!outcome.planned) throw new Error(`the planner did not plan a run: ${outcome.skipped}`);
     const { runId, since } = outcome.planned;
-    const tasks = outcome.tasks ?? 1;
-    log(`  run ${runId}, from watermark ${since ?? '(none: first run)'}${tasks > 1 ? `, fanned out into ${tasks} extract tasks` : ''}`);
+    log(`  run ${runId}, from watermark ${since ?? '(none: first run)'}`);
     await follow(runId);
+    const tasks = await extractTasksOf(s3, pipeline.name, runId);
     if (options.replayRun) {
       log(`▶ replaying run ${runId}: its raw files are announced again`);
       const replay = await lambda.send(
@@ -276,6 +282,14 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
     process.off('SIGTERM', onSignal);
     await cleanUp();
   }
+}
+
+/** How many extract tasks a run was fanned out into: its slice manifests (1: the run was one task). */
+async function extractTasksOf(s3: S3Client, pipeline: string, runId: string): Promise<number> {
+  const listed = await s3.send(
+    new ListObjectsV2Command({ Bucket: dataBucketName('dev'), Prefix: dataKeys.sliceManifestPrefix(pipeline, runId) }),
+  );
+  return Math.max(1, listed.KeyCount ?? 0);
 }
 
 async function summarize(

@@ -1,7 +1,12 @@
-import type { RunSlice } from '@etl/contracts';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { contracts } from '@etl/contracts';
+import type { ExtractTask, RunSlice } from '@etl/contracts';
+import { publishMessages } from '@etl/messaging';
+import type { Retry } from '@etl/middleware';
 import type { Pipeline } from '@etl/pipeline';
 import { connectionUrl } from './sources/connectionUrl';
 import { cursorBoundaries } from './sources/sqlSource';
+import { sqlSourceOf } from './sqlRunRecords';
 
 /** Default upper bound of tasks per fanned-out run. */
 export const DEFAULT_MAX_TASKS = 16;
@@ -11,9 +16,13 @@ export const DEFAULT_MAX_TASKS = 16;
  * cursor range, from the source's own cursor values (SQL sources with `fanOut`). Undefined when
  * the run is one task: no fan-out configured, or not enough rows to split.
  */
-export async function planSlices(pipeline: Pipeline, since: string | null, env: NodeJS.ProcessEnv): Promise<RunSlice[] | undefined> {
-  const source = pipeline.source;
-  if (source.kind !== 'sql' || !source.fanOut) return undefined;
+export async function planSlices(
+  pipeline: Pipeline,
+  since: string | null,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunSlice[] | undefined> {
+  const source = sqlSourceOf(pipeline);
+  if (!source.fanOut) return undefined;
   const boundaries = await cursorBoundaries(pipeline, source, {
     connectionUrl: await connectionUrl(source.connectionEnv, env),
     since,
@@ -28,4 +37,22 @@ export async function planSlices(pipeline: Pipeline, since: string | null, env: 
     from: index === 0 ? since : boundaries[index - 1]!,
     until: index < boundaries.length ? boundaries[index]! : null,
   }));
+}
+
+/**
+ * Fans a run's task out: one task per slice, sent to `queueUrl` (batches of 10, failed entries
+ * retried). Returns how many were sent; 0 when the run stays one task (the caller extracts it).
+ */
+export async function fanOutTask(
+  sqs: SQSClient,
+  queueUrl: string,
+  pipeline: Pipeline,
+  task: ExtractTask,
+  { retry, env }: { retry?: Retry; env?: NodeJS.ProcessEnv } = {},
+): Promise<number> {
+  if (task.slice) return 0;
+  const slices = await planSlices(pipeline, task.since, env);
+  if (!slices) return 0;
+  await publishMessages({ sqs, queueUrl, contract: contracts.extractTask, messages: slices.map((slice) => ({ ...task, slice })), retry });
+  return slices.length;
 }

@@ -9,7 +9,6 @@ import type { Retry } from '@etl/middleware';
 import type { Pipeline } from '@etl/pipeline';
 import { committedWatermark, isMissingTable, query } from '@etl/warehouse';
 import type { Warehouse } from '@etl/warehouse';
-import { planSlices } from './fanOut';
 import { isNoSuchKey, isPreconditionFailed } from './s3Outcomes';
 
 interface PlannerState {
@@ -17,22 +16,20 @@ interface PlannerState {
   plannedAt: string;
 }
 
-/** A planned run: its task (the first, when it is fanned out) and how many tasks went to the queue. */
-export type PlanOutcome = { planned: ExtractTask; tasks: number } | { skipped: string; inFlightRunId?: string };
+export type PlanOutcome = { planned: ExtractTask } | { skipped: string; inFlightRunId?: string };
 
 export interface PlanOptions {
   s3: S3Client;
   bucket: string;
   sqs: SQSClient;
-  extractQueueUrl: string;
+  /** The extract queues: HTTP APIs go to `http` (extractWorker), SQL tables to `sql` (sqlExtractWorker, which has the drivers). */
+  extractQueueUrls: { http: string; sql: string };
   warehouse: Warehouse;
   pipeline: Pipeline;
   retry?: Retry;
   /** A run not complete after this long is given up on and a new one planned. Default 2 hours. */
   staleAfterMs?: number;
   now?: Date;
-  /** Where a SQL source's connection variable is read, for fan-out (default `process.env`). */
-  env?: NodeJS.ProcessEnv;
 }
 
 /** A run id: the UTC start time, then a random suffix (`20261127T023749Z-a1b2c3`). */
@@ -44,11 +41,14 @@ export function newRunId(now: Date): string {
  * Plans the next extract run of a pipeline, one run at a time: if the run planned last is not
  * loaded completely yet (and not stale), nothing is planned. Otherwise the new run starts from
  * the committed watermark; the planner's state object is replaced with a conditional write, so
- * two planners racing plan one run, and the task goes to the extract queue — or, for a SQL
- * source with `fanOut`, one task per slice of the cursor range, sent in batches of 10.
+ * two planners racing plan one run, and the task goes to the extract queue of its source kind
+ * (a SQL worker may fan it out further).
  */
 export async function planRun(options: PlanOptions): Promise<PlanOutcome> {
   const { s3, bucket, pipeline, warehouse } = options;
+  const kind = pipeline.source.kind;
+  if (kind === 's3-drop') throw new Error(`pipeline ${pipeline.name}: S3 drops are extracted when an object lands, not planned`);
+  const queueUrl = options.extractQueueUrls[kind];
   const now = options.now ?? new Date();
   const key = dataKeys.plannerState(pipeline.name);
   let previous: { state: PlannerState; etag: string } | undefined;
@@ -87,8 +87,6 @@ export async function planRun(options: PlanOptions): Promise<PlanOutcome> {
     since,
     plannedAt: now.toISOString(),
   };
-  const slices = await planSlices(pipeline, since, options.env ?? process.env);
-  const tasks = slices ? slices.map((slice) => ({ ...task, slice })) : [task];
   try {
     await s3.send(
       new PutObjectCommand({
@@ -105,10 +103,10 @@ export async function planRun(options: PlanOptions): Promise<PlanOutcome> {
   }
   await publishMessages({
     sqs: options.sqs,
-    queueUrl: options.extractQueueUrl,
+    queueUrl,
     contract: contracts.extractTask,
-    messages: tasks,
+    messages: [task],
     retry: options.retry,
   });
-  return { planned: tasks[0]!, tasks: tasks.length };
+  return { planned: task };
 }

@@ -5,7 +5,7 @@ import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { contracts, parseMessage } from '@etl/contracts';
-import type { ExtractTask } from '@etl/contracts';
+import type { ExtractTask, RawFileReady } from '@etl/contracts';
 import { definePipeline } from '@etl/pipeline';
 import type { SourceDefinition } from '@etl/pipeline';
 import { CI_POSTGRES, startTestStack } from '@etl/local-aws/testing';
@@ -15,7 +15,7 @@ import type { Retry } from '@etl/middleware';
 import { compileRowValidator } from '@etl/pipeline';
 import { orders, sampleOrder } from '@etl/pipelines';
 import type { SampleOrder } from '@etl/pipelines';
-import { assembleRun, extractSlice, planRun, sourceRecords, sqlRecords } from '../src';
+import { announcements, fanOutTask, planRun, runExtractTask, sqlRecords, sqlRunRecords } from '../src';
 import type { PlanOptions } from '../src';
 
 jest.setTimeout(60_000);
@@ -32,6 +32,7 @@ const fixture = (() => {
   let sqs: SQSClient;
   let redshift: RedshiftDataClient;
   let queueUrl: string;
+  let transformQueueUrl: string;
   beforeAll(async () => {
     stack = await startTestStack('pglite');
     s3 = new S3Client({ endpoint: stack.endpoints.s3, forcePathStyle: true, region: 'us-east-1', credentials });
@@ -39,7 +40,21 @@ const fixture = (() => {
     redshift = new RedshiftDataClient({ endpoint: stack.endpoints.redshiftData, region: 'us-east-1', credentials });
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'extract' }))).QueueUrl!;
+    transformQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'transform' }))).QueueUrl!;
   }, 120_000);
+  /** Takes message bodies off a queue: `count` of them, or all there are. */
+  async function drain(url: string, count = Infinity): Promise<string[]> {
+    const bodies: string[] = [];
+    while (bodies.length < count) {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      if (Messages.length === 0) break;
+      for (const message of Messages) {
+        bodies.push(message.Body!);
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle! }));
+      }
+    }
+    return bodies;
+  }
   afterAll(async () => {
     for (const client of [s3, sqs, redshift]) client?.destroy();
     await stack?.cleanup();
@@ -48,11 +63,20 @@ const fixture = (() => {
     get s3() {
       return s3;
     },
+    get sqs() {
+      return sqs;
+    },
+    get extractQueueUrl() {
+      return queueUrl;
+    },
+    get transformQueueUrl() {
+      return transformQueueUrl;
+    },
     planner: (): Omit<PlanOptions, 'pipeline'> => ({
       s3,
       bucket: BUCKET,
       sqs,
-      extractQueueUrl: queueUrl,
+      extractQueueUrls: { http: queueUrl, sql: queueUrl },
       warehouse: {
         client: redshift,
         target: { WorkgroupName: 'etl-dev', Database: 'analytics' },
@@ -62,18 +86,13 @@ const fixture = (() => {
     }),
     /** The extract tasks on the queue (taken off it), by slice. */
     async receiveTasks(count: number): Promise<ExtractTask[]> {
-      const tasks: ExtractTask[] = [];
-      while (tasks.length < count) {
-        const { Messages = [] } = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-        );
-        if (Messages.length === 0) break;
-        for (const message of Messages) {
-          tasks.push(parseMessage(contracts.extractTask, message.Body!));
-          await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }));
-        }
-      }
+      const tasks = (await drain(queueUrl, count)).map((body) => parseMessage(contracts.extractTask, body));
       return tasks.sort((a, b) => (a.slice?.index ?? 0) - (b.slice?.index ?? 0));
+    },
+    /** The raw-file-ready messages on the transform queue (taken off it), by part. */
+    async announced(): Promise<RawFileReady[]> {
+      const messages = (await drain(transformQueueUrl)).map((body) => parseMessage(contracts.rawFileReady, body));
+      return messages.sort((a, b) => a.part - b.part);
     },
   };
 })();
@@ -248,38 +267,40 @@ describe.each([
         source: { ...(pipeline.source as SqlSource), fanOut: { rowsPerTask: 700, maxTasks: 8 } },
       });
       const env = { ORDERS_DB_URL: database.url };
-      const outcome = await planRun({ ...fixture.planner(), pipeline: fanning, env });
+      const outcome = await planRun({ ...fixture.planner(), pipeline: fanning });
       if (!('planned' in outcome)) throw new Error(outcome.skipped);
-      expect(outcome.tasks).toBe(5); // 3,000 rows with a cursor, 700 a task
-      const tasks = await fixture.receiveTasks(outcome.tasks);
+      const [planned] = await fixture.receiveTasks(1);
+      expect(planned).toEqual(outcome.planned);
+      // the SQL worker fans the planned run out: 3,000 rows with a cursor, 700 a task
+      expect(await fanOutTask(fixture.sqs, fixture.extractQueueUrl, fanning, planned!, { retry, env })).toBe(5);
+      const tasks = await fixture.receiveTasks(5);
       expect(tasks.map((t) => [t.slice!.index, t.slice!.count])).toEqual([0, 1, 2, 3, 4].map((i) => [i, 5]));
       expect(tasks[0]!.slice!.from).toBeNull();
       expect(tasks[4]!.slice!.until).toBeNull();
       for (let i = 1; i < 5; i++) expect(tasks[i]!.slice!.from).toBe(tasks[i - 1]!.slice!.until);
+      expect(await fanOutTask(fixture.sqs, fixture.extractQueueUrl, fanning, tasks[2]!, { retry, env })).toBe(0); // a slice stays one
 
-      // slices finish in any order; only the last one finds the run complete
-      const extractTask = async (task: ExtractTask) => {
-        const slice = task.slice!;
-        const extracted = await extractSlice(fixture.s3, {
+      // slices finish in any order; only the last one finds the run complete and announces it
+      const extractTask = (task: ExtractTask) =>
+        runExtractTask({
+          s3: fixture.s3,
+          sqs: fixture.sqs,
           bucket: BUCKET,
+          transformQueueUrl: fixture.transformQueueUrl,
+          retry,
           pipeline: fanning,
-          runId: task.runId,
-          since: task.since,
-          slice,
+          task,
           partRows: 400,
-          records: () => sourceRecords(fanning, task.since, retry, env, slice),
+          records: (slice) => sqlRunRecords(fanning, task.since, slice, env),
         });
-        return {
-          extracted,
-          run: await assembleRun(fixture.s3, { bucket: BUCKET, pipeline: fanning.name, runId: task.runId, count: slice.count }),
-        };
-      };
       const done = [];
       for (const task of [tasks[3]!, tasks[0]!, tasks[4]!, tasks[2]!]) done.push(await extractTask(task));
-      expect(done.map((d) => d.run)).toEqual([undefined, undefined, undefined, undefined]);
+      expect(done.map((d) => d.announced)).toEqual([undefined, undefined, undefined, undefined]);
+      expect(done.every((d) => d.extracted!.length > 0)).toBe(true);
       const last = await extractTask(tasks[1]!);
-      const run = last.run!;
+      const run = last.announced!;
       expect(run.parts.map((p) => p.part)).toEqual(run.parts.map((_, i) => i));
+      expect(await fixture.announced()).toEqual(announcements(run));
 
       const ids = (await Promise.all(run.parts.map((p) => rawLines(p.file.key)))).flat().map((r) => String(r.order_id));
       expect(ids).toHaveLength(ROWS + 2);
@@ -290,10 +311,10 @@ describe.each([
         .pop();
       expect(run.cursorHigh).toBe(highest);
 
-      // a slice task delivered again: nothing is read again, and the run is the same
+      // a slice task delivered again: nothing is read again, and the run announced is the same
       const again = await extractTask(tasks[3]!);
-      expect(again.extracted.extractedNow).toBe(false);
-      expect(again.run).toEqual(run);
+      expect(again).toEqual({ extracted: undefined, announced: run });
+      expect(await fixture.announced()).toEqual(announcements(run));
     } finally {
       await database.run(`DELETE FROM ${table} WHERE updated_at IS NULL`);
     }

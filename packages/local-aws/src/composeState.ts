@@ -51,7 +51,8 @@ export function localParams(root: string, service: string, stage: string, endpoi
   const outputs = localServiceOutputs(stage, endpoints);
   const params = composeParams(readCompose(root), service, outputs);
   if (service === 'load') return { ...params, warehouseCopyRoleArn: outputs.load.warehouseCopyRoleArn };
-  if (service === 'extract') return { ...params, extractQueueUrl: outputs.extract.extractQueueUrl };
+  if (service === 'extract')
+    return { ...params, extractQueueUrl: outputs.extract.extractQueueUrl, extractSqlQueueUrl: outputs.extract.extractSqlQueueUrl };
   return params;
 }
 

@@ -55,6 +55,8 @@ export function localServiceOutputs(stage: string, endpoints: LocalEndpoints = l
   const transformDlq = localQueue(endpoints, liftQueueName('etl-transform', stage, 'transform-dlq'));
   const extract = localQueue(endpoints, liftQueueName('etl-extract', stage, 'extract'));
   const extractDlq = localQueue(endpoints, liftQueueName('etl-extract', stage, 'extract-dlq'));
+  const extractSql = localQueue(endpoints, liftQueueName('etl-extract', stage, 'extractSql'));
+  const extractSqlDlq = localQueue(endpoints, liftQueueName('etl-extract', stage, 'extractSql-dlq'));
   return {
     load: {
       dataBucketName: dataBucketName(stage),
@@ -72,6 +74,8 @@ export function localServiceOutputs(stage: string, endpoints: LocalEndpoints = l
       extractQueueUrl: extract.url,
       extractQueueArn: extract.arn,
       extractDlqUrl: extractDlq.url,
+      extractSqlQueueUrl: extractSql.url,
+      extractSqlDlqUrl: extractSqlDlq.url,
     },
   };
 }

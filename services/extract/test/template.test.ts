@@ -5,8 +5,9 @@ describeServiceTemplate({
   functions: [
     { logicalId: 'PlannerLambdaFunction', queueWorker: false },
     { logicalId: 'ExtractWorkerLambdaFunction', queueWorker: true, timeoutParam: 'workerTimeout' },
+    { logicalId: 'SqlExtractWorkerLambdaFunction', queueWorker: true, timeoutParam: 'workerTimeout' },
     { logicalId: 'PublishRunLambdaFunction', queueWorker: false },
     { logicalId: 'DroppedLambdaFunction', queueWorker: false, timeoutParam: 'workerTimeout', provisioned: false },
   ],
-  outputs: ['extractQueueUrl', 'extractQueueArn', 'extractDlqUrl'],
+  outputs: ['extractQueueUrl', 'extractQueueArn', 'extractDlqUrl', 'extractSqlQueueUrl', 'extractSqlDlqUrl'],
 });

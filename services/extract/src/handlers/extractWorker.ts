@@ -1,22 +1,14 @@
 import { contracts } from '@etl/contracts';
-import { announceRun, assembleRun, extractRun, extractSlice, sourceRecords } from '@etl/extract';
+import { httpRunRecords, runExtractTask } from '@etl/extract';
 import { requireEnv, s3Client, sqsClient, sqsWorker } from '@etl/middleware';
 import { pipelineNamed } from '@etl/pipelines';
-import type { RawPart } from '@etl/contracts';
-
-const figures = (parts: RawPart[]) => ({
-  RowsExtracted: parts.reduce((sum, p) => sum + p.file.rows, 0),
-  RawFiles: parts.length,
-  RawBytes: parts.reduce((sum, p) => sum + p.file.bytes, 0),
-});
+import { extractFigures } from '../extractFigures';
 
 /**
- * `extract` queue worker: one `extract-task` per run, or per slice of a fanned-out run. Reads the
- * pipeline's source from the task's watermark (or the slice's cursor range) into raw part files.
- * A whole run: writes the run manifest and announces every part on the transform queue, retried
- * whole when it fails (same run id: the same keys are rewritten). A slice: writes its slice
- * manifest once; the slice that finds every slice written assembles the run manifest and
- * announces the run.
+ * `extract` queue worker, for pipelines that read an HTTP API: one `extract-task` per run. Reads
+ * the API from the task's watermark into raw part files, writes the run manifest and announces
+ * every part on the transform queue. A failed run is retried whole (same run id: the same keys
+ * are rewritten). SQL tables have their own worker (sqlExtractWorker), which carries the drivers.
  */
 export const handler = sqsWorker({
   service: 'extract',
@@ -24,33 +16,17 @@ export const handler = sqsWorker({
   clients: { s3: s3Client, sqs: sqsClient },
   concurrency: 1,
   handleMessage: async (task, { clients, retry, logger, emitMetrics }) => {
-    const pipeline = pipelineNamed(task.pipeline); // an HTTP API or a SQL table: sourceRecords reads either
-    const bucket = requireEnv('DATA_BUCKET');
+    const pipeline = pipelineNamed(task.pipeline);
     const started = Date.now();
-    const common = { bucket, pipeline, runId: task.runId, since: task.since };
-    let manifest;
-    if (task.slice) {
-      const slice = task.slice;
-      const extracted = await extractSlice(clients.s3, {
-        ...common,
-        slice,
-        records: () => sourceRecords(pipeline, task.since, retry, process.env, slice),
-      });
-      const slicePart = figures(extracted.manifest.parts);
-      if (extracted.extractedNow) emitMetrics(slicePart);
-      logger.info('slice extracted', { slice: slice.index, of: slice.count, ...slicePart, again: !extracted.extractedNow });
-      manifest = await assembleRun(clients.s3, { bucket, pipeline: pipeline.name, runId: task.runId, count: slice.count });
-      if (!manifest) return; // other slices still running: the last one announces the run
-    } else {
-      manifest = await extractRun(clients.s3, { ...common, records: await sourceRecords(pipeline, task.since, retry) });
-      emitMetrics(figures(manifest.parts));
-    }
-    const parts = await announceRun(clients.sqs, requireEnv('TRANSFORM_QUEUE_URL'), manifest, retry);
-    logger.info('run announced', {
-      ...figures(manifest.parts),
-      announced: parts,
-      cursorHigh: manifest.cursorHigh,
-      seconds: (Date.now() - started) / 1000,
+    const outcome = await runExtractTask({
+      ...clients,
+      bucket: requireEnv('DATA_BUCKET'),
+      transformQueueUrl: requireEnv('TRANSFORM_QUEUE_URL'),
+      retry,
+      pipeline,
+      task,
+      records: () => httpRunRecords(pipeline, task.since, retry),
     });
+    extractFigures(outcome, task, started, { logger, emitMetrics });
   },
 });

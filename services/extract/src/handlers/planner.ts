@@ -8,7 +8,7 @@ const clients = cachedClients({ s3: s3Client, sqs: sqsClient, redshiftData: reds
 /**
  * Scheduled per pipeline (the schedule is the pipeline definition's): input `{ pipeline, force? }`.
  * Plans the next extract run from the committed watermark, unless the previous run is still
- * in flight, and puts the task on the extract queue (one per slice when the source fans out).
+ * in flight, and puts the task on the extract queue of its source kind (HTTP API or SQL table).
  */
 export const handler = lambdaHandler({
   service: 'extract',
@@ -19,7 +19,7 @@ export const handler = lambdaHandler({
       s3: clients().s3,
       bucket: requireEnv('DATA_BUCKET'),
       sqs: clients().sqs,
-      extractQueueUrl: requireEnv('EXTRACT_QUEUE_URL'),
+      extractQueueUrls: { http: requireEnv('EXTRACT_QUEUE_URL'), sql: requireEnv('EXTRACT_SQL_QUEUE_URL') },
       warehouse: warehouseFromEnv(clients().redshiftData),
       pipeline,
       retry,
@@ -31,7 +31,6 @@ export const handler = lambdaHandler({
         pipeline: pipeline.name,
         runId: outcome.planned.runId,
         since: outcome.planned.since,
-        tasks: outcome.tasks,
       });
     else logger.info('no run planned', { pipeline: pipeline.name, reason: outcome.skipped });
     return outcome;

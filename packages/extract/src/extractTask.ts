@@ -1,0 +1,52 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { ExtractTask, RawPart, RunManifest, RunSlice } from '@etl/contracts';
+import type { Retry } from '@etl/middleware';
+import type { Pipeline } from '@etl/pipeline';
+import { announceRun } from './announceRun';
+import { extractRun } from './extractRun';
+import { assembleRun, extractSlice } from './runSlices';
+
+export interface ExtractTaskOptions {
+  s3: S3Client;
+  sqs: SQSClient;
+  bucket: string;
+  transformQueueUrl: string;
+  retry?: Retry;
+  pipeline: Pipeline;
+  task: ExtractTask;
+  /** The source's records: of the whole run, or of the task's slice. */
+  records: (slice?: RunSlice) => AsyncIterable<unknown> | Promise<AsyncIterable<unknown>>;
+  partRows?: number;
+}
+
+export interface ExtractTaskOutcome {
+  /** The parts this task wrote; undefined for a slice written before (a redelivered task reads nothing again). */
+  extracted: RawPart[] | undefined;
+  /** The run, once it is complete and announced on the transform queue; undefined while slices are missing. */
+  announced: RunManifest | undefined;
+}
+
+/**
+ * What an extract worker does with one task. A whole run: extract it, write the run manifest,
+ * announce every part (retried whole when it fails: same run id, same keys). A slice: write it
+ * and its slice manifest once; the slice that finds every slice written assembles the run and
+ * announces it.
+ */
+export async function runExtractTask(options: ExtractTaskOptions): Promise<ExtractTaskOutcome> {
+  const { s3, sqs, bucket, pipeline, task, retry } = options;
+  const common = { bucket, pipeline, runId: task.runId, since: task.since, partRows: options.partRows };
+  let extracted: RawPart[] | undefined;
+  let manifest: RunManifest | undefined;
+  if (task.slice) {
+    const slice = task.slice;
+    const written = await extractSlice(s3, { ...common, slice, records: async () => options.records(slice) });
+    extracted = written.extractedNow ? written.manifest.parts : undefined;
+    manifest = await assembleRun(s3, { bucket, pipeline: pipeline.name, runId: task.runId, count: slice.count });
+  } else {
+    manifest = await extractRun(s3, { ...common, records: await options.records() });
+    extracted = manifest.parts;
+  }
+  if (manifest) await announceRun(sqs, options.transformQueueUrl, manifest, retry);
+  return { extracted, announced: manifest };
+}

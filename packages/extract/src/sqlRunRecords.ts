@@ -1,0 +1,29 @@
+import type { RunSlice } from '@etl/contracts';
+import type { Pipeline, SourceDefinition } from '@etl/pipeline';
+import { connectionUrl } from './sources/connectionUrl';
+import { sqlRecords } from './sources/sqlSource';
+
+export type SqlSource = Extract<SourceDefinition, { kind: 'sql' }>;
+
+/** A pipeline's SQL source, or an error naming what it reads instead. */
+export function sqlSourceOf(pipeline: Pipeline): SqlSource {
+  if (pipeline.source.kind !== 'sql') throw new Error(`pipeline ${pipeline.name} reads a ${pipeline.source.kind} source, not a SQL table`);
+  return pipeline.source;
+}
+
+/**
+ * The records of a pipeline's SQL table changed since the watermark — or, for one slice of a
+ * fanned-out run, in that slice's cursor range (slice 0 also reads rows without a cursor).
+ */
+export async function sqlRunRecords(
+  pipeline: Pipeline,
+  since: string | null,
+  slice?: RunSlice,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<AsyncIterable<unknown>> {
+  const source = sqlSourceOf(pipeline);
+  return sqlRecords(pipeline, source, {
+    connectionUrl: await connectionUrl(source.connectionEnv, env),
+    ...(slice ? { since: slice.from, until: slice.until, nullCursorRows: slice.index === 0 } : { since }),
+  });
+}
