@@ -14,6 +14,8 @@ export const dataKeys = {
   quarantine: (pipeline: string, runId: string, part: number) => `quarantine/${pipeline}/${runId}/part-${part}.jsonl.gz`,
   rawSlicePart: (pipeline: string, runId: string, slice: number, part: number) =>
     `raw/${pipeline}/${runId}/slice-${slice}/part-${part}.jsonl.gz`,
+  /** How a fanned-out run is split: decided once per run. */
+  slicePlan: (pipeline: string, runId: string) => `state/runs/${pipeline}/${runId}/slices.json`,
   /** What one slice of a fanned-out run wrote. */
   sliceManifest: (pipeline: string, runId: string, slice: number) => `state/runs/${pipeline}/${runId}/slice-${slice}.json`,
   sliceManifestPrefix: (pipeline: string, runId: string) => `state/runs/${pipeline}/${runId}/slice-`,

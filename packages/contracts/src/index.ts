@@ -1,6 +1,6 @@
 import { contract } from './parse';
-import { extractTask, rawFileReady, runManifest, runRef, sliceManifest, stagedFileReady } from './messages';
-import type { ExtractTask, RawFileReady, RunManifest, RunRef, SliceManifest, StagedFileReady } from './messages';
+import { extractTask, rawFileReady, runManifest, runRef, sliceManifest, slicePlan, stagedFileReady } from './messages';
+import type { ExtractTask, RawFileReady, RunManifest, RunRef, SliceManifest, SlicePlan, StagedFileReady } from './messages';
 
 export { ContractViolation } from './errors';
 export { contract, parseMessage, serializeMessage } from './parse';
@@ -15,6 +15,7 @@ export type {
   RunManifest,
   RunSlice,
   SliceManifest,
+  SlicePlan,
   StagedFileReady,
   RowAccounting,
 } from './messages';
@@ -34,6 +35,8 @@ export const contracts = {
   runManifest: contract<RunManifest>('run-manifest', runManifest),
   /** `state/runs/<pipeline>/<runId>/slice-<i>.json` */
   sliceManifest: contract<SliceManifest>('slice-manifest', sliceManifest),
+  /** `state/runs/<pipeline>/<runId>/slices.json` */
+  slicePlan: contract<SlicePlan>('slice-plan', slicePlan),
 } as const;
 export { exampleRawFileReady, exampleStagedFileReady } from './examples';
 export { dataKeys, parseRawKey, makeRunId } from './dataKeys';

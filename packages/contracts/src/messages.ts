@@ -87,6 +87,19 @@ export const runManifest = z
   .check(z.refine((m) => m.parts.every((p, i) => p.part === i), { message: 'parts must be numbered 0, 1, 2… in order', path: ['parts'] }));
 
 /**
+ * `state/runs/<pipeline>/<runId>/slices.json`: how a run is split, decided once (a conditional
+ * write) so a redelivered task fans out into the same slices. One slice: the run is one task.
+ */
+export const slicePlan = z
+  .strictObject({ pipeline: pipelineName, runId, slices: z.array(runSlice).check(z.minLength(1), z.maxLength(100)) })
+  .check(
+    z.refine((p) => p.slices.every((s, i) => s.index === i && s.count === p.slices.length), {
+      message: 'slices must be numbered 0, 1, 2… and each count them all',
+      path: ['slices'],
+    }),
+  );
+
+/**
  * `state/runs/<pipeline>/<runId>/slice-<i>.json`: what one slice of a fanned-out run wrote (its
  * parts numbered within the slice). When every slice has one, the run manifest is assembled.
  */
@@ -169,6 +182,7 @@ export type RawPart = z.infer<typeof rawPart>;
 export type RunManifest = z.infer<typeof runManifest>;
 export type RunSlice = z.infer<typeof runSlice>;
 export type SliceManifest = z.infer<typeof sliceManifest>;
+export type SlicePlan = z.infer<typeof slicePlan>;
 export type RawFileReady = z.infer<typeof rawFileReady>;
 export type StagedFileReady = z.infer<typeof stagedFileReady>;
 export type RowAccounting = z.infer<typeof rowAccounting>;

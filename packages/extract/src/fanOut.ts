@@ -1,11 +1,14 @@
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { contracts } from '@etl/contracts';
-import type { ExtractTask, RunSlice } from '@etl/contracts';
+import { contracts, dataKeys, parseMessage, serializeMessage } from '@etl/contracts';
+import type { ExtractTask, RunSlice, SlicePlan } from '@etl/contracts';
 import { publishMessages } from '@etl/messaging';
 import type { Retry } from '@etl/middleware';
 import type { Pipeline } from '@etl/pipeline';
 import { connectionUrl } from './sources/connectionUrl';
 import { cursorBoundaries } from './sources/sqlSource';
+import { isNoSuchKey, isPreconditionFailed } from './s3Outcomes';
 import { sqlSourceOf } from './sqlRunRecords';
 
 /** Default upper bound of tasks per fanned-out run. */
@@ -40,19 +43,60 @@ export async function planSlices(
 }
 
 /**
- * Fans a run's task out: one task per slice, sent to `queueUrl` (batches of 10, failed entries
- * retried). Returns how many were sent; 0 when the run stays one task (the caller extracts it).
+ * The run's slices, decided once: the first task to get here computes them and records them
+ * (`slices.json`, a conditional write); a redelivered task — or one racing it — gets the recorded
+ * ones, so a run is never split two ways (which could leave a gap between slices).
+ */
+async function decidedSlices(
+  s3: S3Client,
+  bucket: string,
+  pipeline: Pipeline,
+  task: ExtractTask,
+  env: NodeJS.ProcessEnv | undefined,
+): Promise<RunSlice[]> {
+  const key = dataKeys.slicePlan(pipeline.name, task.runId);
+  const recorded = async () =>
+    parseMessage(contracts.slicePlan, await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString())
+      .slices;
+  try {
+    return await recorded();
+  } catch (error) {
+    if (!isNoSuchKey(error)) throw error;
+  }
+  const slices = (await planSlices(pipeline, task.since, env)) ?? [{ index: 0, count: 1, from: task.since, until: null }];
+  const plan: SlicePlan = { pipeline: pipeline.name, runId: task.runId, slices };
+  try {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: serializeMessage(contracts.slicePlan, plan),
+        ContentType: 'application/json',
+        IfNoneMatch: '*',
+      }),
+    );
+    return slices;
+  } catch (error) {
+    if (isPreconditionFailed(error)) return recorded();
+    throw error;
+  }
+}
+
+/**
+ * Fans a run's task out (SQL sources with `fanOut`): one task per slice, sent to `queueUrl`
+ * (batches of 10, failed entries retried). Returns how many were sent; 0 when the run stays one
+ * task (no fan-out configured, too few rows, or the task is a slice already): the caller extracts it.
  */
 export async function fanOutTask(
-  sqs: SQSClient,
-  queueUrl: string,
+  { s3, sqs }: { s3: S3Client; sqs: SQSClient },
+  { bucket, queueUrl }: { bucket: string; queueUrl: string },
   pipeline: Pipeline,
   task: ExtractTask,
   { retry, env }: { retry?: Retry; env?: NodeJS.ProcessEnv } = {},
 ): Promise<number> {
-  if (task.slice) return 0;
-  const slices = await planSlices(pipeline, task.since, env);
-  if (!slices) return 0;
+  if (task.slice || !sqlSourceOf(pipeline).fanOut) return 0;
+  const slices = await decidedSlices(s3, bucket, pipeline, task, env);
+  if (slices.length === 1) return 0;
   await publishMessages({ sqs, queueUrl, contract: contracts.extractTask, messages: slices.map((slice) => ({ ...task, slice })), retry });
   return slices.length;
 }

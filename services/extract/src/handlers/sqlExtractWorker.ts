@@ -19,14 +19,15 @@ export const handler = sqsWorker({
   handleMessage: async (task, { clients, retry, logger, emitMetrics }) => {
     const pipeline = pipelineNamed(task.pipeline);
     const started = Date.now();
-    const slices = await fanOutTask(clients.sqs, requireEnv('EXTRACT_SQL_QUEUE_URL'), pipeline, task, { retry });
+    const bucket = requireEnv('DATA_BUCKET');
+    const slices = await fanOutTask(clients, { bucket, queueUrl: requireEnv('EXTRACT_SQL_QUEUE_URL') }, pipeline, task, { retry });
     if (slices > 0) {
       logger.info('run fanned out', { pipeline: pipeline.name, runId: task.runId, tasks: slices, since: task.since });
       return;
     }
     const outcome = await runExtractTask({
       ...clients,
-      bucket: requireEnv('DATA_BUCKET'),
+      bucket,
       transformQueueUrl: requireEnv('TRANSFORM_QUEUE_URL'),
       retry,
       pipeline,
