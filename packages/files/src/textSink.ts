@@ -23,6 +23,19 @@ export class TextSink {
     return this.flush();
   }
 
+  /**
+   * Writes bytes as they are, after the text before them; resolves once the stream is done with
+   * them (a transform such as gzip has read them), so the caller may reuse their memory then.
+   */
+  writeBytes(bytes: Buffer): Promise<void> {
+    const pending = this.flush();
+    const write = () =>
+      new Promise<void>((resolve, reject) => {
+        this.stream.write(bytes, (error) => (error ? reject(error) : resolve()));
+      });
+    return pending ? pending.then(write) : write();
+  }
+
   private flush(): Promise<void> | undefined {
     const text = this.buffer;
     this.buffer = '';

@@ -39,4 +39,18 @@ describe('DedupeBlock', () => {
     expect(bytes.length).toBe(5 * Buffer.byteLength(long));
     expect(bytes.toString()).toBe(long.repeat(5));
   });
+
+  it('fills two buffers in turn: bytes handed over stay intact until the next take', () => {
+    const block = new DedupeBlock(laterWins);
+    block.add('a', null, 'first\n');
+    const first = block.take();
+    block.add('b', null, 'second\n');
+    expect(first.toString()).toBe('first\n'); // the next block went into the other buffer
+    const second = block.take();
+    block.add('c', null, 'third\n');
+    expect(second.toString()).toBe('second\n');
+    const third = block.take();
+    expect(third.toString()).toBe('third\n');
+    expect(third.buffer).toBe(first.buffer); // the first block's buffer again: reused, not allocated
+  });
 });

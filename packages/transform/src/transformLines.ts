@@ -68,6 +68,13 @@ export async function transformLines(
     return numericRank ? Number(candidate) > Number(current) : candidate > current;
   };
   const block = new DedupeBlock(newer);
+  // a block's bytes are reused by the block after next: hand one over once the sink is done with the one before
+  let handedOver: Promise<void> | undefined;
+  const handOver = async () => {
+    await handedOver;
+    handedOver = sinks.staged.writeBytes(block.take());
+    handedOver.catch(() => undefined); // a write error surfaces where it is awaited (next hand-over, or the end)
+  };
 
   const reject = async (line: number, rejections: Rejection[], bytes: Buffer, utf8: boolean) => {
     counts.rowsRejected++;
@@ -121,10 +128,11 @@ export async function transformLines(
       const csv = `${values.join(',')}\n`;
 
       if (!block.add(key, rank, csv)) counts.duplicatesCollapsed++;
-      if (block.rows >= dedupeBlockRows) await sinks.staged.write(block.take());
+      if (block.rows >= dedupeBlockRows) await handOver();
     }
   }
-  await sinks.staged.write(block.take());
+  await handOver();
+  await handedOver;
   counts.rowsStaged = counts.rowsIn - counts.rowsRejected - counts.duplicatesCollapsed;
   counts.addedFields = [...addedFields].sort();
   return counts;
