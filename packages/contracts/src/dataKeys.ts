@@ -3,7 +3,7 @@
  * stage is always the key the next stage expects.
  *
  *   raw/<pipeline>/<runId>/part-<N>.jsonl.gz        extract output
- *   raw/<pipeline>/<runId>/slice-<S>/part-<N>.jsonl.gz  … of one slice of a fanned-out run
+ *   raw/<pipeline>/<runId>/slice-<S>/<attempt>/part-<N>.jsonl.gz  … of one slice of a fanned-out run
  *   staged/<pipeline>/<runId>/part-<N>.csv.gz       transform output, COPY input
  *   quarantine/<pipeline>/<runId>/part-<N>.jsonl.gz rejected rows with reasons
  */
@@ -12,8 +12,9 @@ export const dataKeys = {
   raw: (pipeline: string, runId: string, part: number) => `raw/${pipeline}/${runId}/part-${part}.jsonl.gz`,
   staged: (pipeline: string, runId: string, part: number) => `staged/${pipeline}/${runId}/part-${part}.csv.gz`,
   quarantine: (pipeline: string, runId: string, part: number) => `quarantine/${pipeline}/${runId}/part-${part}.jsonl.gz`,
-  rawSlicePart: (pipeline: string, runId: string, slice: number, part: number) =>
-    `raw/${pipeline}/${runId}/slice-${slice}/part-${part}.jsonl.gz`,
+  /** Each attempt at a slice writes its own files: two deliveries of one slice task never overwrite each other. */
+  rawSlicePart: (pipeline: string, runId: string, slice: { index: number; attempt: string }, part: number) =>
+    `raw/${pipeline}/${runId}/slice-${slice.index}/${slice.attempt}/part-${part}.jsonl.gz`,
   /** How a fanned-out run is split: decided once per run. */
   slicePlan: (pipeline: string, runId: string) => `state/runs/${pipeline}/${runId}/slices.json`,
   /** What one slice of a fanned-out run wrote. */

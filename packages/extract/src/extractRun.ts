@@ -13,8 +13,8 @@ export interface ExtractRunOptions {
   since: string | null;
   records: AsyncIterable<unknown>;
   partRows?: number;
-  /** One slice of a fanned-out run: its parts are written under `slice-<S>/`. */
-  slice?: number;
+  /** One attempt at one slice of a fanned-out run: its parts are written under `slice-<S>/<attempt>/`. */
+  slice?: { index: number; attempt: string };
 }
 
 /** What extracting a run (or a slice of one) wrote: its parts and the cursor high-water mark. */

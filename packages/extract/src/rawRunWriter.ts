@@ -9,8 +9,8 @@ export interface RawRunTarget {
   runId: string;
   /** Rows per part file; a new part starts after this many. Default 50,000. */
   partRows?: number;
-  /** One slice of a fanned-out run: parts go to `raw/<pipeline>/<runId>/slice-<S>/`. */
-  slice?: number;
+  /** One attempt at one slice of a fanned-out run: parts go to `raw/<pipeline>/<runId>/slice-<S>/<attempt>/`. */
+  slice?: { index: number; attempt: string };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { contracts, dataKeys, parseMessage, serializeMessage } from '@etl/contracts';
@@ -5,7 +6,7 @@ import type { RunManifest, SliceManifest } from '@etl/contracts';
 import { extractParts } from './extractRun';
 import type { ExtractRunOptions } from './extractRun';
 import { writeRunManifest } from './runManifest';
-import { isNoSuchKey } from './s3Outcomes';
+import { isNoSuchKey, isPreconditionFailed } from './s3Outcomes';
 
 /** One slice of a fanned-out run, by its place among the run's slices. */
 export interface SlicePosition {
@@ -24,10 +25,12 @@ async function readSliceManifest(s3: S3Client, bucket: string, key: string): Pro
 }
 
 /**
- * Extracts one slice of a fanned-out run into `raw/<pipeline>/<runId>/slice-<S>/` and records it
- * in its slice manifest. Once: a slice whose manifest exists is not read again (a retried task —
- * one that failed after its slice was written — goes straight on to assembling the run), so the
- * files other slices' assembly may already have announced are never rewritten.
+ * Extracts one slice of a fanned-out run into `raw/<pipeline>/<runId>/slice-<S>/<attempt>/` and
+ * records it in its slice manifest. Once: a slice whose manifest exists is not read again (a
+ * retried task — one that failed after its slice was written — goes straight on to assembling
+ * the run). Two deliveries of one slice running at once each write their own files (a random
+ * attempt id in the keys) and the first manifest written wins (a conditional write): a manifest
+ * always describes files no one rewrites, whatever the source did in between.
  */
 export async function extractSlice(
   s3: S3Client,
@@ -37,7 +40,12 @@ export async function extractSlice(
   const key = dataKeys.sliceManifest(pipeline.name, runId, slice.index);
   const done = await readSliceManifest(s3, bucket, key);
   if (done) return { manifest: done, extractedNow: false };
-  const { parts, cursorHigh } = await extractParts(s3, { ...options, records: await options.records(), slice: slice.index });
+  const attempt = randomBytes(4).toString('hex');
+  const { parts, cursorHigh } = await extractParts(s3, {
+    ...options,
+    records: await options.records(),
+    slice: { index: slice.index, attempt },
+  });
   const manifest: SliceManifest = {
     pipeline: pipeline.name,
     runId,
@@ -46,14 +54,20 @@ export async function extractSlice(
     parts,
     extractedAt: new Date().toISOString(),
   };
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: serializeMessage(contracts.sliceManifest, manifest),
-      ContentType: 'application/json',
-    }),
-  );
+  try {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: serializeMessage(contracts.sliceManifest, manifest),
+        ContentType: 'application/json',
+        IfNoneMatch: '*',
+      }),
+    );
+  } catch (error) {
+    if (!isPreconditionFailed(error)) throw error;
+    return { manifest: (await readSliceManifest(s3, bucket, key))!, extractedNow: false }; // another attempt finished first
+  }
   return { manifest, extractedNow: true };
 }
 
