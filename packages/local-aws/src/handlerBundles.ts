@@ -34,7 +34,8 @@ export function handlerEntries(services: readonly ServiceName[] = ['extract', 't
 
 /**
  * Bundles a handler as serverless-esbuild does for deployment (bundle everything, minify, source
- * map, node20, CommonJS) into `outfile`; returns esbuild's metafile.
+ * map, node20, CommonJS, ES module builds of dependencies first) into `outfile`; returns
+ * esbuild's metafile.
  */
 export function bundleHandler(handler: HandlerEntry, outfile: string): Metafile {
   const { metafile } = buildSync({
@@ -44,6 +45,7 @@ export function bundleHandler(handler: HandlerEntry, outfile: string): Metafile 
     sourcemap: true,
     target: 'node20',
     platform: 'node',
+    mainFields: ['module', 'main'],
     outfile,
     metafile: true,
     logLevel: 'warning',
