@@ -23,8 +23,10 @@ describe('pnpm dev with a MariaDB source table', () => {
 
   it('loads the table, then only what changed, with every row accounted for', async () => {
     const log: string[] = [];
-    const run = () => runDev({ dir, rows: 12_000, sourceUrl: MARIADB, fixedPorts: false, log: (line) => log.push(line) });
-    const first = await run();
+    const run = (deliverTwice = false) =>
+      runDev({ dir, rows: 12_000, sourceUrl: MARIADB, fixedPorts: false, deliverTwice, log: (line) => log.push(line) });
+    // every batch delivered twice: the planned task fans out twice, every slice runs twice — one split, one run
+    const first = await run(true);
     const { extracted, rejected, collapsed, inserted, updated } = first.rows;
     expect(extracted).toBeGreaterThan(11_500); // the generation's lines that are JSON objects: the table's rows
     expect(first.tasks).toBe(2); // fanned out: slices of 10,000 rows, extracted in parallel
