@@ -34,6 +34,7 @@ export const handler = sqsBatchWorker({
       RowsUpdated: sum((f) => f.rowsUpdated),
       RowsRejected: sum((f) => f.rowsRejected),
       DuplicatesCollapsed: sum((f) => f.collapsed),
+      ColumnsAdded: result.addedColumns.length,
     };
     emitMetrics(figures);
     if (result.addedColumns.length > 0)
