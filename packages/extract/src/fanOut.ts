@@ -1,14 +1,13 @@
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { contracts, dataKeys, parseMessage, serializeMessage } from '@etl/contracts';
-import type { ExtractTask, RunSlice, SlicePlan } from '@etl/contracts';
+import { contracts, dataKeys } from '@etl/contracts';
+import type { ExtractTask, RunSlice } from '@etl/contracts';
 import { publishMessages } from '@etl/messaging';
 import type { Retry } from '@etl/middleware';
 import type { Pipeline } from '@etl/pipeline';
 import { connectionUrl } from './sources/connectionUrl';
 import { cursorBoundaries } from './sources/sqlSource';
-import { isNoSuchKey, isPreconditionFailed } from './s3Outcomes';
+import { readState, writeStateOnce } from './stateObjects';
 import { sqlSourceOf } from './sqlRunRecords';
 
 /** Default upper bound of tasks per fanned-out run. */
@@ -55,31 +54,10 @@ async function decidedSlices(
   env: NodeJS.ProcessEnv | undefined,
 ): Promise<RunSlice[]> {
   const key = dataKeys.slicePlan(pipeline.name, task.runId);
-  const recorded = async () =>
-    parseMessage(contracts.slicePlan, await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString())
-      .slices;
-  try {
-    return await recorded();
-  } catch (error) {
-    if (!isNoSuchKey(error)) throw error;
-  }
+  const recorded = await readState(s3, bucket, key, contracts.slicePlan);
+  if (recorded) return recorded.slices;
   const slices = (await planSlices(pipeline, task.since, env)) ?? [{ index: 0, count: 1, from: task.since, until: null }];
-  const plan: SlicePlan = { pipeline: pipeline.name, runId: task.runId, slices };
-  try {
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: serializeMessage(contracts.slicePlan, plan),
-        ContentType: 'application/json',
-        IfNoneMatch: '*',
-      }),
-    );
-    return slices;
-  } catch (error) {
-    if (isPreconditionFailed(error)) return recorded();
-    throw error;
-  }
+  return (await writeStateOnce(s3, bucket, key, contracts.slicePlan, { pipeline: pipeline.name, runId: task.runId, slices })).value.slices;
 }
 
 /**

@@ -1,27 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { contracts, dataKeys, parseMessage, serializeMessage } from '@etl/contracts';
+import { contracts, dataKeys } from '@etl/contracts';
 import type { RunManifest, SliceManifest } from '@etl/contracts';
 import { extractParts } from './extractRun';
 import type { ExtractRunOptions } from './extractRun';
 import { writeRunManifest } from './runManifest';
-import { isNoSuchKey, isPreconditionFailed } from './s3Outcomes';
+import { readState, writeStateOnce } from './stateObjects';
 
 /** One slice of a fanned-out run, by its place among the run's slices. */
 export interface SlicePosition {
   index: number;
   count: number;
-}
-
-async function readSliceManifest(s3: S3Client, bucket: string, key: string): Promise<SliceManifest | undefined> {
-  try {
-    const body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
-    return parseMessage(contracts.sliceManifest, body);
-  } catch (error) {
-    if (isNoSuchKey(error)) return undefined;
-    throw error;
-  }
 }
 
 /**
@@ -38,7 +28,7 @@ export async function extractSlice(
 ): Promise<{ manifest: SliceManifest; extractedNow: boolean }> {
   const { bucket, pipeline, runId, slice } = options;
   const key = dataKeys.sliceManifest(pipeline.name, runId, slice.index);
-  const done = await readSliceManifest(s3, bucket, key);
+  const done = await readState(s3, bucket, key, contracts.sliceManifest);
   if (done) return { manifest: done, extractedNow: false };
   const attempt = randomBytes(4).toString('hex');
   const { parts, cursorHigh } = await extractParts(s3, {
@@ -54,21 +44,9 @@ export async function extractSlice(
     parts,
     extractedAt: new Date().toISOString(),
   };
-  try {
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: serializeMessage(contracts.sliceManifest, manifest),
-        ContentType: 'application/json',
-        IfNoneMatch: '*',
-      }),
-    );
-  } catch (error) {
-    if (!isPreconditionFailed(error)) throw error;
-    return { manifest: (await readSliceManifest(s3, bucket, key))!, extractedNow: false }; // another attempt finished first
-  }
-  return { manifest, extractedNow: true };
+  // another attempt at this slice may have finished first: its manifest stands, ours is dropped
+  const { value, written } = await writeStateOnce(s3, bucket, key, contracts.sliceManifest, manifest);
+  return { manifest: value, extractedNow: written };
 }
 
 /**
@@ -86,7 +64,9 @@ export async function assembleRun(
   );
   if ((listed.KeyCount ?? listed.Contents?.length ?? 0) < count) return undefined;
   const slices = await Promise.all(
-    Array.from({ length: count }, (_, index) => readSliceManifest(s3, bucket, dataKeys.sliceManifest(pipeline, runId, index))),
+    Array.from({ length: count }, (_, index) =>
+      readState(s3, bucket, dataKeys.sliceManifest(pipeline, runId, index), contracts.sliceManifest),
+    ),
   );
   if (slices.some((slice) => slice === undefined)) return undefined;
   const files = slices.flatMap((slice) => slice!.parts.map((part) => part.file));

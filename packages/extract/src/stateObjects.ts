@@ -1,0 +1,51 @@
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { parseMessage, serializeMessage } from '@etl/contracts';
+import type { Contract } from '@etl/contracts';
+import { isNoSuchKey, isPreconditionFailed } from './s3Outcomes';
+
+/** A JSON state object of the data bucket (`state/…`), read through its contract; undefined when there is none. */
+export async function readState<T>(s3: S3Client, bucket: string, key: string, contract: Contract<T>): Promise<T | undefined> {
+  try {
+    return parseMessage(contract, await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString());
+  } catch (error) {
+    if (isNoSuchKey(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Writes a JSON state object through its contract, replacing what is there. */
+export async function writeState<T>(s3: S3Client, bucket: string, key: string, contract: Contract<T>, value: T): Promise<void> {
+  await s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: serializeMessage(contract, value), ContentType: 'application/json' }),
+  );
+}
+
+/**
+ * Writes a JSON state object unless there is one (a conditional write: of writers racing, the
+ * first wins). Returns the object there afterwards — `value`, or the first writer's — and
+ * whether it is ours.
+ */
+export async function writeStateOnce<T>(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  contract: Contract<T>,
+  value: T,
+): Promise<{ value: T; written: boolean }> {
+  try {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: serializeMessage(contract, value),
+        ContentType: 'application/json',
+        IfNoneMatch: '*',
+      }),
+    );
+    return { value, written: true };
+  } catch (error) {
+    if (!isPreconditionFailed(error)) throw error;
+    return { value: (await readState(s3, bucket, key, contract))!, written: false };
+  }
+}
