@@ -23,7 +23,7 @@ import type { Invoke, LocalEndpoints, OfflineService, ServiceName, StackResource
 import { orders, ordersDb, startOrdersApi } from '@etl/pipelines';
 import { qualifiedTable, quoteIdentifier } from '@etl/pipeline';
 import type { Pipeline } from '@etl/pipeline';
-import { query } from '@etl/warehouse';
+import { query, tableColumns } from '@etl/warehouse';
 import type { Warehouse } from '@etl/warehouse';
 import { SAMPLE_TABLE, writeSampleTable } from './sampleDatabase';
 import { nextGeneration, sampleGeneration } from './sampleSource';
@@ -314,12 +314,8 @@ async function summarize(
   const [[tableRows]] = (await query(warehouse, `SELECT COUNT(*) FROM ${table}`)) as [[number]];
   const addedColumns: DevSummary['addedColumns'] = [];
   if (pipeline.drift === 'add-columns') {
-    const columns = await query(
-      warehouse,
-      'SELECT column_name FROM information_schema.columns WHERE table_schema = :schema AND table_name = :table ORDER BY ordinal_position',
-      { schema: pipeline.schema, table: pipeline.table },
-    );
-    for (const name of columns.map(([c]) => String(c)).filter((c) => !pipeline.columnNames.includes(c))) {
+    const columns = await tableColumns(warehouse, pipeline.schema, pipeline.table);
+    for (const name of columns.map((c) => c.name).filter((c) => !pipeline.columnNames.includes(c))) {
       const [[rows]] = (await query(warehouse, `SELECT COUNT(${quoteIdentifier(name)}) FROM ${table}`)) as [[number]];
       addedColumns.push({ name, rows: Number(rows) });
     }

@@ -9,8 +9,8 @@ import type { Pipeline } from '@etl/pipeline';
 import { loadStatements } from './loadSql';
 import type { AddedColumns } from './loadSql';
 import { METADATA_DDL } from './metadataTables';
-import { query, resultRows, runBatch } from '@etl/warehouse';
-import type { RunOptions, Warehouse } from '@etl/warehouse';
+import { resultRows, runBatch, tableColumns } from '@etl/warehouse';
+import type { RunOptions, TableColumn, Warehouse } from '@etl/warehouse';
 
 /** What loading one staged file did: rows in = inserted + updated + rejected + collapsed. */
 export interface LoadedFile {
@@ -34,23 +34,6 @@ export interface LoadBatchResult {
 /** A source field cannot fill the target's column of that name: the column is not one `add-columns` made. */
 export class AddedColumnConflict extends Error {
   override readonly name = 'AddedColumnConflict';
-}
-
-interface TableColumn {
-  name: string;
-  type: string;
-  length: number | null;
-}
-
-async function tableColumns(warehouse: Warehouse, pipeline: Pipeline, options: RunOptions): Promise<TableColumn[]> {
-  const rows = await query(
-    warehouse,
-    `SELECT column_name, data_type, character_maximum_length FROM information_schema.columns
-     WHERE table_schema = :schema AND table_name = :table ORDER BY ordinal_position`,
-    { schema: pipeline.schema, table: pipeline.table },
-    options,
-  );
-  return rows.map(([name, type, length]) => ({ name: String(name), type: String(type), length: length === null ? null : Number(length) }));
 }
 
 /**
@@ -89,7 +72,7 @@ export async function ensureTables(warehouse: Warehouse, pipeline: Pipeline, opt
   ensured.set(warehouse.client, done);
   if (done.has(pipeline.name)) return;
   await runBatch(warehouse, [createTableSql(pipeline), ...METADATA_DDL], { ...options, name: `etl-ensure-${pipeline.name}` });
-  const existing = new Set((await tableColumns(warehouse, pipeline, options)).map((c) => c.name));
+  const existing = new Set((await tableColumns(warehouse, pipeline.schema, pipeline.table, options)).map((c) => c.name));
   const columns = {
     ...Object.fromEntries(Object.entries(pipeline.target.columns).map(([name, c]) => [name, c.type])),
     ...Object.fromEntries(Object.entries(pipeline.target.derived ?? {}).map(([name, c]) => [name, c.type])),
@@ -175,7 +158,9 @@ export async function loadBatch(
   await ensureTables(warehouse, pipeline, options);
   // the target's columns change under add-columns (other loads add them too): read them every batch
   const added =
-    pipeline.drift === 'add-columns' ? addedColumns(pipeline, await tableColumns(warehouse, pipeline, options), files) : undefined;
+    pipeline.drift === 'add-columns'
+      ? addedColumns(pipeline, await tableColumns(warehouse, pipeline.schema, pipeline.table, options), files)
+      : undefined;
   const statements = loadStatements(
     pipeline,
     { manifestUrl: `s3://${bucket}/${manifestKey}`, filesUrl: `s3://${bucket}/${filesKey}`, copyRoleArn: warehouse.copyRoleArn },

@@ -30,22 +30,14 @@ const S3_URL = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[A-Za-z0-9!_.*'()/-]+$
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 /**
- * A string literal for the two places Redshift accepts no parameters: COPY's S3 URL and IAM
- * role. Both are checked against strict patterns first, so nothing but a URL or an ARN can land
- * in the SQL.
+ * A string literal for the places Redshift takes no parameters: COPY's S3 URL and IAM role, and
+ * the key JSON_EXTRACT_PATH_TEXT reads an added column from (no parameters inside a batch).
+ * Each is checked against a strict pattern first, so nothing but a URL, an ARN or a plain
+ * identifier can land in the SQL.
  */
-function copyLiteral(value: string, pattern: RegExp, what: string): string {
-  if (!pattern.test(value)) throw new Error(`refusing to put ${what} "${value}" into COPY: it does not look like one`);
+function checkedLiteral(value: string, pattern: RegExp, what: string, where = 'COPY'): string {
+  if (!pattern.test(value)) throw new Error(`refusing to put ${what} "${value}" into ${where}: it does not look like one`);
   return `'${value}'`;
-}
-
-/**
- * A JSON key for JSON_EXTRACT_PATH_TEXT, which takes no parameters inside a batch: only a plain
- * lower-case identifier (an added column's name) is let through.
- */
-function jsonKeyLiteral(name: string): string {
-  if (!IDENTIFIER.test(name)) throw new Error(`refusing to read field "${name}" from the added fields: it is not a plain identifier`);
-  return `'${name}'`;
 }
 
 /**
@@ -67,9 +59,9 @@ function jsonKeyLiteral(name: string): string {
  */
 export function loadStatements(pipeline: Pipeline, inputs: BatchInputs, added: AddedColumns = { all: [], create: [] }): string[] {
   const target = qualifiedTable(pipeline);
-  const manifest = copyLiteral(inputs.manifestUrl, S3_URL, 'the manifest URL');
-  const files = copyLiteral(inputs.filesUrl, S3_URL, 'the file list URL');
-  const role = copyLiteral(inputs.copyRoleArn, ROLE_ARN, 'the COPY role ARN');
+  const manifest = checkedLiteral(inputs.manifestUrl, S3_URL, 'the manifest URL');
+  const files = checkedLiteral(inputs.filesUrl, S3_URL, 'the file list URL');
+  const role = checkedLiteral(inputs.copyRoleArn, ROLE_ARN, 'the COPY role ARN');
   const columns = [...pipeline.columnNames, ...added.all].map(quoteIdentifier);
   const addsColumns = pipeline.drift === 'add-columns';
   const addedFields = quoteIdentifier(ADDED_FIELDS_COLUMN);
@@ -121,7 +113,10 @@ export function loadStatements(pipeline: Pipeline, inputs: BatchInputs, added: A
     ...(added.all.length > 0
       ? [
           `UPDATE etl_stage SET ${added.all
-            .map((name) => `${quoteIdentifier(name)} = JSON_EXTRACT_PATH_TEXT(${addedFields}, ${jsonKeyLiteral(name)})`)
+            .map(
+              (name) =>
+                `${quoteIdentifier(name)} = JSON_EXTRACT_PATH_TEXT(${addedFields}, ${checkedLiteral(name, IDENTIFIER, 'the added field', 'JSON_EXTRACT_PATH_TEXT')})`,
+            )
             .join(', ')} WHERE ${addedFields} IS NOT NULL`,
         ]
       : []),

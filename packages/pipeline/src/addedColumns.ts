@@ -10,12 +10,13 @@ import type { Pipeline } from './definition';
  */
 export const ADDED_FIELDS_COLUMN = '_etl_added';
 
-/** Added columns hold any value as text: Redshift's widest VARCHAR (bytes), nullable. */
+/**
+ * Added columns hold any value as text: Redshift's widest VARCHAR (bytes), nullable. The JSON of
+ * a row's added fields travels in a column of the same type (and JSON_EXTRACT_PATH_TEXT reads at
+ * most 64 KB), so it is the limit for that JSON too.
+ */
 export const ADDED_COLUMN_BYTES = 65535;
 export const ADDED_COLUMN_TYPE: ColumnType = types.varchar(ADDED_COLUMN_BYTES);
-
-/** Redshift's limit for the JSON the load reads an added value from (JSON_EXTRACT_PATH_TEXT: 64 KB). */
-export const ADDED_FIELDS_MAX_BYTES = 65535;
 
 /**
  * Why a source field cannot become a column of this pipeline's table, or undefined when it can:

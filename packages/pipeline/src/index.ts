@@ -15,7 +15,7 @@ export { coercer, isRefusal } from './coerce';
 export type { Coerced, Refusal } from './coerce';
 export { compileRowValidator, SchemaDriftError } from './rowValidator';
 export type { AddedFields, Rejection, RowResult } from './rowValidator';
-export { ADDED_COLUMN_BYTES, ADDED_COLUMN_TYPE, ADDED_FIELDS_COLUMN, ADDED_FIELDS_MAX_BYTES, addedFieldProblem } from './addedColumns';
+export { ADDED_COLUMN_BYTES, ADDED_COLUMN_TYPE, ADDED_FIELDS_COLUMN, addedFieldProblem } from './addedColumns';
 export { createTableSql, copyColumns, quoteIdentifier, qualifiedTable } from './ddl';
 export { parseDecimal, formatDecimal, multiply, multiplyDecimalText, rescale } from './decimal';
 export type { Decimal } from './decimal';

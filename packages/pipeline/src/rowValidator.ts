@@ -1,4 +1,4 @@
-import { ADDED_COLUMN_TYPE, ADDED_FIELDS_MAX_BYTES, addedFieldProblem } from './addedColumns';
+import { ADDED_COLUMN_BYTES, ADDED_COLUMN_TYPE, addedFieldProblem } from './addedColumns';
 import { ISO_3166_ALPHA2, ISO_4217 } from './codes';
 import { coercer, isRefusal } from './coerce';
 import type { Refusal } from './coerce';
@@ -129,13 +129,14 @@ export function compileRowValidator(pipeline: Pipeline): (record: unknown) => Ro
     let addedFields: AddedFields | undefined;
     if (added && !rejections) {
       const json = JSON.stringify(added);
-      const bytes = Buffer.byteLength(json, 'utf8');
-      if (bytes > ADDED_FIELDS_MAX_BYTES)
+      // at most 3 UTF-8 bytes per UTF-16 unit: most rows fit without counting (as coerceText does)
+      const bytes = json.length * 3 <= ADDED_COLUMN_BYTES ? json.length : Buffer.byteLength(json, 'utf8');
+      if (bytes > ADDED_COLUMN_BYTES)
         rejections = withRejection(rejections, {
           field: '(added fields)',
           value: null,
           rule: 'length',
-          message: `the fields the schema does not know are ${bytes} bytes as JSON, over the ${ADDED_FIELDS_MAX_BYTES} the load can read`,
+          message: `the fields the schema does not know are ${bytes} bytes as JSON, over the ${ADDED_COLUMN_BYTES} the load can read`,
         });
       else addedFields = { names: Object.keys(added), json };
     }

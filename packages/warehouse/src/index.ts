@@ -3,3 +3,5 @@ export type { Warehouse, RunOptions } from './statementRunner';
 export { committedWatermark } from './watermark';
 export { warehouseFromEnv } from './fromEnv';
 export { isMissingTable } from './missingTable';
+export { tableColumns } from './tableColumns';
+export type { TableColumn } from './tableColumns';

@@ -62,19 +62,16 @@ export async function* sqlRecords(
   source: SqlSource,
   { connectionUrl, since, until = null, nullCursorRows = true, pageRows = 5_000 }: SqlReadOptions,
 ): AsyncGenerator<Record<string, unknown>> {
-  const { columns, cursor, key, table, engine, quote } = sqlTarget(pipeline, source, connectionUrl);
-  const postgres = engine === 'postgres';
+  const { columns, cursor, key, from, engine, quote, parameters } = sqlTarget(pipeline, source, connectionUrl);
   const connection = await connect(engine, connectionUrl);
   const [c, k] = [quote(cursor), quote(key)];
-  const select = `SELECT ${columns === '*' ? '*' : columns.map(quote).join(', ')} FROM ${table.map(quote).join('.')}`;
+  const select = `SELECT ${columns === '*' ? '*' : columns.map(quote).join(', ')} FROM ${from}`;
 
   /** Pages of `where` in `orderBy` order; `where` gets the last row of the previous page to continue after. */
   async function* pages(where: (bind: Bind, last?: Record<string, unknown>) => string, orderBy: string) {
     let last: Record<string, unknown> | undefined;
     for (;;) {
-      // every value a bound parameter: `$n` for Postgres, `?` for MySQL, in order of appearance
-      const values: unknown[] = [];
-      const bind: Bind = (value) => (values.push(value), postgres ? `$${values.length}` : '?');
+      const { values, bind } = parameters();
       const rows = await connection.query(`${select} ${where(bind, last)} ORDER BY ${orderBy} LIMIT ${bind(pageRows)}`, values);
       yield* rows;
       if (rows.length < pageRows) return;
@@ -111,15 +108,14 @@ export async function cursorBoundaries(
   source: SqlSource,
   { connectionUrl, since, rowsPerTask, maxTasks }: { connectionUrl: string; since: string | null; rowsPerTask: number; maxTasks: number },
 ): Promise<string[]> {
-  const { cursor, table, engine, quote } = sqlTarget(pipeline, source, connectionUrl);
+  const { cursor, from, engine, quote, parameters } = sqlTarget(pipeline, source, connectionUrl);
   const connection = await connect(engine, connectionUrl);
-  const values: unknown[] = [];
-  const bind = (value: unknown) => (values.push(value), engine === 'postgres' ? `$${values.length}` : '?');
+  const { values, bind } = parameters();
   const c = quote(cursor);
   try {
     const where = since === null ? `${c} IS NOT NULL` : `${c} >= ${bind(since)}`;
     const rows = await connection.query(
-      `SELECT ${c} AS boundary FROM (SELECT ${c}, ROW_NUMBER() OVER (ORDER BY ${c}) AS etl_row FROM ${table.map(quote).join('.')} WHERE ${where}) numbered
+      `SELECT ${c} AS boundary FROM (SELECT ${c}, ROW_NUMBER() OVER (ORDER BY ${c}) AS etl_row FROM ${from} WHERE ${where}) numbered
        WHERE MOD(etl_row - 1, ${bind(rowsPerTask)}) = 0 AND etl_row > 1 ORDER BY etl_row LIMIT ${bind(maxTasks - 1)}`,
       values,
     );
@@ -131,11 +127,21 @@ export async function cursorBoundaries(
   }
 }
 
-/** The checked names and the engine of a SQL source, and its identifier quoting. */
+/**
+ * The checked names and the engine of a SQL source: its identifier quoting, the quoted table
+ * (`from`), and `parameters()`, a fresh list of bound values whose `bind` puts each value in as
+ * a placeholder (`$n` for Postgres, `?` for MySQL, in order of appearance).
+ */
 function sqlTarget(pipeline: Pipeline, source: SqlSource, connectionUrl: string) {
   const engine = source.engine ?? engineOf(connectionUrl);
   const quote = (name: string) => (engine === 'postgres' ? `"${name}"` : `\`${name}\``);
-  return { ...sourceColumns(pipeline, source), engine, quote };
+  const names = sourceColumns(pipeline, source);
+  const parameters = () => {
+    const values: unknown[] = [];
+    const bind: Bind = (value) => (values.push(value), engine === 'postgres' ? `$${values.length}` : '?');
+    return { values, bind };
+  };
+  return { ...names, engine, quote, from: names.table.map(quote).join('.'), parameters };
 }
 
 const connect = (engine: 'postgres' | 'mysql', url: string) => (engine === 'postgres' ? postgresQuery(url) : mysqlQuery(url));
