@@ -33,7 +33,7 @@ interface ChildReport {
 }
 
 const runChild = (bundle: string, nodeOptions: string[], arg: string, env: Record<string, string>) =>
-  nodeChildReport<ChildReport>(['--enable-source-maps', ...nodeOptions, bundle, arg], env);
+  nodeChildReport<ChildReport>([...nodeOptions, bundle, arg], env);
 
 const mb = (n: number) => `${n.toFixed(0)} MB`.padStart(8);
 

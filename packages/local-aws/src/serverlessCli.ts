@@ -30,6 +30,8 @@ function paramArgs(params: Record<string, string>): string[] {
 export interface ServiceConfig {
   params?: Record<string, Record<string, string | number | boolean>>;
   provider: { environment?: Record<string, string> };
+  /** `custom.esbuild`: serverless-esbuild's options, most of them passed to esbuild as they are. */
+  custom?: { esbuild?: Record<string, unknown> };
   functions: Record<string, { handler: string; [key: string]: unknown }>;
 }
 

@@ -6,6 +6,7 @@ export type { SettleOptions } from './settleRecords';
 export { withRetry, isRetryableError, RetriesExhausted } from './retry';
 export type { Retry, RetryOptions } from './retry';
 export { createLogger } from './logger';
+export { sourceStack, withSourceStack } from './sourceStack';
 export type { Logger } from './logger';
 export { createMetrics, BatchTally, Metrics, MetricUnit, METRICS_NAMESPACE } from './metrics';
 export { sqsWorker, UNPARSED_PIPELINE } from './sqsWorker';

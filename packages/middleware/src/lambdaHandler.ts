@@ -7,6 +7,7 @@ import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import type { Metrics } from './metrics';
 import { withRetry } from './retry';
+import { withSourceStack } from './sourceStack';
 import type { Retry } from './retry';
 
 /** What every handler gets: its logger and metrics, and retries bound to its deadline. */
@@ -25,7 +26,10 @@ export interface LambdaHandlerOptions<E, R> {
   handle: (event: E, tools: InvocationTools) => Promise<R>;
 }
 
-/** The observability every handler shares: JSON logs with the request id, EMF metrics, cold start. */
+/**
+ * The observability every handler shares: JSON logs with the request id, EMF metrics, cold start,
+ * and an error that fails the invocation logged with its stack in source terms before it propagates.
+ */
 export function instrument(service: string, stage = process.env.STAGE ?? 'local') {
   const logger = createLogger(service);
   const metrics = createMetrics(service, stage);
@@ -36,7 +40,12 @@ export function instrument(service: string, stage = process.env.STAGE ?? 'local'
   const wrap = <E, R>(handler: (event: E, context: Context) => Promise<R>) =>
     middy(handler)
       .use(injectLambdaContext(logger, { resetKeys: true }))
-      .use(logMetrics(metrics, { captureColdStartMetric: true }));
+      .use(logMetrics(metrics, { captureColdStartMetric: true }))
+      .use({
+        onError: async ({ error }) => {
+          logger.error('invocation failed', { error: withSourceStack(error) ?? undefined });
+        },
+      });
   return { logger, metrics, retryUntilDeadline, wrap };
 }
 

@@ -9,6 +9,7 @@ import { instrument } from './lambdaHandler';
 import type { Logger } from './logger';
 import { BatchTally, createMetrics, MetricUnit } from './metrics';
 import { settleRecords } from './settleRecords';
+import { withSourceStack } from './sourceStack';
 import type { Retry } from './retry';
 
 /** Pipeline name used as the metric dimension of a record whose message did not parse. */
@@ -119,7 +120,7 @@ export function sqsWorker<M extends { pipeline: string; runId: string }, F exten
 export function logRecordFailure(logger: Logger, record: SQSRecord, error: unknown): void {
   logger.error('record failed: returned to the queue for retry', {
     reason: error instanceof Error ? error.message : String(error),
-    error: error instanceof Error ? error : undefined,
+    error: error instanceof Error ? withSourceStack(error) : undefined,
     receiveCount: Number(record.attributes.ApproximateReceiveCount),
   });
 }
