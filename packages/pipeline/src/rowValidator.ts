@@ -65,11 +65,25 @@ export function compileRowValidator(pipeline: Pipeline): (record: unknown) => Ro
     check: checker(column.check),
     range: column.check !== undefined && typeof column.check === 'object' && !('oneOf' in column.check),
   }));
-  const known = new Set(columns.map((c) => c.from));
+  const columnOf = new Map(columns.map((column, index) => [column.from, index]));
   const derived = Object.entries(pipeline.target.derived ?? {}).map(([name, column]) => ({ name, ...column }));
-  // The row by name that derived columns read: one object, refilled for every row (compute must not keep it).
-  const byName: Record<string, string | null> = Object.fromEntries(columns.map((column) => [column.name, null]));
   const addedText = coercer(ADDED_COLUMN_TYPE);
+  // The record's fields by column, refilled for every row: one pass over the record's own keys
+  // reads them and finds the unknown ones (no lookup by name per column).
+  const fields: unknown[] = new Array<unknown>(columns.length);
+  // The key order of the last record: the next one almost always has the same, so a key is
+  // matched to its column by comparing it with the key seen at that place (internalized keys: a
+  // pointer comparison) rather than looked up.
+  const lastKeys: string[] = [];
+  const lastColumns: number[] = [];
+  // The row by name that derived columns read: a read-only view of the current row's values.
+  let current: (string | null)[] = [];
+  const byName = Object.freeze(
+    Object.defineProperties(
+      {},
+      Object.fromEntries(columns.map((column, index) => [column.name, { enumerable: true, get: () => current[index] ?? null }])),
+    ),
+  ) as Readonly<Record<string, string | null>>;
 
   return (record) => {
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
@@ -79,11 +93,26 @@ export function compileRowValidator(pipeline: Pipeline): (record: unknown) => Ro
       };
     }
     const source = record as Record<string, unknown>;
+    fields.fill(undefined);
+    let unknownFields: string[] | undefined;
+    let at = 0;
+    for (const field in source) {
+      let index = lastColumns[at];
+      if (field !== lastKeys[at]) {
+        index = columnOf.get(field) ?? -1;
+        lastKeys[at] = field;
+        lastColumns[at] = index;
+      }
+      at++;
+      if (index! >= 0) fields[index!] = source[field];
+      else (unknownFields ??= []).push(field);
+    }
     // allocated only when a row is rejected: most rows are not
     let rejections: Rejection[] | undefined;
     const values: (string | null)[] = [];
-    for (const column of columns) {
-      const value = source[column.from];
+    for (let i = 0; i < columns.length; i++) {
+      const column = columns[i]!;
+      const value = fields[i];
       let text: string | null = null;
       if (value === null || value === undefined || value === '') {
         if (column.required)
@@ -106,8 +135,7 @@ export function compileRowValidator(pipeline: Pipeline): (record: unknown) => Ro
       values.push(text);
     }
     let added: Record<string, string> | undefined;
-    for (const field in source) {
-      if (known.has(field)) continue;
+    for (const field of unknownFields ?? []) {
       if (pipeline.drift === 'fail')
         throw new SchemaDriftError(`field "${field}" is not in the schema of pipeline "${pipeline.name}" (drift policy: fail)`);
       const value = source[field];
@@ -142,7 +170,7 @@ export function compileRowValidator(pipeline: Pipeline): (record: unknown) => Ro
     }
     if (rejections) return { ok: false, rejections };
     if (derived.length > 0) {
-      for (let i = 0; i < columns.length; i++) byName[columns[i]!.name] = values[i]!;
+      current = values;
       for (const column of derived) values.push(column.compute(byName));
     }
     return addedFields ? { ok: true, values, added: addedFields } : { ok: true, values };

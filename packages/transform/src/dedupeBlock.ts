@@ -5,9 +5,10 @@ export type Newer = (candidate: string | null, current: string | null) => boolea
 
 /**
  * A block of staged rows deduplicated on their key: each row's CSV line is encoded straight into
- * one off-heap buffer, so holding tens of thousands of rows costs the garbage collector only the
- * keys and ranks. A later row with the same key replaces the earlier one when `newer` says so,
- * else it is dropped; either way one duplicate is collapsed.
+ * one off-heap buffer, and its rank into another, so holding tens of thousands of rows costs the
+ * garbage collector only the keys (ranks are read back, rarely, when a key comes again). A later
+ * row with the same key replaces the earlier one when `newer` says so, else it is dropped;
+ * either way one duplicate is collapsed.
  *
  * Two buffers take turns: the rows of one block are handed over while the next block fills the
  * other, so a buffer is reused rather than allocated per block (fresh memory costs a page fault
@@ -16,13 +17,17 @@ export type Newer = (candidate: string | null, current: string | null) => boolea
  */
 export class DedupeBlock {
   // allocated on the first row: an empty file (or one block only) costs no (spare) buffer
-  private bytes = Buffer.alloc(0);
+  private bytes: Buffer = Buffer.alloc(0);
   /** The buffer of the block handed over last: the next block after that one fills it. */
-  private spare = Buffer.alloc(0);
+  private spare: Buffer = Buffer.alloc(0);
   private used = 0;
   /** Row i's line is bytes[starts[i], starts[i + 1]) (the last ends at `used`); -1 marks a replaced row. */
   private starts: number[] = [];
-  private ranks: (string | null)[] = [];
+  /** Row i's rank is rankBytes[rankStarts[i], rankEnds[i]) as UTF-8; a null rank ends at -1. The buffer stays from block to block. */
+  private rankBytes: Buffer = Buffer.alloc(0);
+  private rankUsed = 0;
+  private rankStarts: number[] = [];
+  private rankEnds: number[] = [];
   private positions = new Map<string, number>();
 
   constructor(private readonly newer: Newer) {}
@@ -31,20 +36,24 @@ export class DedupeBlock {
     return this.starts.length;
   }
 
-  /** Adds a row; returns false when it collapsed into (or lost to) an earlier row of its key. */
+  /**
+   * Adds a row: its key, its rank, its CSV line without the newline (the block ends the line).
+   * Returns false when it collapsed into (or lost to) an earlier row of its key.
+   */
   add(key: string, rank: string | null, csvLine: string): boolean {
     const earlier = this.positions.get(key);
     let kept = true;
     if (earlier !== undefined) {
       kept = false;
-      if (!this.newer(rank, this.ranks[earlier]!)) return false;
+      if (!this.newer(rank, this.rankOf(earlier))) return false;
       this.starts[earlier] = -1 - this.starts[earlier]!; // replaced: keep its start, negated, to find its end
     }
-    if (this.used + csvLine.length * 3 > this.bytes.length) this.grow(csvLine.length * 3);
+    if (this.used + csvLine.length * 3 + 1 > this.bytes.length) this.bytes = grown(this.bytes, this.used, csvLine.length * 3 + 1);
     this.positions.set(key, this.starts.length);
     this.starts.push(this.used);
-    this.ranks.push(rank);
     this.used += this.bytes.write(csvLine, this.used, 'utf8');
+    this.bytes[this.used++] = NEWLINE;
+    this.addRank(rank);
     return kept;
   }
 
@@ -67,14 +76,35 @@ export class DedupeBlock {
     this.spare = bytes;
     this.used = 0;
     this.starts = [];
-    this.ranks = [];
+    this.rankUsed = 0;
+    this.rankStarts = [];
+    this.rankEnds = [];
     this.positions = new Map();
     return bytes.subarray(0, length);
   }
 
-  private grow(atLeast: number): void {
-    const bigger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + atLeast, INITIAL_BYTES));
-    this.bytes.copy(bigger, 0, 0, this.used);
-    this.bytes = bigger;
+  private addRank(rank: string | null): void {
+    this.rankStarts.push(this.rankUsed);
+    if (rank === null) {
+      this.rankEnds.push(-1);
+      return;
+    }
+    if (this.rankUsed + rank.length * 3 > this.rankBytes.length) this.rankBytes = grown(this.rankBytes, this.rankUsed, rank.length * 3);
+    this.rankUsed += this.rankBytes.write(rank, this.rankUsed, 'utf8');
+    this.rankEnds.push(this.rankUsed);
   }
+
+  private rankOf(row: number): string | null {
+    const end = this.rankEnds[row]!;
+    return end < 0 ? null : this.rankBytes.toString('utf8', this.rankStarts[row], end);
+  }
+}
+
+const NEWLINE = 0x0a;
+
+/** A buffer with room for `atLeast` more bytes after its first `used`, which it keeps. */
+function grown(bytes: Buffer, used: number, atLeast: number): Buffer {
+  const bigger = Buffer.allocUnsafe(Math.max(bytes.length * 2, used + atLeast, INITIAL_BYTES));
+  bytes.copy(bigger, 0, 0, used);
+  return bigger;
 }

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { compileRowValidator } from '@etl/pipeline';
-import type { Pipeline, Rejection } from '@etl/pipeline';
+import type { Check, ColumnType, Pipeline, Rejection } from '@etl/pipeline';
 import { CSV_NULL, csvField, lineBatches } from '@etl/files';
 import type { TextSink } from '@etl/files';
 import { DedupeBlock } from './dedupeBlock';
@@ -22,6 +22,17 @@ export interface TransformOptions {
   sourceTag: string;
   /** Rows held at a time for deduplication on the primary key (bounded memory); duplicates further apart are collapsed by the load. */
   dedupeBlockRows?: number;
+}
+
+/**
+ * Whether a column's values can need CSV quoting: only text can (numbers, dates and timestamps in
+ * canonical form never do), and not text a check limits to codes or to listed values that need none.
+ */
+function mayNeedQuoting({ type, check }: { type: ColumnType; check?: Check }): boolean {
+  if (type.kind !== 'varchar' && type.kind !== 'char') return false;
+  if (check === 'iso4217' || check === 'iso3166-alpha2') return false; // upper-case letters
+  if (check !== undefined && 'oneOf' in check) return check.oneOf.some((value) => csvField(value) !== value);
+  return true;
 }
 
 /** A quarantined row: where it was, why, and what it was. */
@@ -52,9 +63,8 @@ export async function transformLines(
   const rankIndex = pipeline.newestWins ? pipeline.columnNames.indexOf(pipeline.newestWins) : -1;
   const rankKind = pipeline.newestWins ? pipeline.target.columns[pipeline.newestWins]!.type.kind : undefined;
   const numericRank = rankKind !== undefined && !['timestamp', 'date', 'varchar', 'char'].includes(rankKind);
-  // only text can need CSV quoting: numbers, dates and timestamps in canonical form never do
-  const columnTypes = { ...pipeline.target.columns, ...pipeline.target.derived };
-  const mayNeedQuotes = pipeline.columnNames.map((name) => ['varchar', 'char'].includes(columnTypes[name]!.type.kind));
+  const columns: Record<string, { type: ColumnType; check?: Check }> = { ...pipeline.target.columns, ...pipeline.target.derived };
+  const mayNeedQuotes = pipeline.columnNames.map((name) => mayNeedQuoting(columns[name]!));
   const tag = csvField(sourceTag);
   const counts: TransformCounts = { rowsIn: 0, rowsStaged: 0, rowsRejected: 0, duplicatesCollapsed: 0, rejectsByRule: {}, addedFields: [] };
   // drift policy add-columns: one more CSV column, the row's added fields as a JSON object
@@ -125,9 +135,7 @@ export async function transformLines(
         values.push(added ? csvField(added.json) : CSV_NULL);
       }
       values.push(tag);
-      const csv = `${values.join(',')}\n`;
-
-      if (!block.add(key, rank, csv)) counts.duplicatesCollapsed++;
+      if (!block.add(key, rank, values.join(','))) counts.duplicatesCollapsed++;
       if (block.rows >= dedupeBlockRows) await handOver();
     }
   }
