@@ -14,6 +14,18 @@ describe('multiplyDecimalText', () => {
     expect(multiplyDecimalText('99999999.99', '99999999.99')).toBe('9999999998000000.0001');
   });
 
+  it('reads the same text as the exact path at the edges of the fast one', () => {
+    expect(multiplyDecimalText('123456789012345', '1')).toBe('123456789012345'); // 15 digits: fast
+    expect(multiplyDecimalText('1234567890123456', '1')).toBe('1234567890123456'); // 16: exact path
+    expect(multiplyDecimalText('-0', '2.50')).toBe('0.00');
+    expect(multiplyDecimalText('.5', '2')).toBe('1.0'); // not plain: the exact path reads it
+    expect(multiplyDecimalText('+1.5', '2')).toBe('3.0');
+    for (const bad of ['5.', '-.5', '1.2.3', '-', '', '1e3', '1,5', ' 1']) {
+      if (parseDecimal(bad) === undefined) expect(() => multiplyDecimalText(bad, '2')).toThrow(TypeError);
+      else expect(multiplyDecimalText(bad, '2')).toBe(formatDecimal(multiply(parseDecimal(bad)!, parseDecimal('2')!)));
+    }
+  });
+
   it('agrees with the bigint arithmetic on many random operands', () => {
     let seed = 7;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
