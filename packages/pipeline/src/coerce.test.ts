@@ -67,6 +67,11 @@ describe('coercer', () => {
   it('accepts real dates and timestamps only, normalising timestamps to UTC', () => {
     expect(accepts(types.date(), '2024-02-29')).toBe('2024-02-29');
     expect(refuses(types.date(), '2023-02-29')).toMatchObject({ rule: 'date' });
+    expect(accepts(types.date(), '2000-02-29')).toBe('2000-02-29'); // divisible by 400: leap
+    expect(refuses(types.date(), '1900-02-29')).toMatchObject({ rule: 'date' }); // by 100, not 400: not leap
+    expect(refuses(types.date(), '2024-02-30')).toMatchObject({ rule: 'date' });
+    expect(refuses(types.date(), '2023-04-31')).toMatchObject({ rule: 'date' });
+    expect(accepts(types.date(), '2023-12-31')).toBe('2023-12-31');
     expect(refuses(types.date(), '29/02/2024')).toMatchObject({ rule: 'type' });
     expect(accepts(types.timestamp(), '2026-11-27T02:37:49Z')).toBe('2026-11-27 02:37:49');
     expect(accepts(types.timestamp(), '2026-11-27T02:37:49.123+02:00')).toBe('2026-11-27 00:37:49.123000');
