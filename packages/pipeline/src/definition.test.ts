@@ -104,6 +104,44 @@ describe('compileRowValidator', () => {
     expect(validate([1, 2])).toMatchObject({ ok: false, rejections: [{ rule: 'not-an-object' }] });
   });
 
+  it('reads fields by name whatever their order, from record to record', () => {
+    const full = ['1', 'EUR', 'DE', '3', 'new', 'x', '6'];
+    const check = compileRowValidator(definePipeline(base)); // a fresh one: no key order seen yet
+    expect(check({ id: 1, code: 'EUR', country: 'DE', qty: '3', state: 'new', Label: 'x' })).toEqual({ ok: true, values: full });
+    expect(check({ Label: 'x', state: 'new', qty: '3', country: 'DE', code: 'EUR', id: 1 })).toEqual({ ok: true, values: full });
+    // a field missing shifts the rest; an unknown one in the middle; then the usual order again
+    expect(check({ id: 2, country: 'DE', qty: '3' })).toEqual({ ok: true, values: ['2', null, 'DE', '3', null, null, '6'] });
+    expect(check({ id: 1, code: 'EUR', odd: 1, country: 'DE', qty: '3', state: 'new', Label: 'x' })).toMatchObject({
+      ok: false,
+      rejections: [{ field: 'odd', rule: 'unknown-field' }],
+    });
+    expect(check({ id: 1, code: 'EUR', country: 'DE', qty: '3', state: 'new', Label: 'x' })).toEqual({ ok: true, values: full });
+  });
+
+  it('gives derived columns a read-only view of the row', () => {
+    const kept: Record<string, string | null>[] = [];
+    const spy = compileRowValidator(
+      definePipeline({
+        ...base,
+        target: {
+          ...base.target,
+          derived: {
+            double_qty: {
+              type: types.bigint(),
+              compute: (row) => {
+                kept.push({ ...row });
+                expect(() => ((row as Record<string, string | null>).qty = '99')).toThrow(TypeError);
+                return row.qty === null ? null : String(Number(row.qty) * 2);
+              },
+            },
+          },
+        },
+      }),
+    );
+    expect(spy({ id: 1, qty: 4, Label: 'x' })).toEqual({ ok: true, values: ['1', null, null, '4', null, 'x', '8'] });
+    expect(kept).toEqual([{ id: '1', code: null, country: null, qty: '4', state: null, label: 'x' }]);
+  });
+
   it('stops the file on an unknown field when the drift policy is fail', () => {
     const strict = compileRowValidator(definePipeline({ ...base, drift: 'fail' }));
     expect(() => strict({ id: 1, surprise: true })).toThrow(SchemaDriftError);

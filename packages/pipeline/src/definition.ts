@@ -21,7 +21,8 @@ export interface DerivedColumn {
   encode?: string;
   /**
    * Gets the row's values as canonical text (null for NULL); returns canonical text or null.
-   * Called once per good row; `row` is reused for the next row, so read it here, do not keep it.
+   * Called once per good row; `row` is a read-only view that shows the next row's values once
+   * this call returns, so read it here, do not keep it (copy it with `{ ...row }` if need be).
    */
   compute: (row: Readonly<Record<string, string | null>>) => string | null;
 }

@@ -97,14 +97,15 @@ export function compileRowValidator(pipeline: Pipeline): (record: unknown) => Ro
     let unknownFields: string[] | undefined;
     let at = 0;
     for (const field in source) {
-      let index = lastColumns[at];
-      if (field !== lastKeys[at]) {
+      let index: number;
+      if (field === lastKeys[at]) index = lastColumns[at]!;
+      else {
         index = columnOf.get(field) ?? -1;
         lastKeys[at] = field;
         lastColumns[at] = index;
       }
       at++;
-      if (index! >= 0) fields[index!] = source[field];
+      if (index >= 0) fields[index] = source[field];
       else (unknownFields ??= []).push(field);
     }
     // allocated only when a row is rejected: most rows are not
