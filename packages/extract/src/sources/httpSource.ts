@@ -18,6 +18,19 @@ function pageUrl(base: string, params: Record<string, string | number | null | u
   return url.toString();
 }
 
+/** A page asked for: its URL and, once it arrives, its document. */
+interface FetchedPage {
+  request: string;
+  document: unknown;
+}
+
+/** Starts fetching a page; a failure surfaces where the page is awaited (none if the reader stops first). */
+function fetchPage(request: string, retry: Retry): Promise<FetchedPage> {
+  const fetched = fetchJson(request, retry).then((document) => ({ request, document }));
+  fetched.catch(() => undefined);
+  return fetched;
+}
+
 function items(document: unknown, field: string, url: string): unknown[] {
   const list = (document as Record<string, unknown> | null)?.[field];
   if (!Array.isArray(list)) throw new Error(`GET ${url}: the response has no "${field}" array`);
@@ -26,33 +39,31 @@ function items(document: unknown, field: string, url: string): unknown[] {
 
 /**
  * Reads an HTTP JSON API as a stream of records. Cursor pagination follows `nextCursorField`
- * page by page; page pagination fetches up to `concurrency` pages ahead and yields them in
+ * page by page, asking for the next page while this one's records are consumed; page pagination fetches up to `concurrency` pages ahead and yields them in
  * order until an empty page. Every request retries 429/5xx with backoff, honouring Retry-After.
  */
 export async function* httpRecords(source: HttpSource, { url, since, retry }: HttpReadOptions): AsyncGenerator<unknown> {
   const sinceParams = source.cursorParam ? { [source.cursorParam]: since } : {};
   if (source.pagination.type === 'cursor') {
     const { cursorParam, nextCursorField } = source.pagination;
-    let cursor: string | null = null;
-    do {
-      const request = pageUrl(url, { ...sinceParams, [cursorParam]: cursor });
-      const document = await fetchJson(request, retry);
+    const page = (cursor: string | null) => fetchPage(pageUrl(url, { ...sinceParams, [cursorParam]: cursor }), retry);
+    // one page ahead: the next page is asked for as soon as its cursor is known, and arrives
+    // while this page's records are written
+    let pending: Promise<FetchedPage> | undefined = page(null);
+    while (pending) {
+      const { request, document }: FetchedPage = await pending;
+      const next: unknown = (document as Record<string, unknown> | null)?.[nextCursorField];
+      pending = typeof next === 'string' && next !== '' ? page(next) : undefined;
       yield* items(document, source.itemsField, request);
-      const next = (document as Record<string, unknown>)[nextCursorField];
-      cursor = typeof next === 'string' && next !== '' ? next : null;
-    } while (cursor !== null);
+    }
     return;
   }
   const { pageParam, sizeParam, pageSize } = source.pagination;
   const ahead = Math.max(1, source.concurrency ?? 4);
-  const pending: Promise<{ request: string; document: unknown }>[] = [];
+  const pending: Promise<FetchedPage>[] = [];
   let nextPage = 1;
-  const request = (page: number) => {
-    const target = pageUrl(url, { ...sinceParams, [pageParam]: page, [sizeParam]: pageSize });
-    const fetched = fetchJson(target, retry).then((document) => ({ request: target, document }));
-    fetched.catch(() => undefined); // awaited in order below
-    pending.push(fetched);
-  };
+  const request = (page: number) =>
+    pending.push(fetchPage(pageUrl(url, { ...sinceParams, [pageParam]: page, [sizeParam]: pageSize }), retry));
   for (; nextPage <= ahead; nextPage++) request(nextPage);
   for (;;) {
     const { request: target, document } = await pending.shift()!;
