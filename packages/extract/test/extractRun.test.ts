@@ -38,6 +38,24 @@ describe('httpRecords', () => {
     }
   });
 
+  it('asks for the next page while the records of this one are being read', async () => {
+    const api = await startOrdersApi(lines); // pages of 1,000: three pages
+    try {
+      const records = httpRecords(source, { url: api.url, since: null, retry });
+      const first = await records.next();
+      expect(first.done).toBe(false);
+      // the first page's other 999 records are not read yet, and the second page is on its way
+      for (let waited = 0; api.requests() < 2 && waited < 5_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+      expect(api.requests()).toBe(2);
+      const rest = await collect(records);
+      expect(rest).toHaveLength(2_499);
+      expect([first.value, ...rest].map((r) => JSON.stringify(r)).sort()).toEqual(lines.map((l) => JSON.stringify(l.line)).sort());
+      expect(api.requests()).toBe(3);
+    } finally {
+      await api.stop();
+    }
+  });
+
   it('asks only for what changed since the watermark', async () => {
     const api = await startOrdersApi(lines);
     try {

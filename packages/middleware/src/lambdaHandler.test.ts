@@ -13,7 +13,12 @@ describe('lambdaHandler', () => {
       },
     });
     const context = lambdaContext();
-    const { result, lines } = await captureOutputJson(() => handler({}, context).then(() => 'resolved', (error: unknown) => error));
+    const { result, lines } = await captureOutputJson(() =>
+      handler({}, context).then(
+        () => 'resolved',
+        (error: unknown) => error,
+      ),
+    );
 
     expect(result).toBe(failure);
     expect(lines.filter((line) => line.level === 'ERROR')).toEqual([
