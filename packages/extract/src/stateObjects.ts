@@ -14,11 +14,22 @@ export async function readState<T>(s3: S3Client, bucket: string, key: string, co
   }
 }
 
+/** Puts a JSON state object through its contract; `IfNoneMatch: '*'` makes it a write only if there is none. */
+function putState<T>(s3: S3Client, bucket: string, key: string, contract: Contract<T>, value: T, condition: { IfNoneMatch?: '*' } = {}) {
+  return s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: serializeMessage(contract, value),
+      ContentType: 'application/json',
+      ...condition,
+    }),
+  );
+}
+
 /** Writes a JSON state object through its contract, replacing what is there. */
 export async function writeState<T>(s3: S3Client, bucket: string, key: string, contract: Contract<T>, value: T): Promise<void> {
-  await s3.send(
-    new PutObjectCommand({ Bucket: bucket, Key: key, Body: serializeMessage(contract, value), ContentType: 'application/json' }),
-  );
+  await putState(s3, bucket, key, contract, value);
 }
 
 /**
@@ -34,15 +45,7 @@ export async function writeStateOnce<T>(
   value: T,
 ): Promise<{ value: T; written: boolean }> {
   try {
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: serializeMessage(contract, value),
-        ContentType: 'application/json',
-        IfNoneMatch: '*',
-      }),
-    );
+    await putState(s3, bucket, key, contract, value, { IfNoneMatch: '*' });
     return { value, written: true };
   } catch (error) {
     if (!isPreconditionFailed(error)) throw error;

@@ -39,8 +39,9 @@ function items(document: unknown, field: string, url: string): unknown[] {
 
 /**
  * Reads an HTTP JSON API as a stream of records. Cursor pagination follows `nextCursorField`
- * page by page, asking for the next page while this one's records are consumed; page pagination fetches up to `concurrency` pages ahead and yields them in
- * order until an empty page. Every request retries 429/5xx with backoff, honouring Retry-After.
+ * page by page, asking for the next page while this one's records are consumed; page pagination
+ * fetches up to `concurrency` pages ahead and yields them in order until an empty page. Every
+ * request retries 429/5xx with backoff, honouring Retry-After.
  */
 export async function* httpRecords(source: HttpSource, { url, since, retry }: HttpReadOptions): AsyncGenerator<unknown> {
   const sinceParams = source.cursorParam ? { [source.cursorParam]: since } : {};
