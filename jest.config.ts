@@ -14,9 +14,6 @@ const transform: Config['transform'] = {
 };
 const transformIgnorePatterns = ['/node_modules/(?!\\.pnpm|@middy)', '/node_modules/\\.pnpm/(?!@middy)'];
 
-// The pinned AWS SDK warns once per process that later releases need Node 22 (see README).
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const config: Config = {
   reporters: ['default', '<rootDir>/.ci/jest-summary-reporter.cjs'],
   projects: [

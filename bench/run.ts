@@ -30,8 +30,7 @@ for (const name of names.length > 0 ? names : Object.keys(BENCHMARKS)) {
   const { file, bundled } = BENCHMARKS[name]!;
   console.log(`\n━━ ${name} (${file}) ━━`);
   const command = bundled ? [bundleScript(file)] : ['-r', 'esbuild-register', path.join(__dirname, file)];
-  const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-  const { status } = spawnSync(process.execPath, ['--enable-source-maps', ...command, ...flags], { stdio: 'inherit', env });
+  const { status } = spawnSync(process.execPath, ['--enable-source-maps', ...command, ...flags], { stdio: 'inherit' });
   if (status !== 0) failed++;
 }
 process.exit(failed > 0 ? 1 : 0);

@@ -10,7 +10,6 @@
 import { parseArgs } from 'node:util';
 import { runDev } from '../src/devRun';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const LOCAL_SOURCES: Record<string, string | undefined> = {
   api: undefined,
   postgres: 'postgres://postgres@127.0.0.1:5432/test',

@@ -14,9 +14,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalStack } from '../src/localStack';
 
-// The pinned AWS SDK warns that later releases need Node 22 (see README): once is enough.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {

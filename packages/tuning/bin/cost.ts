@@ -21,8 +21,6 @@ const { values, positionals } = parseArgs({
 const pipeline = positionals[0] ?? 'orders';
 const stage = values.stage;
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // Node 20 is what Lambda runs here
-
 (async () => {
   const invocations = await measureStages({ pipeline, rows: Number(values.rows), log: console.log });
   console.log(

@@ -29,8 +29,6 @@ const pipeline = positionals[0] ?? 'orders';
 const strategy = values.strategy as Strategy;
 if (!['cost', 'speed', 'balanced'].includes(strategy)) throw new Error(`--strategy must be cost, speed or balanced, not ${strategy}`);
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // Node 20 is what Lambda runs here
-
 (async () => {
   console.log(`tuning ${pipeline}: each worker once on a representative batch, in its own process, on the local stack`);
   const invocations = await measureStages({ pipeline, rows: Number(values.rows), log: console.log });
