@@ -13,7 +13,7 @@ export function bundleScript(file: string): string {
     entryPoints: [path.resolve(__dirname, file)],
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     outfile,
     sourcemap: true,
     logLevel: 'warning',

@@ -2,6 +2,7 @@ import type { Template } from './serverlessCli';
 import {
   dataBucketProblems,
   provisionedConcurrency,
+  runtimeProblems,
   sharedRoleProblems,
   wildcardResourceProblems,
   workerQueueProblems,
@@ -150,4 +151,20 @@ describe('provisionedConcurrency', () => {
     expect(provisionedConcurrency(template)).toEqual({ WorkerLambdaFunction: 2 });
     expect(provisionedConcurrency(liftTemplate())).toEqual({});
   });
+});
+
+describe('runtimeProblems', () => {
+  const withRuntime = (runtime: string) => {
+    const template = liftTemplate();
+    template.Resources.WorkerLambdaFunction!.Properties!.Runtime = runtime;
+    return template;
+  };
+  const today = new Date('2026-12-02T00:00:00Z');
+
+  it('accepts a function on nodejs24.x', () => expect(runtimeProblems(withRuntime('nodejs24.x'), today)).toEqual([]));
+
+  it('names the function on a runtime Lambda refuses', () =>
+    expect(runtimeProblems(withRuntime('nodejs20.x'), today)).toEqual([
+      expect.stringMatching(/^WorkerLambdaFunction: nodejs20.x: Lambda refuses to create functions on it since 2026-08-31/),
+    ]));
 });

@@ -1,4 +1,5 @@
-import type { Template } from './serverlessCli';
+import { esbuildTarget, isNodeRuntime, runtimeProblem } from './lambdaRuntimes';
+import type { ServiceConfig, Template } from './serverlessCli';
 
 /**
  * Checks on a packaged service's CloudFormation template. Each returns the list of problems
@@ -39,9 +40,10 @@ export interface WorkerQueueExpectation {
   /** Lambda function logical id, e.g. `TransformWorkerLambdaFunction`. */
   workerFunction: string;
   maxReceiveCount: number;
-  batchSize: number;
-  maxBatchingWindow: number;
-  maxConcurrency: number;
+  /** The event source mapping's sizing, when the caller knows what the stage params say. */
+  batchSize?: number;
+  maxBatchingWindow?: number;
+  maxConcurrency?: number;
 }
 
 /** The Lift queue feeding `workerFunction`: DLQ, retention, visibility, event source mapping, alarm. */
@@ -75,11 +77,12 @@ export function workerQueueProblems(template: Template, expected: WorkerQueueExp
 
   if (!(esm.FunctionResponseTypes as string[] | undefined)?.includes('ReportBatchItemFailures'))
     problems.push(`${mapping[0]}: ReportBatchItemFailures is off`);
-  if (esm.BatchSize !== expected.batchSize) problems.push(`${mapping[0]}: BatchSize ${esm.BatchSize}, expected ${expected.batchSize}`);
-  if (esm.MaximumBatchingWindowInSeconds !== expected.maxBatchingWindow)
+  if (expected.batchSize !== undefined && esm.BatchSize !== expected.batchSize)
+    problems.push(`${mapping[0]}: BatchSize ${esm.BatchSize}, expected ${expected.batchSize}`);
+  if (expected.maxBatchingWindow !== undefined && esm.MaximumBatchingWindowInSeconds !== expected.maxBatchingWindow)
     problems.push(`${mapping[0]}: batching window ${esm.MaximumBatchingWindowInSeconds}, expected ${expected.maxBatchingWindow}`);
   const scaling = esm.ScalingConfig as { MaximumConcurrency?: number } | undefined;
-  if (scaling?.MaximumConcurrency !== expected.maxConcurrency)
+  if (expected.maxConcurrency !== undefined && scaling?.MaximumConcurrency !== expected.maxConcurrency)
     problems.push(`${mapping[0]}: maximum concurrency ${scaling?.MaximumConcurrency}, expected ${expected.maxConcurrency}`);
 
   const alarm = resourcesOfType(template, 'AWS::CloudWatch::Alarm').find(([, resource]) =>
@@ -193,4 +196,46 @@ export function provisionedConcurrency(template: Template): Record<string, numbe
     if (config?.ProvisionedConcurrentExecutions && fn) result[fn] = config.ProvisionedConcurrentExecutions;
   }
   return result;
+}
+
+/** Logical ids of the functions an SQS event source mapping feeds. */
+export function queueWorkers(template: Template): string[] {
+  return resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')
+    .filter(([, resource]) =>
+      resourcesOfType(template, 'AWS::SQS::Queue').some(([id]) => id === referencedId(props(resource).EventSourceArn)),
+    )
+    .map(([, resource]) => referencedId(props(resource).FunctionName))
+    .filter((id): id is string => id !== undefined);
+}
+
+/** Every function's runtime against Lambda's runtime dates on `today` (`lambdaRuntimes.ts`). */
+export function runtimeProblems(template: Template, today: Date = new Date()): string[] {
+  return resourcesOfType(template, 'AWS::Lambda::Function').flatMap(([id, resource]) => {
+    const problem = runtimeProblem(String(props(resource).Runtime), today);
+    return problem ? [`${id}: ${problem}`] : [];
+  });
+}
+
+/** serverless-esbuild's target must be the Node of the runtime, or the bundle may use what Lambda's Node lacks. */
+export function esbuildTargetProblems(service: string, config: ServiceConfig): string[] {
+  const runtime = config.provider.runtime;
+  const target = config.custom?.esbuild?.target;
+  if (!runtime) return [`services/${service}/serverless.yml: no provider.runtime`];
+  if (!isNodeRuntime(runtime)) return []; // runtimeProblems names it
+  const wanted = esbuildTarget(runtime);
+  return target === wanted
+    ? []
+    : [`services/${service}/serverless.yml: custom.esbuild.target is ${String(target)}, the runtime ${runtime} wants ${wanted}`];
+}
+
+/** Every alarm notifies an SNS topic of the template that has a subscription: an alarm nobody hears is no alarm. */
+export function alarmActionProblems(template: Template): string[] {
+  const subscribed = new Set(
+    resourcesOfType(template, 'AWS::SNS::Subscription').map(([, resource]) => referencedId(props(resource).TopicArn)),
+  );
+  return resourcesOfType(template, 'AWS::CloudWatch::Alarm').flatMap(([id, resource]) => {
+    const topics = ((props(resource).AlarmActions ?? []) as unknown[]).map(referencedId);
+    if (topics.length === 0) return [`alarm ${id}: no alarm action`];
+    return topics.some((topic) => topic !== undefined && subscribed.has(topic)) ? [] : [`alarm ${id}: its topic has no subscription`];
+  });
 }

@@ -8,11 +8,13 @@ export { startTestStack } from './testStack';
 export { CI_POSTGRES } from './freshDatabase';
 export type { TestStack, Engine } from './testStack';
 import { LOCAL_CREDENTIALS } from './localAccount';
-import { packageService, startOffline, stageParams } from './serverlessCli';
+import { packageService, serviceConfig, startOffline, stageParams } from './serverlessCli';
 import type { OfflineService, ServiceName, Template } from './serverlessCli';
 import {
   dataBucketProblems,
+  esbuildTargetProblems,
   provisionedConcurrency,
+  runtimeProblems,
   sharedRoleProblems,
   wildcardResourceProblems,
   workerQueueProblems,
@@ -72,6 +74,11 @@ export function describeServiceTemplate(spec: ServiceTemplateSpec): void {
           });
         },
       );
+
+      it('runs every function on a Node runtime Lambda accepts for 60 more days, bundled for that Node', () => {
+        expect(runtimeProblems(template())).toEqual([]);
+        expect(esbuildTargetProblems(service, serviceConfig(service))).toEqual([]);
+      });
 
       it('gives each function its own role, with no wildcard resource on S3, SQS or Redshift Data', () => {
         expect(sharedRoleProblems(template())).toEqual([]);
@@ -161,6 +168,8 @@ export function describeOfflineWorker(spec: OfflineWorkerSpec): void {
         await offline.waitForOutput(new RegExp(`"messageId":"malformed-${i}".*"reason":"message does not match contract`));
       }
       await spec.verify?.(stack);
+      // the handlers run on the Node they deploy to: the SDK has nothing to warn about
+      expect(offline.output()).not.toMatch(/NodeVersionSupportWarning|no longer support Node/);
     }, 60_000);
 
     it('is reachable only under its full offline name <service>-<stage>-<function>', async () => {

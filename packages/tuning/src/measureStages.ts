@@ -73,7 +73,7 @@ export async function measureStages({
       entryPoints: [path.join(__dirname, 'invokeChild.ts')],
       bundle: true,
       platform: 'node',
-      target: 'node20',
+      target: 'node24',
       outfile: path.join(WORK_DIR, 'invokeChild.js'),
       logLevel: 'warning',
     });
