@@ -148,7 +148,7 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
 
     log('▶ packaging the services and creating their queues and bucket locally');
     const resources = await Promise.all(
-      SERVICES.map(async (service) => [service, stackResources(await packageService(service, 'dev', '.serverless-local'))] as const),
+      SERVICES.map(async (service) => [service, stackResources(await packageService(service, 'dev', { outDir: '.serverless-local' }))] as const),
     );
     const queueUrls: Record<string, string> = {};
     for (const [, r] of resources) Object.assign(queueUrls, await provision(stack.endpoints, r));

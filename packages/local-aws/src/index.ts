@@ -12,7 +12,7 @@ export {
 export type { LocalEndpoints, LocalServiceOutputs } from './localAccount';
 export { readCompose, composeParams, localParams, writeComposeState } from './composeState';
 export { REPO_ROOT, packageService, serviceConfig, serviceDir, startOffline, stageParams } from './serverlessCli';
-export type { ServiceConfig, ServiceName, Template, OfflineService } from './serverlessCli';
+export type { ServiceConfig, ServiceName, Template, OfflineService, PackageOptions } from './serverlessCli';
 export {
   resourcesOfType,
   workerQueueProblems,
@@ -21,7 +21,16 @@ export {
   sharedRoleProblems,
   dataBucketProblems,
   provisionedConcurrency,
+  queueWorkers,
+  runtimeProblems,
+  esbuildTargetProblems,
+  alarmActionProblems,
 } from './templateChecks';
+export { NODE_RUNTIMES, RUNTIME_WARNING_DAYS, newestRuntime, runtimeProblem, esbuildTarget } from './lambdaRuntimes';
+export type { NodeRuntime } from './lambdaRuntimes';
+export { checkDeploy, formatDeployCheck } from './deployCheck';
+export type { DeployCheck, DeployCheckOptions, ServiceCheck } from './deployCheck';
+export type { MissingParam } from './stageRequirements';
 export type { WorkerQueueExpectation } from './templateChecks';
 export { startLocalStack } from './localStack';
 export type { LocalStack, LocalStackOptions } from './localStack';

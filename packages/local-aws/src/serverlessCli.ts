@@ -29,7 +29,7 @@ function paramArgs(params: Record<string, string>): string[] {
 /** The parts of a serverless.yml read here. */
 export interface ServiceConfig {
   params?: Record<string, Record<string, string | number | boolean>>;
-  provider: { environment?: Record<string, string> };
+  provider: { runtime?: string; environment?: Record<string, string> };
   /** `custom.esbuild`: serverless-esbuild's options, most of them passed to esbuild as they are. */
   custom?: { esbuild?: Record<string, unknown> };
   functions: Record<string, { handler: string; [key: string]: unknown }>;
@@ -56,14 +56,24 @@ export interface Template {
   Outputs?: Record<string, { Value: unknown }>;
 }
 
+export interface PackageOptions {
+  /** Where the package lands, relative to the service (default `.serverless-<stage>`). */
+  outDir?: string;
+  /**
+   * The `--param` values (they win over the stage params of serverless.yml). Default: the
+   * local outputs compose would pass, with the local stand-ins (see `localParams`).
+   */
+  params?: Record<string, string>;
+}
+
 /**
- * Packages one service with osls, no AWS credentials needed, into `outDir` (relative to the
- * service) and returns its CloudFormation template. Cross-service params are the local
- * outputs compose would pass (see serverless-compose.yml).
+ * Packages one service with osls, no AWS credentials needed, and returns its CloudFormation
+ * template (see {@link PackageOptions}).
  */
-export async function packageService(service: ServiceName, stage: string, outDir = `.serverless-${stage}`): Promise<Template> {
+export async function packageService(service: ServiceName, stage: string, options: PackageOptions = {}): Promise<Template> {
   const cwd = serviceDir(service);
-  const args = [SERVERLESS_JS, 'package', '--stage', stage, '--package', outDir, ...paramArgs(localParams(REPO_ROOT, service, stage))];
+  const { outDir = `.serverless-${stage}`, params = localParams(REPO_ROOT, service, stage) } = options;
+  const args = [SERVERLESS_JS, 'package', '--stage', stage, '--package', outDir, ...paramArgs(params)];
   try {
     await promisify(execFile)(process.execPath, args, {
       cwd,

@@ -1,7 +1,9 @@
 import type { Template } from './serverlessCli';
 import {
+  alarmActionProblems,
   dataBucketProblems,
   provisionedConcurrency,
+  queueWorkers,
   runtimeProblems,
   sharedRoleProblems,
   wildcardResourceProblems,
@@ -167,4 +169,24 @@ describe('runtimeProblems', () => {
     expect(runtimeProblems(withRuntime('nodejs20.x'), today)).toEqual([
       expect.stringMatching(/^WorkerLambdaFunction: nodejs20.x: Lambda refuses to create functions on it since 2026-08-31/),
     ]));
+});
+
+describe('alarmActionProblems', () => {
+  const withTopic = (subscribed: boolean) => {
+    const template = liftTemplate();
+    template.Resources.Alarm!.Properties!.AlarmActions = [{ Ref: 'Topic' }];
+    template.Resources.Topic = { Type: 'AWS::SNS::Topic', Properties: {} };
+    if (subscribed)
+      template.Resources.Mail = { Type: 'AWS::SNS::Subscription', Properties: { Protocol: 'email', TopicArn: { Ref: 'Topic' } } };
+    return template;
+  };
+
+  it('accepts an alarm whose topic has a subscription', () => expect(alarmActionProblems(withTopic(true))).toEqual([]));
+  it('reports a topic nobody is subscribed to', () =>
+    expect(alarmActionProblems(withTopic(false))).toEqual(['alarm Alarm: its topic has no subscription']));
+  it('reports an alarm without actions', () => expect(alarmActionProblems(liftTemplate())).toEqual(['alarm Alarm: no alarm action']));
+});
+
+describe('queueWorkers', () => {
+  it('finds the functions an SQS queue feeds', () => expect(queueWorkers(liftTemplate())).toEqual(['WorkerLambdaFunction']));
 });

@@ -1,0 +1,156 @@
+import { composeParams, readCompose } from './composeState';
+import { localServiceOutputs } from './localAccount';
+import { REPO_ROOT, packageService, serviceConfig, stageParams } from './serverlessCli';
+import type { ServiceName, Template } from './serverlessCli';
+import { deployReminders, missingParams } from './stageRequirements';
+import type { MissingParam, StageParams } from './stageRequirements';
+import {
+  alarmActionProblems,
+  dataBucketProblems,
+  esbuildTargetProblems,
+  provisionedConcurrency,
+  queueWorkers,
+  resourcesOfType,
+  runtimeProblems,
+  sharedRoleProblems,
+  wildcardResourceProblems,
+  workerQueueProblems,
+} from './templateChecks';
+
+/** In deploy order (serverless-compose.yml): load owns the bucket the others write to. */
+const SERVICES: readonly ServiceName[] = ['load', 'transform', 'extract'];
+
+export interface DeployCheckOptions {
+  stage: string;
+  /** `--param name=value` overrides, as `serverless deploy --param` would take them. */
+  params?: Record<string, string>;
+  /** The day the runtime dates are checked against. */
+  today?: Date;
+  /** Progress lines. */
+  log?: (line: string) => void;
+}
+
+export interface ServiceCheck {
+  service: ServiceName;
+  /** Each function's logical id and runtime, as packaged. */
+  functions: { id: string; runtime: string }[];
+  /** What the packaged template gets wrong (runtime, IAM, bucket, queues, alarms, provisioned concurrency). */
+  problems: string[];
+}
+
+export interface DeployCheck {
+  stage: string;
+  services: ServiceCheck[];
+  /** Params that block a deploy until the user sets them. */
+  missing: MissingParam[];
+  /** What the deploy needs that cannot be checked offline. */
+  reminders: string[];
+  ready: boolean;
+}
+
+/** One service's params for the stage as a deploy resolves them: stage params, then overrides, `${sls:stage}` filled in. */
+function resolvedParams(service: ServiceName, stage: string, overrides: Record<string, string>): StageParams {
+  const declared = Object.entries(stageParams(service, stage)).map(([name, value]) => [
+    name,
+    String(value).replaceAll('${sls:stage}', stage),
+  ]);
+  return { ...Object.fromEntries(declared), ...overrides };
+}
+
+/** Functions whose serverless.yml asks for provisioned concurrency, by logical id (`loadWorker` → `LoadWorkerLambdaFunction`). */
+function provisionedFunctions(service: ServiceName): string[] {
+  return Object.entries(serviceConfig(service).functions)
+    .filter(([, fn]) => fn.provisionedConcurrency !== undefined)
+    .map(([name]) => `${name[0]!.toUpperCase()}${name.slice(1)}LambdaFunction`);
+}
+
+function templateProblems(service: ServiceName, stage: string, template: Template, today: Date): string[] {
+  const problems = [
+    ...runtimeProblems(template, today),
+    ...esbuildTargetProblems(service, serviceConfig(service)),
+    ...sharedRoleProblems(template),
+    ...wildcardResourceProblems(template),
+    ...queueWorkers(template).flatMap((workerFunction) => workerQueueProblems(template, { workerFunction, maxReceiveCount: 3 })),
+    ...resourcesOfType(template, 'AWS::S3::Bucket')
+      .filter(([id]) => id !== 'ServerlessDeploymentBucket') // the framework's own, for the zips
+      .flatMap(([id]) => dataBucketProblems(template, id)),
+    ...alarmActionProblems(template),
+  ];
+  if (stage === 'prod') {
+    const warm = provisionedConcurrency(template);
+    for (const id of provisionedFunctions(service)) {
+      if (!warm[id])
+        problems.push(
+          `${id}: no provisioned concurrency in prod (params.prod.provisionedConcurrency in services/${service}/serverless.yml)`,
+        );
+    }
+  }
+  return problems.map((problem) => `${service}: ${problem}`);
+}
+
+/**
+ * Packages every service for `stage` offline, as `serverless deploy --stage <stage>` would
+ * package it, runs the template checks on the result and lists what a first deploy still
+ * needs from the user. `ready` is false when anything found would make the deploy fail or
+ * leave a broken stage.
+ */
+export async function checkDeploy({ stage, params = {}, today = new Date(), log = () => {} }: DeployCheckOptions): Promise<DeployCheck> {
+  const stageParamsOf = Object.fromEntries(SERVICES.map((service) => [service, resolvedParams(service, stage, params)])) as Record<
+    ServiceName,
+    StageParams
+  >;
+  // Outputs of the other services do not exist before a deploy: the local stand-ins take their place,
+  // but the bucket name is the one load would be deployed with.
+  const outputs = localServiceOutputs(stage);
+  outputs.load.dataBucketName = stageParamsOf.load.dataBucketName ?? outputs.load.dataBucketName;
+  const compose = readCompose(REPO_ROOT);
+
+  log(`packaging ${SERVICES.join(', ')} for stage ${stage} (offline, no AWS credentials)…`);
+  const started = Date.now();
+  const services = await Promise.all(
+    SERVICES.map(async (service): Promise<ServiceCheck> => {
+      const template = await packageService(service, stage, {
+        outDir: `.serverless-check-${stage}`,
+        params: { ...composeParams(compose, service, outputs), ...params },
+      });
+      const functions = resourcesOfType(template, 'AWS::Lambda::Function').map(([id, resource]) => ({
+        id,
+        runtime: String(resource.Properties?.Runtime),
+      }));
+      return { service, functions, problems: templateProblems(service, stage, template, today) };
+    }),
+  );
+  log(`packaged in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  const missing = SERVICES.flatMap((service) => missingParams(service, stage, stageParamsOf[service]));
+  const ready = missing.length === 0 && services.every((s) => s.problems.length === 0);
+  return { stage, services, missing, reminders: deployReminders(stage, stageParamsOf), ready };
+}
+
+/** The check as lines for a terminal. */
+export function formatDeployCheck(check: DeployCheck): string {
+  const lines = [`deploy check — stage ${check.stage}`];
+  for (const { service, functions, problems } of check.services) {
+    const runtimes = [...new Set(functions.map((f) => f.runtime))].join(', ');
+    lines.push(`  ${problems.length === 0 ? '✔' : '✘'} ${service}: ${functions.length} function(s) on ${runtimes}`);
+    for (const problem of problems) lines.push(`      ${problem}`);
+  }
+  if (check.missing.length > 0) {
+    lines.push('', 'blocks a deploy — set these in the stage params (or pass --param name=value):');
+    // one line per param and value: alarmEmail is declared by every service
+    const byParam = Map.groupBy(check.missing, ({ param, value }) => `${param}=${value}`);
+    for (const items of byParam.values()) {
+      const { param, value, why } = items[0]!;
+      const files = items.map(({ service }) => `services/${service}/serverless.yml`).join(', ');
+      lines.push(`  ✘ ${param} = ${value}  (params.${check.stage}.${param} in ${files})`, `      ${why}`);
+    }
+  }
+  lines.push('', 'a first deploy also needs (not checkable offline):', ...check.reminders.map((reminder) => `  • ${reminder}`));
+  lines.push(
+    '',
+    check.ready
+      ? `ready: serverless deploy --stage ${check.stage}`
+      : `not ready: ${new Set(check.missing.map((m) => m.param)).size} param(s) to set, ${check.services.reduce((n, s) => n + s.problems.length, 0)} template problem(s)`,
+  );
+  return lines.join('\n');
+}

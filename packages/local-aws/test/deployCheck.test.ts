@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from '../src/serverlessCli';
+
+/** `pnpm deploy:check` as a user runs it: the bin, its output and its exit code. */
+async function deployCheck(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const bin = path.join(REPO_ROOT, 'packages/local-aws/bin/deploy-check.ts');
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-r', 'esbuild-register', bin, ...args], { cwd: REPO_ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
+    return { code, stdout, stderr };
+  }
+}
+
+describe('pnpm deploy:check', () => {
+  it('refuses prod while its params hold placeholders, naming each and where to set it', async () => {
+    const { code, stdout } = await deployCheck(['--stage', 'prod']);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/✔ load: 2 function\(s\) on nodejs24.x/);
+    expect(stdout).toMatch(/✔ transform: 1 function\(s\) on nodejs24.x/);
+    expect(stdout).toMatch(/✔ extract: 6 function\(s\) on nodejs24.x/);
+    expect(stdout).toContain('✘ dataBucketName = etl-data-prod  (params.prod.dataBucketName in services/load/serverless.yml)');
+    expect(stdout).toContain(
+      '✘ alarmEmail = etl-alerts@example.com  (params.prod.alarmEmail in services/load/serverless.yml, services/transform/serverless.yml, services/extract/serverless.yml)',
+    );
+    expect(stdout).toMatch(/✘ warehouseWorkgroupId = 0{8}-/);
+    expect(stdout).toMatch(/✘ ordersApiUrl = https:\/\/shop.example.com/);
+    expect(stdout).toMatch(/add its output warehouseCopyRoleArn to the namespace's IAM roles/);
+    expect(stdout).toMatch(/not ready: 4 param\(s\) to set, 0 template problem\(s\)/);
+  }, 240_000);
+
+  it('passes prod once every param is set, and says how to deploy', async () => {
+    const params = [
+      'dataBucketName=acme-etl-data-prod',
+      'alarmEmail=data-oncall@acme.io',
+      'warehouseWorkgroupId=3f2b8c1e-5a4d-4e2f-9b7a-0c1d2e3f4a5b',
+      'ordersApiUrl=https://shop.acme.io/api/orders',
+    ];
+    const { code, stdout } = await deployCheck(['--stage', 'prod', '--json', ...params.flatMap((p) => ['--param', p])]);
+    const check = JSON.parse(stdout) as {
+      ready: boolean;
+      missing: unknown[];
+      services: { problems: string[]; functions: { runtime: string }[] }[];
+    };
+    expect({ code, ready: check.ready, missing: check.missing }).toEqual({ code: 0, ready: true, missing: [] });
+    expect(check.services.flatMap((s) => s.problems)).toEqual([]);
+    expect(new Set(check.services.flatMap((s) => s.functions.map((f) => f.runtime)))).toEqual(new Set(['nodejs24.x']));
+  }, 240_000);
+});
