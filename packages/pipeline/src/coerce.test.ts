@@ -64,6 +64,23 @@ describe('coercer', () => {
     expect(refuses(types.varchar(6), 'ab😀c')).toMatchObject({ rule: 'length', message: expect.stringContaining('7 bytes') });
   });
 
+  it('refuses text with bytes that were not UTF-8, or a lone surrogate, naming them (rule encoding)', () => {
+    expect(refuses(types.varchar(64), 'f\udcff\udcfeg')).toEqual({
+      rule: 'encoding',
+      message: '"f\\udcff\\udcfeg" holds the byte 0xFF, which is not UTF-8, at character 2',
+    });
+    expect(refuses(types.varchar(64), JSON.parse('"a\\ud800"'))).toMatchObject({
+      rule: 'encoding',
+      message: expect.stringContaining('lone UTF-16 surrogate \\ud800 at character 2'),
+    });
+    expect(accepts(types.varchar(64), 'a 😀 \ufffd')).toBe('a 😀 \ufffd'); // a genuine U+FFFD and a pair are text
+  });
+
+  it('reads 1e309 (Infinity once parsed) as out of range, not as a wrong type', () => {
+    for (const type of [types.integer(), types.bigint(), types.decimal(12, 2), types.double()])
+      expect(refuses(type, JSON.parse('1e309'))).toMatchObject({ rule: 'range' });
+  });
+
   it('accepts real dates and timestamps only, normalising timestamps to UTC', () => {
     expect(accepts(types.date(), '2024-02-29')).toBe('2024-02-29');
     expect(refuses(types.date(), '2023-02-29')).toMatchObject({ rule: 'date' });

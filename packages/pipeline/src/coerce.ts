@@ -3,7 +3,7 @@ import { formatDecimal, integerDigits, numberText, parseDecimal, plainDecimalTex
 
 /** Why a value was refused: the rule it broke and a message naming the value. */
 export interface Refusal {
-  rule: 'type' | 'range' | 'precision' | 'length' | 'date' | 'timestamp' | 'required' | 'characters' | 'check';
+  rule: 'type' | 'range' | 'precision' | 'length' | 'date' | 'timestamp' | 'required' | 'characters' | 'check' | 'encoding';
   message: string;
 }
 
@@ -36,10 +36,16 @@ function show(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
+/** A JSON number beyond ±1.8e308 (`1e309`) parses as ±Infinity: too big for any column, which is a range fault, not a type fault. */
+const isInfinite = (value: unknown): boolean => value === Infinity || value === -Infinity;
+const beyondDouble = (value: unknown): Coerced =>
+  refuse('range', `${show(value)}: the source's number is beyond ±1.8e308, the range of a JSON number as parsed`);
+
 function coerceInteger(value: unknown, kind: keyof typeof INTEGER_RANGES): Coerced {
   const [min, max] = INTEGER_RANGES[kind];
   let parsed: bigint;
   if (typeof value === 'number') {
+    if (isInfinite(value)) return beyondDouble(value);
     if (!Number.isInteger(value)) return refuse('type', `${show(value)} is not a whole number`);
     if (!Number.isSafeInteger(value)) return refuse('range', `${show(value)} is beyond the exact range of a JSON number`);
     if (value >= SAFE_RANGES[kind][0] && value <= SAFE_RANGES[kind][1]) return String(value); // no bigint on the common path
@@ -52,6 +58,7 @@ function coerceInteger(value: unknown, kind: keyof typeof INTEGER_RANGES): Coerc
 }
 
 function coerceDecimal(value: unknown, precision: number, scale: number): Coerced {
+  if (isInfinite(value)) return beyondDouble(value);
   const text = typeof value === 'number' ? numberText(value) : typeof value === 'string' ? value : undefined;
   const exact = text === undefined ? undefined : plainDecimalText(text, precision, scale);
   if (exact !== undefined) return exact;
@@ -148,9 +155,23 @@ function utcTimestamp(text: string): string | undefined {
   return `${text.slice(0, 10)} ${text.slice(11, 19)}${fraction === '000000' ? '' : `.${fraction}`}`;
 }
 
+/**
+ * Why a string with a lone surrogate is no text: U+DC80…U+DCFF stand for source bytes that were
+ * not UTF-8 (kept so by the extract, see decodeUtf8KeepingBadBytes); any other is a lone `\ud800`
+ * escape in the source's JSON.
+ */
+function notWellFormed(value: string): string {
+  const at = [...value].findIndex((c) => c.length === 1 && c.charCodeAt(0) >= 0xd800 && c.charCodeAt(0) <= 0xdfff);
+  const unit = [...value][at]!.charCodeAt(0);
+  return unit >= 0xdc80 && unit <= 0xdcff
+    ? `${show(value)} holds the byte 0x${(unit - 0xdc00).toString(16).toUpperCase()}, which is not UTF-8, at character ${at + 1}`
+    : `${show(value)} holds a lone UTF-16 surrogate \\u${unit.toString(16)} at character ${at + 1}, which is no character`;
+}
+
 function coerceText(value: unknown, maxBytes: number, exact: boolean): Coerced {
   if (typeof value !== 'string') return refuse('type', `${show(value)} is not a string`);
   if (value.includes('\u0000')) return refuse('characters', `${show(value)} contains a NUL character, which Redshift cannot store`);
+  if (!value.isWellFormed()) return refuse('encoding', notWellFormed(value));
   if (!exact && value.length * 3 <= maxBytes) return value; // at most 3 UTF-8 bytes per UTF-16 unit: fits without counting
   const bytes = Buffer.byteLength(value, 'utf8');
   if (bytes > maxBytes)
@@ -185,6 +206,7 @@ export function coercer(type: ColumnType): (value: unknown) => Coerced {
       return (value) => coerceDecimal(value, type.precision, type.scale);
     case 'double':
       return (value) => {
+        if (isInfinite(value)) return beyondDouble(value);
         const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
         return Number.isFinite(number) ? String(number) : refuse('type', `${show(value)} is not a finite number`);
       };

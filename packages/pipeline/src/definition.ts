@@ -6,8 +6,14 @@ export type Check = 'iso4217' | 'iso3166-alpha2' | { oneOf: readonly string[] } 
 
 export interface ColumnDefinition {
   type: ColumnType;
-  /** Default true. A missing value in a non-nullable column rejects the row. */
+  /** Default true. A missing value (null, or an absent field) in a non-nullable column rejects the row. */
   nullable?: boolean;
+  /**
+   * Default false: `""` is a value — an empty string in a text column, a rejected row in any
+   * other (it is not a number, a date…). True: `""` is read as NULL, for sources that send
+   * `""` for "no value".
+   */
+  emptyAsNull?: boolean;
   /** Redshift compression encoding (ENCODE), e.g. `zstd`, `az64`. */
   encode?: string;
   check?: Check;

@@ -62,7 +62,10 @@ export function compileRowValidator(pipeline: Pipeline): (record: unknown) => Ro
     from: column.from ?? name,
     coerce: coercer(column.type),
     required: column.nullable === false,
+    emptyAsNull: column.emptyAsNull === true,
     check: checker(column.check),
+    // a column of codes: a value of the wrong length is first of all not a code ("DOLLARS" is no currency)
+    codes: column.check === 'iso4217' || column.check === 'iso3166-alpha2' || (typeof column.check === 'object' && 'oneOf' in column.check),
     range: column.check !== undefined && typeof column.check === 'object' && !('oneOf' in column.check),
   }));
   const columnOf = new Map(columns.map((column, index) => [column.from, index]));
@@ -115,7 +118,8 @@ export function compileRowValidator(pipeline: Pipeline): (record: unknown) => Ro
       const column = columns[i]!;
       const value = fields[i];
       let text: string | null = null;
-      if (value === null || value === undefined || value === '') {
+      // "" is not NULL: it is coerced like any value (a text column keeps it) unless the column opts in
+      if (value === null || value === undefined || (value === '' && column.emptyAsNull)) {
         if (column.required)
           rejections = withRejection(rejections, {
             field: column.from,
@@ -125,8 +129,11 @@ export function compileRowValidator(pipeline: Pipeline): (record: unknown) => Ro
           });
       } else {
         const coerced = column.coerce(value);
-        if (isRefusal(coerced)) rejections = withRejection(rejections, { field: column.from, value, ...coerced });
-        else {
+        if (isRefusal(coerced)) {
+          const notACode = coerced.rule === 'length' && column.codes && typeof value === 'string' ? column.check!(value) : undefined;
+          const refusal = notACode ? { rule: 'check' as const, message: notACode } : coerced;
+          rejections = withRejection(rejections, { field: column.from, value, ...refusal });
+        } else {
           text = coerced;
           const problem = text === null ? undefined : column.check?.(text);
           if (problem)
@@ -150,7 +157,7 @@ export function compileRowValidator(pipeline: Pipeline): (record: unknown) => Ro
         });
         continue;
       }
-      if (value === null || value === undefined || value === '') continue;
+      if (value === null || value === undefined) continue;
       const text = addedText(typeof value === 'string' ? value : JSON.stringify(value));
       if (isRefusal(text)) rejections = withRejection(rejections, { field, value, ...text });
       else (added ??= {})[field] = text!;

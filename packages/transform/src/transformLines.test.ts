@@ -89,10 +89,21 @@ describe('transformLines', () => {
     ]);
   });
 
-  it('writes NULL as \\N and an empty string as ""', async () => {
-    const { staged } = await run([json(order({ note: null })), json(order({ order_id: 'o-2', note: '\\N' }))]);
+  it('writes NULL as \\N, the string \\N quoted and an empty string as ""', async () => {
+    const { staged } = await run([
+      json(order({ note: null })),
+      json(order({ order_id: 'o-2', note: '\\N' })),
+      json(order({ order_id: 'o-3', note: '' })),
+    ]);
     expect(staged.split('\n')[0]).toContain(',FR,\\N,');
     expect(staged.split('\n')[1]).toContain(',FR,"\\N",');
+    expect(staged.split('\n')[2]).toContain(',FR,"",');
+  });
+
+  it('quarantines a line that is JSON but not an object, with a reason of its own', async () => {
+    const { counts, quarantine } = await run([json(''), json(42), json('{"order_id":"o-9"}'), json(null), json([order()]), json(order())]);
+    expect(counts).toMatchObject({ rowsIn: 6, rowsStaged: 1, rowsRejected: 5, rejectsByRule: { 'not-an-object': 5 } });
+    expect(quarantine.map((q) => q.raw)).toEqual(['""', '42', '"{\\"order_id\\":\\"o-9\\"}"', 'null', JSON.stringify([order()])]);
   });
 
   it('quarantines every kind of bad input with its reason, and keeps the good rows', async () => {
@@ -116,7 +127,8 @@ describe('transformLines', () => {
       type: 1,
       timestamp: 1,
       range: 1,
-      length: 2,
+      length: 1,
+      check: 1,
       required: 1,
       'unknown-field': 1,
     });
