@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { dataKeys } from '@etl/contracts';
 import type { RawPart } from '@etl/contracts';
 import { gzipUpload } from '@etl/files';
+import { writeRawLine } from './rawLine';
 
 export interface RawFileTarget {
   bucket: string;
@@ -12,7 +13,7 @@ export interface RawFileTarget {
 
 /**
  * Writes one raw part file, `raw/<pipeline>/<runId>/part-<N>.jsonl.gz`, from a finite set of
- * records (one JSON line each; a string is written as the line it is). For runs of any size,
+ * records (one line each: bytes as they are, any other value as JSON; see {@link writeRawLine}). For runs of any size,
  * {@link RawRunWriter} rolls parts as records stream in.
  */
 export async function writeRawFile(
@@ -26,7 +27,7 @@ export async function writeRawFile(
   try {
     for await (const record of records) {
       rows++;
-      await upload.sink.write(`${typeof record === 'string' ? record : JSON.stringify(record)}\n`);
+      await writeRawLine(upload.sink, record);
     }
   } finally {
     await upload.sink.end();

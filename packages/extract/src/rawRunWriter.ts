@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { dataKeys } from '@etl/contracts';
 import type { RawPart } from '@etl/contracts';
 import { gzipUpload } from '@etl/files';
+import { writeRawLine } from './rawLine';
 
 export interface RawRunTarget {
   bucket: string;
@@ -31,7 +32,7 @@ export class RawRunWriter {
     this.partRows = target.partRows ?? 50_000;
   }
 
-  /** Appends one record: an object as a JSON line, a string or bytes as the line they are (bytes keep non-UTF-8 input for the transform to judge). */
+  /** Appends one record: bytes as the source line they are, any other value as one JSON line (see {@link writeRawLine}). */
   async write(record: unknown): Promise<void> {
     if (!this.current) {
       const part = this.parts.length;
@@ -42,10 +43,7 @@ export class RawRunWriter {
       };
     }
     this.current.rows++;
-    if (Buffer.isBuffer(record)) {
-      await this.current.upload.sink.write(record);
-      await this.current.upload.sink.write('\n');
-    } else await this.current.upload.sink.write(`${typeof record === 'string' ? record : JSON.stringify(record)}\n`);
+    await writeRawLine(this.current.upload.sink, record);
     if (this.current.rows >= this.partRows) await this.closePart();
   }
 

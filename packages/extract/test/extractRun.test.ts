@@ -1,4 +1,6 @@
 import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { AddressInfo } from 'node:net';
 import { withRetry } from '@etl/middleware';
 import type { Retry } from '@etl/middleware';
@@ -81,6 +83,68 @@ describe('httpRecords', () => {
     }
   });
 
+  /** A server answering each request with the next of `answers` (the last one repeats): bytes, or a reply cut mid-body. */
+  async function scriptedApi(answers: (Buffer | 'cut')[]): Promise<{ url: string; requests: () => number; stop: () => Promise<void> }> {
+    let requests = 0;
+    const server = http.createServer((_request, response) => {
+      const answer = answers[Math.min(requests++, answers.length - 1)]!;
+      if (answer === 'cut') {
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+        response.write('{"items":[{"order_id":');
+        setTimeout(() => response.socket?.destroy(), 20);
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(answer);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/orders`,
+      requests: () => requests,
+      stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+  const page = (items: unknown[]) => Buffer.from(JSON.stringify({ items, next_cursor: null }));
+
+  it('keeps bytes that are not UTF-8 as escapes the transform quarantines, never as U+FFFD', async () => {
+    const body = Buffer.concat([
+      Buffer.from('{"items":[{"order_id":"o-1","note":"f'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('g"}],"next_cursor":null}'),
+    ]);
+    const api = await scriptedApi([body]);
+    try {
+      const [record] = await collect(httpRecords(source, { url: api.url, since: null, retry }));
+      expect((record as { note: string }).note).toBe('f\udcff\udcfeg');
+      expect(JSON.stringify(record)).toContain('\\udcff'); // the raw line keeps the byte as an escape
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('retries a malformed page and a connection dropped mid-body, then reads the page', async () => {
+    const api = await scriptedApi([Buffer.from('{"items":[{"order_'), 'cut', page([{ order_id: 'o-1' }])]);
+    try {
+      expect(await collect(httpRecords(source, { url: api.url, since: null, retry }))).toEqual([{ order_id: 'o-1' }]);
+      expect(api.requests()).toBe(3);
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('gives up on a page that stays malformed, naming its URL', async () => {
+    const api = await scriptedApi([Buffer.from('<html>proxy error</html>')]);
+    try {
+      const error = await collect(httpRecords(source, { url: api.url, since: null, retry })).catch((e: unknown) => e);
+      expect((error as Error).message).toMatch(
+        /^gave up after 6 attempt\(s\) \(max-attempts\): GET http:\/\/127\.0\.0\.1:\d+\/orders\S*: the page is not JSON/,
+      );
+      expect(api.requests()).toBe(6);
+    } finally {
+      await api.stop();
+    }
+  });
+
   it('reads numbered pages ahead with bounded concurrency, yielding them in order', async () => {
     let inFlight = 0;
     let peak = 0;
@@ -140,6 +204,27 @@ describe('extractRun', () => {
     } finally {
       await api.stop();
     }
+  });
+
+  it('writes every item as exactly one JSON line, whatever it is, so the file holds as many lines as the message says', async () => {
+    const items = ['', 42, 'two\nlines', '{"order_id":"o-9"}', null, [1], '\ud800', { order_id: 'o-1', note: '' }];
+    const manifest = await extractRun(local.s3, {
+      bucket: 'etl-data-test',
+      pipeline: orders,
+      runId: '20261127T043000Z-items',
+      since: null,
+      records: (async function* () {
+        yield* items;
+      })(),
+    });
+    const { file } = manifest.parts[0]!;
+    const body = await local.s3.send(new GetObjectCommand({ Bucket: file.bucket, Key: file.key }));
+    const lines = gunzipSync(Buffer.from(await body.Body!.transformToByteArray()))
+      .toString('utf8')
+      .split('\n');
+    expect(lines.pop()).toBe('');
+    expect({ rows: file.rows, lines: lines.length }).toEqual({ rows: items.length, lines: items.length });
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual(items);
   });
 
   it('keeps the watermark when nothing new was read, with one empty part', async () => {

@@ -48,7 +48,7 @@ describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
         writeRawFile(
           s3,
           { bucket: BUCKET, pipeline: pipeline.name, runId, part },
-          lines.slice(part * size, (part + 1) * size).map((l) => (typeof l.line === 'string' ? l.line : l.line)),
+          lines.slice(part * size, (part + 1) * size).map((l) => (typeof l.line === 'string' ? Buffer.from(l.line) : l.line)), // a broken line as the raw bytes it is
         ),
       ),
     );

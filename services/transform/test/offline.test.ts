@@ -29,7 +29,7 @@ async function rawFiles(stack: TestStack): Promise<string[]> {
     writeRawFile(s3, { bucket: 'etl-data-dev', pipeline: 'orders', runId: '20261127T023749Z-offline', part }, [
       order(`o-${part}-a`),
       order(`o-${part}-b`),
-      '{broken',
+      Buffer.from('{broken'), // a raw line that is not JSON
     ]);
   const parts = await Promise.all([0, 1, 2].map(write));
   const messages = announcements({

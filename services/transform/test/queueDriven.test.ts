@@ -71,7 +71,7 @@ describe('transform queue → transformWorker, locally', () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'etl-data-dev' })).catch(() => undefined);
     await sqs.send(new CreateQueueCommand({ QueueName: 'etl-load-dev-load' }));
     const part = await writeRawFile(s3, { bucket: 'etl-data-dev', pipeline: 'orders', runId: '20261127T023749Z-queued', part: 0 }, [
-      '{"not":"an order"}',
+      { not: 'an order' },
     ]);
     s3.destroy();
     const [raw] = announcements({

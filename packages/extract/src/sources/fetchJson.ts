@@ -1,4 +1,6 @@
+import { isRetryableError } from '@etl/middleware';
 import type { Retry } from '@etl/middleware';
+import { decodeUtf8KeepingBadBytes } from './utf8Escape';
 
 /** An HTTP source answered with an error status: says which URL, which status, and what it said. */
 export class HttpSourceError extends Error {
@@ -24,29 +26,63 @@ function retryAfter(value: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
+/** A 2xx answer whose body is not JSON (a truncated page, a proxy's error page): worth another attempt. */
+export class MalformedPageError extends Error {
+  override readonly name = 'MalformedPageError';
+
+  constructor(
+    readonly url: string,
+    reason: string,
+    body: string,
+  ) {
+    super(`GET ${url}: the page is not JSON (${reason}): ${body.slice(0, 200)}`);
+  }
+}
+
+/** Reads the body; a connection dropped mid-body becomes a network error naming the URL, which the retry policy retries. */
+async function bodyBytes(url: string, response: Response): Promise<Buffer> {
+  try {
+    return Buffer.from(await response.arrayBuffer());
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw Object.assign(
+      new Error(
+        `GET ${url}: the connection dropped while the body was read: ${(error as Error).message}${cause?.code ? ` (${cause.code})` : ''}`,
+      ),
+      { code: 'ECONNRESET', cause: error },
+    );
+  }
+}
+
 /**
- * GETs a JSON document, retrying throttling (429), server errors (5xx), timeouts and dropped
- * connections with the given retry policy — honouring `Retry-After`. Other statuses fail at once.
+ * GETs a JSON document, retrying throttling (429), server errors (5xx), timeouts, dropped
+ * connections (also mid-body) and malformed pages with the given retry policy — honouring
+ * `Retry-After`. Other statuses fail at once. Bytes that are not UTF-8 are kept as escapes
+ * (`decodeUtf8KeepingBadBytes`), never replaced.
  */
 export async function fetchJson(url: string, retry: Retry, timeoutMs = 30_000): Promise<unknown> {
-  return retry(async () => {
-    let response: Response;
-    try {
-      response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
-    } catch (error) {
-      // fetch hides the socket error in `cause`; surface its code so the retry policy sees it
-      const cause = (error as { cause?: { code?: string } }).cause;
-      throw Object.assign(new Error(`GET ${url} failed: ${(error as Error).message}${cause?.code ? ` (${cause.code})` : ''}`), {
-        code: cause?.code,
-        name: (error as Error).name === 'TimeoutError' ? 'TimeoutError' : 'FetchError',
-      });
-    }
-    const text = await response.text();
-    if (!response.ok) throw new HttpSourceError(url, response.status, text, retryAfter(response.headers.get('retry-after')));
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new HttpSourceError(url, response.status, `not JSON: ${text}`);
-    }
-  });
+  const isRetryable = (error: unknown) => error instanceof MalformedPageError || isRetryableError(error);
+  return retry(
+    async () => {
+      let response: Response;
+      try {
+        response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+      } catch (error) {
+        // fetch hides the socket error in `cause`; surface its code so the retry policy sees it
+        const cause = (error as { cause?: { code?: string } }).cause;
+        throw Object.assign(new Error(`GET ${url} failed: ${(error as Error).message}${cause?.code ? ` (${cause.code})` : ''}`), {
+          code: cause?.code,
+          name: (error as Error).name === 'TimeoutError' ? 'TimeoutError' : 'FetchError',
+        });
+      }
+      const text = decodeUtf8KeepingBadBytes(await bodyBytes(url, response));
+      if (!response.ok) throw new HttpSourceError(url, response.status, text, retryAfter(response.headers.get('retry-after')));
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (error) {
+        throw new MalformedPageError(url, (error as Error).message, text);
+      }
+    },
+    { isRetryable },
+  );
 }

@@ -47,15 +47,15 @@ export async function* dropRecords(s3: S3Client, bucket: string, key: string, so
     return;
   }
   // A malformed CSV record (wrong number of fields, a stray quote) must not stop the good ones:
-  // it is passed on as a line of text, which the transform quarantines with the parser's reason.
-  const malformed: string[] = [];
+  // it is passed on as a raw line of text (not JSON), which the transform quarantines with the parser's reason.
+  const malformed: Buffer[] = [];
   const parser = input.pipe(
     parse({
       columns: true,
       bom: true,
       skip_empty_lines: true,
       skip_records_with_error: true,
-      on_skip: (error) => void malformed.push(`malformed CSV record: ${error?.message}`),
+      on_skip: (error) => void malformed.push(Buffer.from(`malformed CSV record: ${error?.message}`)),
     }),
   );
   input.on('error', (error) => parser.destroy(error));
