@@ -56,6 +56,10 @@ export function sampleOrder(n: number, version = 0, shiftDays = 0, createdShiftD
   const random = seededRandom(n);
   const created = Date.UTC(2026, 9, 1) + Math.floor(random() * 30 * 86_400) * 1000 + createdShiftDays * DAY;
   const cents = 100 + Math.floor(random() * 99_900);
+  const noted = () => {
+    const r = random();
+    return r < 0.2 ? `gift, "wrap" it\nplease — ${n}` : r < 0.25 ? '' : null; // "" and NULL both, kept apart end to end
+  };
   return {
     order_id: `o-${String(n).padStart(8, '0')}`,
     customer_id: `c-${String(Math.floor(random() * 50_000)).padStart(6, '0')}`,
@@ -65,7 +69,7 @@ export function sampleOrder(n: number, version = 0, shiftDays = 0, createdShiftD
     currency: CURRENCIES[Math.floor(random() * CURRENCIES.length)]!,
     status: STATUSES[Math.min(STATUSES.length - 1, version + Math.floor(random() * 2))]!,
     country: COUNTRIES[Math.floor(random() * COUNTRIES.length)]!,
-    note: random() < 0.2 ? `gift, "wrap" it\nplease — ${n}` : null,
+    note: noted(),
     updated_at: iso(created + (version + 1) * 3_600_000 + (shiftDays - createdShiftDays) * DAY),
   };
 }
