@@ -32,9 +32,12 @@ function fail(message) {
   process.exit(1);
 }
 
-/** Runs a command to completion with inherited output; exits on failure. */
+/**
+ * Runs an install step to completion, its output on stderr — stdout is the command's alone, so
+ * `node scripts/toolchain.mjs cmd --json | jq` works on a first run too; exits on failure.
+ */
 function run(command, args, env, what) {
-  const result = spawnSync(command, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'], shell: isWindows });
+  const result = spawnSync(command, args, { cwd: root, env, stdio: ['ignore', process.stderr, process.stderr], shell: isWindows });
   if (result.status !== 0) fail(`${what} failed (${command} ${args.join(' ')} exited with ${result.status ?? result.signal})`);
 }
 
