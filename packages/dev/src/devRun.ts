@@ -27,6 +27,8 @@ import { query, tableColumns } from '@etl/warehouse';
 import type { Warehouse } from '@etl/warehouse';
 import { SAMPLE_TABLE, writeSampleTable } from './sampleDatabase';
 import { nextGeneration, sampleGeneration } from './sampleSource';
+import { rowLines } from './runSummary';
+import type { RunRows } from './runSummary';
 
 export interface DevOptions {
   /** State folder (local stack, sample source generation). Default `.local` at the repository root. */
@@ -60,7 +62,8 @@ export interface DevSummary {
   tasks: number;
   generation: number;
   sourceLines: number;
-  rows: { extracted: number; staged: number; rejected: number; collapsed: number; inserted: number; updated: number };
+  /** Stage by stage; each adds up (see runSummary.ts). */
+  rows: RunRows;
   rejectsByRule: Record<string, number>;
   seconds: { extract: number; transform: number; load: number; total: number };
   tableRows: number;
@@ -148,7 +151,9 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
 
     log('▶ packaging the services and creating their queues and bucket locally');
     const resources = await Promise.all(
-      SERVICES.map(async (service) => [service, stackResources(await packageService(service, 'dev', { outDir: '.serverless-local' }))] as const),
+      SERVICES.map(
+        async (service) => [service, stackResources(await packageService(service, 'dev', { outDir: '.serverless-local' }))] as const,
+      ),
     );
     const queueUrls: Record<string, string> = {};
     for (const [, r] of resources) Object.assign(queueUrls, await provision(stack.endpoints, r));
@@ -298,13 +303,14 @@ async function summarize(
   { runId, tasks, generation, sourceLines }: Pick<DevSummary, 'runId' | 'tasks' | 'generation' | 'sourceLines'>,
   log: (line: string) => void,
 ): Promise<DevSummary> {
-  const [[extracted, staged, rejected, collapsed, inserted, updated, extractedAt, transformedAt, loadedAt]] = (await query(
-    warehouse,
-    `SELECT rows_extracted, rows_staged, rows_rejected, duplicates_collapsed, rows_inserted, rows_updated,
-            extract(epoch FROM extracted_at), extract(epoch FROM transformed_at), extract(epoch FROM loaded_at)
-       FROM etl_runs WHERE run_id = :run`,
-    { run: runId },
-  )) as [[number, number, number, number, number, number, string, string, string]];
+  const [[extracted, staged, rejected, collapsedInTransform, collapsedInLoad, inserted, updated, extractedAt, transformedAt, loadedAt]] =
+    (await query(
+      warehouse,
+      `SELECT rows_extracted, rows_staged, rows_rejected, collapsed_in_transform, collapsed_in_load, rows_inserted, rows_updated,
+              extract(epoch FROM extracted_at), extract(epoch FROM transformed_at), extract(epoch FROM loaded_at)
+         FROM etl_runs WHERE run_id = :run`,
+      { run: runId },
+    )) as [[number, number, number, number, number, number, number, string, string, string]];
   const rejectsByRule: Record<string, number> = {};
   for (const [json] of await query(warehouse, 'SELECT rejects_by_rule FROM etl_load_files WHERE run_id = :run', { run: runId })) {
     for (const [rule, count] of Object.entries(JSON.parse(String(json)) as Record<string, number>))
@@ -338,24 +344,26 @@ async function summarize(
     tasks,
     generation,
     sourceLines,
-    rows: { extracted, staged, rejected, collapsed, inserted, updated },
+    rows: {
+      extracted,
+      rejected,
+      collapsedInTransform,
+      staged,
+      collapsedInLoad,
+      inserted,
+      updated,
+      collapsed: collapsedInTransform + collapsedInLoad,
+    },
     rejectsByRule,
     seconds,
     tableRows,
     addedColumns,
     watermark,
   };
-  const pad = (label: string, value: string | number) => `  ${label.padEnd(28)} ${value}`;
+  const pad = (label: string, value: string | number) => `  ${label.padEnd(34)} ${value}`;
   log('');
   log(`✔ run ${runId} loaded (sample generation ${generation})`);
-  log(pad('rows extracted', tasks > 1 ? `${extracted} (${tasks} extract tasks in parallel)` : extracted));
-  log(pad('  staged', staged));
-  log(pad('  rejected (quarantined)', rejected));
-  for (const [rule, count] of Object.entries(rejectsByRule).sort((a, b) => b[1] - a[1])) log(pad(`    ${rule}`, count));
-  log(pad('  duplicates collapsed', collapsed));
-  log(pad('  inserted', inserted));
-  log(pad('  updated', updated));
-  log(pad('check: in = ins+upd+rej+dup', extracted === inserted + updated + rejected + collapsed ? 'holds' : 'DOES NOT HOLD'));
+  for (const line of rowLines(summary.rows, rejectsByRule, tasks > 1 ? ` (${tasks} extract tasks in parallel)` : '')) log(line);
   log(
     pad(
       'time: extract / transform / load',

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runDev } from '../src/devRun';
+import { rowChecks } from '../src/runSummary';
 
 jest.setTimeout(5 * 60_000);
 
@@ -39,7 +40,7 @@ describe('pnpm dev with a MariaDB source table', () => {
     const second = await run();
     expect(second.rows.extracted).toBeLessThan(extracted / 2); // from the watermark on, not the whole table
     expect(second.rows.updated).toBeGreaterThan(0);
-    expect(second.rows.extracted).toBe(second.rows.inserted + second.rows.updated + second.rows.rejected + second.rows.collapsed);
+    expect(rowChecks(second.rows)).toEqual({ transform: true, load: true });
     expect(second.tableRows).toBe(first.tableRows + second.rows.inserted);
     // the shop added a column `channel` to its table in the meantime: drift policy add-columns follows it,
     // and every row this run wrote has it

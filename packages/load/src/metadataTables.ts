@@ -44,7 +44,8 @@ export const METADATA_DDL = [
       SUM(collapsed_in_transform + collapsed_in_load)::BIGINT AS duplicates_collapsed,
       SUM(rows_inserted)::BIGINT AS rows_inserted, SUM(rows_updated)::BIGINT AS rows_updated,
       SUM(raw_bytes)::BIGINT AS raw_bytes, SUM(staged_bytes)::BIGINT AS staged_bytes,
-      MIN(extracted_at) AS extracted_at, MAX(transformed_at) AS transformed_at, MAX(loaded_at) AS loaded_at
+      MIN(extracted_at) AS extracted_at, MAX(transformed_at) AS transformed_at, MAX(loaded_at) AS loaded_at,
+      SUM(collapsed_in_transform)::BIGINT AS collapsed_in_transform, SUM(collapsed_in_load)::BIGINT AS collapsed_in_load
     FROM etl_load_files GROUP BY pipeline, run_id`,
 ];
 
