@@ -9,6 +9,7 @@ import { parseDocument } from 'yaml';
 import { localParams } from './composeState';
 import type { LocalEndpoints } from './localAccount';
 import { stopProcess } from './common/stopProcess';
+import { EXIT_WITH_PARENT } from './common/tether';
 
 /** The repository root (this file is packages/local-aws/src/serverlessCli.ts). */
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -88,6 +89,8 @@ export async function packageService(service: ServiceName, stage: string, option
 }
 
 export interface OfflineService {
+  /** The `serverless offline` process (its own process group). */
+  pid: number;
   /** Base URL of the offline Lambda endpoint (`AWS_ENDPOINT_URL_LAMBDA` for the SDK). */
   lambdaEndpoint: string;
   /** Offline function name: `<service>-<stage>-<function>`. */
@@ -157,6 +160,7 @@ export async function startOffline(
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      ...EXIT_WITH_PARENT,
       SERVERLESS_JS,
       'offline',
       'start',
@@ -175,7 +179,7 @@ export async function startOffline(
         AWS_REGION: 'us-east-1',
         ...extraEnv,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'], // stdin: closes when this process dies, and the child then stops (EXIT_WITH_PARENT)
       detached: true,
     },
   );
@@ -197,6 +201,7 @@ export async function startOffline(
     throw error;
   }
   return {
+    pid: child.pid!,
     lambdaEndpoint: `http://127.0.0.1:${lambdaPort}`,
     functionName: (fn) => `${serviceName}-${stage}-${fn}`,
     output: () => output,

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { LocalEndpoints } from './localAccount';
+import { EXIT_WITH_PARENT } from './common/tether';
 
 const CLI = path.resolve(__dirname, '../bin/local-stack.ts');
 
@@ -13,7 +14,11 @@ export async function launchStack(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ child: ChildProcess; ready: { endpoints: LocalEndpoints; env: Record<string, string> } }> {
-  const child = spawn(process.execPath, ['-r', 'esbuild-register', CLI, 'serve', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin a pipe from this process: the stack stops when this process dies, even by SIGKILL
+  const child = spawn(process.execPath, [...EXIT_WITH_PARENT, '-r', 'esbuild-register', CLI, 'serve', ...args], {
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`local stack did not start in 60 s:\n${output}`)), 60_000);
