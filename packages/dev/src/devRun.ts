@@ -360,7 +360,7 @@ async function summarize(
     addedColumns,
     watermark,
   };
-  const pad = (label: string, value: string | number) => `  ${label.padEnd(34)} ${value}`;
+  const pad = (label: string, value: string | number) => `  ${label.padEnd(42)} ${value}`;
   log('');
   log(`✔ run ${runId} loaded (sample generation ${generation})`);
   for (const line of rowLines(summary.rows, rejectsByRule, tasks > 1 ? ` (${tasks} extract tasks in parallel)` : '')) log(line);

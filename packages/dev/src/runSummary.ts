@@ -36,7 +36,7 @@ export function rowChecks(rows: RunRows): RowChecks {
  * checks say so. `rejectsByRule` goes under the rejected rows, largest first.
  */
 export function rowLines(rows: RunRows, rejectsByRule: Record<string, number>, extractedNote = ''): string[] {
-  const pad = (label: string, value: string | number) => `  ${label.padEnd(34)} ${value}`;
+  const pad = (label: string, value: string | number) => `  ${label.padEnd(42)} ${value}`;
   const checks = rowChecks(rows);
   const holds = (ok: boolean) => (ok ? 'holds' : 'DOES NOT HOLD');
   return [
