@@ -6,6 +6,7 @@ import { contracts, dataKeys, makeRunId } from '@etl/contracts';
 import type { ExtractTask } from '@etl/contracts';
 import { publishMessages } from '@etl/messaging';
 import type { Retry } from '@etl/middleware';
+import { cursorWithLookback } from '@etl/pipeline';
 import type { Pipeline } from '@etl/pipeline';
 import { committedWatermark, isMissingTable, query } from '@etl/warehouse';
 import type { Warehouse } from '@etl/warehouse';
@@ -78,7 +79,11 @@ export async function planRun(options: PlanOptions): Promise<PlanOutcome> {
       };
     }
   }
-  const since = await committedWatermark(warehouse, pipeline.name, { retry: options.retry });
+  // read from the watermark, moved back by the pipeline's lookback: late rows below it are read again
+  const since = cursorWithLookback(
+    await committedWatermark(warehouse, pipeline.name, { retry: options.retry }),
+    pipeline.incremental?.lookback ?? 0,
+  );
   const task: ExtractTask = {
     kind: 'extract-task',
     version: 1,

@@ -7,7 +7,7 @@ import { startTestStack } from '@etl/local-aws/testing';
 import type { Engine, TestStack } from '@etl/local-aws/testing';
 import { expectedOrdersTable as expectedTable, orders, ORDERS_TABLE_QUERY, sampleLines, sampleOrder } from '@etl/pipelines';
 import type { SampleLine } from '@etl/pipelines';
-import { definePipeline } from '@etl/pipeline';
+import { cursorWithLookback, definePipeline } from '@etl/pipeline';
 import type { Pipeline } from '@etl/pipeline';
 import { transformFile } from '@etl/transform';
 import { committedWatermark, query, runBatch } from '@etl/warehouse';
@@ -139,6 +139,25 @@ describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
     );
     expect(inserted! + updated! + rejected! + collapsed!).toBe(extracted);
     expect(updated).toBeGreaterThanOrEqual(190);
+  });
+
+  it('loads late rows a lookback reads below the watermark, and changes nothing for the rows it reads again', async () => {
+    const watermark = (await committedWatermark(warehouse, 'orders'))!;
+    const readAgain = run1.filter((l) => l.valid).slice(0, 50); // at or below the watermark: a lookback reads them again
+    const lateAt = `${cursorWithLookback(watermark, 3_600)!.replace(' ', 'T')}Z`; // an hour below the watermark
+    const late: SampleLine = { line: { ...sampleOrder(900_001), updated_at: lateAt }, valid: true };
+    const lookbackRun = await stageRun('20261127T033000Z-lookback', [...readAgain, late], 1);
+    await loadBatch(s3, warehouse, orders, lookbackRun);
+    expect(await table()).toEqual(expectedTable([...run1, ...run2Lines, ...readAgain, late]));
+    const [[inserted, updated, collapsed]] = <[number[]]>(
+      await query(
+        warehouse,
+        "SELECT rows_inserted, rows_updated, duplicates_collapsed FROM etl_runs WHERE run_id = '20261127T033000Z-lookback'",
+      )
+    );
+    // every row read again is a duplicate, collapsed in the transform (versions of one order) or by the merge
+    expect({ inserted, updated, collapsed }).toEqual({ inserted: 1, updated: 0, collapsed: readAgain.length });
+    expect(await committedWatermark(warehouse, 'orders')).toBe(watermark); // it never moves back
   });
 
   describe('drift policy add-columns', () => {

@@ -36,7 +36,7 @@ describe('definePipeline', () => {
           primaryKey: ['label', 'nope'],
           distKey: 'missing',
         },
-        incremental: { cursor: 'qty' },
+        incremental: { cursor: 'qty', lookback: 1.5 },
         newestWins: 'ghost',
         schedule: 'every hour',
       });
@@ -52,6 +52,7 @@ describe('definePipeline', () => {
         'primaryKey "nope" is not a source column',
         'distKey "missing" is not a column',
         'incremental.cursor "qty" must be nullable: false',
+        'incremental.lookback 1.5 must be a whole number of seconds, 0 or more',
         'newestWins "ghost" is not a source column',
         'schedule "every hour" is not an EventBridge rate(...) or cron(...) expression',
       ]);

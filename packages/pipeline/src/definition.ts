@@ -83,8 +83,12 @@ export interface PipelineDefinition {
     sortKey?: readonly string[];
   };
   write: WriteDisposition;
-  /** Incremental extraction: the column whose high-water mark is the watermark. */
-  incremental?: { cursor: string };
+  /**
+   * Incremental extraction: the column whose high-water mark is the watermark. `lookback`
+   * (seconds, default 0): each run reads from the watermark minus this, so rows that arrive late
+   * with an older cursor are still read (see lookback.ts); the merge keeps the result exact.
+   */
+  incremental?: { cursor: string; lookback?: number };
   /** For `merge`: which version of a row wins (the newest by this column). */
   newestWins?: string;
   /** What to do with fields the schema does not know. */
@@ -149,6 +153,11 @@ function definitionProblems(d: PipelineDefinition): string[] {
     else if (cursor.nullable !== false) problems.push(`incremental.cursor "${d.incremental.cursor}" must be nullable: false`);
     else if (cursor.type.kind !== 'timestamp' && cursor.type.kind !== 'date')
       problems.push(`incremental.cursor "${d.incremental.cursor}" must be a TIMESTAMP or DATE column (watermarks compare as ISO text)`);
+    const { lookback } = d.incremental;
+    if (lookback !== undefined && !(Number.isInteger(lookback) && lookback >= 0))
+      problems.push(`incremental.lookback ${lookback} must be a whole number of seconds, 0 or more`);
+    if (lookback && d.write !== 'merge')
+      problems.push(`incremental.lookback needs write: 'merge' (an append would load the rows read again twice)`);
   }
   if (d.write === 'merge' && d.newestWins && !columns.includes(d.newestWins))
     problems.push(`newestWins "${d.newestWins}" is not a source column`);

@@ -19,3 +19,4 @@ export { ADDED_COLUMN_BYTES, ADDED_COLUMN_TYPE, ADDED_FIELDS_COLUMN, addedFieldP
 export { createTableSql, copyColumns, quoteIdentifier, qualifiedTable } from './ddl';
 export { parseDecimal, formatDecimal, multiply, multiplyDecimalText, rescale } from './decimal';
 export type { Decimal } from './decimal';
+export { cursorWithLookback } from './lookback';
