@@ -27,6 +27,7 @@ import { query, tableColumns } from '@etl/warehouse';
 import type { Warehouse } from '@etl/warehouse';
 import { SAMPLE_TABLE, writeSampleTable } from './sampleDatabase';
 import { nextGeneration, sampleGeneration } from './sampleSource';
+import { HeldMessages } from './heldMessages';
 import { rowLines } from './runSummary';
 import type { RunRows } from './runSummary';
 
@@ -182,11 +183,29 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
     cleanups.push(() => sqs.destroy());
     const s3 = new S3Client({ endpoint: stack.endpoints.s3, forcePathStyle: true, region: 'us-east-1', credentials });
     cleanups.push(() => s3.destroy());
+    // messages an interrupted pnpm dev held come back now, not after their visibility timeout
+    const heldFile = path.join(dir, 'held-messages.json');
+    const leftovers = await HeldMessages.releaseLeftovers(heldFile, sqs);
+    if (leftovers.stillRunning) throw new Error(`another pnpm dev (pid ${leftovers.stillRunning}) runs on ${dir}: stop it first`);
+    if (leftovers.released > 0)
+      log(`▶ an interrupted pnpm dev held ${leftovers.released} message(s) in flight: made visible again, they are processed now`);
+    const held = new HeldMessages(heldFile);
     const pollers = resources.flatMap(([, r]: readonly [ServiceName, StackResources]) =>
-      r.mappings.map((mapping) => new QueuePoller({ sqs, queueUrl: queueUrls[mapping.queueName]!, mapping, invoke })),
+      r.mappings.map(
+        (mapping) =>
+          new QueuePoller({
+            sqs,
+            queueUrl: queueUrls[mapping.queueName]!,
+            mapping,
+            invoke,
+            held: held.forQueue(queueUrls[mapping.queueName]!),
+          }),
+      ),
     );
     pollers.forEach((p) => p.start());
-    cleanups.push(() => Promise.all(pollers.map((p) => p.stop())).then(() => undefined));
+    cleanups.push(
+      () => Promise.all(pollers.map((p) => p.stop())).then(() => held.clear()), // stopped: every batch settled
+    );
 
     log(`▶ planning a run of the ${pipeline.name} pipeline`);
     const lambda = new LambdaClient({ endpoint: offline.get('extract')!.lambdaEndpoint, region: 'us-east-1', credentials });
@@ -245,11 +264,29 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
     };
     let outcome = await plan();
     if (!outcome.planned && outcome.inFlightRunId) {
-      // An interrupted pnpm dev left that run's messages in the queues, some of them invisible
-      // until their visibility timeout (6 × the worker's timeout) ends. They will still be
-      // processed then; loading them later is safe (files load once, the newest version wins).
-      log(`  ${outcome.skipped}: it will finish when its messages come back; planning a new run now`);
-      outcome = await plan(true);
+      const interruptedRun = outcome.inFlightRunId;
+      const visible = async (name: string) => {
+        const attributes = new GetQueueAttributesCommand({ QueueUrl: queueUrls[name]!, AttributeNames: ['ApproximateNumberOfMessages'] });
+        return Number((await sqs.send(attributes)).Attributes?.ApproximateNumberOfMessages ?? 0);
+      };
+      const waiting = await Promise.all(
+        Object.keys(queueUrls)
+          .filter((name) => !name.endsWith('-dlq'))
+          .map(visible),
+      );
+      if (leftovers.released > 0 || waiting.some((n) => n > 0)) {
+        // its messages are back in the queues: finish it first, then plan the next run from its watermark
+        log(`▶ finishing run ${interruptedRun}, which an interrupted pnpm dev left in flight`);
+        await follow(interruptedRun);
+        log(`✔ run ${interruptedRun} loaded`);
+        outcome = await plan();
+      } else {
+        // no record of its messages (held by a pnpm dev of an older version, or by another consumer):
+        // they come back when their visibility timeout ends, and loading them then is safe
+        // (files load once, the newest version wins)
+        log(`  ${outcome.skipped}: it will finish when its messages come back; planning a new run now`);
+        outcome = await plan(true);
+      }
     }
     if (!outcome.planned) throw new Error(`the planner did not plan a run: ${outcome.skipped}`);
     const { runId, since } = outcome.planned;

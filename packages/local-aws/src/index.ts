@@ -38,7 +38,7 @@ export { stackResources } from './templateResources';
 export type { StackResources, QueueSpec, MappingSpec } from './templateResources';
 export { provision } from './provision';
 export { QueuePoller, toSqsRecord, succeededRecords } from './queuePoller';
-export type { Invoke, PollerEvent, PollerOptions } from './queuePoller';
+export type { HeldReceipts, Invoke, PollerEvent, PollerOptions } from './queuePoller';
 export { lambdaInvoker } from './lambdaInvoker';
 export { launchStack } from './stackProcess';
 export { stopProcess } from './common/stopProcess';

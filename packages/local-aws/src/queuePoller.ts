@@ -14,12 +14,23 @@ export type PollerEvent =
   | { event: 'batch-failed'; queue: string; functionName: string; records: number; reason: string }
   | { event: 'poll-error'; queue: string; reason: string };
 
+/**
+ * Told of the receipt handles this poller holds (received, not yet settled), so that whoever
+ * starts after this process died can hand the messages back at once (ChangeMessageVisibility
+ * 0) instead of waiting out their visibility timeout.
+ */
+export interface HeldReceipts {
+  hold: (receiptHandles: string[]) => void;
+  release: (receiptHandles: string[]) => void;
+}
+
 export interface PollerOptions {
   sqs: SQSClient;
   queueUrl: string;
   mapping: MappingSpec;
   invoke: Invoke;
   onEvent?: (event: PollerEvent) => void;
+  held?: HeldReceipts;
 }
 
 /** An SQS message as Lambda hands it to a function in an SQS event. */
@@ -112,7 +123,13 @@ export class QueuePoller {
     while (this.running) {
       try {
         const batch = await this.gather();
-        if (batch.length > 0) await this.process(batch);
+        if (batch.length === 0) continue;
+        try {
+          await this.process(batch);
+        } finally {
+          // settled: deleted, or left to come back as SQS brings back a failure
+          this.options.held?.release(batch.map((message) => message.ReceiptHandle!));
+        }
       } catch (error) {
         if (!this.running) return;
         this.options.onEvent?.({ event: 'poll-error', queue: this.options.mapping.queueName, reason: (error as Error).message });
@@ -138,6 +155,7 @@ export class QueuePoller {
         }),
         { abortSignal: this.abort.signal },
       );
+      if (Messages.length > 0) this.options.held?.hold(Messages.map((message) => message.ReceiptHandle!));
       batch.push(...Messages);
       if (batch.length > 0 && deadline === undefined) deadline = Date.now() + mapping.batchingWindow * 1000;
       if (batch.length > 0 && mapping.batchingWindow === 0) break;
