@@ -67,6 +67,16 @@ if (!available && process.env.CI) throw new Error(`${AWS} is missing: .ci/run in
     expect(await aws('s3', 'ls', 's3://cli-bucket/raw/')).toMatch(/file-1234\.bin[\s\S]*file-20971520\.bin/);
   });
 
+  it('gives S3 errors botocore can read: the code, not "An error occurred ()"', async () => {
+    await aws('s3api', 'create-bucket', '--bucket', 'cli-errors');
+    const missing = await aws('s3api', 'get-object', '--bucket', 'cli-errors', '--key', 'nope.txt', path.join(dir, 'out')).catch(
+      (error: Error) => error.message,
+    );
+    expect(missing).toMatch(/An error occurred \(NoSuchKey\) when calling the GetObject operation/);
+    const noBucket = await aws('s3api', 'list-objects-v2', '--bucket', 'cli-no-such-bucket').catch((error: Error) => error.message);
+    expect(noBucket).toMatch(/An error occurred \(NoSuchBucket\) when calling the ListObjectsV2 operation/);
+  });
+
   it('sends, receives and deletes messages with aws sqs (query protocol)', async () => {
     const { QueueUrl } = JSON.parse(await aws('sqs', 'create-queue', '--queue-name', 'cli-queue')) as { QueueUrl: string };
     const sent = JSON.parse(await aws('sqs', 'send-message', '--queue-url', QueueUrl, '--message-body', 'hello from the CLI')) as {

@@ -38,8 +38,16 @@ export function parseTarget(request: IncomingMessage): S3Target {
   return { bucket: bucket ? decode(bucket) : undefined, key: rest.length > 0 && key !== '' ? key : undefined, query: url.searchParams };
 }
 
-export function sendXml(response: ServerResponse, status: number, root: string, body: XmlNode, headers: Record<string, string> = {}): void {
-  const xml = toXml(root, body, S3_NAMESPACE);
+export function sendXml(
+  response: ServerResponse,
+  status: number,
+  root: string,
+  body: XmlNode,
+  headers: Record<string, string> = {},
+  /** null: no namespace (S3's `<Error>`). */
+  namespace: string | null = S3_NAMESPACE,
+): void {
+  const xml = toXml(root, body, namespace ?? undefined);
   response.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(xml), ...headers });
   response.end(xml);
 }
@@ -57,6 +65,7 @@ export function sendError(response: ServerResponse, request: IncomingMessage, er
     'Error',
     { Code: error.code, Message: error.message, ...error.extra, RequestId: requestId },
     { 'x-amz-request-id': requestId },
+    null, // S3's <Error> has no namespace, and botocore reads the code only from one without
   );
 }
 
