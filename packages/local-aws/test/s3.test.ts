@@ -74,6 +74,20 @@ describe('local S3', () => {
     await expect(s3.send(new CreateBucketCommand({ Bucket: 'Bad_Name' }))).rejects.toMatchObject({ name: 'InvalidBucketName' });
   });
 
+  it('stores keys exactly as sent: "." and ".." are part of a key, and a key never reaches another bucket', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'etl-other-bucket' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'etl-other-bucket', Key: 'data.csv', Body: 'theirs' }));
+    for (const Key of ['dots/a/../b.txt', 'dots/./c.txt', '../etl-other-bucket/data.csv', 'dots/%2e%2e/d.txt'])
+      await s3.send(new PutObjectCommand({ Bucket, Key, Body: Key }));
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: '' }));
+    const keys = (listed.Contents ?? []).map((object) => object.Key);
+    expect(keys).toEqual(expect.arrayContaining(['dots/a/../b.txt', 'dots/./c.txt', '../etl-other-bucket/data.csv', 'dots/%2e%2e/d.txt']));
+    expect(keys).not.toContain('dots/b.txt');
+    expect(await text((await s3.send(new GetObjectCommand({ Bucket, Key: 'dots/a/../b.txt' }))).Body)).toBe('dots/a/../b.txt');
+    expect(await text((await s3.send(new GetObjectCommand({ Bucket: 'etl-other-bucket', Key: 'data.csv' }))).Body)).toBe('theirs');
+    await expect(s3.send(new GetObjectCommand({ Bucket, Key: 'dots/b.txt' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+  });
+
   it('stores a streamed body byte for byte (aws-chunked with a CRC32 trailer)', async () => {
     const bytes = randomBytes(1_048_576);
     await s3.send(

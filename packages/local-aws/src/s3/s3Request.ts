@@ -24,9 +24,14 @@ export interface S3Target {
  * (any host under `.localhost`, which resolves to loopback on most systems).
  */
 export function parseTarget(request: IncomingMessage): S3Target {
-  const url = new URL(request.url ?? '/', 'http://local');
+  // The path is read as sent, not through URL, which resolves "." and ".." segments (also
+  // %2e%2e): S3 keys are opaque, so "a/../b" is a key of its own and "../B/x" never leaves its bucket.
+  const raw = (request.url ?? '/').replace(/^https?:\/\/[^/]*/i, '');
+  const queryAt = raw.indexOf('?');
+  const pathname = queryAt < 0 ? raw : raw.slice(0, queryAt);
+  const url = { searchParams: new URLSearchParams(queryAt < 0 ? '' : raw.slice(queryAt + 1)) };
   const host = (header(request, 'host') ?? '').replace(/:\d+$/, '');
-  const segments = url.pathname.split('/').slice(1);
+  const segments = pathname.split('/').slice(1);
   const virtualHost = /^(.+)\.localhost$/.exec(host)?.[1];
   const decode = (segment: string) => decodeURIComponent(segment);
   if (virtualHost) {
