@@ -1,21 +1,13 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { ChangeMessageVisibilityBatchCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { isAlive } from '@etl/local-aws';
 import type { HeldReceipts } from '@etl/local-aws';
 
 interface HeldFile {
   pid: number;
   queues: Record<string, string[]>;
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * The messages this `pnpm dev` holds — received by its pollers, not yet settled — written to a
@@ -63,7 +55,7 @@ export class HeldMessages {
   static async releaseLeftovers(file: string, sqs: SQSClient): Promise<{ released: number; stillRunning?: number }> {
     if (!existsSync(file)) return { released: 0 };
     const held = JSON.parse(readFileSync(file, 'utf8')) as HeldFile;
-    if (held.pid !== process.pid && alive(held.pid)) return { released: 0, stillRunning: held.pid };
+    if (held.pid !== process.pid && isAlive(held.pid)) return { released: 0, stillRunning: held.pid };
     let released = 0;
     for (const [queueUrl, handles] of Object.entries(held.queues)) {
       for (let at = 0; at < handles.length; at += 10) {

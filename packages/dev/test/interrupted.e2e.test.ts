@@ -1,27 +1,15 @@
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import { launchStack, stopProcess } from '@etl/local-aws';
-import type { LocalEndpoints } from '@etl/local-aws';
 import { expectedOrdersTable, ORDERS_TABLE_QUERY } from '@etl/pipelines';
 import { query } from '@etl/warehouse';
-import type { Warehouse } from '@etl/warehouse';
 import { runDev } from '../src/devRun';
 import { rowChecks } from '../src/runSummary';
 import { sampleGeneration } from '../src/sampleSource';
+import { checksum, useDevStack } from './devStack';
 
 jest.setTimeout(10 * 60_000);
 
 const ROWS = 50_000;
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-const checksum = (rows: unknown[][]) =>
-  createHash('sha256')
-    .update(rows.map((row) => row.map(String).join('\u0001')).join('\n'))
-    .digest('hex');
 
 /**
  * `pnpm dev` killed with SIGKILL in the middle of a run, on a stack that outlives it (as one
@@ -29,24 +17,7 @@ const checksum = (rows: unknown[][]) =>
  * finishes the interrupted run, then runs its own — and the table is exact.
  */
 describe('a pnpm dev killed mid-run', () => {
-  let dir: string;
-  let stack: { child: ChildProcess; ready: { endpoints: LocalEndpoints } };
-  let warehouse: Warehouse;
-
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'etl-interrupted-'));
-    stack = await launchStack(['--dir', dir, '--s3-port', '0', '--sqs-port', '0', '--redshift-port', '0']);
-    warehouse = {
-      client: new RedshiftDataClient({ endpoint: stack.ready.endpoints.redshiftData, region: 'us-east-1', credentials }),
-      target: { WorkgroupName: 'etl-dev', Database: 'analytics' },
-      copyRoleArn: 'unused',
-    };
-  }, 120_000);
-  afterAll(async () => {
-    warehouse?.client.destroy();
-    if (stack) await stopProcess(stack.child);
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  const local = useDevStack('etl-interrupted-');
 
   it('is finished by the next pnpm dev, which then runs its own, exactly', async () => {
     // the first pnpm dev, in a process of its own, killed once files are being transformed or loaded
@@ -57,7 +28,7 @@ describe('a pnpm dev killed mid-run', () => {
         '-r',
         'esbuild-register',
         '-e',
-        `require(${JSON.stringify(devRun)}).runDev({ dir: ${JSON.stringify(dir)}, rows: ${ROWS}, fixedPorts: false })`,
+        `require(${JSON.stringify(devRun)}).runDev({ dir: ${JSON.stringify(local.dir)}, rows: ${ROWS}, fixedPorts: false })`,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -77,18 +48,18 @@ describe('a pnpm dev killed mid-run', () => {
     await new Promise((resolve) => first.once('exit', resolve));
 
     const log: string[] = [];
-    const summary = await runDev({ dir, rows: ROWS, fixedPorts: false, log: (line) => log.push(line) });
+    const summary = await runDev({ dir: local.dir, rows: ROWS, fixedPorts: false, log: (line) => log.push(line) });
     expect(log.join('\n')).toContain(`▶ finishing run ${killed}, which an interrupted pnpm dev left in flight`);
     expect(log.join('\n')).toContain(`✔ run ${killed} loaded`);
     expect(summary.runId).not.toBe(killed);
 
-    const [[parts, loaded]] = (await query(warehouse, 'SELECT parts, parts_loaded FROM etl_runs WHERE run_id = :run', { run: killed })) as [
-      [number, number],
-    ];
+    const [[parts, loaded]] = (await query(local.warehouse, 'SELECT parts, parts_loaded FROM etl_runs WHERE run_id = :run', {
+      run: killed,
+    })) as [[number, number]];
     expect(loaded).toBe(parts);
     expect(rowChecks(summary.rows)).toEqual({ transform: true, load: true });
     const expected = expectedOrdersTable(sampleGeneration(1, ROWS));
-    const actual = await query(warehouse, ORDERS_TABLE_QUERY);
+    const actual = await query(local.warehouse, ORDERS_TABLE_QUERY);
     expect(actual.length).toBe(expected.length);
     expect(checksum(actual)).toBe(checksum(expected));
   });

@@ -1,44 +1,23 @@
-import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { gunzipSync } from 'node:zlib';
 import type { StagedFileReady } from '@etl/contracts';
 import { announcements, writeRawFile } from '@etl/extract';
-import { startTestStack } from '@etl/local-aws/testing';
-import type { Engine, TestStack } from '@etl/local-aws/testing';
+import type { Engine } from '@etl/local-aws/testing';
 import { expectedOrdersTable as expectedTable, orders, ORDERS_TABLE_QUERY, sampleLines, sampleOrder } from '@etl/pipelines';
 import type { SampleLine } from '@etl/pipelines';
 import { cursorWithLookback, definePipeline } from '@etl/pipeline';
 import type { Pipeline } from '@etl/pipeline';
 import { transformFile } from '@etl/transform';
 import { committedWatermark, query, runBatch } from '@etl/warehouse';
-import type { Warehouse } from '@etl/warehouse';
 import { loadBatch, maintainTables } from '../src';
+import { useWarehouseStack } from './warehouseStack';
 
 jest.setTimeout(120_000);
 
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const BUCKET = 'etl-data-test';
 
 describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
-  let stack: TestStack;
-  let s3: S3Client;
-  let warehouse: Warehouse;
-
-  beforeAll(async () => {
-    stack = await startTestStack(engine);
-    s3 = new S3Client({ endpoint: stack.endpoints.s3, forcePathStyle: true, region: 'us-east-1', credentials });
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    warehouse = {
-      client: new RedshiftDataClient({ endpoint: stack.endpoints.redshiftData, region: 'us-east-1', credentials }),
-      target: { WorkgroupName: 'etl-dev', Database: 'analytics' },
-      copyRoleArn: 'arn:aws:iam::000000000000:role/etl-load-dev-warehouse-copy',
-    };
-  }, 120_000);
-  afterAll(async () => {
-    s3?.destroy();
-    warehouse?.client.destroy();
-    await stack?.cleanup();
-  });
+  const local = useWarehouseStack(engine, BUCKET);
 
   /** Extract (raw files + announcements) and transform one run of sample lines, split into parts. */
   async function stageRun(runId: string, lines: SampleLine[], parts: number, pipeline: Pipeline = orders): Promise<StagedFileReady[]> {
@@ -46,7 +25,7 @@ describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
     const written = await Promise.all(
       Array.from({ length: parts }, (_, part) =>
         writeRawFile(
-          s3,
+          local.s3,
           { bucket: BUCKET, pipeline: pipeline.name, runId, part },
           lines.slice(part * size, (part + 1) * size).map((l) => (typeof l.line === 'string' ? Buffer.from(l.line) : l.line)), // a broken line as the raw bytes it is
         ),
@@ -58,11 +37,11 @@ describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
       .replace('T', ' ')
       .replace('Z', '');
     const raw = announcements({ pipeline: pipeline.name, runId, cursorHigh, parts: written, extractedAt: new Date().toISOString() });
-    return Promise.all(raw.map((message) => transformFile(s3, pipeline, message)));
+    return Promise.all(raw.map((message) => transformFile(local.s3, pipeline, message)));
   }
 
   async function table(): Promise<string[][]> {
-    const rows = await query(warehouse, ORDERS_TABLE_QUERY);
+    const rows = await query(local.warehouse, ORDERS_TABLE_QUERY);
     return rows.map((row) => row.map(String));
   }
 
@@ -76,13 +55,13 @@ describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
 
   it('loads a run: the table is exactly the valid rows, newest version each, every row accounted for', async () => {
     firstRun = await stageRun('20261127T030000Z-run1', run1, 3);
-    const result = await loadBatch(s3, warehouse, orders, firstRun);
+    const result = await loadBatch(local.s3, local.warehouse, orders, firstRun);
     expect(result.loaded.map((f) => f.stagedKey)).toEqual(firstRun.map((m) => m.staged.key).sort());
     expect(await table()).toEqual(expectedTable(run1));
 
     const [[extracted, inserted, updated, rejected, collapsed, parts]] = <[number[]]>(
       await query(
-        warehouse,
+        local.warehouse,
         "SELECT rows_extracted, rows_inserted, rows_updated, rows_rejected, duplicates_collapsed, parts_loaded FROM etl_runs WHERE pipeline = 'orders' AND run_id = :run",
         { run: '20261127T030000Z-run1' },
       )
@@ -91,14 +70,14 @@ describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
     expect(rejected).toBe(run1.filter((l) => !l.valid).length);
     expect(inserted! + updated! + rejected! + collapsed!).toBe(extracted);
     expect(parts).toBe(3);
-    expect(await committedWatermark(warehouse, 'orders')).toBe(firstRun[0]!.run.cursorHigh);
+    expect(await committedWatermark(local.warehouse, 'orders')).toBe(firstRun[0]!.run.cursorHigh);
 
     const quarantine = firstRun.filter((m) => m.quarantine).map((m) => m.quarantine!);
     const quarantined = (
       await Promise.all(
         quarantine.map(async (q) =>
           gunzipSync(
-            Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: q.key }))).Body!.transformToByteArray()),
+            Buffer.from(await (await local.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: q.key }))).Body!.transformToByteArray()),
           ).toString(),
         ),
       )
@@ -115,25 +94,27 @@ describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
 
   it('loads nothing again when the same files come again (redelivery, retried batch)', async () => {
     const before = await table();
-    const again = await loadBatch(s3, warehouse, orders, [...firstRun, firstRun[1]!]);
+    const again = await loadBatch(local.s3, local.warehouse, orders, [...firstRun, firstRun[1]!]);
     expect(again.loaded).toEqual([]);
     expect(await table()).toEqual(before);
-    const [[files]] = <[number[]]>await query(warehouse, "SELECT COUNT(*) FROM etl_load_files WHERE run_id = '20261127T030000Z-run1'");
+    const [[files]] = <[number[]]>(
+      await query(local.warehouse, "SELECT COUNT(*) FROM etl_load_files WHERE run_id = '20261127T030000Z-run1'")
+    );
     expect(files).toBe(3);
   });
 
   it('merges a second run: newer versions win, older ones are collapsed, and the watermark waits for every part', async () => {
     const second = await stageRun('20261127T031500Z-run2', run2Lines, 2);
-    const watermarkBefore = await committedWatermark(warehouse, 'orders');
-    await loadBatch(s3, warehouse, orders, [second[1]!]);
-    expect(await committedWatermark(warehouse, 'orders')).toBe(watermarkBefore); // part 0 not loaded yet
-    await loadBatch(s3, warehouse, orders, [second[0]!]);
+    const watermarkBefore = await committedWatermark(local.warehouse, 'orders');
+    await loadBatch(local.s3, local.warehouse, orders, [second[1]!]);
+    expect(await committedWatermark(local.warehouse, 'orders')).toBe(watermarkBefore); // part 0 not loaded yet
+    await loadBatch(local.s3, local.warehouse, orders, [second[0]!]);
     const higher = [watermarkBefore!, second[0]!.run.cursorHigh!].sort().pop();
-    expect(await committedWatermark(warehouse, 'orders')).toBe(higher); // it never moves back
+    expect(await committedWatermark(local.warehouse, 'orders')).toBe(higher); // it never moves back
     expect(await table()).toEqual(expectedTable([...run1, ...run2Lines]));
     const [[extracted, inserted, updated, rejected, collapsed]] = <[number[]]>(
       await query(
-        warehouse,
+        local.warehouse,
         "SELECT rows_extracted, rows_inserted, rows_updated, rows_rejected, duplicates_collapsed FROM etl_runs WHERE run_id = '20261127T031500Z-run2'",
       )
     );
@@ -142,22 +123,22 @@ describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
   });
 
   it('loads late rows a lookback reads below the watermark, and changes nothing for the rows it reads again', async () => {
-    const watermark = (await committedWatermark(warehouse, 'orders'))!;
+    const watermark = (await committedWatermark(local.warehouse, 'orders'))!;
     const readAgain = run1.filter((l) => l.valid).slice(0, 50); // at or below the watermark: a lookback reads them again
     const lateAt = `${cursorWithLookback(watermark, 3_600)!.replace(' ', 'T')}Z`; // an hour below the watermark
     const late: SampleLine = { line: { ...sampleOrder(900_001), updated_at: lateAt }, valid: true };
     const lookbackRun = await stageRun('20261127T033000Z-lookback', [...readAgain, late], 1);
-    await loadBatch(s3, warehouse, orders, lookbackRun);
+    await loadBatch(local.s3, local.warehouse, orders, lookbackRun);
     expect(await table()).toEqual(expectedTable([...run1, ...run2Lines, ...readAgain, late]));
     const [[inserted, updated, collapsed]] = <[number[]]>(
       await query(
-        warehouse,
+        local.warehouse,
         "SELECT rows_inserted, rows_updated, duplicates_collapsed FROM etl_runs WHERE run_id = '20261127T033000Z-lookback'",
       )
     );
     // every row read again is a duplicate, collapsed in the transform (versions of one order) or by the merge
     expect({ inserted, updated, collapsed }).toEqual({ inserted: 1, updated: 0, collapsed: readAgain.length });
-    expect(await committedWatermark(warehouse, 'orders')).toBe(watermark); // it never moves back
+    expect(await committedWatermark(local.warehouse, 'orders')).toBe(watermark); // it never moves back
   });
 
   describe('drift policy add-columns', () => {
@@ -170,12 +151,12 @@ describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
     const columnsOf = async () =>
       (
         await query(
-          warehouse,
+          local.warehouse,
           "SELECT column_name, data_type, character_maximum_length FROM information_schema.columns WHERE table_name = 'orders_drift' ORDER BY ordinal_position",
         )
       ).map(([name, type, length]) => `${String(name)} ${String(type)}${length === null ? '' : `(${String(length)})`}`);
     const added = async () =>
-      (await query(warehouse, 'SELECT order_id, channel, score, coupon FROM orders_drift ORDER BY order_id')).map((row) =>
+      (await query(local.warehouse, 'SELECT order_id, channel, score, coupon FROM orders_drift ORDER BY order_id')).map((row) =>
         row.map((v) => (v === null ? null : String(v))),
       );
 
@@ -188,11 +169,11 @@ describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
       ];
       const staged = await stageRun('20261127T040000Z-drift1', lines, 2, drifting);
       expect(staged.flatMap((m) => m.addedFields)).toEqual(['channel', 'score']);
-      const result = await loadBatch(s3, warehouse, drifting, staged);
+      const result = await loadBatch(local.s3, local.warehouse, drifting, staged);
       expect(result.addedColumns).toEqual(['channel', 'score']);
       expect((await columnsOf()).slice(-2)).toEqual(['channel character varying(65535)', 'score character varying(65535)']);
       const [one, two, three] = [1, 2, 3].map((i) => String(sampleOrder(i, 0).order_id));
-      const rows = await query(warehouse, 'SELECT order_id, channel, score FROM orders_drift ORDER BY order_id');
+      const rows = await query(local.warehouse, 'SELECT order_id, channel, score FROM orders_drift ORDER BY order_id');
       expect(rows.map((row) => row.map((v) => (v === null ? null : String(v))))).toEqual([
         [one, 'web', '4.5'],
         [two, 'shop, "north"', null],
@@ -206,7 +187,7 @@ describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
         { line: { ...sampleOrder(5, 0), channel: 'app' }, valid: true },
       ];
       const staged = await stageRun('20261127T041500Z-drift2', lines, 1, drifting);
-      expect((await loadBatch(s3, warehouse, drifting, staged)).addedColumns).toEqual(['coupon']);
+      expect((await loadBatch(local.s3, local.warehouse, drifting, staged)).addedColumns).toEqual(['coupon']);
       const [one, two, three, five] = [1, 2, 3, 5].map((i) => String(sampleOrder(i, 0).order_id));
       const expected = [
         [one, null, null, 'XMAS'],
@@ -215,15 +196,15 @@ describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
         [five, 'app', null, null],
       ].sort((a, b) => a[0]!.localeCompare(b[0]!));
       expect(await added()).toEqual(expected);
-      const again = await loadBatch(s3, warehouse, drifting, staged);
+      const again = await loadBatch(local.s3, local.warehouse, drifting, staged);
       expect(again).toMatchObject({ loaded: [], addedColumns: [] });
       expect(await added()).toEqual(expected);
     });
 
     it('refuses, naming field, file and column, a field whose column exists and is not one add-columns made', async () => {
-      await runBatch(warehouse, ['ALTER TABLE orders_drift ADD COLUMN legacy INTEGER']);
+      await runBatch(local.warehouse, ['ALTER TABLE orders_drift ADD COLUMN legacy INTEGER']);
       const staged = await stageRun('20261127T043000Z-drift3', [{ line: { ...sampleOrder(6, 0), legacy: 'x' }, valid: true }], 1, drifting);
-      await expect(loadBatch(s3, warehouse, drifting, staged)).rejects.toThrow(
+      await expect(loadBatch(local.s3, local.warehouse, drifting, staged)).rejects.toThrow(
         /field "legacy" of staged\/orders_drift\/.+ would fill column "legacy" of public.orders_drift, which is integer, not a column add-columns made/,
       );
     });
@@ -231,7 +212,7 @@ describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
 
   it('maintains the tables: VACUUM and ANALYZE each, one at a time', async () => {
     const before = await table();
-    const maintained = await maintainTables(warehouse, [orders]);
+    const maintained = await maintainTables(local.warehouse, [orders]);
     expect(maintained.map((m) => m.table)).toEqual(['"public"."orders"', 'etl_load_files']);
     expect(await table()).toEqual(before);
   });

@@ -13,6 +13,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalStack } from '../src/localStack';
+import { isAlive } from '../src/common/stopProcess';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -45,15 +46,6 @@ function printEnvironment(state: StackState): void {
   for (const [name, value] of Object.entries(state.env)) console.log(`export ${name}=${value}`);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function serve(): Promise<void> {
   const stack = await startLocalStack({
     dir,
@@ -80,7 +72,7 @@ async function serve(): Promise<void> {
 async function up(): Promise<void> {
   if (existsSync(stateFile)) {
     const state = JSON.parse(readFileSync(stateFile, 'utf8')) as StackState;
-    if (alive(state.pid)) {
+    if (isAlive(state.pid)) {
       printEnvironment(state);
       return;
     }
@@ -111,10 +103,10 @@ async function down(): Promise<void> {
     return;
   }
   const { pid } = JSON.parse(readFileSync(stateFile, 'utf8')) as StackState;
-  if (alive(pid)) process.kill(pid, 'SIGTERM');
+  if (isAlive(pid)) process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + 15_000;
-  while (alive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   rmSync(stateFile, { force: true });
   console.log(`local stack stopped (pid ${pid})`);
 }

@@ -41,7 +41,7 @@ export { QueuePoller, toSqsRecord, succeededRecords } from './queuePoller';
 export type { HeldReceipts, Invoke, PollerEvent, PollerOptions } from './queuePoller';
 export { lambdaInvoker } from './lambdaInvoker';
 export { launchStack } from './stackProcess';
-export { stopProcess } from './common/stopProcess';
+export { isAlive, stopProcess } from './common/stopProcess';
 export { freshPostgresDatabase } from './freshDatabase';
 export { startScratchStack } from './scratchStack';
 export type { ScratchStack } from './scratchStack';

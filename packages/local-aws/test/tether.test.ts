@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { isAlive } from '../src/common/stopProcess';
 
 jest.setTimeout(90_000);
 
@@ -21,21 +22,12 @@ function starter(script: string): Promise<{ parent: number; server: number }> {
   });
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 async function gone(pid: number, withinMs: number): Promise<boolean> {
   for (const deadline = Date.now() + withinMs; Date.now() < deadline;) {
-    if (!alive(pid)) return true;
+    if (!isAlive(pid)) return true;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return !alive(pid);
+  return !isAlive(pid);
 }
 
 describe('servers started for a run die with the process that started them, even by SIGKILL', () => {
@@ -48,7 +40,7 @@ describe('servers started for a run die with the process that started them, even
           .then(({ child }) => console.log('server ' + child.pid));
          setInterval(() => {}, 1000);`,
       );
-      expect(alive(server)).toBe(true);
+      expect(isAlive(server)).toBe(true);
       process.kill(parent, 'SIGKILL');
       expect(await gone(server, 10_000)).toBe(true);
     } finally {
@@ -63,7 +55,7 @@ describe('servers started for a run die with the process that started them, even
         .then((offline) => console.log('server ' + offline.pid));
        setInterval(() => {}, 1000);`,
     );
-    expect(alive(server)).toBe(true);
+    expect(isAlive(server)).toBe(true);
     process.kill(parent, 'SIGKILL');
     expect(await gone(server, 15_000)).toBe(true);
   });

@@ -32,3 +32,13 @@ export async function stopProcess(
   await exited;
   clearTimeout(timer);
 }
+
+/** Whether a process with this pid runs (signal 0 checks without signalling). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
