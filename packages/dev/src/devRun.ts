@@ -28,6 +28,8 @@ import type { Warehouse } from '@etl/warehouse';
 import { SAMPLE_TABLE, writeSampleTable } from './sampleDatabase';
 import { nextGeneration, sampleGeneration } from './sampleSource';
 import { HeldMessages } from './heldMessages';
+import { anyVisibleMessages, planAfterInterruption } from './interruptedRun';
+import type { PlannerAnswer } from './interruptedRun';
 import { rowLines } from './runSummary';
 import type { RunRows } from './runSummary';
 
@@ -217,12 +219,7 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
           Payload: JSON.stringify({ pipeline: pipeline.name, force }),
         }),
       );
-      const outcome = JSON.parse(Buffer.from(planned.Payload ?? new Uint8Array()).toString()) as {
-        planned?: { runId: string; since: string | null };
-        skipped?: string;
-        inFlightRunId?: string;
-        errorMessage?: string;
-      };
+      const outcome = JSON.parse(Buffer.from(planned.Payload ?? new Uint8Array()).toString()) as PlannerAnswer & { errorMessage?: string };
       if (planned.FunctionError) throw new Error(`the planner failed: ${outcome.errorMessage ?? planned.FunctionError}`);
       return outcome;
     };
@@ -262,32 +259,19 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
     };
-    let outcome = await plan();
-    if (!outcome.planned && outcome.inFlightRunId) {
-      const interruptedRun = outcome.inFlightRunId;
-      const visible = async (name: string) => {
-        const attributes = new GetQueueAttributesCommand({ QueueUrl: queueUrls[name]!, AttributeNames: ['ApproximateNumberOfMessages'] });
-        return Number((await sqs.send(attributes)).Attributes?.ApproximateNumberOfMessages ?? 0);
-      };
-      const waiting = await Promise.all(
-        Object.keys(queueUrls)
-          .filter((name) => !name.endsWith('-dlq'))
-          .map(visible),
-      );
-      if (leftovers.released > 0 || waiting.some((n) => n > 0)) {
-        // its messages are back in the queues: finish it first, then plan the next run from its watermark
-        log(`▶ finishing run ${interruptedRun}, which an interrupted pnpm dev left in flight`);
-        await follow(interruptedRun);
-        log(`✔ run ${interruptedRun} loaded`);
-        outcome = await plan();
-      } else {
-        // no record of its messages (held by a pnpm dev of an older version, or by another consumer):
-        // they come back when their visibility timeout ends, and loading them then is safe
-        // (files load once, the newest version wins)
-        log(`  ${outcome.skipped}: it will finish when its messages come back; planning a new run now`);
-        outcome = await plan(true);
-      }
-    }
+    const outcome = await planAfterInterruption({
+      plan,
+      follow,
+      messagesBack: async () =>
+        leftovers.released > 0 ||
+        anyVisibleMessages(
+          sqs,
+          Object.entries(queueUrls)
+            .filter(([name]) => !name.endsWith('-dlq'))
+            .map(([, url]) => url),
+        ),
+      log,
+    });
     if (!outcome.planned) throw new Error(`the planner did not plan a run: ${outcome.skipped}`);
     const { runId, since } = outcome.planned;
     log(`  run ${runId}, from watermark ${since ?? '(none: first run)'}`);
