@@ -161,8 +161,9 @@ function utcTimestamp(text: string): string | undefined {
  * escape in the source's JSON.
  */
 function notWellFormed(value: string): string {
-  const at = [...value].findIndex((c) => c.length === 1 && c.charCodeAt(0) >= 0xd800 && c.charCodeAt(0) <= 0xdfff);
-  const unit = [...value][at]!.charCodeAt(0);
+  const characters = [...value]; // a lone surrogate is a character of its own; a pair is one character
+  const at = characters.findIndex((c) => c.length === 1 && c.charCodeAt(0) >= 0xd800 && c.charCodeAt(0) <= 0xdfff);
+  const unit = characters[at]!.charCodeAt(0);
   return unit >= 0xdc80 && unit <= 0xdcff
     ? `${show(value)} holds the byte 0x${(unit - 0xdc00).toString(16).toUpperCase()}, which is not UTF-8, at character ${at + 1}`
     : `${show(value)} holds a lone UTF-16 surrogate \\u${unit.toString(16)} at character ${at + 1}, which is no character`;

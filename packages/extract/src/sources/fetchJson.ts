@@ -39,18 +39,26 @@ export class MalformedPageError extends Error {
   }
 }
 
-/** Reads the body; a connection dropped mid-body becomes a network error naming the URL, which the retry policy retries. */
+/**
+ * A fetch failure as an error naming the URL, with the socket error's code that fetch hides in
+ * `cause` brought up where the retry policy looks (`code`, unless the caller knows better; `name`).
+ */
+function networkError(error: unknown, what: string, code?: string): Error {
+  const cause = (error as { cause?: { code?: string } }).cause;
+  return Object.assign(new Error(`${what}: ${(error as Error).message}${cause?.code ? ` (${cause.code})` : ''}`), {
+    code: code ?? cause?.code,
+    name: (error as Error).name === 'TimeoutError' ? 'TimeoutError' : 'FetchError',
+    cause: error,
+  });
+}
+
+/** Reads the body; a connection dropped mid-body is a network error the retry policy retries. */
 async function bodyBytes(url: string, response: Response): Promise<Buffer> {
   try {
     return Buffer.from(await response.arrayBuffer());
   } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw Object.assign(
-      new Error(
-        `GET ${url}: the connection dropped while the body was read: ${(error as Error).message}${cause?.code ? ` (${cause.code})` : ''}`,
-      ),
-      { code: 'ECONNRESET', cause: error },
-    );
+    // undici says UND_ERR_SOCKET; a body cut off is a reset connection, whatever the code
+    throw networkError(error, `GET ${url}: the connection dropped while the body was read`, 'ECONNRESET');
   }
 }
 
@@ -68,12 +76,7 @@ export async function fetchJson(url: string, retry: Retry, timeoutMs = 30_000): 
       try {
         response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
       } catch (error) {
-        // fetch hides the socket error in `cause`; surface its code so the retry policy sees it
-        const cause = (error as { cause?: { code?: string } }).cause;
-        throw Object.assign(new Error(`GET ${url} failed: ${(error as Error).message}${cause?.code ? ` (${cause.code})` : ''}`), {
-          code: cause?.code,
-          name: (error as Error).name === 'TimeoutError' ? 'TimeoutError' : 'FetchError',
-        });
+        throw networkError(error, `GET ${url} failed`);
       }
       const text = decodeUtf8KeepingBadBytes(await bodyBytes(url, response));
       if (!response.ok) throw new HttpSourceError(url, response.status, text, retryAfter(response.headers.get('retry-after')));
