@@ -7,6 +7,7 @@
  *   local-stack down  [--dir .local]   stops the background stack
  *
  * DATABASE_URL set: the warehouse runs on that Postgres instead of the embedded PGlite.
+ * LOCAL_AWS_FAULTS set (JSON, see src/common/faults.ts): the stack injects those faults.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalStack } from '../src/localStack';
 import { isAlive } from '../src/common/stopProcess';
+import { faultPlanFromEnv } from '../src/common/faults';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -52,6 +54,7 @@ async function serve(): Promise<void> {
     ports: { s3: Number(values['s3-port']), sqs: Number(values['sqs-port']), redshiftData: Number(values['redshift-port']) },
     databaseUrl: process.env.DATABASE_URL || undefined,
     resultPageRows: Number(values['result-page-rows']),
+    faults: faultPlanFromEnv(),
   });
   const state: StackState = { pid: process.pid, endpoints: { ...stack.endpoints }, env: stack.env };
   writeFileSync(stateFile, JSON.stringify(state, null, 2));

@@ -8,6 +8,8 @@ import { createDataApiServer, openWarehouseDatabase, StatementRunner } from './w
 import type { Database } from './warehouse';
 import type { LocalEndpoints } from './localAccount';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './localAccount';
+import { FAULT_LOG, Faults } from './common/faults';
+import type { FaultPlan } from './common/faults';
 
 export interface LocalStackOptions {
   /** Where state is kept; a restart on the same folder loses nothing acknowledged. Default `.local`. */
@@ -19,6 +21,8 @@ export interface LocalStackOptions {
   databaseUrl?: string;
   /** Rows per GetStatementResult page. */
   resultPageRows?: number;
+  /** Faults to inject (the chaos suite), logged one line each to `<dir>/faults.jsonl`. */
+  faults?: FaultPlan;
 }
 
 export interface LocalStack {
@@ -53,10 +57,12 @@ export async function startLocalStack({
   host = '127.0.0.1',
   databaseUrl,
   resultPageRows = 10_000,
+  faults: plan,
 }: LocalStackOptions): Promise<LocalStack> {
+  const faults = plan ? new Faults(plan, path.join(dir, FAULT_LOG)) : undefined;
   const s3 = await S3Store.open(path.join(dir, 's3'));
-  const sqs = await SqsStore.open(path.join(dir, 'sqs'));
-  const servers: Server[] = [createS3Server(s3), createSqsServer(sqs)];
+  const sqs = await SqsStore.open(path.join(dir, 'sqs'), { timeScale: plan?.sqsTimeScale });
+  const servers: Server[] = [createS3Server(s3, faults), createSqsServer(sqs)];
   let warehouse: Database | undefined;
   let warehouseS3: S3Client | undefined;
   let runner: StatementRunner | undefined;
@@ -82,7 +88,7 @@ export async function startLocalStack({
       region: LOCAL_REGION,
       credentials: LOCAL_CREDENTIALS,
     });
-    runner = new StatementRunner(warehouse, warehouseS3);
+    runner = new StatementRunner(warehouse, warehouseS3, faults);
     servers.push(createDataApiServer(runner, warehouse, { pageRows: resultPageRows }));
     const endpoints: LocalEndpoints = {
       s3: s3Endpoint,

@@ -25,4 +25,6 @@ export const s3Errors = {
   notImplemented: (what: string) => new S3Error(501, 'NotImplemented', `The local S3 stand-in does not implement ${what}`),
   invalidArgument: (message: string) => new S3Error(400, 'InvalidArgument', message),
   badDigest: (message: string) => new S3Error(400, 'BadDigest', message),
+  /** What S3 answers when a prefix takes more requests than it can serve; SDKs retry it with backoff. */
+  slowDown: () => new S3Error(503, 'SlowDown', 'Please reduce your request rate.'),
 } as const;

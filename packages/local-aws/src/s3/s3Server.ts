@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Faults } from '../common/faults';
 import { header, readBody } from '../common/http';
 import { parseXml } from '../common/xml';
 import { S3Error, s3Errors } from './s3Errors';
@@ -26,9 +27,9 @@ const BUCKET_QUERY = new Set([
 ]);
 
 /** An HTTP server speaking the S3 REST API subset the pipeline and the AWS CLI use. */
-export function createS3Server(store: S3Store): Server {
+export function createS3Server(store: S3Store, faults?: Faults): Server {
   return createServer((request, response) => {
-    handle(store, request, response).catch((error: unknown) => {
+    handle(store, request, response, faults).catch((error: unknown) => {
       if (response.headersSent) {
         response.destroy(error as Error);
         return;
@@ -39,9 +40,10 @@ export function createS3Server(store: S3Store): Server {
   });
 }
 
-async function handle(store: S3Store, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(store: S3Store, request: IncomingMessage, response: ServerResponse, faults?: Faults): Promise<void> {
   const target = parseTarget(request);
   const method = request.method ?? 'GET';
+  if (target.key !== undefined && faults?.s3SlowDown()) throw s3Errors.slowDown();
   if (!target.bucket) {
     if (method === 'GET') return listBuckets(store, response);
     throw s3Errors.notImplemented(`${method} on the service root`);

@@ -66,8 +66,12 @@ export class SqsStore {
   private readonly moveTasks = new Map<string, Output[]>();
   private journal!: Journal<SqsRecord>;
 
-  static async open(dir: string): Promise<SqsStore> {
+  /** How long a visibility timeout of so many seconds lasts (a fault plan may shorten it: faults.ts). */
+  private visibilityMs: (seconds: number) => number = (seconds) => seconds * 1000;
+
+  static async open(dir: string, { timeScale = 1 }: { timeScale?: number } = {}): Promise<SqsStore> {
     const store = new SqsStore();
+    if (timeScale !== 1) store.visibilityMs = (seconds) => Math.round(seconds * 1000 * timeScale);
     store.journal = await Journal.open<SqsRecord>(path.join(dir, 'journal.jsonl'), (record) => store.apply(record));
     await store.journal.compact(store.snapshot());
     return store;
@@ -399,7 +403,7 @@ export class SqsStore {
       for (const message of deadLettered) records.push(...this.deadLetterRecords(queue, message));
       for (const message of picked) {
         const state: DeliveryState = {
-          visibleAt: now + visibility * 1000,
+          visibleAt: now + this.visibilityMs(visibility),
           receiveCount: message.receiveCount + 1,
           firstReceiveAt: message.firstReceiveAt ?? now,
           receiptHandle: Buffer.from(`${queue.name}\n${message.id}\n${randomUUID()}`).toString('base64url'),
@@ -470,7 +474,9 @@ export class SqsStore {
     const message = this.byReceiptHandle(queue, input.ReceiptHandle);
     const now = Date.now();
     if (!message || message.visibleAt <= now) throw sqsErrors.notInFlight();
-    await this.commit([{ t: 'state', q: queue.name, id: message.id, s: { ...deliveryState(message), visibleAt: now + timeout * 1000 } }]);
+    await this.commit([
+      { t: 'state', q: queue.name, id: message.id, s: { ...deliveryState(message), visibleAt: now + this.visibilityMs(timeout) } },
+    ]);
     if (timeout === 0) queue.notify();
     return {};
   }

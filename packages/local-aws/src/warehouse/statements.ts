@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { Faults } from '../common/faults';
 import { parseCopy } from './copyCommand';
 import { LoadFailed, runCopy } from './copyLoader';
 import type { LoadError } from './copyLoader';
@@ -56,6 +57,7 @@ export class StatementRunner {
   constructor(
     private readonly db: Database,
     private readonly s3: S3Client,
+    private readonly faults?: Faults,
   ) {}
 
   get all(): Statement[] {
@@ -165,6 +167,8 @@ export class StatementRunner {
             sub.result = result.fields.length > 0 ? result : undefined;
             sub.resultRows = result.fields.length > 0 ? result.rows.length : result.rowCount;
           }
+          const injected = this.faults?.failStatement(sub.sql);
+          if (injected) throw new Error(injected);
           sub.durationNs = Number(process.hrtime.bigint() - started);
           sub.status = 'FINISHED';
           sub.updatedAt = Date.now();

@@ -1,0 +1,110 @@
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+
+/**
+ * Faults the local stack injects when asked to (`LOCAL_AWS_FAULTS`, JSON), for the chaos suite:
+ * faults that only the stack itself can produce on demand. Off unless set.
+ */
+export interface FaultPlan {
+  /** Seeds the draws (which S3 requests fail), so a run can be repeated. */
+  seed?: number;
+  /** Share (0–1) of S3 object requests answered `503 SlowDown`, as S3 does under load. */
+  s3SlowDownShare?: number;
+  /** The `nth` Data API statement whose SQL contains `contains` fails (after it ran, so its transaction is rolled back). */
+  failStatement?: { contains: string; nth: number };
+  /**
+   * SQS's visibility timeouts last this share of their configured time (0.02: a 720 s
+   * timeout lasts 14.4 s). Not a fault: it lets a local run wait out redeliveries and
+   * maxReceiveCount in seconds; the order of events is the same as at full length.
+   */
+  sqsTimeScale?: number;
+}
+
+export type FaultKind = 's3-slow-down' | 'failed-statement';
+
+/** The file in a stack's folder that logs each injected fault. */
+export const FAULT_LOG = 'faults.jsonl';
+
+/** The environment variable a stack reads its fault plan from. */
+export const FAULTS_ENV = 'LOCAL_AWS_FAULTS';
+
+/** The fault plan in `env`, checked: undefined when none is set. */
+export function faultPlanFromEnv(env: NodeJS.ProcessEnv = process.env): FaultPlan | undefined {
+  const text = env[FAULTS_ENV];
+  if (!text) return undefined;
+  let plan: FaultPlan;
+  try {
+    plan = JSON.parse(text) as FaultPlan;
+  } catch (error) {
+    throw new Error(`${FAULTS_ENV} is not JSON: ${(error as Error).message}`);
+  }
+  const share = plan.s3SlowDownShare;
+  if (share !== undefined && !(share >= 0 && share <= 1))
+    throw new Error(`${FAULTS_ENV}: s3SlowDownShare must be between 0 and 1, not ${share}`);
+  const scale = plan.sqsTimeScale;
+  if (scale !== undefined && !(scale > 0 && scale <= 1)) throw new Error(`${FAULTS_ENV}: sqsTimeScale must be in (0, 1], not ${scale}`);
+  const fail = plan.failStatement;
+  if (fail !== undefined && !(typeof fail.contains === 'string' && Number.isInteger(fail.nth) && fail.nth >= 1))
+    throw new Error(`${FAULTS_ENV}: failStatement needs { contains: string, nth: integer ≥ 1 }`);
+  return plan;
+}
+
+/** mulberry32: small, seeded, the same draws on every machine. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Decides, request by request, whether to inject a fault, and appends one JSON line per fault to
+ * `logFile` (synchronously: the count survives a SIGKILL of the stack).
+ */
+export class Faults {
+  private readonly random: () => number;
+  private statementsSeen = 0;
+
+  constructor(
+    readonly plan: FaultPlan = {},
+    private readonly logFile?: string,
+  ) {
+    this.random = seeded(plan.seed ?? 1);
+  }
+
+  /** Whether this S3 object request is answered 503 SlowDown. */
+  s3SlowDown(): boolean {
+    const share = this.plan.s3SlowDownShare ?? 0;
+    if (share === 0 || this.random() >= share) return false;
+    this.record('s3-slow-down');
+    return true;
+  }
+
+  /** The error to fail this statement with, if it is the one the plan names. */
+  failStatement(sql: string): string | undefined {
+    const fail = this.plan.failStatement;
+    if (!fail || !sql.includes(fail.contains)) return undefined;
+    if (++this.statementsSeen !== fail.nth) return undefined;
+    this.record('failed-statement');
+    return `ERROR: injected fault (${FAULTS_ENV}): statement ${fail.nth} containing "${fail.contains}" fails`;
+  }
+
+  private record(kind: FaultKind): void {
+    if (this.logFile) appendFileSync(this.logFile, `${JSON.stringify({ kind, at: new Date().toISOString() })}\n`);
+  }
+}
+
+/** The faults a stack (or its restarts) injected, by kind, from its fault log. */
+export function injectedFaults(logFile: string): Record<FaultKind, number> {
+  const counts: Record<FaultKind, number> = { 's3-slow-down': 0, 'failed-statement': 0 };
+  if (!existsSync(logFile)) return counts;
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line) continue;
+    const { kind } = JSON.parse(line) as { kind: FaultKind };
+    counts[kind]++;
+  }
+  return counts;
+}
