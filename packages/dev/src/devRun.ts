@@ -1,25 +1,9 @@
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { dataKeys } from '@etl/contracts';
-import {
-  dataBucketName,
-  LOCAL_CREDENTIALS,
-  launchStack,
-  lambdaInvoker,
-  packageService,
-  provision,
-  QueuePoller,
-  REPO_ROOT,
-  stackResources,
-  startOffline,
-  stopProcess,
-} from '@etl/local-aws';
-import type { Invoke, LocalEndpoints, OfflineService, ServiceName, StackResources } from '@etl/local-aws';
+import { dataBucketName, REPO_ROOT } from '@etl/local-aws';
 import { orders, ordersDb, startOrdersApi } from '@etl/pipelines';
 import { qualifiedTable, quoteIdentifier } from '@etl/pipeline';
 import type { Pipeline } from '@etl/pipeline';
@@ -29,7 +13,7 @@ import { SAMPLE_TABLE, writeSampleTable } from './sampleDatabase';
 import { nextGeneration, sampleGeneration } from './sampleSource';
 import { HeldMessages } from './heldMessages';
 import { anyVisibleMessages, planAfterInterruption } from './interruptedRun';
-import type { PlannerAnswer } from './interruptedRun';
+import { LocalPipeline, WORK_QUEUES } from './localPipeline';
 import { rowLines } from './runSummary';
 import type { RunRows } from './runSummary';
 
@@ -75,31 +59,6 @@ export interface DevSummary {
   watermark: string | null;
 }
 
-const SERVICES: ServiceName[] = ['extract', 'transform', 'load'];
-const credentials = LOCAL_CREDENTIALS;
-
-/** The local stack: the one `pnpm local:up` left running, or a new one for this run. */
-async function localStack(
-  dir: string,
-  fixedPorts: boolean,
-  databaseUrl: string | undefined,
-): Promise<{ endpoints: LocalEndpoints; env: Record<string, string>; child?: ChildProcess }> {
-  const state = path.join(dir, 'stack.json');
-  if (existsSync(state)) {
-    const running = JSON.parse(readFileSync(state, 'utf8')) as { pid: number; endpoints: LocalEndpoints; env: Record<string, string> };
-    try {
-      process.kill(running.pid, 0);
-      return running;
-    } catch {
-      // stale: the stack that wrote it is gone
-    }
-  }
-  const ports = fixedPorts ? [] : ['--s3-port', '0', '--sqs-port', '0', '--redshift-port', '0'];
-  const env = { ...process.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
-  const { child, ready } = await launchStack(['--dir', dir, ...ports], env);
-  return { ...ready, child };
-}
-
 /**
  * `pnpm dev`: runs the `orders` pipeline end to end on this machine — the local AWS stack, the
  * three services under serverless-offline, the event source mappings, and a sample shop API (or,
@@ -126,14 +85,8 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   }
-  const offline = new Map<ServiceName, OfflineService>();
+  let local: LocalPipeline | undefined;
   try {
-    log('▶ local AWS stack');
-    const stack = await localStack(dir, fixedPorts, options.databaseUrl);
-    const child = stack.child;
-    if (child) cleanups.push(() => stopProcess(child));
-    log(`  S3 ${stack.endpoints.s3}  SQS ${stack.endpoints.sqs}  Redshift Data API ${stack.endpoints.redshiftData}`);
-
     const generation = nextGeneration(dir);
     const lines = sampleGeneration(generation, options.rows ?? 20_000);
     const pipeline = options.sourceUrl ? ordersDb : orders;
@@ -152,105 +105,43 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
       sourceParams.ordersApiUrl = api.url;
     }
 
-    log('▶ packaging the services and creating their queues and bucket locally');
-    const resources = await Promise.all(
-      SERVICES.map(
-        async (service) => [service, stackResources(await packageService(service, 'dev', { outDir: '.serverless-local' }))] as const,
-      ),
-    );
-    const queueUrls: Record<string, string> = {};
-    for (const [, r] of resources) Object.assign(queueUrls, await provision(stack.endpoints, r));
-
-    log('▶ starting the services under serverless-offline');
-    for (const service of SERVICES) {
-      const instance = await startOffline(service, {
-        endpoints: stack.endpoints,
-        extraEnv: stack.env,
-        freePorts: !fixedPorts,
-        extraParams: sourceParams,
-      });
-      offline.set(service, instance);
-      cleanups.push(() => instance.stop());
-    }
-    const endpointOf = (functionName: string) => offline.get(SERVICES.find((s) => functionName.startsWith(`etl-${s}-`))!)!.lambdaEndpoint;
-    const invoker = lambdaInvoker(endpointOf);
-    cleanups.push(() => invoker.close());
-    const invoke: Invoke = options.deliverTwice
-      ? async (functionName, event) => {
-          await invoker.invoke(functionName, event);
-          return invoker.invoke(functionName, event);
-        }
-      : invoker.invoke;
-    const sqs = new SQSClient({ endpoint: stack.endpoints.sqs, region: 'us-east-1', credentials });
-    cleanups.push(() => sqs.destroy());
-    const s3 = new S3Client({ endpoint: stack.endpoints.s3, forcePathStyle: true, region: 'us-east-1', credentials });
-    cleanups.push(() => s3.destroy());
-    // messages an interrupted pnpm dev held come back now, not after their visibility timeout
     const heldFile = path.join(dir, 'held-messages.json');
-    const leftovers = await HeldMessages.releaseLeftovers(heldFile, sqs);
+    const held = new HeldMessages(heldFile);
+    local = await LocalPipeline.start({
+      dir,
+      fixedPorts,
+      databaseUrl: options.databaseUrl,
+      reuseRunningStack: true,
+      sourceParams,
+      wrapInvoke: options.deliverTwice
+        ? (invoke) => async (functionName, event) => {
+            await invoke(functionName, event);
+            return invoke(functionName, event);
+          }
+        : undefined,
+      held: (queueUrl) => held.forQueue(queueUrl),
+      log,
+    });
+    const running = local;
+    cleanups.push(() => running.stop());
+    cleanups.push(() => running.stopPollers().then(() => held.clear())); // stopped: every batch settled
+    // messages an interrupted pnpm dev held come back now, not after their visibility timeout
+    const leftovers = await HeldMessages.releaseLeftovers(heldFile, local.sqs);
     if (leftovers.stillRunning) throw new Error(`another pnpm dev (pid ${leftovers.stillRunning}) runs on ${dir}: stop it first`);
     if (leftovers.released > 0)
       log(`▶ an interrupted pnpm dev held ${leftovers.released} message(s) in flight: made visible again, they are processed now`);
-    const held = new HeldMessages(heldFile);
-    const pollers = resources.flatMap(([, r]: readonly [ServiceName, StackResources]) =>
-      r.mappings.map(
-        (mapping) =>
-          new QueuePoller({
-            sqs,
-            queueUrl: queueUrls[mapping.queueName]!,
-            mapping,
-            invoke,
-            held: held.forQueue(queueUrls[mapping.queueName]!),
-          }),
-      ),
-    );
-    pollers.forEach((p) => p.start());
-    cleanups.push(
-      () => Promise.all(pollers.map((p) => p.stop())).then(() => held.clear()), // stopped: every batch settled
-    );
 
     log(`▶ planning a run of the ${pipeline.name} pipeline`);
-    const lambda = new LambdaClient({ endpoint: offline.get('extract')!.lambdaEndpoint, region: 'us-east-1', credentials });
-    cleanups.push(() => lambda.destroy());
-    const plan = async (force = false) => {
-      const planned = await lambda.send(
-        new InvokeCommand({
-          FunctionName: offline.get('extract')!.functionName('planner'),
-          Payload: JSON.stringify({ pipeline: pipeline.name, force }),
-        }),
-      );
-      const outcome = JSON.parse(Buffer.from(planned.Payload ?? new Uint8Array()).toString()) as PlannerAnswer & { errorMessage?: string };
-      if (planned.FunctionError) throw new Error(`the planner failed: ${outcome.errorMessage ?? planned.FunctionError}`);
-      return outcome;
-    };
-    const warehouse: Warehouse = {
-      client: new RedshiftDataClient({ endpoint: stack.endpoints.redshiftData, region: 'us-east-1', credentials }),
-      target: { WorkgroupName: 'etl-dev', Database: 'analytics' },
-      copyRoleArn: 'unused',
-    };
-    cleanups.push(() => warehouse.client.destroy());
     const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
-    const dlqs = Object.keys(queueUrls).filter((name) => name.endsWith('-dlq'));
-    const depth = async (name: string) => {
-      const { Attributes = {} } = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: queueUrls[name]!,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      );
-      return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
-    };
     const checkDeadLetters = async () => {
-      for (const dlq of dlqs) if ((await depth(dlq)) > 0) throw new Error(`messages reached ${dlq}: see the services' logs above`);
+      for (const dlq of running.deadLetterQueues)
+        if ((await running.depth(dlq)) > 0) throw new Error(`messages reached ${dlq}: see the services' logs above`);
       if (Date.now() > deadline) throw new Error(`the run did not complete in ${(options.timeoutMs ?? 600_000) / 1000} s`);
     };
     const follow = async (runId: string) => {
       for (;;) {
-        const run = await query(warehouse, 'SELECT parts, parts_loaded FROM etl_runs WHERE run_id = :run', { run: runId }).catch(() => []);
-        const [parts, loaded] = (run[0] ?? [null, 0]) as [number | null, number];
-        const queues = await Promise.all(
-          ['etl-extract-dev-extract', 'etl-extract-dev-extractSql', 'etl-transform-dev-transform', 'etl-load-dev-load'].map(depth),
-        );
+        const { parts, loaded } = await running.progress(runId);
+        const queues = await Promise.all(WORK_QUEUES.map((name) => running.depth(name)));
         log(
           `  … ${((Date.now() - started) / 1000).toFixed(0)} s: queued extract ${queues[0]! + queues[1]!} · transform ${queues[2]} · load ${queues[3]} · parts loaded ${loaded}/${parts ?? '?'}`,
         );
@@ -260,13 +151,13 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
       }
     };
     const outcome = await planAfterInterruption({
-      plan,
+      plan: (force) => running.plan(pipeline.name, force),
       follow,
       messagesBack: async () =>
         leftovers.released > 0 ||
         anyVisibleMessages(
-          sqs,
-          Object.entries(queueUrls)
+          running.sqs,
+          Object.entries(running.queueUrls)
             .filter(([name]) => !name.endsWith('-dlq'))
             .map(([, url]) => url),
         ),
@@ -276,29 +167,22 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
     const { runId, since } = outcome.planned;
     log(`  run ${runId}, from watermark ${since ?? '(none: first run)'}`);
     await follow(runId);
-    const tasks = await extractTasksOf(s3, pipeline.name, runId);
+    const tasks = await extractTasksOf(local.s3, pipeline.name, runId);
     if (options.replayRun) {
       log(`▶ replaying run ${runId}: its raw files are announced again`);
-      const replay = await lambda.send(
-        new InvokeCommand({
-          FunctionName: offline.get('extract')!.functionName('publishRun'),
-          Payload: JSON.stringify({ pipeline: pipeline.name, runId }),
-        }),
-      );
-      if (replay.FunctionError) throw new Error(`publishRun failed: ${Buffer.from(replay.Payload ?? new Uint8Array()).toString()}`);
+      await local.invokeExtract('publishRun', { pipeline: pipeline.name, runId });
       let quiet = 0;
       while (quiet < 3) {
-        const queued = await Promise.all(['etl-transform-dev-transform', 'etl-load-dev-load'].map(depth));
+        const queued = await Promise.all(['etl-transform-dev-transform', 'etl-load-dev-load'].map((name) => running.depth(name)));
         quiet = queued.every((n) => n === 0) ? quiet + 1 : 0;
         await checkDeadLetters();
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
     }
-    return await summarize(warehouse, pipeline, { runId, tasks, generation, sourceLines: lines.length }, log);
+    return await summarize(local.warehouse, pipeline, { runId, tasks, generation, sourceLines: lines.length }, log);
   } catch (error) {
     // the services' own logs say why a run did not finish: show their last lines
-    for (const [service, instance] of offline) {
-      const tail = instance.output().trimEnd().split('\n').slice(-25);
+    for (const { service, tail } of local?.serviceLogs() ?? []) {
       log(`\n── last lines of the ${service} service's log ──`);
       for (const line of tail) log(`  ${line}`);
     }

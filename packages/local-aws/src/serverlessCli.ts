@@ -99,6 +99,8 @@ export interface OfflineService {
   /** Resolves when the output (logs of the handlers included) matches, rejects after `timeoutMs`. */
   waitForOutput: (pattern: RegExp, timeoutMs?: number) => Promise<void>;
   stop: () => Promise<void>;
+  /** SIGKILL of its process group, as a crashed worker dies: nothing settles. */
+  kill: () => Promise<void>;
 }
 
 /** A TCP port nothing listens on right now. */
@@ -212,5 +214,6 @@ export async function startOffline(
         () => `no output matching ${pattern} in ${waitMs} ms:\n${output}`,
       ),
     stop,
+    kill: () => stopProcess(child, { group: true, signal: 'SIGKILL' }),
   };
 }

@@ -15,4 +15,4 @@ export function pipelineNamed(name: string): Pipeline {
 export { sampleLines, sampleOrder, seededRandom, expectedOrdersTable, ORDERS_TABLE_QUERY } from './samples/ordersSample';
 export type { SampleLine, SampleOrder } from './samples/ordersSample';
 export { startOrdersApi } from './samples/ordersApi';
-export type { OrdersApiOptions } from './samples/ordersApi';
+export type { ApiFault, OrdersApiOptions } from './samples/ordersApi';

@@ -2,10 +2,17 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SampleLine } from './ordersSample';
 
+/** What a faulty API does to one request: a 503, a page that is not JSON, a body cut off, or a body that stops and hangs. */
+export type ApiFault = 'server-error' | 'malformed-page' | 'dropped-body' | 'stalled-body';
+
 export interface OrdersApiOptions {
   port?: number;
   /** Every `every`-th request fails with `status` (and a Retry-After), to show retries at work. */
   faults?: { every: number; status: number; retryAfterSeconds?: number };
+  /** The fault to inject on request number n (1-based), if any: the chaos suite's schedule. */
+  faultAt?: (request: number) => ApiFault | undefined;
+  /** How long a stalled body hangs before the connection closes. */
+  stallMs?: number;
 }
 
 /**
@@ -14,9 +21,11 @@ export interface OrdersApiOptions {
  * ordered by `updated_at` (inclusive of `updated_since`). Lines that are not JSON objects are
  * served as JSON strings — still something the transform must reject — in full reads only.
  */
-export async function startOrdersApi(initial: SampleLine[], { port = 0, faults }: OrdersApiOptions = {}) {
+export async function startOrdersApi(initial: SampleLine[], { port = 0, faults, faultAt, stallMs = 35_000 }: OrdersApiOptions = {}) {
   const lines: SampleLine[] = [...initial];
   let requests = 0;
+  const injected: Record<ApiFault, number> = { 'server-error': 0, 'malformed-page': 0, 'dropped-body': 0, 'stalled-body': 0 };
+  const stalled = new Set<() => void>();
   const updatedAt = (line: SampleLine) =>
     typeof line.line === 'object' && typeof line.line.updated_at === 'string' ? line.line.updated_at : '';
   // The lines a query matches, in page order, per `updated_since`: sorted once, not once per page.
@@ -55,7 +64,28 @@ export async function startOrdersApi(initial: SampleLine[], { port = 0, faults }
     const limit = Math.min(5_000, Number(url.searchParams.get('limit') ?? 1_000));
     const all = matching(since);
     const page = all.slice(offset, offset + limit);
-    send(200, { items: page.map((line) => line.line), next_cursor: offset + limit < all.length ? String(offset + limit) : null });
+    const body = { items: page.map((line) => line.line), next_cursor: offset + limit < all.length ? String(offset + limit) : null };
+    const fault = faultAt?.(requests);
+    if (!fault) return send(200, body);
+    injected[fault]++;
+    if (fault === 'server-error') return send(503, { message: 'injected fault: service unavailable' });
+    const text = JSON.stringify(body);
+    const half = text.slice(0, Math.floor(text.length / 2));
+    if (fault === 'malformed-page') {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(half) }).end(half);
+      return;
+    }
+    // the full length announced, half of it sent: the client sees the body end early, or stop
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    response.write(half);
+    if (fault === 'dropped-body') return void response.socket?.destroy();
+    const release = () => {
+      stalled.delete(release);
+      clearTimeout(timer);
+      response.socket?.destroy();
+    };
+    const timer = setTimeout(release, stallMs);
+    stalled.add(release);
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
@@ -65,7 +95,19 @@ export async function startOrdersApi(initial: SampleLine[], { port = 0, faults }
       lines.push(...more);
       results.clear();
     },
+    /** Serve these lines instead, counting requests from 0 again (a new source). */
+    replace: (next: SampleLine[]) => {
+      lines.splice(0, lines.length, ...next);
+      results.clear();
+      requests = 0;
+    },
     requests: () => requests,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    /** The faults of `faultAt` injected so far, by kind. */
+    injected: () => ({ ...injected }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const release of [...stalled]) release();
+        server.close(() => resolve());
+      }),
   };
 }

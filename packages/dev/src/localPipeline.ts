@@ -1,0 +1,287 @@
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import {
+  LOCAL_CREDENTIALS,
+  launchStack,
+  lambdaInvoker,
+  packageService,
+  provision,
+  QueuePoller,
+  stackResources,
+  startOffline,
+  stopProcess,
+} from '@etl/local-aws';
+import type { HeldReceipts, Invoke, LocalEndpoints, OfflineService, ServiceName, StackResources } from '@etl/local-aws';
+import { query } from '@etl/warehouse';
+import type { Warehouse } from '@etl/warehouse';
+import type { PlannerAnswer } from './interruptedRun';
+
+export const SERVICES: ServiceName[] = ['extract', 'transform', 'load'];
+const credentials = LOCAL_CREDENTIALS;
+const region = 'us-east-1';
+
+/** The queues a run moves through, in order (their DLQs end in `-dlq`). */
+export const WORK_QUEUES = ['etl-extract-dev-extract', 'etl-extract-dev-extractSql', 'etl-transform-dev-transform', 'etl-load-dev-load'];
+
+export interface LocalPipelineOptions {
+  /** The stack's state folder (S3 objects, SQS messages, PGlite). */
+  dir: string;
+  /** Ports from serverless.yml and the stack's defaults (false: free ports). */
+  fixedPorts: boolean;
+  /** The warehouse on this Postgres instead of PGlite. */
+  databaseUrl?: string;
+  /** Use a stack `pnpm local:up` left running on `dir` (pnpm dev); otherwise always start one. */
+  reuseRunningStack?: boolean;
+  /** More environment for the stack (e.g. LOCAL_AWS_FAULTS). */
+  stackEnv?: Record<string, string>;
+  /** Params for the services (a source's URL). */
+  sourceParams: Record<string, string>;
+  /** Wraps the event source mappings' invocations (fault injection, held-receipt bookkeeping). */
+  wrapInvoke?: (invoke: Invoke) => Invoke;
+  /** Receipt-handle hooks per queue URL, for a poller (see heldMessages.ts). */
+  held?: (queueUrl: string) => HeldReceipts;
+  log: (line: string) => void;
+}
+
+interface RunningStack {
+  endpoints: LocalEndpoints;
+  env: Record<string, string>;
+  child?: ChildProcess;
+}
+
+/** The stack `pnpm local:up` left running on `dir`, if it still runs. */
+function runningStack(dir: string): RunningStack | undefined {
+  const state = path.join(dir, 'stack.json');
+  if (!existsSync(state)) return undefined;
+  const running = JSON.parse(readFileSync(state, 'utf8')) as { pid: number; endpoints: LocalEndpoints; env: Record<string, string> };
+  try {
+    process.kill(running.pid, 0);
+    return running;
+  } catch {
+    return undefined; // stale: the stack that wrote it is gone
+  }
+}
+
+/**
+ * The whole pipeline on this machine, started once and driven run after run: the local AWS
+ * stack, the three services packaged and under serverless-offline, their queues and bucket, and
+ * the event source mappings polling the queues. `pnpm dev` and the chaos suite are built on it;
+ * the chaos suite also kills and restarts its parts.
+ */
+export class LocalPipeline {
+  private stack!: RunningStack;
+  private resources!: (readonly [ServiceName, StackResources])[];
+  private readonly offline = new Map<ServiceName, OfflineService>();
+  private pollers: QueuePoller[] = [];
+  private invoker!: ReturnType<typeof lambdaInvoker>;
+  queueUrls: Record<string, string> = {};
+  sqs!: SQSClient;
+  s3!: S3Client;
+  warehouse!: Warehouse;
+  private lambda!: LambdaClient;
+
+  private constructor(private options: LocalPipelineOptions) {}
+
+  static async start(options: LocalPipelineOptions): Promise<LocalPipeline> {
+    const local = new LocalPipeline(options);
+    try {
+      await local.startAll();
+    } catch (error) {
+      await local.stop();
+      throw error;
+    }
+    return local;
+  }
+
+  get endpoints(): LocalEndpoints {
+    return this.stack.endpoints;
+  }
+
+  private async startAll(): Promise<void> {
+    const { log } = this.options;
+    log('▶ local AWS stack');
+    this.stack = (this.options.reuseRunningStack && runningStack(this.options.dir)) || (await this.launch());
+    log(`  S3 ${this.stack.endpoints.s3}  SQS ${this.stack.endpoints.sqs}  Redshift Data API ${this.stack.endpoints.redshiftData}`);
+    this.connect();
+    log('▶ packaging the services and creating their queues and bucket locally');
+    this.resources = await Promise.all(
+      SERVICES.map(
+        async (service) => [service, stackResources(await packageService(service, 'dev', { outDir: '.serverless-local' }))] as const,
+      ),
+    );
+    await this.provision();
+    log('▶ starting the services under serverless-offline');
+    for (const service of SERVICES) await this.startService(service);
+    this.invoker = lambdaInvoker(
+      (functionName) => this.service(SERVICES.find((s) => functionName.startsWith(`etl-${s}-`))!).lambdaEndpoint,
+    );
+    this.startPollers();
+  }
+
+  /** A new stack on `dir`: on free ports, or on the ports it had before (a restart). */
+  private async launch(ports?: LocalEndpoints): Promise<RunningStack> {
+    const port = (endpoint: string | undefined) => (endpoint ? new URL(endpoint).port : '0');
+    const portArgs =
+      ports || !this.options.fixedPorts
+        ? ['--s3-port', port(ports?.s3), '--sqs-port', port(ports?.sqs), '--redshift-port', port(ports?.redshiftData)]
+        : [];
+    const env = {
+      ...process.env,
+      ...(this.options.databaseUrl ? { DATABASE_URL: this.options.databaseUrl } : {}),
+      ...this.options.stackEnv,
+    };
+    const { child, ready } = await launchStack(['--dir', this.options.dir, ...portArgs], env);
+    return { ...ready, child };
+  }
+
+  private connect(): void {
+    const { endpoints } = this.stack;
+    this.sqs = new SQSClient({ endpoint: endpoints.sqs, region, credentials });
+    this.s3 = new S3Client({ endpoint: endpoints.s3, forcePathStyle: true, region, credentials });
+    this.warehouse = {
+      client: new RedshiftDataClient({ endpoint: endpoints.redshiftData, region, credentials }),
+      target: { WorkgroupName: 'etl-dev', Database: 'analytics' },
+      copyRoleArn: 'unused',
+    };
+  }
+
+  private async provision(): Promise<void> {
+    this.queueUrls = {};
+    for (const [, r] of this.resources) Object.assign(this.queueUrls, await provision(this.stack.endpoints, r));
+  }
+
+  private async startService(service: ServiceName): Promise<void> {
+    const instance = await startOffline(service, {
+      endpoints: this.stack.endpoints,
+      extraEnv: this.stack.env,
+      freePorts: !this.options.fixedPorts,
+      extraParams: this.options.sourceParams,
+    });
+    this.offline.set(service, instance);
+    if (service === 'extract') {
+      this.lambda?.destroy();
+      this.lambda = new LambdaClient({ endpoint: instance.lambdaEndpoint, region, credentials });
+    }
+  }
+
+  private service(name: ServiceName): OfflineService {
+    const instance = this.offline.get(name);
+    if (!instance) throw new Error(`the ${name} service is not running`);
+    return instance;
+  }
+
+  private startPollers(): void {
+    const invoke = this.options.wrapInvoke ? this.options.wrapInvoke(this.invoker.invoke) : this.invoker.invoke;
+    this.pollers = this.resources.flatMap(([, r]) =>
+      r.mappings.map(
+        (mapping) =>
+          new QueuePoller({
+            sqs: this.sqs,
+            queueUrl: this.queueUrls[mapping.queueName]!,
+            mapping,
+            invoke,
+            held: this.options.held?.(this.queueUrls[mapping.queueName]!),
+          }),
+      ),
+    );
+    this.pollers.forEach((p) => p.start());
+  }
+
+  /** Stops the pollers, waiting for the batches in flight to settle. */
+  async stopPollers(): Promise<void> {
+    await Promise.all(this.pollers.map((p) => p.stop()));
+    this.pollers = [];
+  }
+
+  /** Invokes a function of the extract service (planner, publishRun) and returns its answer; throws with its error. */
+  async invokeExtract<T>(name: string, payload: unknown): Promise<T> {
+    const answer = await this.lambda.send(
+      new InvokeCommand({ FunctionName: this.service('extract').functionName(name), Payload: JSON.stringify(payload) }),
+    );
+    const text = Buffer.from(answer.Payload ?? new Uint8Array()).toString();
+    if (answer.FunctionError) {
+      const message = (JSON.parse(text || '{}') as { errorMessage?: string }).errorMessage;
+      throw new Error(`${name} failed: ${message ?? answer.FunctionError}`);
+    }
+    return JSON.parse(text) as T;
+  }
+
+  /** Asks the planner for a run of `pipeline` (`force`: even while a run is in flight). */
+  plan(pipeline: string, force = false): Promise<PlannerAnswer> {
+    return this.invokeExtract<PlannerAnswer>('planner', { pipeline, force });
+  }
+
+  /** Messages in a queue, visible and in flight. */
+  async depth(name: string): Promise<number> {
+    const { Attributes = {} } = await this.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: this.queueUrls[name]!,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+  }
+
+  get deadLetterQueues(): string[] {
+    return Object.keys(this.queueUrls).filter((name) => name.endsWith('-dlq'));
+  }
+
+  /** How far a run is: its parts and how many are loaded (parts null until it is announced). */
+  async progress(runId: string): Promise<{ parts: number | null; loaded: number }> {
+    const run = await query(this.warehouse, 'SELECT parts, parts_loaded FROM etl_runs WHERE run_id = :run', { run: runId }).catch(() => []);
+    const [parts, loaded] = (run[0] ?? [null, 0]) as [number | null, number];
+    return { parts, loaded: Number(loaded) };
+  }
+
+  /** The services' last log lines, to show why a run did not finish. */
+  serviceLogs(lines = 25): { service: ServiceName; tail: string[] }[] {
+    return [...this.offline].map(([service, instance]) => ({ service, tail: instance.output().trimEnd().split('\n').slice(-lines) }));
+  }
+
+  /** SIGKILLs a service (serverless-offline and its handlers) and starts it again. */
+  async killService(service: ServiceName): Promise<void> {
+    const instance = this.service(service);
+    this.offline.delete(service);
+    await instance.kill();
+    await this.startService(service);
+  }
+
+  /** SIGKILLs the local stack and starts it again on the same folder and ports: what it acknowledged must survive. */
+  async killStack(): Promise<void> {
+    const child = this.stack.child;
+    if (!child) throw new Error('the local stack was started elsewhere (pnpm local:up): not killing it');
+    await stopProcess(child, { signal: 'SIGKILL' });
+    this.stack = await this.launch(this.stack.endpoints);
+  }
+
+  /**
+   * A new, empty stack in place of this one — another folder, another warehouse database —
+   * on the same ports, so the services keep running: the chaos suite's next seed.
+   */
+  async replaceStack(dir: string, databaseUrl: string | undefined, stackEnv?: Record<string, string>): Promise<void> {
+    await this.stopPollers();
+    if (this.stack.child) await stopProcess(this.stack.child);
+    this.options = { ...this.options, dir, databaseUrl, stackEnv: stackEnv ?? this.options.stackEnv };
+    this.stack = await this.launch(this.stack.endpoints);
+    await this.provision();
+    this.startPollers();
+  }
+
+  /** Stops the pollers (batches settle), the services and the stack this started. */
+  async stop(): Promise<void> {
+    await this.stopPollers().catch(() => undefined);
+    for (const instance of this.offline.values()) await instance.stop().catch(() => undefined);
+    this.offline.clear();
+    this.invoker?.close();
+    this.lambda?.destroy();
+    this.sqs?.destroy();
+    this.s3?.destroy();
+    this.warehouse?.client.destroy();
+    if (this.stack?.child) await stopProcess(this.stack.child).catch(() => undefined);
+  }
+}
