@@ -14,7 +14,7 @@ import { nextGeneration, sampleGeneration } from './sampleSource';
 import { HeldMessages } from './heldMessages';
 import { anyVisibleMessages, planAfterInterruption } from './interruptedRun';
 import { LocalPipeline, WORK_QUEUES } from './localPipeline';
-import { rowLines } from './runSummary';
+import { readRun, rowLines } from './runSummary';
 import type { RunRows } from './runSummary';
 
 export interface DevOptions {
@@ -208,14 +208,9 @@ async function summarize(
   { runId, tasks, generation, sourceLines }: Pick<DevSummary, 'runId' | 'tasks' | 'generation' | 'sourceLines'>,
   log: (line: string) => void,
 ): Promise<DevSummary> {
-  const [[extracted, staged, rejected, collapsedInTransform, collapsedInLoad, inserted, updated, extractedAt, transformedAt, loadedAt]] =
-    (await query(
-      warehouse,
-      `SELECT rows_extracted, rows_staged, rows_rejected, collapsed_in_transform, collapsed_in_load, rows_inserted, rows_updated,
-              extract(epoch FROM extracted_at), extract(epoch FROM transformed_at), extract(epoch FROM loaded_at)
-         FROM etl_runs WHERE run_id = :run`,
-      { run: runId },
-    )) as [[number, number, number, number, number, number, number, string, string, string]];
+  const run = await readRun(warehouse, runId);
+  if (!run) throw new Error(`run ${runId} is not in etl_runs`);
+  const { rows, finishedAt } = run;
   const rejectsByRule: Record<string, number> = {};
   for (const [json] of await query(warehouse, 'SELECT rejects_by_rule FROM etl_load_files WHERE run_id = :run', { run: runId })) {
     for (const [rule, count] of Object.entries(JSON.parse(String(json)) as Record<string, number>))
@@ -239,26 +234,17 @@ async function summarize(
       `${runId.slice(0, 4)}-${runId.slice(4, 6)}-${runId.slice(6, 8)}T${runId.slice(9, 11)}:${runId.slice(11, 13)}:${runId.slice(13, 15)}Z`,
     ) / 1000;
   const seconds = {
-    extract: Number(extractedAt) - planned,
-    transform: Number(transformedAt) - Number(extractedAt),
-    load: Number(loadedAt) - Number(transformedAt),
-    total: Number(loadedAt) - planned,
+    extract: finishedAt.extract - planned,
+    transform: finishedAt.transform - finishedAt.extract,
+    load: finishedAt.load - finishedAt.transform,
+    total: finishedAt.load - planned,
   };
   const summary: DevSummary = {
     runId,
     tasks,
     generation,
     sourceLines,
-    rows: {
-      extracted,
-      rejected,
-      collapsedInTransform,
-      staged,
-      collapsedInLoad,
-      inserted,
-      updated,
-      collapsed: collapsedInTransform + collapsedInLoad,
-    },
+    rows,
     rejectsByRule,
     seconds,
     tableRows,

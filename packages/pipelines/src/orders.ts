@@ -34,7 +34,7 @@ const ORDERS_TARGET = {
   },
   write: 'merge',
   newestWins: 'updated_at',
-  incremental: { cursor: 'updated_at' },
+  incremental: { cursor: 'updated_at', lookback: 7_200 }, // rows up to 2 h late are still read; the merge keeps them exact
   drift: 'quarantine',
 } satisfies Omit<PipelineDefinition, 'name' | 'source'>;
 

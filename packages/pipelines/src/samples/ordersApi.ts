@@ -21,6 +21,12 @@ export interface OrdersApiOptions {
  * ordered by `updated_at` (inclusive of `updated_since`). Lines that are not JSON objects are
  * served as JSON strings — still something the transform must reject — in full reads only.
  */
+/** An ISO-8601 or SQL timestamp text (`2026-10-31 00:49:22`, no zone: UTC) as epoch ms, as an API compares them. */
+function instant(text: string): number {
+  const iso = text.replace(' ', 'T');
+  return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(iso.slice(10)) ? iso : `${iso}Z`);
+}
+
 export async function startOrdersApi(initial: SampleLine[], { port = 0, faults, faultAt, stallMs = 35_000 }: OrdersApiOptions = {}) {
   const lines: SampleLine[] = [...initial];
   let requests = 0;
@@ -36,7 +42,7 @@ export async function startOrdersApi(initial: SampleLine[], { port = 0, faults, 
       found = lines
         .map((line, index) => ({ line, index, at: updatedAt(line) }))
         // lines without an updated_at (dirty ones) are only part of a full read, as a real API would do
-        .filter(({ at }) => since === '' || (at !== '' && at >= since))
+        .filter(({ at }) => since === '' || (at !== '' && instant(at) >= instant(since)))
         .sort((a, b) => (a.at === b.at ? a.index - b.index : a.at < b.at ? -1 : 1))
         .map(({ line }) => line);
       results.set(since, found);

@@ -1,0 +1,338 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { FAULT_LOG, FAULTS_ENV, freshPostgresDatabase, injectedFaults } from '@etl/local-aws';
+import type { Invoke, ServiceName } from '@etl/local-aws';
+import { expectedOrdersTable, ORDERS_TABLE_QUERY, orders, startOrdersApi } from '@etl/pipelines';
+import type { ApiFault } from '@etl/pipelines';
+import { query } from '@etl/warehouse';
+import { LocalPipeline, SERVICES, WORK_QUEUES } from '../localPipeline';
+import { readRun, rowChecks } from '../runSummary';
+import { chaosRuns } from './chaosData';
+import type { ChaosRunData } from './chaosData';
+import { describeSchedule, drawSchedule } from './faultSchedule';
+import type { FaultSchedule, RunNumber } from './faultSchedule';
+import { compareTables } from './tableDiff';
+
+/** The faults a seed injected, by kind, counted where they were injected. */
+export const FAULT_KINDS = [
+  'worker-crash',
+  'worker-kill',
+  'stack-kill',
+  'double-delivery',
+  's3-slow-down',
+  'failed-statement',
+  'poison',
+  'api-server-error',
+  'api-malformed-page',
+  'api-dropped-body',
+  'api-stalled-body',
+] as const;
+export type ChaosFaultKind = (typeof FAULT_KINDS)[number];
+
+export interface SeedResult {
+  seed: number;
+  schedule: string;
+  faults: Record<ChaosFaultKind, number>;
+  /** Rows of the expected table missing from the warehouse, present twice, not expected at all, or with other values. */
+  lost: number;
+  duplicated: number;
+  invented: number;
+  changed: number;
+  /** What else did not hold (accounting, watermark, DLQs, a run that did not finish); empty when the seed passed. */
+  problems: string[];
+  seconds: number;
+}
+
+export interface ChaosOptions {
+  seeds: number[];
+  /** Source rows of each seed's first run. */
+  rows: number;
+  /** Seeds run at once, each on its own stack and services (most of a seed is waiting out timeouts). */
+  parallel?: number;
+  /** Give up on a run after this long. */
+  runTimeoutMs?: number;
+  log?: (line: string) => void;
+  onSeed?: (result: SeedResult) => void;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const serviceOf = (functionName: string) => SERVICES.find((s) => functionName.startsWith(`etl-${s}-`))!;
+const apiKind = (fault: ApiFault) => `api-${fault}` as ChaosFaultKind;
+const noFaults = () => Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<ChaosFaultKind, number>;
+
+/** What a lane's invocation wrapper and fault timers look at: the seed and run under way. */
+interface LaneState {
+  schedule?: FaultSchedule;
+  run?: RunNumber;
+  invocations: Map<ServiceName, number>;
+  crashed: boolean;
+  faults: Record<ChaosFaultKind, number>;
+}
+
+/**
+ * One lane of the chaos suite: an orders API, a LocalPipeline (stack and services), and the
+ * faults of the seed under way. Seeds run one after another on a lane, each on a fresh stack
+ * folder and warehouse database; the services outlive the seeds.
+ */
+class ChaosLane {
+  private local!: LocalPipeline;
+  private api!: Awaited<ReturnType<typeof startOrdersApi>>;
+  private readonly state: LaneState = { invocations: new Map(), crashed: false, faults: noFaults() };
+  private faultsInFlight: Promise<void> = Promise.resolve();
+  private timers: NodeJS.Timeout[] = [];
+  private dropDatabase?: () => Promise<void>;
+  private dir?: string;
+
+  constructor(private readonly options: Required<Pick<ChaosOptions, 'rows' | 'runTimeoutMs'>> & { log: (line: string) => void }) {}
+
+  /** Runs a seed: both runs with their faults, then every check. Never throws: a failure is a result. */
+  async runSeed(seed: number): Promise<SeedResult> {
+    const started = Date.now();
+    const schedule = drawSchedule(seed);
+    const result: SeedResult = {
+      seed,
+      schedule: describeSchedule(schedule),
+      faults: noFaults(),
+      lost: 0,
+      duplicated: 0,
+      invented: 0,
+      changed: 0,
+      problems: [],
+      seconds: 0,
+    };
+    const runs = chaosRuns(seed, this.options.rows);
+    Object.assign(this.state, { schedule, run: undefined, invocations: new Map(), crashed: false, faults: result.faults });
+    try {
+      await this.freshStack(schedule);
+      const poisonSent: string[] = [];
+      for (const [index, data] of runs.entries()) {
+        const run = (index + 1) as RunNumber;
+        await this.runOnce(run, data, schedule, poisonSent, result);
+      }
+      await this.checkTable(runs[1], result);
+      await this.checkDeadLetters(poisonSent, result);
+    } catch (error) {
+      result.problems.push((error as Error).message);
+      result.lost = result.lost || runs[1].served.length; // a seed that did not finish proves nothing: count it as lost
+    } finally {
+      this.disarm();
+      await this.faultsInFlight.catch(() => undefined);
+      const stackFaults = this.dir ? injectedFaults(path.join(this.dir, FAULT_LOG)) : { 's3-slow-down': 0, 'failed-statement': 0 };
+      result.faults['s3-slow-down'] = stackFaults['s3-slow-down'];
+      result.faults['failed-statement'] = stackFaults['failed-statement'];
+      result.seconds = (Date.now() - started) / 1000;
+    }
+    return result;
+  }
+
+  private async freshStack(schedule: FaultSchedule): Promise<void> {
+    await this.dropDatabase?.();
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    const database = await freshPostgresDatabase('etl_chaos');
+    this.dropDatabase = database.drop;
+    this.dir = mkdtempSync(path.join(tmpdir(), `etl-chaos-${schedule.seed}-`));
+    const stackEnv = { [FAULTS_ENV]: JSON.stringify(schedule.stack) };
+    if (!this.local) {
+      this.api = await startOrdersApi([], {
+        faultAt: (request) => this.state.schedule?.api.find((f) => f.run === this.state.run && f.request === request)?.fault ?? undefined,
+      });
+      this.local = await LocalPipeline.start({
+        dir: this.dir,
+        fixedPorts: false,
+        databaseUrl: database.url,
+        stackEnv,
+        sourceParams: { ordersApiUrl: this.api.url },
+        wrapInvoke: (invoke) => this.faultyInvoke(invoke),
+        log: () => undefined,
+      });
+    } else {
+      await this.local.replaceStack(this.dir, database.url, stackEnv);
+    }
+  }
+
+  /** Delivers batches (twice, when the seed says so) and crashes a worker mid-batch at the seed's invocation. */
+  private faultyInvoke(invoke: Invoke): Invoke {
+    return async (functionName, event) => {
+      const { schedule, run } = this.state;
+      const service = serviceOf(functionName);
+      const n = (this.state.invocations.get(service) ?? 0) + 1;
+      this.state.invocations.set(service, n);
+      const crash = schedule?.workerCrash;
+      if (crash && crash.run === run && crash.service === service && crash.invocation === n && !this.state.crashed) {
+        this.state.crashed = true;
+        this.inject('worker-crash', () => sleep(crash.delayMs).then(() => this.local.killService(service)));
+      }
+      const first = await invoke(functionName, event);
+      if (!schedule?.deliverTwice) return first;
+      this.state.faults['double-delivery']++;
+      return invoke(functionName, event);
+    };
+  }
+
+  /** Runs one fault after those before it (a kill waits for the restart before it). */
+  private inject(kind: ChaosFaultKind, fault: () => Promise<void>): void {
+    this.state.faults[kind]++;
+    this.faultsInFlight = this.faultsInFlight.then(fault).catch((error: unknown) => {
+      this.options.log(`  fault ${kind} could not be injected: ${(error as Error).message}`);
+    });
+  }
+
+  private arm(run: RunNumber, schedule: FaultSchedule): void {
+    const { workerKill: kill, stackKill } = schedule;
+    if (kill?.run === run)
+      this.timers.push(setTimeout(() => this.inject('worker-kill', () => this.local.killService(kill.service)), kill.afterMs));
+    if (stackKill?.run === run)
+      this.timers.push(setTimeout(() => this.inject('stack-kill', () => this.local.killStack()), stackKill.afterMs));
+  }
+
+  private disarm(): void {
+    for (const timer of this.timers.splice(0)) clearTimeout(timer);
+  }
+
+  private async runOnce(run: RunNumber, data: ChaosRunData, schedule: FaultSchedule, poisonSent: string[], result: SeedResult) {
+    const apiBefore = this.api.injected();
+    this.api.replace(data.lines);
+    this.state.run = run;
+    this.state.invocations = new Map();
+    if (schedule.poison?.run === run) {
+      const body = JSON.stringify({ poison: `chaos seed ${schedule.seed}`, note: 'no handler can process this message' });
+      await this.local.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: this.local.queueUrls[`etl-${schedule.poison.target}-dev-${schedule.poison.target}`]!,
+          MessageBody: body,
+        }),
+      );
+      poisonSent.push(body);
+      result.faults.poison++;
+    }
+    const planned = await this.local.plan(orders.name);
+    if (!planned.planned) throw new Error(`run ${run}: the planner did not plan a run: ${planned.skipped}`);
+    const { runId } = planned.planned;
+    this.arm(run, schedule);
+    await this.follow(run, runId, poisonSent.length);
+    this.disarm();
+    await this.faultsInFlight;
+    await this.quiet(poisonSent.length, run === 2);
+    const apiAfter = this.api.injected();
+    for (const fault of Object.keys(apiAfter) as ApiFault[]) result.faults[apiKind(fault)] += apiAfter[fault] - apiBefore[fault];
+
+    const loaded = await readRun(this.local.warehouse, runId);
+    if (!loaded) throw new Error(`run ${run} (${runId}) is not in etl_runs`);
+    const { rows } = loaded;
+    const say = (problem: string) => result.problems.push(`run ${run}: ${problem}`);
+    if (rows.extracted !== data.served.length) say(`extracted ${rows.extracted} rows, the source served ${data.served.length}`);
+    if (rows.rejected !== data.invalidServed) say(`rejected ${rows.rejected} rows, ${data.invalidServed} were invalid`);
+    const checks = rowChecks(rows);
+    if (!checks.transform)
+      say(`transform accounting: ${rows.extracted} ≠ ${rows.rejected} + ${rows.collapsedInTransform} + ${rows.staged}`);
+    if (!checks.load) say(`load accounting: ${rows.staged} ≠ ${rows.collapsedInLoad} + ${rows.inserted} + ${rows.updated}`);
+    const [[watermark]] = (await query(this.local.warehouse, 'SELECT cursor_value FROM etl_watermarks WHERE pipeline = :pipeline', {
+      pipeline: orders.name,
+    })) as [[string]];
+    if (String(watermark) !== data.watermark) say(`watermark ${watermark}, expected ${data.watermark}`);
+  }
+
+  /** Until every part of the run is loaded; fails early when a message that is not poison reaches a DLQ. */
+  private async follow(run: RunNumber, runId: string, poison: number): Promise<void> {
+    const deadline = Date.now() + this.options.runTimeoutMs;
+    for (;;) {
+      const { parts, loaded } = await this.local.progress(runId);
+      if (parts !== null && loaded >= parts) return;
+      const deadLetters = await this.deadLetterDepth().catch(() => 0);
+      if (deadLetters > poison) throw new Error(`run ${run}: ${deadLetters - poison} message(s) that are not poison reached a DLQ`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `run ${run} (${runId}) did not finish in ${this.options.runTimeoutMs / 1000} s: ${loaded}/${parts ?? '?'} parts loaded`,
+        );
+      await sleep(1_000);
+    }
+  }
+
+  private async deadLetterDepth(): Promise<number> {
+    const depths = await Promise.all(this.local.deadLetterQueues.map((name) => this.local.depth(name)));
+    return depths.reduce((a, b) => a + b, 0);
+  }
+
+  /**
+   * Until the work queues hold nothing but poison on its way to a DLQ (replays and second
+   * deliveries settled), twice in a row; with `poisonInDlq`, until the poison is in the DLQs.
+   */
+  private async quiet(poison: number, poisonInDlq: boolean): Promise<void> {
+    const deadline = Date.now() + this.options.runTimeoutMs;
+    for (let calm = 0; calm < 2;) {
+      const work = await Promise.all(WORK_QUEUES.map((name) => this.local.depth(name))).then(
+        (depths) => depths.reduce((a, b) => a + b, 0),
+        () => Number.POSITIVE_INFINITY,
+      );
+      const dead = await this.deadLetterDepth().catch(() => 0);
+      calm = work + dead <= poison && (!poisonInDlq || dead >= poison) ? calm + 1 : 0;
+      if (Date.now() > deadline) throw new Error(`the queues did not drain: ${work} message(s) left, ${dead} in DLQs, ${poison} poison`);
+      await sleep(1_000);
+    }
+  }
+
+  private async checkTable(data: ChaosRunData, result: SeedResult): Promise<void> {
+    const actual = (await query(this.local.warehouse, ORDERS_TABLE_QUERY)).map((row) => row.map(String));
+    Object.assign(result, compareTables(expectedOrdersTable(data.lines), actual));
+  }
+
+  private async checkDeadLetters(poisonSent: string[], result: SeedResult): Promise<void> {
+    const bodies: string[] = [];
+    for (const name of this.local.deadLetterQueues) {
+      for (;;) {
+        const { Messages = [] } = await this.local.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: this.local.queueUrls[name]!,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 0,
+            VisibilityTimeout: 600,
+          }),
+        );
+        if (Messages.length === 0) break;
+        bodies.push(...Messages.map((m) => m.Body ?? ''));
+      }
+    }
+    const unexpected = bodies.filter((body) => !poisonSent.includes(body));
+    const missing = poisonSent.filter((body) => !bodies.includes(body));
+    if (unexpected.length > 0)
+      result.problems.push(`DLQs hold ${unexpected.length} message(s) that are not poison: ${unexpected[0]!.slice(0, 200)}`);
+    if (missing.length > 0) result.problems.push(`${missing.length} poison message(s) are not in a DLQ`);
+  }
+
+  async stop(): Promise<void> {
+    this.disarm();
+    await this.local?.stop();
+    await this.api?.stop();
+    await this.dropDatabase?.().catch(() => undefined);
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `pnpm chaos`: runs each seed's fault schedule against the orders pipeline on the local stack
+ * and checks the outcome against what the sample data says it must be. Seeds are spread over
+ * `parallel` lanes.
+ */
+export async function runChaos(options: ChaosOptions): Promise<SeedResult[]> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const queue = [...options.seeds];
+  const results: SeedResult[] = [];
+  const laneOptions = { rows: options.rows, runTimeoutMs: options.runTimeoutMs ?? 8 * 60_000, log };
+  const lanes = Array.from({ length: Math.max(1, Math.min(options.parallel ?? 1, queue.length)) }, () => new ChaosLane(laneOptions));
+  try {
+    await Promise.all(
+      lanes.map(async (lane) => {
+        for (let seed = queue.shift(); seed !== undefined; seed = queue.shift()) {
+          const result = await lane.runSeed(seed);
+          results.push(result);
+          options.onSeed?.(result);
+        }
+      }),
+    );
+  } finally {
+    await Promise.all(lanes.map((lane) => lane.stop()));
+  }
+  return results.sort((a, b) => a.seed - b.seed);
+}

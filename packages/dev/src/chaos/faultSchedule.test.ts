@@ -1,0 +1,33 @@
+import { describeSchedule, drawSchedule } from './faultSchedule';
+
+describe('drawSchedule', () => {
+  const schedules = Array.from({ length: 100 }, (_, i) => drawSchedule(i + 1));
+
+  it('draws the same schedule for the same seed', () => {
+    expect(drawSchedule(42)).toEqual(drawSchedule(42));
+    expect(describeSchedule(drawSchedule(42))).toBe(describeSchedule(drawSchedule(42)));
+  });
+
+  it('strikes with every kind of fault many times over 100 seeds', () => {
+    const count = (has: (s: (typeof schedules)[number]) => boolean) => schedules.filter(has).length;
+    expect(count((s) => s.workerCrash !== undefined)).toBeGreaterThan(30);
+    expect(count((s) => s.workerKill !== undefined)).toBeGreaterThan(25);
+    expect(count((s) => s.stackKill !== undefined)).toBeGreaterThan(20);
+    expect(count((s) => s.deliverTwice)).toBeGreaterThan(15);
+    expect(count((s) => (s.stack.s3SlowDownShare ?? 0) > 0)).toBeGreaterThan(30);
+    expect(count((s) => s.stack.failStatement !== undefined)).toBeGreaterThan(30);
+    expect(count((s) => s.poison !== undefined)).toBeGreaterThan(30);
+    for (const fault of ['server-error', 'malformed-page', 'dropped-body', 'stalled-body'])
+      expect(count((s) => s.api.some((f) => f.fault === fault))).toBeGreaterThan(3);
+    for (const service of ['extract', 'transform', 'load'])
+      expect(count((s) => s.workerCrash?.service === service || s.workerKill?.service === service)).toBeGreaterThan(10);
+  });
+
+  it('keeps every stack fault within what the stack accepts', () => {
+    for (const { stack } of schedules) {
+      expect(stack.sqsTimeScale).toBeGreaterThan(0);
+      if (stack.s3SlowDownShare !== undefined) expect(stack.s3SlowDownShare).toBeLessThanOrEqual(0.05);
+      if (stack.failStatement) expect(stack.failStatement.nth).toBeGreaterThanOrEqual(1);
+    }
+  });
+});

@@ -1,0 +1,85 @@
+import { seededRandom } from '@etl/pipelines';
+import type { ApiFault } from '@etl/pipelines';
+import type { FaultPlan, ServiceName } from '@etl/local-aws';
+
+/** Which of a seed's two runs a fault strikes. */
+export type RunNumber = 1 | 2;
+
+/** The queues a poison message may be sent to, by the service that reads them. */
+export type PoisonTarget = 'transform' | 'load';
+
+/** Every fault of one seed, drawn from it: the same seed always gives the same schedule. */
+export interface FaultSchedule {
+  seed: number;
+  /** A worker dies mid-batch: the service is SIGKILLed `delayMs` after its `invocation`-th invocation of the run starts. */
+  workerCrash?: { run: RunNumber; service: ServiceName; invocation: number; delayMs: number };
+  /** A worker is SIGKILLed at a moment of the run, whatever it is doing. */
+  workerKill?: { run: RunNumber; service: ServiceName; afterMs: number };
+  /** The local stack (S3, SQS, Data API) is SIGKILLed at a moment of the run and started again. */
+  stackKill?: { run: RunNumber; afterMs: number };
+  /** Every batch is delivered to its function twice, in both runs. */
+  deliverTwice: boolean;
+  /** The local stack's own faults: S3 503 SlowDown on a share of requests, one failing load statement. */
+  stack: FaultPlan;
+  /** A message no handler can process, sent at the start of a run: it must end in its queue's DLQ, alone. */
+  poison?: { run: RunNumber; target: PoisonTarget };
+  /** API faults by run and request number. */
+  api: { run: RunNumber; request: number; fault: ApiFault }[];
+}
+
+/** The load's statements a failing statement may be: the COPY, the MERGE, the file accounting, the watermark. */
+const LOAD_STATEMENTS = ['COPY etl_stage', 'MERGE INTO public.orders', 'INSERT INTO etl_load_files', 'MERGE INTO etl_watermarks'];
+const SERVICES: ServiceName[] = ['extract', 'transform', 'load'];
+const API_FAULTS: ApiFault[] = ['server-error', 'malformed-page', 'dropped-body', 'stalled-body'];
+
+/** How much faster SQS's visibility timeouts run in a chaos stack (a 720 s timeout lasts 21.6 s). */
+export const CHAOS_SQS_TIME_SCALE = 0.03;
+
+/**
+ * Draws a seed's fault schedule. Each kind strikes with its own probability, so that across a
+ * hundred seeds every kind is seen many times, alone and together; a stalled body (which costs a
+ * 30 s client timeout) is rarer.
+ */
+export function drawSchedule(seed: number): FaultSchedule {
+  const random = seededRandom(seed * 7_919 + 1);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const run = (): RunNumber => (random() < 0.6 ? 1 : 2);
+  const chance = (p: number) => random() < p;
+  const schedule: FaultSchedule = { seed, deliverTwice: false, stack: { seed, sqsTimeScale: CHAOS_SQS_TIME_SCALE }, api: [] };
+  if (chance(0.5))
+    schedule.workerCrash = {
+      run: run(),
+      service: pick(SERVICES),
+      invocation: 1 + Math.floor(random() * 3),
+      delayMs: Math.floor(random() * 400),
+    };
+  if (chance(0.4)) schedule.workerKill = { run: run(), service: pick(SERVICES), afterMs: Math.floor(random() * 8_000) };
+  if (chance(0.35)) schedule.stackKill = { run: run(), afterMs: Math.floor(random() * 10_000) };
+  schedule.deliverTwice = chance(0.3);
+  if (chance(0.5)) schedule.stack.s3SlowDownShare = Math.round((0.01 + random() * 0.04) * 1000) / 1000;
+  if (chance(0.5)) schedule.stack.failStatement = { contains: pick(LOAD_STATEMENTS), nth: 1 + Math.floor(random() * 2) };
+  if (chance(0.5)) schedule.poison = { run: run(), target: pick(['transform', 'load'] as const) };
+  const apiFaults = Math.floor(random() * 4);
+  for (let i = 0; i < apiFaults; i++) {
+    const r = run();
+    const fault = chance(0.15) ? 'stalled-body' : pick(API_FAULTS.filter((f) => f !== 'stalled-body'));
+    // run 1 reads ~50 pages of 1,000; run 2 ~10
+    schedule.api.push({ run: r, request: 1 + Math.floor(random() * (r === 1 ? 40 : 8)), fault });
+  }
+  return schedule;
+}
+
+/** One line naming a schedule's faults, for the seed's report. */
+export function describeSchedule(schedule: FaultSchedule): string {
+  const parts: string[] = [];
+  const { workerCrash: crash, workerKill: kill, stackKill, poison, stack } = schedule;
+  if (crash) parts.push(`crash ${crash.service} mid-batch (run ${crash.run})`);
+  if (kill) parts.push(`SIGKILL ${kill.service} at ${(kill.afterMs / 1000).toFixed(1)} s (run ${kill.run})`);
+  if (stackKill) parts.push(`SIGKILL stack at ${(stackKill.afterMs / 1000).toFixed(1)} s (run ${stackKill.run})`);
+  if (schedule.deliverTwice) parts.push('every message twice');
+  if (stack.s3SlowDownShare) parts.push(`S3 SlowDown ${(stack.s3SlowDownShare * 100).toFixed(1)}%`);
+  if (stack.failStatement) parts.push(`fail "${stack.failStatement.contains}" #${stack.failStatement.nth}`);
+  if (poison) parts.push(`poison → ${poison.target} (run ${poison.run})`);
+  for (const { run, request, fault } of schedule.api) parts.push(`API ${fault} @${request} (run ${run})`);
+  return parts.length > 0 ? parts.join(', ') : 'no faults';
+}
