@@ -43,9 +43,25 @@ export interface LocalPipelineOptions {
   sourceParams: Record<string, string>;
   /** Wraps the event source mappings' invocations (fault injection, held-receipt bookkeeping). */
   wrapInvoke?: (invoke: Invoke) => Invoke;
+  /** The services' resources, when another LocalPipeline packaged them already ({@link packageServices}). */
+  resources?: PackagedServices;
+  /** serverless-esbuild's work folder in each service (default `.esbuild`): one per pipeline run side by side. */
+  esbuildWorkFolder?: string;
   /** Receipt-handle hooks per queue URL, for a poller (see heldMessages.ts). */
   held?: (queueUrl: string) => HeldReceipts;
   log: (line: string) => void;
+}
+
+/** The three services' queues, mappings and bucket, as their packaged templates declare them. */
+export type PackagedServices = (readonly [ServiceName, StackResources])[];
+
+/** Packages the three services for the local stage (`.serverless-local`) and reads their resources. */
+export async function packageServices(): Promise<PackagedServices> {
+  return Promise.all(
+    SERVICES.map(
+      async (service) => [service, stackResources(await packageService(service, 'dev', { outDir: '.serverless-local' }))] as const,
+    ),
+  );
 }
 
 interface RunningStack {
@@ -75,7 +91,7 @@ function runningStack(dir: string): RunningStack | undefined {
  */
 export class LocalPipeline {
   private stack!: RunningStack;
-  private resources!: (readonly [ServiceName, StackResources])[];
+  private resources!: PackagedServices;
   private readonly offline = new Map<ServiceName, OfflineService>();
   private pollers: QueuePoller[] = [];
   private invoker!: ReturnType<typeof lambdaInvoker>;
@@ -109,11 +125,7 @@ export class LocalPipeline {
     log(`  S3 ${this.stack.endpoints.s3}  SQS ${this.stack.endpoints.sqs}  Redshift Data API ${this.stack.endpoints.redshiftData}`);
     this.connect();
     log('▶ packaging the services and creating their queues and bucket locally');
-    this.resources = await Promise.all(
-      SERVICES.map(
-        async (service) => [service, stackResources(await packageService(service, 'dev', { outDir: '.serverless-local' }))] as const,
-      ),
-    );
+    this.resources = this.options.resources ?? (await packageServices());
     await this.provision();
     log('▶ starting the services under serverless-offline');
     for (const service of SERVICES) await this.startService(service);
@@ -158,7 +170,7 @@ export class LocalPipeline {
   private async startService(service: ServiceName): Promise<void> {
     const instance = await startOffline(service, {
       endpoints: this.stack.endpoints,
-      extraEnv: this.stack.env,
+      extraEnv: { ...this.stack.env, ...(this.options.esbuildWorkFolder ? { ESBUILD_WORK_FOLDER: this.options.esbuildWorkFolder } : {}) },
       freePorts: !this.options.fixedPorts,
       extraParams: this.options.sourceParams,
     });

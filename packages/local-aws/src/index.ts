@@ -48,5 +48,5 @@ export type { ScratchStack } from './scratchStack';
 export { bundleHandler, handlerEntries } from './handlerBundles';
 export type { HandlerEntry } from './handlerBundles';
 export type { StopOptions } from './common/stopProcess';
-export { FAULTS_ENV, FAULT_LOG, faultPlanFromEnv, injectedFaults } from './common/faults';
+export { FAULTS_ENV, FAULT_LOG, faultPlanFromEnv, injectedFaults, scaledVisibilityMs } from './common/faults';
 export type { FaultKind, FaultPlan } from './common/faults';

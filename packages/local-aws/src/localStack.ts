@@ -8,7 +8,7 @@ import { createDataApiServer, openWarehouseDatabase, StatementRunner } from './w
 import type { Database } from './warehouse';
 import type { LocalEndpoints } from './localAccount';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './localAccount';
-import { FAULT_LOG, Faults } from './common/faults';
+import { FAULT_LOG, Faults, scaledVisibilityMs } from './common/faults';
 import type { FaultPlan } from './common/faults';
 
 export interface LocalStackOptions {
@@ -61,7 +61,7 @@ export async function startLocalStack({
 }: LocalStackOptions): Promise<LocalStack> {
   const faults = plan ? new Faults(plan, path.join(dir, FAULT_LOG)) : undefined;
   const s3 = await S3Store.open(path.join(dir, 's3'));
-  const sqs = await SqsStore.open(path.join(dir, 'sqs'), { timeScale: plan?.sqsTimeScale });
+  const sqs = await SqsStore.open(path.join(dir, 'sqs'), { visibilityMs: (seconds) => scaledVisibilityMs(seconds, plan) });
   const servers: Server[] = [createS3Server(s3, faults), createSqsServer(sqs)];
   let warehouse: Database | undefined;
   let warehouseS3: S3Client | undefined;

@@ -9,7 +9,7 @@ import {
   GetStatementResultCommand,
   RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data';
-import { FAULT_LOG, faultPlanFromEnv, injectedFaults, LOCAL_CREDENTIALS, startLocalStack } from '../src';
+import { FAULT_LOG, faultPlanFromEnv, injectedFaults, LOCAL_CREDENTIALS, scaledVisibilityMs, startLocalStack } from '../src';
 import type { FaultPlan, LocalStack } from '../src';
 
 jest.setTimeout(60_000);
@@ -76,8 +76,12 @@ describe('fault injection in the local stack (LOCAL_AWS_FAULTS)', () => {
     });
   });
 
-  it('shortens SQS visibility timeouts by sqsTimeScale: a 100 s timeout lasts 1 s', async () => {
-    await withStack({ sqsTimeScale: 0.01 }, async (stack) => {
+  it('shortens SQS visibility timeouts by sqsTimeScale down to a floor: a 100 s timeout lasts 1 s', async () => {
+    expect(scaledVisibilityMs(1800, { sqsTimeScale: 0.03 })).toBe(54_000);
+    expect(scaledVisibilityMs(360, { sqsTimeScale: 0.03 })).toBe(30_000);
+    expect(scaledVisibilityMs(10, { sqsTimeScale: 0.03 })).toBe(10_000);
+    expect(scaledVisibilityMs(360, undefined)).toBe(360_000);
+    await withStack({ sqsTimeScale: 0.01, sqsTimeFloorSeconds: 0 }, async (stack) => {
       const sqs = new SQSClient({ ...clients, endpoint: stack.endpoints.sqs });
       const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'q', Attributes: { VisibilityTimeout: '100' } }));
       await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'm' }));

@@ -7,7 +7,8 @@ import type { Invoke, ServiceName } from '@etl/local-aws';
 import { expectedOrdersTable, ORDERS_TABLE_QUERY, orders, startOrdersApi } from '@etl/pipelines';
 import type { ApiFault } from '@etl/pipelines';
 import { query } from '@etl/warehouse';
-import { LocalPipeline, SERVICES, WORK_QUEUES } from '../localPipeline';
+import { LocalPipeline, packageServices, SERVICES, WORK_QUEUES } from '../localPipeline';
+import type { PackagedServices } from '../localPipeline';
 import { readRun, rowChecks } from '../runSummary';
 import { chaosRuns } from './chaosData';
 import type { ChaosRunData } from './chaosData';
@@ -66,7 +67,6 @@ const noFaults = () => Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) 
 interface LaneState {
   schedule?: FaultSchedule;
   run?: RunNumber;
-  invocations: Map<ServiceName, number>;
   crashed: boolean;
   faults: Record<ChaosFaultKind, number>;
 }
@@ -79,13 +79,20 @@ interface LaneState {
 class ChaosLane {
   private local!: LocalPipeline;
   private api!: Awaited<ReturnType<typeof startOrdersApi>>;
-  private readonly state: LaneState = { invocations: new Map(), crashed: false, faults: noFaults() };
+  private readonly state: LaneState = { crashed: false, faults: noFaults() };
   private faultsInFlight: Promise<void> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private dropDatabase?: () => Promise<void>;
   private dir?: string;
 
-  constructor(private readonly options: Required<Pick<ChaosOptions, 'rows' | 'runTimeoutMs'>> & { log: (line: string) => void }) {}
+  constructor(
+    private readonly options: Required<Pick<ChaosOptions, 'rows' | 'runTimeoutMs'>> & {
+      log: (line: string) => void;
+      resources: PackagedServices;
+      /** This lane's serverless-esbuild work folder: lanes must not build into each other's. */
+      esbuildWorkFolder: string;
+    },
+  ) {}
 
   /** Runs a seed: both runs with their faults, then every check. Never throws: a failure is a result. */
   async runSeed(seed: number): Promise<SeedResult> {
@@ -103,19 +110,23 @@ class ChaosLane {
       seconds: 0,
     };
     const runs = chaosRuns(seed, this.options.rows);
-    Object.assign(this.state, { schedule, run: undefined, invocations: new Map(), crashed: false, faults: result.faults });
+    Object.assign(this.state, { schedule, run: undefined, crashed: false, faults: result.faults });
+    const poisonSent: string[] = [];
     try {
       await this.freshStack(schedule);
-      const poisonSent: string[] = [];
-      for (const [index, data] of runs.entries()) {
-        const run = (index + 1) as RunNumber;
-        await this.runOnce(run, data, schedule, poisonSent, result);
-      }
+      for (const [index, data] of runs.entries()) await this.runOnce((index + 1) as RunNumber, data, schedule, poisonSent, result);
       await this.checkTable(runs[1], result);
       await this.checkDeadLetters(poisonSent, result);
     } catch (error) {
       result.problems.push((error as Error).message);
-      result.lost = result.lost || runs[1].served.length; // a seed that did not finish proves nothing: count it as lost
+      // what the table lacks, had the pipeline stopped here
+      await this.checkTable(runs[1], result).catch(() => undefined);
+      // say what the DLQs hold and what the services last complained of
+      await this.checkDeadLetters(poisonSent, result).catch(() => undefined);
+      for (const { service, tail } of this.local?.serviceLogs(400) ?? []) {
+        const errors = tail.filter((line) => /"level":"(ERROR|WARN)"/.test(line) && !line.includes('poison')).slice(-2);
+        for (const line of errors) result.problems.push(`${service} logged: ${line.slice(0, 400)}`);
+      }
     } finally {
       this.disarm();
       await this.faultsInFlight.catch(() => undefined);
@@ -143,6 +154,8 @@ class ChaosLane {
         fixedPorts: false,
         databaseUrl: database.url,
         stackEnv,
+        resources: this.options.resources,
+        esbuildWorkFolder: this.options.esbuildWorkFolder,
         sourceParams: { ordersApiUrl: this.api.url },
         wrapInvoke: (invoke) => this.faultyInvoke(invoke),
         log: () => undefined,
@@ -152,22 +165,30 @@ class ChaosLane {
     }
   }
 
-  /** Delivers batches (twice, when the seed says so) and crashes a worker mid-batch at the seed's invocation. */
+  /** Delivers batches (twice, when the seed says so) and crashes a worker mid-batch, as the seed says. */
   private faultyInvoke(invoke: Invoke): Invoke {
     return async (functionName, event) => {
       const { schedule, run } = this.state;
       const service = serviceOf(functionName);
-      const n = (this.state.invocations.get(service) ?? 0) + 1;
-      this.state.invocations.set(service, n);
       const crash = schedule?.workerCrash;
-      if (crash && crash.run === run && crash.service === service && crash.invocation === n && !this.state.crashed) {
-        this.state.crashed = true;
-        this.inject('worker-crash', () => sleep(crash.delayMs).then(() => this.local.killService(service)));
+      const crashNow = crash && crash.run === run && crash.service === service && !this.state.crashed;
+      if (crashNow) this.state.crashed = true;
+      const invocation = (async () => {
+        const first = await invoke(functionName, event);
+        if (!schedule?.deliverTwice) return first;
+        this.state.faults['double-delivery']++;
+        return invoke(functionName, event);
+      })();
+      if (crashNow) {
+        let settled = false;
+        void invocation.finally(() => (settled = true)).catch(() => undefined);
+        void sleep(crash.delayMs).then(() => {
+          if (settled)
+            this.state.crashed = false; // over already: the next invocation is the one
+          else this.inject('worker-crash', () => this.local.killService(service));
+        });
       }
-      const first = await invoke(functionName, event);
-      if (!schedule?.deliverTwice) return first;
-      this.state.faults['double-delivery']++;
-      return invoke(functionName, event);
+      return invocation;
     };
   }
 
@@ -195,7 +216,6 @@ class ChaosLane {
     const apiBefore = this.api.injected();
     this.api.replace(data.lines);
     this.state.run = run;
-    this.state.invocations = new Map();
     if (schedule.poison?.run === run) {
       const body = JSON.stringify({ poison: `chaos seed ${schedule.seed}`, note: 'no handler can process this message' });
       await this.local.sqs.send(
@@ -319,8 +339,13 @@ export async function runChaos(options: ChaosOptions): Promise<SeedResult[]> {
   const log = options.log ?? ((line: string) => console.log(line));
   const queue = [...options.seeds];
   const results: SeedResult[] = [];
-  const laneOptions = { rows: options.rows, runTimeoutMs: options.runTimeoutMs ?? 8 * 60_000, log };
-  const lanes = Array.from({ length: Math.max(1, Math.min(options.parallel ?? 1, queue.length)) }, () => new ChaosLane(laneOptions));
+  log('▶ packaging the services');
+  const resources = await packageServices();
+  const laneOptions = { rows: options.rows, runTimeoutMs: options.runTimeoutMs ?? 8 * 60_000, log, resources };
+  const lanes = Array.from(
+    { length: Math.max(1, Math.min(options.parallel ?? 1, queue.length)) },
+    (_, lane) => new ChaosLane({ ...laneOptions, esbuildWorkFolder: lane === 0 ? '.esbuild' : `.esbuild-chaos-${lane}` }),
+  );
   try {
     await Promise.all(
       lanes.map(async (lane) => {

@@ -12,11 +12,14 @@ export interface FaultPlan {
   /** The `nth` Data API statement whose SQL contains `contains` fails (after it ran, so its transaction is rolled back). */
   failStatement?: { contains: string; nth: number };
   /**
-   * SQS's visibility timeouts last this share of their configured time (0.02: a 720 s
-   * timeout lasts 14.4 s). Not a fault: it lets a local run wait out redeliveries and
-   * maxReceiveCount in seconds; the order of events is the same as at full length.
+   * SQS's visibility timeouts last this share of their configured time, but no less than
+   * `sqsTimeFloorSeconds` (default 30) or the configured time if shorter: 0.03 turns 1,800 s into
+   * 54 s and 360 s into 30 s. Not a fault: it lets a local run wait out redeliveries and
+   * maxReceiveCount in seconds, while a timeout stays longer than a batch takes (shorter, a
+   * message would come back while it is still being processed, as Lift's 6 × rule prevents).
    */
   sqsTimeScale?: number;
+  sqsTimeFloorSeconds?: number;
 }
 
 export type FaultKind = 's3-slow-down' | 'failed-statement';
@@ -42,10 +45,20 @@ export function faultPlanFromEnv(env: NodeJS.ProcessEnv = process.env): FaultPla
     throw new Error(`${FAULTS_ENV}: s3SlowDownShare must be between 0 and 1, not ${share}`);
   const scale = plan.sqsTimeScale;
   if (scale !== undefined && !(scale > 0 && scale <= 1)) throw new Error(`${FAULTS_ENV}: sqsTimeScale must be in (0, 1], not ${scale}`);
+  const floor = plan.sqsTimeFloorSeconds;
+  if (floor !== undefined && !(floor >= 0)) throw new Error(`${FAULTS_ENV}: sqsTimeFloorSeconds must be 0 or more, not ${floor}`);
   const fail = plan.failStatement;
   if (fail !== undefined && !(typeof fail.contains === 'string' && Number.isInteger(fail.nth) && fail.nth >= 1))
     throw new Error(`${FAULTS_ENV}: failStatement needs { contains: string, nth: integer ≥ 1 }`);
   return plan;
+}
+
+/** How long an SQS visibility timeout of `seconds` lasts under a plan, in ms. */
+export function scaledVisibilityMs(seconds: number, plan: FaultPlan | undefined): number {
+  const scale = plan?.sqsTimeScale ?? 1;
+  if (scale === 1) return seconds * 1000;
+  const floor = Math.min(seconds, plan?.sqsTimeFloorSeconds ?? 30);
+  return Math.round(Math.max(seconds * scale, floor) * 1000);
 }
 
 /** mulberry32: small, seeded, the same draws on every machine. */

@@ -69,9 +69,9 @@ export class SqsStore {
   /** How long a visibility timeout of so many seconds lasts (a fault plan may shorten it: faults.ts). */
   private visibilityMs: (seconds: number) => number = (seconds) => seconds * 1000;
 
-  static async open(dir: string, { timeScale = 1 }: { timeScale?: number } = {}): Promise<SqsStore> {
+  static async open(dir: string, { visibilityMs }: { visibilityMs?: (seconds: number) => number } = {}): Promise<SqsStore> {
     const store = new SqsStore();
-    if (timeScale !== 1) store.visibilityMs = (seconds) => Math.round(seconds * 1000 * timeScale);
+    if (visibilityMs) store.visibilityMs = visibilityMs;
     store.journal = await Journal.open<SqsRecord>(path.join(dir, 'journal.jsonl'), (record) => store.apply(record));
     await store.journal.compact(store.snapshot());
     return store;
