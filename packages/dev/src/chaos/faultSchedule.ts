@@ -35,8 +35,12 @@ const LOAD_STATEMENTS = ['COPY etl_stage', 'MERGE INTO public.orders', 'INSERT I
 const SERVICES: ServiceName[] = ['extract', 'transform', 'load'];
 const API_FAULTS: ApiFault[] = ['server-error', 'malformed-page', 'dropped-body', 'stalled-body'];
 
-/** How much faster SQS's visibility timeouts run in a chaos stack (1,800 s last 54 s; none less than 30 s: faults.ts). */
+/**
+ * How much faster SQS's visibility timeouts run in a chaos stack (faults.ts): 1,800 s last 54 s,
+ * none less than 20 s — longer than a load batch takes (5 s window + COPY/MERGE) on 2 busy cores.
+ */
 export const CHAOS_SQS_TIME_SCALE = 0.03;
+export const CHAOS_SQS_TIME_FLOOR_SECONDS = 20;
 
 /**
  * Draws a seed's fault schedule. Each kind strikes with its own probability, so that across a
@@ -48,7 +52,7 @@ export function drawSchedule(seed: number): FaultSchedule {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const run = (): RunNumber => (random() < 0.6 ? 1 : 2);
   const chance = (p: number) => random() < p;
-  const schedule: FaultSchedule = { seed, deliverTwice: false, stack: { seed, sqsTimeScale: CHAOS_SQS_TIME_SCALE }, api: [] };
+  const schedule: FaultSchedule = { seed, deliverTwice: false, stack: { seed, sqsTimeScale: CHAOS_SQS_TIME_SCALE, sqsTimeFloorSeconds: CHAOS_SQS_TIME_FLOOR_SECONDS }, api: [] };
   if (chance(0.5)) schedule.workerCrash = { run: run(), service: pick(SERVICES), delayMs: Math.floor(random() * 1_500) };
   if (chance(0.4)) schedule.workerKill = { run: run(), service: pick(SERVICES), afterMs: Math.floor(random() * 8_000) };
   if (chance(0.35)) schedule.stackKill = { run: run(), afterMs: Math.floor(random() * 10_000) };
