@@ -1,5 +1,5 @@
 /**
- * pnpm chaos [--seeds 10] [--first-seed 1] [--rows 50000] [--parallel 2]
+ * pnpm chaos [--seeds 10] [--first-seed 1] [--rows 50000] [--parallel 2] [--logs DIR]
  *
  * The seeded chaos suite: for each seed, a fault schedule (worker crashes and SIGKILLs, a SIGKILL
  * of the local stack, double delivery, S3 503 SlowDown, a failing load statement, a poison
@@ -7,7 +7,7 @@
  * twice through it (a full run, then an incremental one with updates, late rows and stale
  * versions). The table must equal the expected one, every run's rows must add up, the DLQs must
  * hold exactly the poison, and the watermark must be the newest valid cursor. Exit 1 otherwise.
- * The warehouse is a fresh database per seed on the local Postgres (TEST_POSTGRES_URL).
+ * --logs: a failed seed's service logs are written there. The warehouse is a fresh database per seed on the local Postgres (TEST_POSTGRES_URL).
  */
 import { parseArgs } from 'node:util';
 import { runChaos } from '../src/chaos/chaosRun';
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     'first-seed': { type: 'string', default: '1' },
     rows: { type: 'string', default: '50000' },
     parallel: { type: 'string', default: '2' },
+    logs: { type: 'string' },
   },
 });
 const number = (name: keyof typeof values, min: number) => {
@@ -36,7 +37,7 @@ const parallel = number('parallel', 1);
 const seeds = Array.from({ length: count }, (_, i) => first + i);
 const started = Date.now();
 console.log(`▶ chaos: ${count} seed(s) from ${first}, ${rows} rows each, ${parallel} at a time`);
-runChaos({ seeds, rows, parallel, onSeed: (result) => console.log(seedLine(result)) })
+runChaos({ seeds, rows, parallel, logsDir: values.logs, onSeed: (result) => console.log(seedLine(result)) })
   .then((results) => {
     console.log(`\n${chaosTable(results, (Date.now() - started) / 1000)}`);
     const failed = results.filter((r) => r.problems.length > 0 || r.lost + r.duplicated + r.invented + r.changed > 0);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
@@ -54,6 +54,8 @@ export interface ChaosOptions {
   parallel?: number;
   /** Give up on a run after this long. */
   runTimeoutMs?: number;
+  /** Write the services' logs of a failed seed to this folder (`seed-<n>-<service>.log`). */
+  logsDir?: string;
   log?: (line: string) => void;
   onSeed?: (result: SeedResult) => void;
 }
@@ -86,12 +88,13 @@ class ChaosLane {
   private dir?: string;
 
   constructor(
-    private readonly options: Required<Pick<ChaosOptions, 'rows' | 'runTimeoutMs'>> & {
-      log: (line: string) => void;
-      resources: PackagedServices;
-      /** This lane's serverless-esbuild work folder: lanes must not build into each other's. */
-      esbuildWorkFolder: string;
-    },
+    private readonly options: Required<Pick<ChaosOptions, 'rows' | 'runTimeoutMs'>> &
+      Pick<ChaosOptions, 'logsDir'> & {
+        log: (line: string) => void;
+        resources: PackagedServices;
+        /** This lane's serverless-esbuild work folder: lanes must not build into each other's. */
+        esbuildWorkFolder: string;
+      },
   ) {}
 
   /** Runs a seed: both runs with their faults, then every check. Never throws: a failure is a result. */
@@ -123,9 +126,10 @@ class ChaosLane {
       await this.checkTable(runs[1], result).catch(() => undefined);
       // say what the DLQs hold and what the services last complained of
       await this.checkDeadLetters(poisonSent, result).catch(() => undefined);
-      for (const { service, tail } of this.local?.serviceLogs(400) ?? []) {
-        const errors = tail.filter((line) => /"level":"(ERROR|WARN)"/.test(line) && !line.includes('poison')).slice(-2);
-        for (const line of errors) result.problems.push(`${service} logged: ${line.slice(0, 400)}`);
+      for (const { service, tail } of this.local?.serviceLogs(Number.MAX_SAFE_INTEGER) ?? []) {
+        const errors = tail.filter((line) => /record failed|"level":"ERROR"/.test(line) && !line.includes('poison')).slice(-2);
+        for (const line of errors) result.problems.push(`${service} logged: ${line.slice(0, 600)}`);
+        if (this.options.logsDir) writeFileSync(path.join(this.options.logsDir, `seed-${seed}-${service}.log`), tail.join('\n'));
       }
     } finally {
       this.disarm();
@@ -341,7 +345,8 @@ export async function runChaos(options: ChaosOptions): Promise<SeedResult[]> {
   const results: SeedResult[] = [];
   log('▶ packaging the services');
   const resources = await packageServices();
-  const laneOptions = { rows: options.rows, runTimeoutMs: options.runTimeoutMs ?? 8 * 60_000, log, resources };
+  if (options.logsDir) mkdirSync(options.logsDir, { recursive: true });
+  const laneOptions = { rows: options.rows, runTimeoutMs: options.runTimeoutMs ?? 8 * 60_000, log, resources, logsDir: options.logsDir };
   const lanes = Array.from(
     { length: Math.max(1, Math.min(options.parallel ?? 1, queue.length)) },
     (_, lane) => new ChaosLane({ ...laneOptions, esbuildWorkFolder: lane === 0 ? '.esbuild' : `.esbuild-chaos-${lane}` }),

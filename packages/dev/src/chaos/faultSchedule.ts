@@ -52,7 +52,12 @@ export function drawSchedule(seed: number): FaultSchedule {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const run = (): RunNumber => (random() < 0.6 ? 1 : 2);
   const chance = (p: number) => random() < p;
-  const schedule: FaultSchedule = { seed, deliverTwice: false, stack: { seed, sqsTimeScale: CHAOS_SQS_TIME_SCALE, sqsTimeFloorSeconds: CHAOS_SQS_TIME_FLOOR_SECONDS }, api: [] };
+  const schedule: FaultSchedule = {
+    seed,
+    deliverTwice: false,
+    stack: { seed, sqsTimeScale: CHAOS_SQS_TIME_SCALE, sqsTimeFloorSeconds: CHAOS_SQS_TIME_FLOOR_SECONDS },
+    api: [],
+  };
   if (chance(0.5)) schedule.workerCrash = { run: run(), service: pick(SERVICES), delayMs: Math.floor(random() * 1_500) };
   if (chance(0.4)) schedule.workerKill = { run: run(), service: pick(SERVICES), afterMs: Math.floor(random() * 8_000) };
   if (chance(0.35)) schedule.stackKill = { run: run(), afterMs: Math.floor(random() * 10_000) };
