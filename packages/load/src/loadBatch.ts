@@ -9,7 +9,7 @@ import type { Pipeline } from '@etl/pipeline';
 import { loadStatements } from './loadSql';
 import type { AddedColumns } from './loadSql';
 import { METADATA_DDL } from './metadataTables';
-import { resultRows, runBatch, tableColumns } from '@etl/warehouse';
+import { resultRows, runBatch, StatementFailed, tableColumns } from '@etl/warehouse';
 import type { RunOptions, TableColumn, Warehouse } from '@etl/warehouse';
 
 /** What loading one staged file did: rows in = inserted + updated + rejected + collapsed. */
@@ -166,7 +166,14 @@ export async function loadBatch(
     { manifestUrl: `s3://${bucket}/${manifestKey}`, filesUrl: `s3://${bucket}/${filesKey}`, copyRoleArn: warehouse.copyRoleArn },
     added,
   );
-  const id = await runBatch(warehouse, statements, { ...options, name: `etl-load-${pipeline.name}-${batchId.slice(0, 8)}` });
+  const run = () => runBatch(warehouse, statements, { ...options, name: `etl-load-${pipeline.name}-${batchId.slice(0, 8)}` });
+  const id = await run().catch(async (error: unknown) => {
+    if (!(error instanceof StatementFailed && /relation "[^"]+" does not exist/.test(error.detail))) throw error;
+    // the tables this container made are gone (a warehouse restored or reset under it): make them again, then retry once
+    ensured.get(warehouse.client)?.delete(pipeline.name);
+    await ensureTables(warehouse, pipeline, options);
+    return run();
+  });
   const report = statements.findIndex((sql) => sql.trimStart().startsWith('SELECT l.staged_key'));
   const rows = await resultRows(warehouse, `${id}:${report + 1}`, options);
   return {
