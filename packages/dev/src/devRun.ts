@@ -7,15 +7,14 @@ import { dataBucketName, REPO_ROOT } from '@etl/local-aws';
 import { orders, ordersDb, startOrdersApi } from '@etl/pipelines';
 import { qualifiedTable, quoteIdentifier } from '@etl/pipeline';
 import type { Pipeline } from '@etl/pipeline';
-import { query, tableColumns } from '@etl/warehouse';
-import type { Warehouse } from '@etl/warehouse';
+import { committedWatermark, query, rejectsByRule as rejectsByRuleOf, runAccount, tableColumns } from '@etl/warehouse';
+import type { RunRows, Warehouse } from '@etl/warehouse';
 import { SAMPLE_TABLE, writeSampleTable } from './sampleDatabase';
 import { nextGeneration, sampleGeneration } from './sampleSource';
 import { HeldMessages } from './heldMessages';
 import { anyVisibleMessages, planAfterInterruption } from './interruptedRun';
 import { LocalPipeline, WORK_QUEUES } from './localPipeline';
-import { readRun, rowLines } from './runSummary';
-import type { RunRows } from './runSummary';
+import { rowLines } from './runSummary';
 
 export interface DevOptions {
   /** State folder (local stack, sample source generation). Default `.local` at the repository root. */
@@ -140,7 +139,7 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
     };
     const follow = async (runId: string) => {
       for (;;) {
-        const { parts, loaded } = await running.progress(runId);
+        const { parts, loaded } = await running.progress(pipeline.name, runId);
         const queues = await Promise.all(WORK_QUEUES.map((name) => running.depth(name)));
         log(
           `  … ${((Date.now() - started) / 1000).toFixed(0)} s: queued extract ${queues[0]! + queues[1]!} · transform ${queues[2]} · load ${queues[3]} · parts loaded ${loaded}/${parts ?? '?'}`,
@@ -208,14 +207,10 @@ async function summarize(
   { runId, tasks, generation, sourceLines }: Pick<DevSummary, 'runId' | 'tasks' | 'generation' | 'sourceLines'>,
   log: (line: string) => void,
 ): Promise<DevSummary> {
-  const run = await readRun(warehouse, runId);
+  const run = await runAccount(warehouse, pipeline.name, runId);
   if (!run) throw new Error(`run ${runId} is not in etl_runs`);
   const { rows, finishedAt } = run;
-  const rejectsByRule: Record<string, number> = {};
-  for (const [json] of await query(warehouse, 'SELECT rejects_by_rule FROM etl_load_files WHERE run_id = :run', { run: runId })) {
-    for (const [rule, count] of Object.entries(JSON.parse(String(json)) as Record<string, number>))
-      rejectsByRule[rule] = (rejectsByRule[rule] ?? 0) + count;
-  }
+  const rejectsByRule = await rejectsByRuleOf(warehouse, pipeline.name, runId);
   const table = qualifiedTable(pipeline); // from the checked definition, quoted
   const [[tableRows]] = (await query(warehouse, `SELECT COUNT(*) FROM ${table}`)) as [[number]];
   const addedColumns: DevSummary['addedColumns'] = [];
@@ -226,9 +221,7 @@ async function summarize(
       addedColumns.push({ name, rows: Number(rows) });
     }
   }
-  const [[watermark]] = (await query(warehouse, 'SELECT cursor_value FROM etl_watermarks WHERE pipeline = :pipeline', {
-    pipeline: pipeline.name,
-  })) as [[string | null]];
+  const watermark = await committedWatermark(warehouse, pipeline.name);
   const planned =
     Date.parse(
       `${runId.slice(0, 4)}-${runId.slice(4, 6)}-${runId.slice(6, 8)}T${runId.slice(9, 11)}:${runId.slice(11, 13)}:${runId.slice(13, 15)}Z`,

@@ -17,7 +17,7 @@ import {
   stopProcess,
 } from '@etl/local-aws';
 import type { HeldReceipts, Invoke, LocalEndpoints, OfflineService, ServiceName, StackResources } from '@etl/local-aws';
-import { query } from '@etl/warehouse';
+import { runProgress } from '@etl/warehouse';
 import type { Warehouse } from '@etl/warehouse';
 import type { PlannerAnswer } from './interruptedRun';
 
@@ -243,11 +243,9 @@ export class LocalPipeline {
     return Object.keys(this.queueUrls).filter((name) => name.endsWith('-dlq'));
   }
 
-  /** How far a run is: its parts and how many are loaded (parts null until it is announced). */
-  async progress(runId: string): Promise<{ parts: number | null; loaded: number }> {
-    const run = await query(this.warehouse, 'SELECT parts, parts_loaded FROM etl_runs WHERE run_id = :run', { run: runId }).catch(() => []);
-    const [parts, loaded] = (run[0] ?? [null, 0]) as [number | null, number];
-    return { parts, loaded: Number(loaded) };
+  /** How far a run is: its parts and how many are loaded (parts null until a first file is loaded; the stack may be restarting). */
+  progress(pipeline: string, runId: string): Promise<{ parts: number | null; loaded: number }> {
+    return runProgress(this.warehouse, pipeline, runId).catch(() => ({ parts: null, loaded: 0 }));
   }
 
   /** The services' last log lines, to show why a run did not finish. */

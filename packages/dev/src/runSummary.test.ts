@@ -1,4 +1,5 @@
-import { rowChecks, rowLines } from './runSummary';
+import { rowChecks } from '@etl/warehouse';
+import { rowLines } from './runSummary';
 
 // a run whose load collapsed duplicates that the transform could not see (in different files)
 const rows = {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expectedOrdersTable, ORDERS_TABLE_QUERY } from '@etl/pipelines';
 import { query } from '@etl/warehouse';
 import { runDev } from '../src/devRun';
-import { rowChecks } from '../src/runSummary';
+import { rowChecks } from '@etl/warehouse';
 import { sampleGeneration } from '../src/sampleSource';
 import { checksum, useDevStack } from './devStack';
 

@@ -4,7 +4,7 @@ import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { expectedOrdersTable, ORDERS_TABLE_QUERY } from '@etl/pipelines';
 import { query } from '@etl/warehouse';
 import { runDev } from '../src/devRun';
-import { rowChecks } from '../src/runSummary';
+import { rowChecks } from '@etl/warehouse';
 import { sampleGeneration } from '../src/sampleSource';
 import { checksum, useDevStack } from './devStack';
 

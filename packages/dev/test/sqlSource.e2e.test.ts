@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runDev } from '../src/devRun';
-import { rowChecks } from '../src/runSummary';
+import { rowChecks } from '@etl/warehouse';
 
 jest.setTimeout(5 * 60_000);
 

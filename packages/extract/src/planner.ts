@@ -8,7 +8,7 @@ import { publishMessages } from '@etl/messaging';
 import type { Retry } from '@etl/middleware';
 import { cursorWithLookback } from '@etl/pipeline';
 import type { Pipeline } from '@etl/pipeline';
-import { committedWatermark, isMissingTable, query } from '@etl/warehouse';
+import { committedWatermark, runProgress } from '@etl/warehouse';
 import type { Warehouse } from '@etl/warehouse';
 import { isNoSuchKey, isPreconditionFailed } from './s3Outcomes';
 
@@ -60,16 +60,7 @@ export async function planRun(options: PlanOptions): Promise<PlanOutcome> {
     if (!isNoSuchKey(error)) throw error;
   }
   if (previous) {
-    const runs = await query(
-      warehouse,
-      'SELECT parts, parts_loaded FROM etl_runs WHERE pipeline = :pipeline AND run_id = :run',
-      { pipeline: pipeline.name, run: previous.state.runId },
-      { retry: options.retry },
-    ).catch((error: Error) => {
-      if (isMissingTable(error, 'etl_runs')) return []; // nothing loaded yet
-      throw error;
-    });
-    const [parts, loaded] = (runs[0] ?? [null, 0]) as [number | null, number];
+    const { parts, loaded } = await runProgress(warehouse, pipeline.name, previous.state.runId, { retry: options.retry });
     const complete = parts !== null && loaded >= parts;
     const age = now.getTime() - Date.parse(previous.state.plannedAt);
     if (!complete && age < (options.staleAfterMs ?? 2 * 3_600_000)) {

@@ -8,8 +8,7 @@ import { ADDED_COLUMN_BYTES, createTableSql, quoteIdentifier, redshiftType } fro
 import type { Pipeline } from '@etl/pipeline';
 import { loadStatements } from './loadSql';
 import type { AddedColumns } from './loadSql';
-import { METADATA_DDL } from './metadataTables';
-import { resultRows, runBatch, StatementFailed, tableColumns } from '@etl/warehouse';
+import { LEDGER_DDL, resultRows, runBatch, StatementFailed, tableColumns } from '@etl/warehouse';
 import type { RunOptions, TableColumn, Warehouse } from '@etl/warehouse';
 
 /** What loading one staged file did: rows in = inserted + updated + rejected + collapsed. */
@@ -71,7 +70,7 @@ export async function ensureTables(warehouse: Warehouse, pipeline: Pipeline, opt
   const done = ensured.get(warehouse.client) ?? new Set<string>();
   ensured.set(warehouse.client, done);
   if (done.has(pipeline.name)) return;
-  await runBatch(warehouse, [createTableSql(pipeline), ...METADATA_DDL], { ...options, name: `etl-ensure-${pipeline.name}` });
+  await runBatch(warehouse, [createTableSql(pipeline), ...LEDGER_DDL], { ...options, name: `etl-ensure-${pipeline.name}` });
   const existing = new Set((await tableColumns(warehouse, pipeline.schema, pipeline.table, options)).map((c) => c.name));
   const columns = {
     ...Object.fromEntries(Object.entries(pipeline.target.columns).map(([name, c]) => [name, c.type])),

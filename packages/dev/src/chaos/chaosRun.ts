@@ -6,10 +6,9 @@ import { FAULT_LOG, FAULTS_ENV, freshPostgresDatabase, injectedFaults } from '@e
 import type { Invoke, ServiceName } from '@etl/local-aws';
 import { expectedOrdersTable, ORDERS_TABLE_QUERY, orders, startOrdersApi } from '@etl/pipelines';
 import type { ApiFault } from '@etl/pipelines';
-import { query } from '@etl/warehouse';
+import { committedWatermark, query, rowChecks, runAccount } from '@etl/warehouse';
 import { LocalPipeline, packageServices, SERVICES, WORK_QUEUES } from '../localPipeline';
 import type { PackagedServices } from '../localPipeline';
-import { readRun, rowChecks } from '../runSummary';
 import { chaosRuns } from './chaosData';
 import type { ChaosRunData } from './chaosData';
 import { describeSchedule, drawSchedule } from './faultSchedule';
@@ -242,7 +241,7 @@ class ChaosLane {
     const apiAfter = this.api.injected();
     for (const fault of Object.keys(apiAfter) as ApiFault[]) result.faults[apiKind(fault)] += apiAfter[fault] - apiBefore[fault];
 
-    const loaded = await readRun(this.local.warehouse, runId);
+    const loaded = await runAccount(this.local.warehouse, orders.name, runId);
     if (!loaded) throw new Error(`run ${run} (${runId}) is not in etl_runs`);
     const { rows } = loaded;
     const say = (problem: string) => result.problems.push(`run ${run}: ${problem}`);
@@ -252,9 +251,7 @@ class ChaosLane {
     if (!checks.transform)
       say(`transform accounting: ${rows.extracted} ≠ ${rows.rejected} + ${rows.collapsedInTransform} + ${rows.staged}`);
     if (!checks.load) say(`load accounting: ${rows.staged} ≠ ${rows.collapsedInLoad} + ${rows.inserted} + ${rows.updated}`);
-    const [[watermark]] = (await query(this.local.warehouse, 'SELECT cursor_value FROM etl_watermarks WHERE pipeline = :pipeline', {
-      pipeline: orders.name,
-    })) as [[string]];
+    const watermark = await committedWatermark(this.local.warehouse, orders.name);
     if (String(watermark) !== data.watermark) say(`watermark ${watermark}, expected ${data.watermark}`);
   }
 
@@ -262,7 +259,7 @@ class ChaosLane {
   private async follow(run: RunNumber, runId: string, poison: number): Promise<void> {
     const deadline = Date.now() + this.options.runTimeoutMs;
     for (;;) {
-      const { parts, loaded } = await this.local.progress(runId);
+      const { parts, loaded } = await this.local.progress(orders.name, runId);
       if (parts !== null && loaded >= parts) return;
       const deadLetters = await this.deadLetterDepth().catch(() => 0);
       if (deadLetters > poison) throw new Error(`run ${run}: ${deadLetters - poison} message(s) that are not poison reached a DLQ`);

@@ -1,0 +1,172 @@
+import { isMissingTable } from './missingTable';
+import { query } from './statementRunner';
+import type { RunOptions, Warehouse } from './statementRunner';
+
+/**
+ * The warehouse tables the pipeline keeps about itself, in Redshift DDL:
+ * - `etl_load_files`: one row per staged file loaded, with every row of it accounted for
+ *   (rows_in = rows_rejected + collapsed_in_transform + rows_staged, and
+ *   rows_staged = rows_inserted + rows_updated + collapsed_in_load). A file is loaded once:
+ *   a redelivered file finds its row here and loads nothing.
+ * - `etl_watermarks`: per pipeline, the highest cursor value of runs loaded completely.
+ * - `etl_runs`: per run, the sums of its files.
+ */
+export const LEDGER_DDL = [
+  `CREATE TABLE IF NOT EXISTS etl_load_files (
+    pipeline VARCHAR(63) NOT NULL,
+    run_id VARCHAR(64) NOT NULL,
+    part INTEGER NOT NULL,
+    staged_key VARCHAR(1024) NOT NULL,
+    run_parts INTEGER NOT NULL,
+    cursor_high VARCHAR(256),
+    rows_in BIGINT NOT NULL,
+    rows_rejected BIGINT NOT NULL,
+    collapsed_in_transform BIGINT NOT NULL,
+    rows_staged BIGINT NOT NULL,
+    rows_inserted BIGINT NOT NULL,
+    rows_updated BIGINT NOT NULL,
+    collapsed_in_load BIGINT NOT NULL,
+    rejects_by_rule VARCHAR(4096),
+    raw_bytes BIGINT,
+    staged_bytes BIGINT,
+    extracted_at TIMESTAMP,
+    transformed_at TIMESTAMP,
+    loaded_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (pipeline, staged_key)
+  ) DISTSTYLE ALL SORTKEY (pipeline, run_id)`,
+  `CREATE TABLE IF NOT EXISTS etl_watermarks (
+    pipeline VARCHAR(63) NOT NULL,
+    cursor_value VARCHAR(256),
+    run_id VARCHAR(64),
+    updated_at TIMESTAMP,
+    PRIMARY KEY (pipeline)
+  ) DISTSTYLE ALL`,
+  `CREATE OR REPLACE VIEW etl_runs AS
+    SELECT pipeline, run_id,
+      MAX(run_parts) AS parts, COUNT(*) AS parts_loaded,
+      SUM(rows_in)::BIGINT AS rows_extracted, SUM(rows_staged)::BIGINT AS rows_staged, SUM(rows_rejected)::BIGINT AS rows_rejected,
+      SUM(collapsed_in_transform + collapsed_in_load)::BIGINT AS duplicates_collapsed,
+      SUM(rows_inserted)::BIGINT AS rows_inserted, SUM(rows_updated)::BIGINT AS rows_updated,
+      SUM(raw_bytes)::BIGINT AS raw_bytes, SUM(staged_bytes)::BIGINT AS staged_bytes,
+      MIN(extracted_at) AS extracted_at, MAX(transformed_at) AS transformed_at, MAX(loaded_at) AS loaded_at,
+      SUM(collapsed_in_transform)::BIGINT AS collapsed_in_transform, SUM(collapsed_in_load)::BIGINT AS collapsed_in_load
+    FROM etl_load_files GROUP BY pipeline, run_id`,
+];
+
+/**
+ * A run's rows, stage by stage, as `etl_runs` has them. Each stage accounts for every row it was given:
+ * - transform: extracted = rejected + collapsedInTransform + staged
+ * - load: staged = collapsedInLoad + inserted + updated
+ * (`staged` counts the rows the transform wrote, before the load collapses duplicates that were
+ * in different files or blocks.)
+ */
+export interface RunRows {
+  extracted: number;
+  rejected: number;
+  collapsedInTransform: number;
+  staged: number;
+  collapsedInLoad: number;
+  inserted: number;
+  updated: number;
+  /** All duplicates collapsed: collapsedInTransform + collapsedInLoad. */
+  collapsed: number;
+}
+
+export interface RowChecks {
+  transform: boolean;
+  load: boolean;
+}
+
+/** Whether each stage's rows add up. */
+export function rowChecks(rows: RunRows): RowChecks {
+  return {
+    transform: rows.extracted === rows.rejected + rows.collapsedInTransform + rows.staged,
+    load: rows.staged === rows.collapsedInLoad + rows.inserted + rows.updated,
+  };
+}
+
+/** The committed watermark of a pipeline (the cursor value extraction continues from), or null before its first complete run. */
+export async function committedWatermark(warehouse: Warehouse, pipeline: string, options: RunOptions = {}): Promise<string | null> {
+  try {
+    const rows = await query(warehouse, 'SELECT cursor_value FROM etl_watermarks WHERE pipeline = :pipeline', { pipeline }, options);
+    return rows[0]?.[0] === undefined || rows[0][0] === null ? null : String(rows[0][0]);
+  } catch (error) {
+    // before the first load the table does not exist: no watermark yet
+    if (isMissingTable(error, 'etl_watermarks')) return null;
+    throw error;
+  }
+}
+
+/** How far a run is: its parts (null until a first file of it is loaded) and how many are loaded. */
+export async function runProgress(
+  warehouse: Warehouse,
+  pipeline: string,
+  runId: string,
+  options: RunOptions = {},
+): Promise<{ parts: number | null; loaded: number }> {
+  const rows = await query(
+    warehouse,
+    'SELECT parts, parts_loaded FROM etl_runs WHERE pipeline = :pipeline AND run_id = :run',
+    { pipeline, run: runId },
+    options,
+  ).catch((error: Error) => {
+    if (isMissingTable(error, 'etl_runs')) return []; // nothing loaded yet
+    throw error;
+  });
+  const [parts, loaded] = (rows[0] ?? [null, 0]) as [number | null, number];
+  return { parts: parts === null ? null : Number(parts), loaded: Number(loaded) };
+}
+
+/** A run as `etl_runs` has it: its rows stage by stage, and when each stage finished (epoch seconds); undefined if none of it is loaded. */
+export async function runAccount(
+  warehouse: Warehouse,
+  pipeline: string,
+  runId: string,
+  options: RunOptions = {},
+): Promise<{ rows: RunRows; finishedAt: { extract: number; transform: number; load: number } } | undefined> {
+  const found = await query(
+    warehouse,
+    `SELECT rows_extracted, rows_staged, rows_rejected, collapsed_in_transform, collapsed_in_load, rows_inserted, rows_updated,
+            extract(epoch FROM extracted_at), extract(epoch FROM transformed_at), extract(epoch FROM loaded_at)
+       FROM etl_runs WHERE pipeline = :pipeline AND run_id = :run`,
+    { pipeline, run: runId },
+    options,
+  );
+  if (found.length === 0) return undefined;
+  const [extracted, staged, rejected, collapsedInTransform, collapsedInLoad, inserted, updated, extractAt, transformAt, loadAt] =
+    found[0]!.map(Number) as [number, number, number, number, number, number, number, number, number, number];
+  return {
+    rows: {
+      extracted,
+      rejected,
+      collapsedInTransform,
+      staged,
+      collapsedInLoad,
+      inserted,
+      updated,
+      collapsed: collapsedInTransform + collapsedInLoad,
+    },
+    finishedAt: { extract: extractAt, transform: transformAt, load: loadAt },
+  };
+}
+
+/** A run's rejected rows by the rule that rejected them, summed over its files. */
+export async function rejectsByRule(
+  warehouse: Warehouse,
+  pipeline: string,
+  runId: string,
+  options: RunOptions = {},
+): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const rows = await query(
+    warehouse,
+    'SELECT rejects_by_rule FROM etl_load_files WHERE pipeline = :pipeline AND run_id = :run',
+    { pipeline, run: runId },
+    options,
+  );
+  for (const [json] of rows) {
+    for (const [rule, count] of Object.entries(JSON.parse(String(json ?? '{}')) as Record<string, number>))
+      counts[rule] = (counts[rule] ?? 0) + count;
+  }
+  return counts;
+}
