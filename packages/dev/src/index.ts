@@ -2,3 +2,5 @@ export { runDev } from './devRun';
 export type { DevOptions, DevSummary } from './devRun';
 export { sampleGeneration, nextGeneration } from './sampleSource';
 export { rowLines } from './runSummary';
+export { LocalPipeline, packageServices } from './localPipeline';
+export type { LocalPipelineOptions, PackagedServices } from './localPipeline';

@@ -1,7 +1,16 @@
-export { execute, runBatch, query, resultRows, waitForStatement, StatementFailed, StatementStillRunning } from './statementRunner';
-export type { Warehouse, RunOptions } from './statementRunner';
-export { committedWatermark, LEDGER_DDL, rejectsByRule, rowChecks, runAccount, runProgress } from './ledger';
-export type { RowChecks, RunRows } from './ledger';
+export {
+  execute,
+  runBatch,
+  query,
+  queryTable,
+  resultRows,
+  waitForStatement,
+  StatementFailed,
+  StatementStillRunning,
+} from './statementRunner';
+export type { Warehouse, RunOptions, Value } from './statementRunner';
+export { committedWatermark, LEDGER_DDL, recentRuns, rejectsByRule, rowChecks, runAccount, runProgress, watermarks } from './ledger';
+export type { RowChecks, RunListing, RunRows } from './ledger';
 export { warehouseFromEnv } from './fromEnv';
 export { isMissingTable } from './missingTable';
 export { tableColumns } from './tableColumns';

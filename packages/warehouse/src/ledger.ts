@@ -170,3 +170,76 @@ export async function rejectsByRule(
   }
   return counts;
 }
+
+/** One run as the ledger lists it. */
+export interface RunListing {
+  pipeline: string;
+  runId: string;
+  parts: number;
+  partsLoaded: number;
+  rows: RunRows;
+  /** ISO times; null while nothing of that stage is recorded. */
+  extractedAt: string | null;
+  loadedAt: string | null;
+}
+
+const sqlTime = (value: unknown) => (value === null || value === undefined ? null : `${String(value).replace(' ', 'T')}Z`);
+
+/** The newest runs (by run id, which starts with its planning time), of one pipeline or all; none before the first load. */
+export async function recentRuns(
+  warehouse: Warehouse,
+  { pipeline, limit = 10 }: { pipeline?: string; limit?: number } = {},
+  options: RunOptions = {},
+): Promise<RunListing[]> {
+  if (!(Number.isInteger(limit) && limit >= 1)) throw new Error(`limit must be a whole number ≥ 1, not ${limit}`);
+  const rows = await query(
+    warehouse,
+    `SELECT pipeline, run_id, parts, parts_loaded, rows_extracted, rows_rejected, collapsed_in_transform, rows_staged,
+            collapsed_in_load, rows_inserted, rows_updated, extracted_at, loaded_at
+       FROM etl_runs ${pipeline === undefined ? '' : 'WHERE pipeline = :pipeline'}
+      ORDER BY run_id DESC LIMIT ${limit}`, // a checked integer: LIMIT takes no parameter in Redshift
+    pipeline === undefined ? {} : { pipeline },
+    options,
+  ).catch((error: Error) => {
+    if (isMissingTable(error, 'etl_runs')) return [];
+    throw error;
+  });
+  return rows.map(
+    ([p, runId, parts, loaded, extracted, rejected, inTransform, staged, inLoad, inserted, updated, extractedAt, loadedAt]) => ({
+      pipeline: String(p),
+      runId: String(runId),
+      parts: Number(parts),
+      partsLoaded: Number(loaded),
+      rows: {
+        extracted: Number(extracted),
+        rejected: Number(rejected),
+        collapsedInTransform: Number(inTransform),
+        staged: Number(staged),
+        collapsedInLoad: Number(inLoad),
+        inserted: Number(inserted),
+        updated: Number(updated),
+        collapsed: Number(inTransform) + Number(inLoad),
+      },
+      extractedAt: sqlTime(extractedAt),
+      loadedAt: sqlTime(loadedAt),
+    }),
+  );
+}
+
+/** Every pipeline's committed watermark and the run that set it. */
+export async function watermarks(
+  warehouse: Warehouse,
+  options: RunOptions = {},
+): Promise<{ pipeline: string; cursor: string | null; runId: string | null }[]> {
+  const rows = await query(warehouse, 'SELECT pipeline, cursor_value, run_id FROM etl_watermarks ORDER BY pipeline', {}, options).catch(
+    (error: Error) => {
+      if (isMissingTable(error, 'etl_watermarks')) return [];
+      throw error;
+    },
+  );
+  return rows.map(([pipeline, cursor, runId]) => ({
+    pipeline: String(pipeline),
+    cursor: cursor === null ? null : String(cursor),
+    runId: runId === null ? null : String(runId),
+  }));
+}

@@ -4,7 +4,7 @@ import {
   ExecuteStatementCommand,
   GetStatementResultCommand,
 } from '@aws-sdk/client-redshift-data';
-import type { Field, RedshiftDataClient, SqlParameter } from '@aws-sdk/client-redshift-data';
+import type { DescribeStatementCommandOutput, Field, RedshiftDataClient, SqlParameter } from '@aws-sdk/client-redshift-data';
 import type { Retry } from '@etl/middleware';
 import { withRetry } from '@etl/middleware';
 
@@ -49,10 +49,10 @@ export async function waitForStatement(
   warehouse: Warehouse,
   id: string,
   { retry = withRetry, remainingTimeMs }: RunOptions = {},
-): Promise<void> {
+): Promise<DescribeStatementCommandOutput> {
   for (let wait = 50; ; wait = Math.min(2_000, Math.round(wait * 1.5))) {
     const description = await retry(() => warehouse.client.send(new DescribeStatementCommand({ Id: id })));
-    if (description.Status === 'FINISHED') return;
+    if (description.Status === 'FINISHED') return description;
     if (description.Status === 'FAILED' || description.Status === 'ABORTED') {
       const failedSub = description.SubStatements?.find((s) => s.Status === 'FAILED');
       throw new StatementFailed(
@@ -93,7 +93,46 @@ export async function query(
   sql: string,
   parameters: Record<string, string> = {},
   options: RunOptions = {},
-): Promise<(string | number | boolean | null)[][]> {
+): Promise<Value[][]> {
+  return (await queryTable(warehouse, sql, parameters, options)).rows;
+}
+
+/** All rows of a finished statement (or sub-statement `<id>:<n>`), following NextToken. */
+export async function resultRows(warehouse: Warehouse, id: string, options: RunOptions = {}): Promise<Value[][]> {
+  return (await resultTable(warehouse, id, options)).rows;
+}
+
+/** A value as the Data API returns it, made plain. */
+export type Value = string | number | boolean | null;
+
+/** All rows of a finished statement with its column names. */
+async function resultTable(
+  warehouse: Warehouse,
+  id: string,
+  { retry = withRetry }: RunOptions = {},
+): Promise<{ columns: string[]; rows: Value[][] }> {
+  const rows: Value[][] = [];
+  let columns: string[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await retry(() => warehouse.client.send(new GetStatementResultCommand({ Id: id, NextToken })));
+    if (page.ColumnMetadata) columns = page.ColumnMetadata.map((column, i) => column.label ?? column.name ?? `column${i + 1}`);
+    rows.push(...(page.Records ?? []).map((record) => record.map(plainValue)));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return { columns, rows };
+}
+
+/**
+ * Runs one statement with named parameters and returns its result as a table — column names and
+ * rows, none for a statement without a result set — and the rows it affected.
+ */
+export async function queryTable(
+  warehouse: Warehouse,
+  sql: string,
+  parameters: Record<string, string> = {},
+  options: RunOptions = {},
+): Promise<{ columns: string[]; rows: Value[][]; rowsAffected: number }> {
   const retry = options.retry ?? withRetry;
   const Parameters: SqlParameter[] = Object.entries(parameters).map(([name, value]) => ({ name, value }));
   const { Id } = await retry(() =>
@@ -101,24 +140,10 @@ export async function query(
       new ExecuteStatementCommand({ ...warehouse.target, Sql: sql, Parameters: Parameters.length ? Parameters : undefined }),
     ),
   );
-  await waitForStatement(warehouse, Id!, options);
-  return resultRows(warehouse, Id!, options);
-}
-
-/** All rows of a finished statement (or sub-statement `<id>:<n>`), following NextToken. */
-export async function resultRows(
-  warehouse: Warehouse,
-  id: string,
-  { retry = withRetry }: RunOptions = {},
-): Promise<(string | number | boolean | null)[][]> {
-  const rows: (string | number | boolean | null)[][] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await retry(() => warehouse.client.send(new GetStatementResultCommand({ Id: id, NextToken })));
-    rows.push(...(page.Records ?? []).map((record) => record.map(plainValue)));
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return rows;
+  const description = await waitForStatement(warehouse, Id!, options);
+  if (!description.HasResultSet) return { columns: [], rows: [], rowsAffected: Number(description.ResultRows ?? 0) };
+  const table = await resultTable(warehouse, Id!, options);
+  return { ...table, rowsAffected: Number(description.ResultRows ?? table.rows.length) };
 }
 
 function plainValue(field: Field): string | number | boolean | null {

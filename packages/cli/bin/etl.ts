@@ -1,0 +1,69 @@
+/**
+ * etl — run and operate the pipelines from a terminal: `etl --help` lists the commands.
+ * Local by default (the stack on .local, started for the command if none runs); `--stage <name>`
+ * talks to a deployed stage through the AWS SDK's default credentials.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { checkCommand, connect, printOutput, quarantineCommand, queryCommand, runsCommand, statusCommand } from '../src';
+import type { CommandOutput, Target } from '../src';
+import { pipelineNamed } from '@etl/pipelines';
+
+const program = new Command('etl')
+  .description('Run and operate the ETL pipelines, locally or on a deployed stage.')
+  .option('--stage <name>', 'a deployed stage (default: the local stack)')
+  .option('--dir <path>', 'the local stack’s state folder (default .local)')
+  .option('--workgroup <name>', 'deployed: the Redshift Serverless workgroup (or ETL_WAREHOUSE_WORKGROUP)')
+  .option('--json', 'print JSON for scripts instead of tables')
+  .showHelpAfterError();
+
+const positive = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number ≥ 1');
+  return n;
+};
+
+/** Runs a command against the stage the global options name, prints its output, closes the clients. */
+async function against(command: (target: Target) => Promise<CommandOutput>): Promise<void> {
+  const options = program.opts<{ stage?: string; dir?: string; workgroup?: string; json?: boolean }>();
+  const target = await connect({ ...options, log: (line) => console.error(`▸ ${line}`) });
+  try {
+    printOutput(await command(target), options.json ?? false);
+  } finally {
+    await target.close();
+  }
+}
+
+program
+  .command('check')
+  .description('validate every pipeline definition (the check packaging runs)')
+  .action(() => printOutput(checkCommand(), program.opts<{ json?: boolean }>().json ?? false));
+program
+  .command('status')
+  .description('per pipeline: last run, its state, watermark, schedule; per queue: waiting, in flight, in DLQ')
+  .action(() => against(statusCommand));
+program
+  .command('runs <pipeline>')
+  .description('the newest runs of a pipeline, rows stage by stage')
+  .option('--limit <n>', 'how many', positive, 10)
+  .action((pipeline: string, options: { limit: number }) => {
+    pipelineNamed(pipeline); // before connecting: a clear error at once
+    return against((target) => runsCommand(target, pipeline, options.limit));
+  });
+program
+  .command('quarantine <run>')
+  .description('the rejected rows of a run: field, rule, reason and raw line')
+  .option('--rule <rule>', 'only rows rejected by this rule (e.g. range, timestamp, unknown-field)')
+  .option('--limit <n>', 'at most this many rows', positive, 50)
+  .option('--pipeline <name>', 'the run’s pipeline (default: found from the run id)')
+  .action((run: string, options: { rule?: string; limit: number; pipeline?: string }) =>
+    against((target) => quarantineCommand(target, run, options)),
+  );
+program
+  .command('query <sql>')
+  .description('run one SQL statement on the warehouse and print its result')
+  .action((sql: string) => against((target) => queryCommand(target, sql)));
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(`✘ etl: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,10 @@
+export { connect } from './target';
+export type { Target, TargetOptions } from './target';
+export { printOutput, renderTable } from './output';
+export type { CommandOutput } from './output';
+export { checkCommand } from './checkCommand';
+export { queryCommand } from './queryCommand';
+export { quarantineCommand } from './quarantineCommand';
+export type { QuarantinedRow } from './quarantineCommand';
+export { runsCommand } from './runsCommand';
+export { statusCommand } from './statusCommand';

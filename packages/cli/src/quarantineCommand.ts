@@ -1,0 +1,74 @@
+import { gunzipSync } from 'node:zlib';
+import { GetObjectCommand, ListObjectsV2Command, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import type { Target } from './target';
+import type { CommandOutput } from './output';
+import { renderTable } from './output';
+
+/** One rejected row as the transform quarantined it. */
+export interface QuarantinedRow {
+  /** The quarantine file and the row's line in the raw file it came from. */
+  file: string;
+  line: number;
+  rejections: { field: string; rule: string; message: string; value?: unknown }[];
+  /** The raw line (UTF-8), or its bytes in base64 when it was not UTF-8. */
+  raw?: string;
+  raw_base64?: string;
+}
+
+/** The run's quarantine folder: of `--pipeline`, or of the pipeline that has one for the run. */
+async function quarantinePrefix(target: Target, runId: string, pipeline?: string): Promise<string> {
+  if (pipeline) return `quarantine/${pipeline}/${runId}/`;
+  for await (const page of paginateListObjectsV2({ client: target.s3 }, { Bucket: target.bucket, Prefix: 'quarantine/', Delimiter: '/' })) {
+    for (const { Prefix } of page.CommonPrefixes ?? []) {
+      const candidate = `${Prefix}${runId}/`;
+      const listed = await target.s3.send(new ListObjectsV2Command({ Bucket: target.bucket, Prefix: candidate, MaxKeys: 1 }));
+      if ((listed.KeyCount ?? 0) > 0) return candidate;
+    }
+  }
+  throw new Error(
+    `no quarantine for run ${runId} in s3://${target.bucket}/quarantine/: check the run id (etl runs <pipeline>), or the run rejected no row`,
+  );
+}
+
+/** `etl quarantine <run>`: its rejected rows with field, rule, reason and the raw line; `rule` filters, `limit` caps. */
+export async function quarantineCommand(
+  target: Target,
+  runId: string,
+  { rule, limit = 50, pipeline }: { rule?: string; limit?: number; pipeline?: string } = {},
+): Promise<CommandOutput> {
+  const prefix = await quarantinePrefix(target, runId, pipeline);
+  const found: QuarantinedRow[] = [];
+  let total = 0;
+  for await (const page of paginateListObjectsV2({ client: target.s3 }, { Bucket: target.bucket, Prefix: prefix })) {
+    for (const object of page.Contents ?? []) {
+      const body = await (
+        await target.s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: object.Key! }))
+      ).Body!.transformToByteArray();
+      for (const line of gunzipSync(body).toString('utf8').split('\n')) {
+        if (!line) continue;
+        const row = { file: object.Key!, ...(JSON.parse(line) as Omit<QuarantinedRow, 'file'>) };
+        if (rule && !row.rejections.some((r) => r.rule === rule)) continue;
+        total++;
+        if (found.length < limit) found.push(row);
+      }
+    }
+  }
+  const shown = found.flatMap((row) =>
+    row.rejections
+      .filter((r) => !rule || r.rule === rule)
+      .map((r) => [
+        `${row.file.slice(prefix.length)}:${row.line}`,
+        r.field,
+        r.rule,
+        r.message,
+        clip(row.raw ?? `base64:${row.raw_base64}`),
+      ]),
+  );
+  const text =
+    total === 0
+      ? `no rejected row${rule ? ` with rule ${rule}` : ''} in run ${runId}`
+      : `${renderTable(['file:line', 'field', 'rule', 'reason', 'raw line'], shown)}\n${found.length} of ${total} rejected row(s)${rule ? ` with rule ${rule}` : ''} shown`;
+  return { json: found, text };
+}
+
+const clip = (text: string, width = 80) => (text.length > width ? `${text.slice(0, width - 1)}…` : text);

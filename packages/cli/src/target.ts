@@ -1,0 +1,124 @@
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { dataBucketName, isAlive, launchStack, LOCAL_CREDENTIALS, LOCAL_REGION, REPO_ROOT, stopProcess } from '@etl/local-aws';
+import type { LocalEndpoints } from '@etl/local-aws';
+import type { Warehouse } from '@etl/warehouse';
+
+/** What a command talks to: the data bucket, the queues and the warehouse of one stage. */
+export interface Target {
+  /** `local`, or the deployed stage's name. */
+  stage: string;
+  bucket: string;
+  s3: S3Client;
+  sqs: SQSClient;
+  warehouse: Warehouse;
+  /** The stage's queues by name (DLQs end in `-dlq`). */
+  queues: () => Promise<Record<string, string>>;
+  /** Releases the clients, and stops a local stack this command started. */
+  close: () => Promise<void>;
+}
+
+export interface TargetOptions {
+  /** A deployed stage; unset: the local stack. */
+  stage?: string;
+  /** The local stack's folder (default `.local` at the repository root). */
+  dir?: string;
+  /** Deployed: the Redshift Serverless workgroup and database. */
+  workgroup?: string;
+  database?: string;
+  /** Told when a local stack is started for the command. */
+  log?: (line: string) => void;
+}
+
+/** The local stack `pnpm local:up` (or `etl`) left running on `dir`, if it still runs. */
+function runningStack(dir: string): { endpoints: LocalEndpoints } | undefined {
+  const file = path.join(dir, 'stack.json');
+  if (!existsSync(file)) return undefined;
+  const state = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; endpoints: LocalEndpoints };
+  return isAlive(state.pid) ? state : undefined;
+}
+
+async function queueMap(sqs: SQSClient, prefix: string): Promise<Record<string, string>> {
+  const queues: Record<string, string> = {};
+  let NextToken: string | undefined;
+  do {
+    const page = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: prefix, MaxResults: 1000, NextToken }));
+    for (const url of page.QueueUrls ?? []) queues[url.slice(url.lastIndexOf('/') + 1)] = url;
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return queues;
+}
+
+/**
+ * Connects to a stage. Local: the stack running on `dir`, or one started for this command on
+ * the stack's usual ports (state kept in `dir`, so it sees what `pnpm dev` and `etl run` left);
+ * deployed (`stage`): the AWS SDK's default credential chain and region, the stage's bucket
+ * `etl-data-<stage>`, and the warehouse named by `workgroup` / `database`.
+ */
+export async function connect(options: TargetOptions = {}): Promise<Target> {
+  if (options.stage && options.stage !== 'local') return deployed(options.stage, options);
+  const dir = path.resolve(options.dir ?? path.join(REPO_ROOT, '.local'));
+  let child: ChildProcess | undefined;
+  let endpoints = runningStack(dir)?.endpoints;
+  if (!endpoints) {
+    options.log?.(`no local stack runs on ${dir}: starting one for this command`);
+    const started = await launchStack(['--dir', dir]);
+    child = started.child;
+    endpoints = started.ready.endpoints;
+  }
+  const config = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const s3 = new S3Client({ ...config, endpoint: endpoints.s3, forcePathStyle: true });
+  const sqs = new SQSClient({ ...config, endpoint: endpoints.sqs });
+  const warehouse: Warehouse = {
+    client: new RedshiftDataClient({ ...config, endpoint: endpoints.redshiftData }),
+    target: { WorkgroupName: 'etl-dev', Database: 'analytics' },
+    copyRoleArn: 'unused',
+  };
+  return {
+    stage: 'local',
+    bucket: dataBucketName('dev'),
+    s3,
+    sqs,
+    warehouse,
+    queues: () => queueMap(sqs, 'etl-'),
+    close: async () => {
+      s3.destroy();
+      sqs.destroy();
+      warehouse.client.destroy();
+      if (child) await stopProcess(child);
+    },
+  };
+}
+
+function deployed(stage: string, options: TargetOptions): Target {
+  const workgroup = options.workgroup ?? process.env.ETL_WAREHOUSE_WORKGROUP;
+  if (!workgroup)
+    throw new Error(
+      `--stage ${stage}: name the Redshift Serverless workgroup (--workgroup, or ETL_WAREHOUSE_WORKGROUP) the load service uses`,
+    );
+  const s3 = new S3Client({});
+  const sqs = new SQSClient({});
+  const warehouse: Warehouse = {
+    client: new RedshiftDataClient({}),
+    target: { WorkgroupName: workgroup, Database: options.database ?? process.env.ETL_WAREHOUSE_DATABASE ?? 'analytics' },
+    copyRoleArn: 'unused',
+  };
+  return {
+    stage,
+    bucket: dataBucketName(stage),
+    s3,
+    sqs,
+    warehouse,
+    queues: () =>
+      queueMap(sqs, `etl-`).then((all) => Object.fromEntries(Object.entries(all).filter(([name]) => name.includes(`-${stage}-`)))),
+    close: async () => {
+      s3.destroy();
+      sqs.destroy();
+      warehouse.client.destroy();
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from '@etl/local-aws';
+import { runDev, sampleGeneration } from '@etl/dev';
+import type { DevSummary } from '@etl/dev';
+import { expectedOrdersTable } from '@etl/pipelines';
+import { useDevStack } from '../../dev/test/devStack';
+
+jest.setTimeout(10 * 60_000);
+
+const run = promisify(execFile);
+const ETL = path.join(REPO_ROOT, 'packages/cli/bin/etl.ts');
+const ROWS = 3_000;
+
+/** Runs the `etl` bin as a user would, in its own process; resolves with its exit code and output. */
+async function etl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['-r', 'esbuild-register', ETL, ...args], { cwd: REPO_ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('etl, on the local stack a pnpm dev run left', () => {
+  const local = useDevStack('etl-cli-');
+  let summary: DevSummary;
+  const json = async <T>(...args: string[]): Promise<T> => {
+    const { code, stdout, stderr } = await etl('--dir', local.dir, '--json', ...args);
+    expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+    return JSON.parse(stdout) as T;
+  };
+
+  beforeAll(async () => {
+    summary = await runDev({ dir: local.dir, rows: ROWS, fixedPorts: false, log: () => undefined });
+  });
+
+  it('lists its commands', async () => {
+    const { code, stdout } = await etl('--help');
+    expect(code).toBe(0);
+    for (const command of ['check', 'status', 'runs', 'quarantine', 'query']) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+  });
+
+  it('check: every definition valid', async () => {
+    const checked = await json<{ pipeline: string; source: string }[]>('check');
+    expect(checked.map((p) => p.pipeline)).toEqual(['orders', 'orders_db']);
+  });
+
+  it('status: the last run, loaded, its watermark, and every queue empty with nothing in a DLQ', async () => {
+    const status = await json<{
+      pipelines: { pipeline: string; lastRun: string | null; state: string; watermark: string | null }[];
+      queues: { queue: string; visible: number; inFlight: number; deadLetters: number }[];
+    }>('status');
+    expect(status.pipelines.find((p) => p.pipeline === 'orders')).toEqual({
+      pipeline: 'orders',
+      lastRun: summary.runId,
+      state: 'loaded',
+      watermark: summary.watermark,
+      schedule: 'rate(15 minutes)',
+    });
+    expect(status.queues.map((q) => q.queue)).toEqual(expect.arrayContaining(['etl-transform-dev-transform', 'etl-load-dev-load']));
+    for (const queue of status.queues)
+      expect([queue.queue, queue.visible, queue.inFlight, queue.deadLetters]).toEqual([queue.queue, 0, 0, 0]);
+  });
+
+  it('runs: the run with the rows pnpm dev counted, stage by stage', async () => {
+    const runs = await json<{ runId: string; rows: DevSummary['rows'] }[]>('runs', 'orders');
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ runId: summary.runId, rows: summary.rows });
+  });
+
+  it('quarantine: the rejected rows of one rule, each with its field, reason and raw line', async () => {
+    const rows = await json<{ line: number; rejections: { field: string; rule: string; message: string }[]; raw?: string }[]>(
+      'quarantine',
+      summary.runId,
+      '--rule',
+      'range',
+      '--limit',
+      '1000',
+    );
+    expect(rows).toHaveLength(summary.rejectsByRule.range!);
+    for (const row of rows) {
+      expect(row.rejections).toContainEqual(expect.objectContaining({ field: 'quantity', rule: 'range' }));
+      expect(row.raw).toContain('"quantity":1000000');
+    }
+    const { stdout } = await etl('--dir', local.dir, 'quarantine', summary.runId, '--rule', 'timestamp', '--limit', '2');
+    expect(stdout).toMatch(/order_ts +│ timestamp/);
+    expect(stdout).toMatch(/2 of \d+ rejected row\(s\) with rule timestamp shown/);
+  });
+
+  it('query: a result as JSON rows, "" apart from NULL; a failing statement names its error and exits 1', async () => {
+    const expected = expectedOrdersTable(sampleGeneration(0, ROWS));
+    expect(await json('query', 'SELECT COUNT(*) FROM public.orders')).toEqual([[expected.length]]);
+    const [[empty, nulls]] = await json<[[number, number]]>(
+      'query',
+      "SELECT SUM(CASE WHEN note = '' THEN 1 ELSE 0 END), SUM(CASE WHEN note IS NULL THEN 1 ELSE 0 END) FROM public.orders",
+    );
+    expect([empty, nulls]).toEqual([expected.filter((r) => r[8] === '').length, expected.filter((r) => r[8] === 'NULL').length]);
+    const failed = await etl('--dir', local.dir, 'query', 'SELECT nope FROM public.orders');
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('column "nope" does not exist');
+    const unknown = await etl('--dir', local.dir, 'runs', 'nosuch');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no pipeline named "nosuch" (known: orders, orders_db)');
+  });
+});
