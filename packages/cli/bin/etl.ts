@@ -7,6 +7,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { checkCommand, connect, printOutput, quarantineCommand, queryCommand, runsCommand, statusCommand } from '../src';
 import type { CommandOutput, Target } from '../src';
 import { pipelineNamed } from '@etl/pipelines';
+import { runLocally } from '@etl/dev';
+import { sourceParamsFor } from '../src/sourceParams';
 
 const program = new Command('etl')
   .description('Run and operate the ETL pipelines, locally or on a deployed stage.')
@@ -62,6 +64,31 @@ program
   .command('query <sql>')
   .description('run one SQL statement on the warehouse and print its result')
   .action((sql: string) => against((target) => queryCommand(target, sql)));
+
+program
+  .command('run <pipeline>')
+  .description('run a pipeline on the local stack, incrementally from its watermark, against its source or --source-url')
+  .option('--source-url <url>', 'your source: http(s)://… for an HTTP API, postgres://… or mysql://… for a database')
+  .option('--free-ports', 'run the services on free ports (beside another pnpm dev or etl run)')
+  .action(async (name: string, options: { sourceUrl?: string; freePorts?: boolean }) => {
+    const pipeline = pipelineNamed(name);
+    const global = program.opts<{ stage?: string; dir?: string; json?: boolean }>();
+    if (global.stage && global.stage !== 'local')
+      throw new Error(
+        `etl run runs on the local stack; on stage ${global.stage} the scheduled planner runs ${name} (invoke etl-extract-${global.stage}-planner with {"pipeline":"${name}"})`,
+      );
+    const summary = await runLocally({
+      pipeline,
+      sourceParams: options.sourceUrl ? sourceParamsFor(pipeline, options.sourceUrl) : {},
+      dir: global.dir,
+      fixedPorts: !options.freePorts,
+      databaseUrl: process.env.DATABASE_URL || undefined,
+      handleSignals: true,
+      // with --json, stdout is the summary alone: progress goes to stderr
+      log: global.json ? (line) => console.error(line) : (line) => console.log(line),
+    });
+    if (global.json) console.log(JSON.stringify(summary));
+  });
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`✘ etl: ${error instanceof Error ? error.message : String(error)}`);

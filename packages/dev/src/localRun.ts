@@ -1,0 +1,241 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { dataKeys } from '@etl/contracts';
+import { dataBucketName, REPO_ROOT } from '@etl/local-aws';
+import { qualifiedTable, quoteIdentifier } from '@etl/pipeline';
+import type { Pipeline } from '@etl/pipeline';
+import { committedWatermark, query, rejectsByRule as rejectsByRuleOf, runAccount, tableColumns } from '@etl/warehouse';
+import type { RunRows, Warehouse } from '@etl/warehouse';
+import { HeldMessages } from './heldMessages';
+import { anyVisibleMessages, planAfterInterruption } from './interruptedRun';
+import { LocalPipeline, WORK_QUEUES } from './localPipeline';
+import { rowLines } from './runSummary';
+
+export interface LocalRunOptions {
+  pipeline: Pipeline;
+  /** The services' params that point the pipeline at its source (e.g. `ordersApiUrl`). */
+  sourceParams: Record<string, string>;
+  /** State folder (local stack, held messages). Default `.local` at the repository root. */
+  dir?: string;
+  /** Ports from serverless.yml and the stack's defaults (false: free ports, for tests). */
+  fixedPorts?: boolean;
+  /** A Postgres for the warehouse instead of PGlite. */
+  databaseUrl?: string;
+  /** Give up after this long. */
+  timeoutMs?: number;
+  log?: (line: string) => void;
+  /** Fault injection: every batch is delivered to its function twice (at-least-once delivery at its worst). */
+  deliverTwice?: boolean;
+  /** Fault injection: once loaded, the run is announced again (a replayed extraction) and followed until the queues drain. */
+  replayRun?: boolean;
+  /** Stop everything started (services, pollers, the stack) on Ctrl-C / SIGTERM, then exit. The CLIs set it. */
+  handleSignals?: boolean;
+  /** Said after "✔ run <id> loaded". */
+  note?: string;
+}
+
+export interface RunSummary {
+  runId: string;
+  /** Extract tasks the planner fanned the run out into (1: not fanned out). */
+  tasks: number;
+  /** Stage by stage; each adds up (see runSummary.ts). */
+  rows: RunRows;
+  rejectsByRule: Record<string, number>;
+  seconds: { extract: number; transform: number; load: number; total: number };
+  tableRows: number;
+  /** Drift policy `add-columns`: the columns the target has gained from the source, with how many rows have a value. */
+  addedColumns: { name: string; rows: number }[];
+  watermark: string | null;
+}
+
+/**
+ * One run of a pipeline on this machine: the local AWS stack (the one running on `dir`, or one
+ * started for the run), the three services under serverless-offline with the event source
+ * mappings, pointed at the source by `sourceParams`; the planner is invoked, the run followed
+ * through the real queues and summed up from the warehouse's ledger. State stays in `dir`, so the
+ * next run is incremental, and a run an interrupted call left in flight is finished first.
+ */
+export async function runLocally(options: LocalRunOptions): Promise<RunSummary> {
+  const { pipeline, sourceParams } = options;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const dir = path.resolve(options.dir ?? path.join(REPO_ROOT, '.local'));
+  const fixedPorts = options.fixedPorts ?? true;
+  mkdirSync(dir, { recursive: true });
+  const started = Date.now();
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`\n✘ ${signal}: stopping the services and the stack (state stays in ${dir}; the next run finishes this one)`);
+    void cleanUp().then(() => process.exit(130));
+  };
+  if (options.handleSignals) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+  let local: LocalPipeline | undefined;
+  try {
+    const heldFile = path.join(dir, 'held-messages.json');
+    const held = new HeldMessages(heldFile);
+    local = await LocalPipeline.start({
+      dir,
+      fixedPorts,
+      databaseUrl: options.databaseUrl,
+      reuseRunningStack: true,
+      sourceParams,
+      wrapInvoke: options.deliverTwice
+        ? (invoke) => async (functionName, event) => {
+            await invoke(functionName, event);
+            return invoke(functionName, event);
+          }
+        : undefined,
+      held: (queueUrl) => held.forQueue(queueUrl),
+      log,
+    });
+    const running = local;
+    cleanups.push(() => running.stop());
+    cleanups.push(() => running.stopPollers().then(() => held.clear())); // stopped: every batch settled
+    // messages an interrupted pnpm dev held come back now, not after their visibility timeout
+    const leftovers = await HeldMessages.releaseLeftovers(heldFile, local.sqs);
+    if (leftovers.stillRunning) throw new Error(`another pnpm dev (pid ${leftovers.stillRunning}) runs on ${dir}: stop it first`);
+    if (leftovers.released > 0)
+      log(`▶ an interrupted pnpm dev held ${leftovers.released} message(s) in flight: made visible again, they are processed now`);
+
+    log(`▶ planning a run of the ${pipeline.name} pipeline`);
+    const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
+    const checkDeadLetters = async () => {
+      for (const dlq of running.deadLetterQueues)
+        if ((await running.depth(dlq)) > 0) throw new Error(`messages reached ${dlq}: see the services' logs above`);
+      if (Date.now() > deadline) throw new Error(`the run did not complete in ${(options.timeoutMs ?? 600_000) / 1000} s`);
+    };
+    const follow = async (runId: string) => {
+      for (;;) {
+        const { parts, loaded } = await running.progress(pipeline.name, runId);
+        const queues = await Promise.all(WORK_QUEUES.map((name) => running.depth(name)));
+        log(
+          `  … ${((Date.now() - started) / 1000).toFixed(0)} s: queued extract ${queues[0]! + queues[1]!} · transform ${queues[2]} · load ${queues[3]} · parts loaded ${loaded}/${parts ?? '?'}`,
+        );
+        if (parts !== null && loaded >= parts) break;
+        await checkDeadLetters();
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    };
+    const outcome = await planAfterInterruption({
+      plan: (force) => running.plan(pipeline.name, force),
+      follow,
+      messagesBack: async () =>
+        leftovers.released > 0 ||
+        anyVisibleMessages(
+          running.sqs,
+          Object.entries(running.queueUrls)
+            .filter(([name]) => !name.endsWith('-dlq'))
+            .map(([, url]) => url),
+        ),
+      log,
+    });
+    if (!outcome.planned) throw new Error(`the planner did not plan a run: ${outcome.skipped}`);
+    const { runId, since } = outcome.planned;
+    log(`  run ${runId}, from watermark ${since ?? '(none: first run)'}`);
+    await follow(runId);
+    const tasks = await extractTasksOf(local.s3, pipeline.name, runId);
+    if (options.replayRun) {
+      log(`▶ replaying run ${runId}: its raw files are announced again`);
+      await local.invokeExtract('publishRun', { pipeline: pipeline.name, runId });
+      let quiet = 0;
+      while (quiet < 3) {
+        const queued = await Promise.all(['etl-transform-dev-transform', 'etl-load-dev-load'].map((name) => running.depth(name)));
+        quiet = queued.every((n) => n === 0) ? quiet + 1 : 0;
+        await checkDeadLetters();
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+    return await summarize(local.warehouse, pipeline, { runId, tasks }, log, options.note);
+  } catch (error) {
+    // the services' own logs say why a run did not finish: show their last lines
+    for (const { service, tail } of local?.serviceLogs() ?? []) {
+      log(`\n── last lines of the ${service} service's log ──`);
+      for (const line of tail) log(`  ${line}`);
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await cleanUp();
+  }
+}
+
+/** How many extract tasks a run was fanned out into: its slice manifests (1: the run was one task). */
+async function extractTasksOf(s3: S3Client, pipeline: string, runId: string): Promise<number> {
+  const listed = await s3.send(
+    new ListObjectsV2Command({ Bucket: dataBucketName('dev'), Prefix: dataKeys.sliceManifestPrefix(pipeline, runId) }),
+  );
+  return Math.max(1, listed.KeyCount ?? 0);
+}
+
+async function summarize(
+  warehouse: Warehouse,
+  pipeline: Pipeline,
+  { runId, tasks }: Pick<RunSummary, 'runId' | 'tasks'>,
+  log: (line: string) => void,
+  note?: string,
+): Promise<RunSummary> {
+  const run = await runAccount(warehouse, pipeline.name, runId);
+  if (!run) throw new Error(`run ${runId} is not in etl_runs`);
+  const { rows, finishedAt } = run;
+  const rejectsByRule = await rejectsByRuleOf(warehouse, pipeline.name, runId);
+  const table = qualifiedTable(pipeline); // from the checked definition, quoted
+  const [[tableRows]] = (await query(warehouse, `SELECT COUNT(*) FROM ${table}`)) as [[number]];
+  const addedColumns: RunSummary['addedColumns'] = [];
+  if (pipeline.drift === 'add-columns') {
+    const columns = await tableColumns(warehouse, pipeline.schema, pipeline.table);
+    for (const name of columns.map((c) => c.name).filter((c) => !pipeline.columnNames.includes(c))) {
+      const [[rows]] = (await query(warehouse, `SELECT COUNT(${quoteIdentifier(name)}) FROM ${table}`)) as [[number]];
+      addedColumns.push({ name, rows: Number(rows) });
+    }
+  }
+  const watermark = await committedWatermark(warehouse, pipeline.name);
+  const planned =
+    Date.parse(
+      `${runId.slice(0, 4)}-${runId.slice(4, 6)}-${runId.slice(6, 8)}T${runId.slice(9, 11)}:${runId.slice(11, 13)}:${runId.slice(13, 15)}Z`,
+    ) / 1000;
+  const seconds = {
+    extract: finishedAt.extract - planned,
+    transform: finishedAt.transform - finishedAt.extract,
+    load: finishedAt.load - finishedAt.transform,
+    total: finishedAt.load - planned,
+  };
+  const summary: RunSummary = {
+    runId,
+    tasks,
+    rows,
+    rejectsByRule,
+    seconds,
+    tableRows,
+    addedColumns,
+    watermark,
+  };
+  const pad = (label: string, value: string | number) => `  ${label.padEnd(42)} ${value}`;
+  log('');
+  log(`✔ run ${runId} loaded${note ? ` (${note})` : ''}`);
+  for (const line of rowLines(summary.rows, rejectsByRule, tasks > 1 ? ` (${tasks} extract tasks in parallel)` : '')) log(line);
+  log(
+    pad(
+      'time: extract / transform / load',
+      `${seconds.extract.toFixed(1)} s / ${seconds.transform.toFixed(1)} s / ${seconds.load.toFixed(1)} s (total ${seconds.total.toFixed(1)} s)`,
+    ),
+  );
+  log(pad(`rows in ${pipeline.schema}.${pipeline.table}`, tableRows));
+  for (const { name, rows } of addedColumns) log(pad(`  column added: ${name}`, `${rows} rows with a value`));
+  log(pad('watermark', watermark ?? '(none)'));
+  log('');
+  log('Look at the table (with the stack running: pnpm local:up, then paste its export lines):');
+  log(
+    `  aws redshift-data execute-statement --endpoint-url "$AWS_ENDPOINT_URL_REDSHIFT_DATA" --workgroup-name etl-dev --database analytics --sql "SELECT * FROM ${pipeline.schema}.${pipeline.table} ORDER BY updated_at DESC LIMIT 10"`,
+  );
+  log('  aws redshift-data get-statement-result --endpoint-url "$AWS_ENDPOINT_URL_REDSHIFT_DATA" --id <Id from above>');
+  log(`Rejected rows and why: s3://etl-data-dev/quarantine/${pipeline.name}/<run>/ ; per run: SELECT * FROM etl_runs`);
+  return summary;
+}
