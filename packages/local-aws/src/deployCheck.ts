@@ -64,13 +64,22 @@ function provisionedFunctions(service: ServiceName): string[] {
     .map(([name]) => `${name[0]!.toUpperCase()}${name.slice(1)}LambdaFunction`);
 }
 
+/**
+ * Receives before a message goes to its DLQ: AWS's guidance for Lambda with SQS is at least 5, so
+ * that a few transient failures of one message (a crash, a throttled S3, a failed statement) do
+ * not dead-letter it; with 3, pnpm chaos dead-lettered a load message that met three faults.
+ */
+export const MAX_RECEIVE_COUNT = 5;
+
 function templateProblems(service: ServiceName, stage: string, template: Template, today: Date): string[] {
   const problems = [
     ...runtimeProblems(template, today),
     ...esbuildTargetProblems(service, serviceConfig(service)),
     ...sharedRoleProblems(template),
     ...wildcardResourceProblems(template),
-    ...queueWorkers(template).flatMap((workerFunction) => workerQueueProblems(template, { workerFunction, maxReceiveCount: 3 })),
+    ...queueWorkers(template).flatMap((workerFunction) =>
+      workerQueueProblems(template, { workerFunction, maxReceiveCount: MAX_RECEIVE_COUNT }),
+    ),
     ...resourcesOfType(template, 'AWS::S3::Bucket')
       .filter(([id]) => id !== 'ServerlessDeploymentBucket') // the framework's own, for the zips
       .flatMap(([id]) => dataBucketProblems(template, id)),

@@ -28,7 +28,7 @@ export {
 } from './templateChecks';
 export { NODE_RUNTIMES, RUNTIME_WARNING_DAYS, newestRuntime, runtimeProblem, esbuildTarget } from './lambdaRuntimes';
 export type { NodeRuntime } from './lambdaRuntimes';
-export { checkDeploy, formatDeployCheck } from './deployCheck';
+export { checkDeploy, formatDeployCheck, MAX_RECEIVE_COUNT } from './deployCheck';
 export type { DeployCheck, DeployCheckOptions, ServiceCheck } from './deployCheck';
 export type { MissingParam } from './stageRequirements';
 export type { WorkerQueueExpectation } from './templateChecks';

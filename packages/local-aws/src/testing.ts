@@ -8,6 +8,7 @@ export { startTestStack } from './testStack';
 export { CI_POSTGRES } from './freshDatabase';
 export type { TestStack, Engine } from './testStack';
 import { LOCAL_CREDENTIALS } from './localAccount';
+import { MAX_RECEIVE_COUNT } from './deployCheck';
 import { packageService, serviceConfig, startOffline, stageParams } from './serverlessCli';
 import type { OfflineService, ServiceName, Template } from './serverlessCli';
 import {
@@ -52,11 +53,11 @@ export function describeServiceTemplate(spec: ServiceTemplateSpec): void {
       const template = () => templates[stage]!;
 
       for (const { logicalId } of spec.functions.filter((f) => f.queueWorker)) {
-        it(`${logicalId} is fed by a Lift queue with a DLQ, 3 receives and partial batch failures`, () => {
+        it(`${logicalId} is fed by a Lift queue with a DLQ after ${MAX_RECEIVE_COUNT} receives and partial batch failures`, () => {
           expect(
             workerQueueProblems(template(), {
               workerFunction: logicalId,
-              maxReceiveCount: 3,
+              maxReceiveCount: MAX_RECEIVE_COUNT,
               batchSize: Number(params.batchSize),
               maxBatchingWindow: Number(params.maxBatchingWindow),
               maxConcurrency: Number(params.maxConcurrency),

@@ -346,7 +346,7 @@ export async function runChaos(options: ChaosOptions): Promise<SeedResult[]> {
   const laneOptions = { rows: options.rows, runTimeoutMs: options.runTimeoutMs ?? 8 * 60_000, log, resources, logsDir: options.logsDir };
   const lanes = Array.from(
     { length: Math.max(1, Math.min(options.parallel ?? 1, queue.length)) },
-    (_, lane) => new ChaosLane({ ...laneOptions, esbuildWorkFolder: lane === 0 ? '.esbuild' : `.esbuild-chaos-${lane}` }),
+    (_, lane) => new ChaosLane({ ...laneOptions, esbuildWorkFolder: `.esbuild-chaos-${lane}` }), // not .esbuild: a pnpm dev may run beside
   );
   try {
     await Promise.all(
