@@ -4,7 +4,7 @@
  * talks to a deployed stage through the AWS SDK's default credentials.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { checkCommand, connect, printOutput, quarantineCommand, queryCommand, runsCommand, statusCommand } from '../src';
+import { checkCommand, connect, dlqCommand, printOutput, quarantineCommand, queryCommand, runsCommand, statusCommand } from '../src';
 import type { CommandOutput, Target } from '../src';
 import { pipelineNamed } from '@etl/pipelines';
 import { runLocally } from '@etl/dev';
@@ -65,6 +65,11 @@ program
   .description('run one SQL statement on the warehouse and print its result')
   .action((sql: string) => against((target) => queryCommand(target, sql)));
 
+program
+  .command('dlq')
+  .description('the dead-letter queues and what they hold; --redrive moves their messages back to be processed again')
+  .option('--redrive', 'move every dead-lettered message back to its source queue')
+  .action((options: { redrive?: boolean }) => against((target) => dlqCommand(target, options)));
 program
   .command('run <pipeline>')
   .description('run a pipeline on the local stack, incrementally from its watermark, against its source or --source-url')

@@ -8,3 +8,6 @@ export { quarantineCommand } from './quarantineCommand';
 export type { QuarantinedRow } from './quarantineCommand';
 export { runsCommand } from './runsCommand';
 export { statusCommand } from './statusCommand';
+export { dlqCommand } from './dlqCommand';
+export type { DeadLetterQueue } from './dlqCommand';
+export { sourceParamsFor } from './sourceParams';

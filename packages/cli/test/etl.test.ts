@@ -5,6 +5,7 @@ import { REPO_ROOT } from '@etl/local-aws';
 import { runDev, sampleGeneration } from '@etl/dev';
 import type { DevSummary } from '@etl/dev';
 import { expectedOrdersTable } from '@etl/pipelines';
+import { ListQueuesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { useDevStack } from '../../dev/test/devStack';
 
 jest.setTimeout(10 * 60_000);
@@ -40,7 +41,8 @@ describe('etl, on the local stack a pnpm dev run left', () => {
   it('lists its commands', async () => {
     const { code, stdout } = await etl('--help');
     expect(code).toBe(0);
-    for (const command of ['check', 'status', 'runs', 'quarantine', 'query']) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    for (const command of ['check', 'status', 'runs', 'quarantine', 'query', 'dlq', 'run'])
+      expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
   });
 
   it('check: every definition valid', async () => {
@@ -88,6 +90,26 @@ describe('etl, on the local stack a pnpm dev run left', () => {
     const { stdout } = await etl('--dir', local.dir, 'quarantine', summary.runId, '--rule', 'timestamp', '--limit', '2');
     expect(stdout).toMatch(/order_ts +│ timestamp/);
     expect(stdout).toMatch(/2 of \d+ rejected row\(s\) with rule timestamp shown/);
+  });
+
+  it('dlq: what a dead-letter queue holds, and --redrive moves it back to its queue', async () => {
+    const empty = await json<{ queue: string; messages: number }[]>('dlq');
+    expect(empty.map((q) => q.queue)).toContain('etl-load-dev-load-dlq');
+    expect(empty.every((q) => q.messages === 0)).toBe(true);
+    const queues = await local.sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'etl-load-dev-load' }));
+    const dlqUrl = queues.QueueUrls!.find((url) => url.endsWith('-dlq'))!;
+    await local.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: dlqUrl,
+        MessageBody: JSON.stringify({ kind: 'staged-file-ready', pipeline: 'orders', runId: 'r-1' }),
+      }),
+    );
+    const full = await json<{ queue: string; messages: number; first: string | null }[]>('dlq');
+    expect(full.find((q) => q.queue === 'etl-load-dev-load-dlq')).toMatchObject({ messages: 1, first: 'staged-file-ready orders r-1' });
+    const moved = await json<{ queue: string; movedBack?: boolean }[]>('dlq', '--redrive');
+    expect(moved.find((q) => q.queue === 'etl-load-dev-load-dlq')?.movedBack).toBe(true);
+    const status = await json<{ queues: { queue: string; visible: number; deadLetters: number }[] }>('status');
+    expect(status.queues.find((q) => q.queue === 'etl-load-dev-load')).toEqual({ queue: 'etl-load-dev-load', visible: 1, inFlight: 0, deadLetters: 0 });
   });
 
   it('query: a result as JSON rows, "" apart from NULL; a failing statement names its error and exits 1', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { LOCAL_CREDENTIALS, launchStack, stopProcess } from '@etl/local-aws';
 import type { Warehouse } from '@etl/warehouse';
@@ -14,6 +15,7 @@ export interface DevStack {
   child: ChildProcess;
   warehouse: Warehouse;
   s3: S3Client;
+  sqs: SQSClient;
 }
 
 /**
@@ -33,10 +35,12 @@ export function useDevStack(prefix: string): Readonly<DevStack> {
       copyRoleArn: 'unused',
     };
     fixture.s3 = new S3Client({ endpoint: ready.endpoints.s3, forcePathStyle: true, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+    fixture.sqs = new SQSClient({ endpoint: ready.endpoints.sqs, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
   }, 120_000);
   afterAll(async () => {
     fixture.warehouse?.client.destroy();
     fixture.s3?.destroy();
+    fixture.sqs?.destroy();
     if (fixture.child) await stopProcess(fixture.child);
     if (fixture.dir) await rm(fixture.dir, { recursive: true, force: true });
   });

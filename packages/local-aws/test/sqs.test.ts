@@ -200,6 +200,30 @@ describe('local SQS', () => {
     expect(Date.now() - empty).toBeGreaterThanOrEqual(900);
   });
 
+  it('gives nothing to a long poll whose client left: the message stays visible for the next receive', async () => {
+    const url = await queue('etl-test-abandoned');
+    const abandoned = new AbortController();
+    const waiting = sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 20 }), { abortSignal: abandoned.signal });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    abandoned.abort();
+    await expect(waiting).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the server sees the connection close
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'for whoever asks next' }));
+    const { Messages } = await receive(url, { WaitTimeSeconds: 1, MessageSystemAttributeNames: ['ApproximateReceiveCount'] });
+    expect(Messages?.[0]?.Body).toBe('for whoever asks next');
+    expect(Messages?.[0]?.Attributes?.ApproximateReceiveCount).toBe('1');
+  });
+
+  it('answers a JSON body that is not an object with a 400 SerializationException, not a 500', async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.ListQueues' },
+      body: 'null',
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { __type: string }).__type).toMatch(/SerializationException/);
+  });
+
   it('delays messages by DelaySeconds', async () => {
     const url = await queue('etl-test-delay');
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'later', DelaySeconds: 1 }));

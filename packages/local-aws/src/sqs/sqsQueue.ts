@@ -158,16 +158,18 @@ export class SqsQueue {
     return counts;
   }
 
-  /** Waits until something may be receivable: a send, a visibility change, or `untilMs`. */
-  waitForChange(untilMs: number): Promise<void> {
+  /** Waits until something may be receivable: a send, a visibility change, or `untilMs` — or `signal` aborts. */
+  waitForChange(untilMs: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.listeners.delete(done);
+        signal?.removeEventListener('abort', done);
         resolve();
       };
       const timer = setTimeout(done, Math.max(0, untilMs - Date.now()));
       this.listeners.add(done);
+      signal?.addEventListener('abort', done, { once: true });
     });
   }
 

@@ -21,7 +21,7 @@ const OPERATIONS: Record<string, Operation> = {
   SetQueueAttributes: (s, i) => s.setQueueAttributes(i),
   SendMessage: (s, i) => s.sendMessage(i),
   SendMessageBatch: (s, i) => s.sendMessageBatch(i),
-  ReceiveMessage: (s, i) => s.receiveMessage(i),
+  ReceiveMessage: (s, i, c) => s.receiveMessage(i, c),
   DeleteMessage: (s, i) => s.deleteMessage(i),
   DeleteMessageBatch: (s, i) => s.deleteMessageBatch(i),
   ChangeMessageVisibility: (s, i) => s.changeMessageVisibility(i),
@@ -46,12 +46,23 @@ async function handle(store: SqsStore, request: IncomingMessage, response: Serve
   const json = target !== undefined;
   try {
     const body = (await readBody(request, 2 * 1024 * 1024)).toString('utf8');
-    const context = { origin: `http://${header(request, 'host') ?? '127.0.0.1'}` };
+    const gone = new AbortController();
+    response.on('close', () => {
+      if (!response.writableFinished) gone.abort(); // closed before the answer: the client left
+    });
+    const context = { origin: `http://${header(request, 'host') ?? '127.0.0.1'}`, signal: gone.signal };
     let action: string;
     let input: Record<string, unknown>;
     if (json) {
       action = target.replace(/^AmazonSQS\./, '');
-      input = body.trim() === '' ? {} : (JSON.parse(body) as Record<string, unknown>);
+      const parsed: unknown = body.trim() === '' ? {} : JSON.parse(body);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new SqsError(
+          'SerializationException',
+          `the request body must be a JSON object, not ${body.trim().slice(0, 40)}`,
+          'MalformedInput',
+        );
+      input = parsed as Record<string, unknown>;
     } else {
       const params = new URLSearchParams(new URL(request.url ?? '/', 'http://local').search);
       for (const [name, value] of new URLSearchParams(body)) params.append(name, value);

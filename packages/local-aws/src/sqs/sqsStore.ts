@@ -20,6 +20,8 @@ type SqsRecord =
 /** Where the request came from, to write queue URLs the caller can use (`http://host:port`). */
 export interface RequestContext {
   origin: string;
+  /** Aborted when the client goes away: a long poll then stops waiting instead of taking messages for nobody. */
+  signal?: AbortSignal;
 }
 
 type Input = Record<string, unknown>;
@@ -372,7 +374,7 @@ export class SqsStore {
 
   // ---- receiving
 
-  async receiveMessage(input: Input): Promise<Output> {
+  async receiveMessage(input: Input, { signal }: Partial<RequestContext> = {}): Promise<Output> {
     const queue = this.queueFromUrl(input);
     const max = input.MaxNumberOfMessages === undefined ? 1 : Number(input.MaxNumberOfMessages);
     if (!(Number.isInteger(max) && max >= 1 && max <= 10))
@@ -391,6 +393,7 @@ export class SqsStore {
 
     for (;;) {
       if (!this.queues.has(queue.name)) throw sqsErrors.noQueue(queue.name);
+      if (signal?.aborted) return {}; // the client left: what it would have received stays visible
       const now = Date.now();
       const records: SqsRecord[] = [];
       const deadLettered: StoredMessage[] = [];
@@ -415,7 +418,7 @@ export class SqsStore {
         return { Messages: picked.length > 0 ? picked.map((message) => receivedMessage(message, input)) : undefined };
       }
       const next = queue.nextVisibleAt(now);
-      await queue.waitForChange(Math.min(deadline, next ?? deadline));
+      await queue.waitForChange(Math.min(deadline, next ?? deadline), signal);
     }
   }
 
