@@ -109,7 +109,12 @@ describe('etl, on the local stack a pnpm dev run left', () => {
     const moved = await json<{ queue: string; movedBack?: boolean }[]>('dlq', '--redrive');
     expect(moved.find((q) => q.queue === 'etl-load-dev-load-dlq')?.movedBack).toBe(true);
     const status = await json<{ queues: { queue: string; visible: number; deadLetters: number }[] }>('status');
-    expect(status.queues.find((q) => q.queue === 'etl-load-dev-load')).toEqual({ queue: 'etl-load-dev-load', visible: 1, inFlight: 0, deadLetters: 0 });
+    expect(status.queues.find((q) => q.queue === 'etl-load-dev-load')).toEqual({
+      queue: 'etl-load-dev-load',
+      visible: 1,
+      inFlight: 0,
+      deadLetters: 0,
+    });
   });
 
   it('query: a result as JSON rows, "" apart from NULL; a failing statement names its error and exits 1', async () => {
