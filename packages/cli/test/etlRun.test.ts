@@ -5,7 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { RunSummary } from '@etl/dev';
 import { REPO_ROOT } from '@etl/local-aws';
-import { ORDERS_TABLE_QUERY } from '@etl/pipelines';
+import { expectedOrdersTable, ORDERS_TABLE_QUERY } from '@etl/pipelines';
+import type { SampleOrder } from '@etl/pipelines';
 import { useDevStack } from '../../dev/test/devStack';
 
 jest.setTimeout(10 * 60_000);
@@ -14,19 +15,8 @@ const ETL = path.join(REPO_ROOT, 'packages/cli/bin/etl.ts');
 const DAY = 86_400_000;
 const BASE = Date.UTC(2026, 10, 1);
 
-/** A shop's order as this test's own API serves it — written here, not by the sample generator. */
-interface Order {
-  order_id: string;
-  customer_id: string;
-  order_ts: string;
-  quantity: number;
-  unit_price: string;
-  currency: string;
-  status: string;
-  country: string;
-  note: string | null;
-  updated_at: string;
-}
+/** A shop's order, of the shape the orders pipeline reads, written by this test — not by the sample generator. */
+type Order = SampleOrder;
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 function order(i: number, version: number): Order {
@@ -44,31 +34,8 @@ function order(i: number, version: number): Order {
   };
 }
 
-/** The table the pipeline must make of these orders, computed here: the newest version of each valid order. */
-function expectedTable(all: Order[]): string[][] {
-  const newest = new Map<string, Order>();
-  for (const o of all) if (o.quantity >= 1 && (newest.get(o.order_id)?.updated_at ?? '') < o.updated_at) newest.set(o.order_id, o);
-  const ts = (text: string) => text.replace('T', ' ').replace('Z', '');
-  return [...newest.values()]
-    .sort((a, b) => (a.order_id < b.order_id ? -1 : 1))
-    .map((o) => {
-      const [whole, cents] = o.unit_price.split('.').map(Number) as [number, number];
-      const total = o.quantity * (whole * 100 + cents);
-      return [
-        o.order_id,
-        o.customer_id,
-        ts(o.order_ts),
-        String(o.quantity),
-        o.unit_price,
-        o.currency,
-        o.status,
-        o.country,
-        o.note ?? 'NULL',
-        ts(o.updated_at),
-        `${Math.floor(total / 100)}.${String(total % 100).padStart(2, '0')}`,
-      ];
-    });
-}
+/** The table the pipeline must make of these orders: the newest version of each valid one (valid: quantity ≥ 1, decided here). */
+const expectedTable = (all: Order[]) => expectedOrdersTable(all.map((o) => ({ line: o, valid: o.quantity >= 1 })));
 
 /** An HTTP API as the orders pipeline reads one: `?updated_since=&cursor=&limit=` → `{ items, next_cursor }`, oldest change first. */
 async function startShopApi(orders: Order[]) {

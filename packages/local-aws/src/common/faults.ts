@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 
 /**
@@ -61,16 +62,10 @@ export function scaledVisibilityMs(seconds: number, plan: FaultPlan | undefined)
   return Math.round(Math.max(seconds * scale, floor) * 1000);
 }
 
-/** mulberry32: small, seeded, the same draws on every machine. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Draw n of a seed: the first 32 bits of SHA-256("seed:n") as a share of 2^32 — the same on every machine. */
+function seededDraws(seed: number): () => number {
+  let n = 0;
+  return () => createHash('sha256').update(`${seed}:${n++}`).digest().readUInt32BE(0) / 2 ** 32;
 }
 
 /**
@@ -85,7 +80,7 @@ export class Faults {
     readonly plan: FaultPlan = {},
     private readonly logFile?: string,
   ) {
-    this.random = seeded(plan.seed ?? 1);
+    this.random = seededDraws(plan.seed ?? 1);
   }
 
   /** Whether this S3 object request is answered 503 SlowDown. */
