@@ -22,12 +22,14 @@ describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (
   let cleanup: () => Promise<void>;
   let redshift: RedshiftDataClient;
   let s3: S3Client;
+  let endpoint: string;
   const target = { WorkgroupName: 'etl-dev', Database: 'analytics' };
 
   beforeAll(async () => {
     const stack = await startTestStack(engine, { resultPageRows: 100 });
     cleanup = stack.cleanup;
     const { endpoints } = stack;
+    endpoint = endpoints.redshiftData;
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
     redshift = new RedshiftDataClient({ endpoint: endpoints.redshiftData, region: 'us-east-1', credentials });
     s3 = new S3Client({ endpoint: endpoints.s3, forcePathStyle: true, region: 'us-east-1', credentials });
@@ -121,6 +123,20 @@ describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (
       ResultRows: 1,
       QueryParameters: expect.arrayContaining([{ name: 'n', value: '21' }]),
     });
+  });
+
+  it('writes a BIGINT beyond 2^53 with all its digits, as Redshift does (boto3 and the CLIs read JSON integers exactly)', async () => {
+    const { Id } = await ok('SELECT 9007199254740993::BIGINT AS big, 9223372036854775807::BIGINT AS most, 42::BIGINT AS small');
+    // the wire text, as any client reads it: the SDK v3 for JavaScript rounds JSON numbers to doubles itself
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'RedshiftData.GetStatementResult' },
+      body: JSON.stringify({ Id }),
+    });
+    const text = await response.text();
+    expect(text).toContain('"longValue":9007199254740993');
+    expect(text).toContain('"longValue":9223372036854775807');
+    expect(text).toContain('"longValue":42');
   });
 
   it('pages results with NextToken', async () => {

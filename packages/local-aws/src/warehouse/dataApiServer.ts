@@ -79,6 +79,9 @@ function find(runner: StatementRunner, id: unknown): { statement: Statement; sub
   return { statement, sub };
 }
 
+/** An integer written into JSON with all its digits (JSON.rawJSON, Node 21+): JSON numbers are not bounded, JavaScript's are. */
+const exactJsonNumber = (digits: string): unknown => (JSON as unknown as { rawJSON: (text: string) => unknown }).rawJSON(digits);
+
 /** A value in the Data API's typed `Field` form, from Postgres's text form. */
 function field(value: string | null, typeName: string): Output {
   if (value === null) return { isNull: true };
@@ -87,7 +90,8 @@ function field(value: string | null, typeName: string): Output {
     case 'int4':
     case 'int8':
     case 'oid':
-      return { longValue: Number(value) };
+      // the exact digits on the wire: a BIGINT beyond 2^53 must not be rounded here (boto3 and the CLIs read it exactly)
+      return { longValue: Number.isSafeInteger(Number(value)) ? Number(value) : exactJsonNumber(value) };
     case 'float4':
     case 'float8':
       return { doubleValue: Number(value) };
