@@ -22,7 +22,9 @@ export async function provision(endpoints: LocalEndpoints, resources: StackResou
       });
     }
     const urls: Record<string, string> = {};
-    for (const queue of resources.queues) {
+    // dead-letter queues first: SQS refuses a RedrivePolicy whose target does not exist yet
+    const hasRedrive = (queue: (typeof resources.queues)[number]) => Number(queue.attributes.RedrivePolicy !== undefined);
+    for (const queue of [...resources.queues].sort((a, b) => hasRedrive(a) - hasRedrive(b))) {
       try {
         urls[queue.name] = (await sqs.send(new CreateQueueCommand({ QueueName: queue.name, Attributes: queue.attributes }))).QueueUrl!;
       } catch (error) {

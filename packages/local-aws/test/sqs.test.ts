@@ -224,6 +224,22 @@ describe('local SQS', () => {
     expect(((await response.json()) as { __type: string }).__type).toMatch(/SerializationException/);
   });
 
+  it('refuses a RedrivePolicy whose dead-letter queue does not exist, or is of the other type', async () => {
+    const policy = (target: string) => JSON.stringify({ deadLetterTargetArn: queueArn(target), maxReceiveCount: 3 });
+    await expect(
+      sqs.send(new CreateQueueCommand({ QueueName: 'etl-test-orphan', Attributes: { RedrivePolicy: policy('etl-test-nowhere') } })),
+    ).rejects.toThrow(/Dead letter target does not exist/);
+    await queue('etl-test-standard-dlq');
+    await expect(
+      sqs.send(
+        new CreateQueueCommand({
+          QueueName: 'etl-test-ordered.fifo',
+          Attributes: { FifoQueue: 'true', RedrivePolicy: policy('etl-test-standard-dlq') },
+        }),
+      ),
+    ).rejects.toThrow(/must be same type of queue/);
+  });
+
   it('delays messages by DelaySeconds', async () => {
     const url = await queue('etl-test-delay');
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'later', DelaySeconds: 1 }));

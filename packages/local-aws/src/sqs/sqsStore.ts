@@ -178,6 +178,16 @@ export class SqsStore {
             'Invalid value for the parameter RedrivePolicy: needs deadLetterTargetArn and maxReceiveCount 1–1000.',
           );
         }
+        // as SQS does: a policy whose target is not a queue would drop the messages after maxReceiveCount
+        const target = this.queues.get(policy.deadLetterTargetArn.split(':').pop()!);
+        if (!target)
+          throw sqsErrors.invalidAttributeValue(
+            `Value ${value} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.`,
+          );
+        if (target.fifo !== name.endsWith('.fifo'))
+          throw sqsErrors.invalidAttributeValue(
+            `Value ${value} for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source.`,
+          );
       }
     }
     if (name.endsWith('.fifo') !== (attributes.FifoQueue === 'true')) {
