@@ -15,6 +15,8 @@ import { isNoSuchKey, isPreconditionFailed } from './s3Outcomes';
 interface PlannerState {
   runId: string;
   plannedAt: string;
+  /** Set when its task could not be sent: no run is in flight, the next planner plans anew. */
+  abandoned?: boolean;
 }
 
 export type PlanOutcome = { planned: ExtractTask } | { skipped: string; inFlightRunId?: string };
@@ -59,7 +61,7 @@ export async function planRun(options: PlanOptions): Promise<PlanOutcome> {
   } catch (error) {
     if (!isNoSuchKey(error)) throw error;
   }
-  if (previous) {
+  if (previous && !previous.state.abandoned) {
     const { parts, loaded } = await runProgress(warehouse, pipeline.name, previous.state.runId, { retry: options.retry });
     const complete = parts !== null && loaded >= parts;
     const age = now.getTime() - Date.parse(previous.state.plannedAt);
@@ -83,26 +85,34 @@ export async function planRun(options: PlanOptions): Promise<PlanOutcome> {
     since,
     plannedAt: now.toISOString(),
   };
+  const state = (abandoned?: boolean) =>
+    JSON.stringify({ runId: task.runId, plannedAt: task.plannedAt, ...(abandoned ? { abandoned } : {}) } satisfies PlannerState);
+  let written: string;
   try {
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: JSON.stringify({ runId: task.runId, plannedAt: task.plannedAt } satisfies PlannerState),
-        ContentType: 'application/json',
-        ...(previous ? { IfMatch: previous.etag } : { IfNoneMatch: '*' }),
-      }),
-    );
+    written = (
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: state(),
+          ContentType: 'application/json',
+          ...(previous ? { IfMatch: previous.etag } : { IfNoneMatch: '*' }),
+        }),
+      )
+    ).ETag!;
   } catch (error) {
     if (isPreconditionFailed(error)) return { skipped: 'another planner planned a run at the same time' };
     throw error;
   }
-  await publishMessages({
-    sqs: options.sqs,
-    queueUrl,
-    contract: contracts.extractTask,
-    messages: [task],
-    retry: options.retry,
-  });
+  try {
+    await publishMessages({ sqs: options.sqs, queueUrl, contract: contracts.extractTask, messages: [task], retry: options.retry });
+  } catch (error) {
+    // the task never reached its queue: say so in the state, or every planner for the next
+    // staleAfterMs would wait for a run that does not exist
+    await s3
+      .send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: state(true), ContentType: 'application/json', IfMatch: written }))
+      .catch(() => undefined); // another planner moved on already, or S3 fails too: staleAfterMs is the backstop
+    throw error;
+  }
   return { planned: task };
 }

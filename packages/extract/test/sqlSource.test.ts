@@ -333,6 +333,15 @@ describe.each([
     }
   });
 
+  it('marks a planned run abandoned when its task cannot be sent, so the next planner plans anew instead of waiting for it', async () => {
+    const lonely = definePipeline({ ...pipeline, name: `orders_unsent_${database.engine}` });
+    const nowhere = fixture.planner().extractQueueUrls.sql.replace(/[^/]+$/, 'etl-no-such-queue');
+    await expect(planRun({ ...fixture.planner(), extractQueueUrls: { http: nowhere, sql: nowhere }, pipeline: lonely })).rejects.toThrow();
+    const next = await planRun({ ...fixture.planner(), pipeline: lonely });
+    expect(next).toHaveProperty('planned');
+    expect(await fixture.receiveTasks(1)).toEqual([(next as { planned: ExtractTask }).planned]);
+  });
+
   it('reads rows without a cursor value on every run, full or incremental, so none is lost', async () => {
     await database.run(
       `INSERT INTO ${table} (order_id, customer_id, updated_at) VALUES ('zz-null-1', 'c1', NULL), ('zz-null-2', 'c2', NULL), ('zz-null-3', 'c3', NULL)`,

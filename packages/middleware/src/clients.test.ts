@@ -48,6 +48,12 @@ describe('AWS client factories', () => {
     });
     req.resume();
     req.on('end', () => {
+      if (req.url?.startsWith('/etl-data-dev/busy/') && requests.length < 5) {
+        // S3 under load: 503 SlowDown, as it answers while a prefix scales up
+        res.writeHead(503, { 'content-type': 'application/xml' });
+        res.end('<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(req.headers['x-amz-target'] ? '{"QueueUrl":"http://local/q","Statements":[]}' : '');
     });
@@ -76,6 +82,11 @@ describe('AWS client factories', () => {
     await s3Client().send(new HeadObjectCommand({ Bucket: 'etl-data-dev', Key: 'raw/x.gz' }));
     expect(requests).toEqual([expect.objectContaining({ method: 'HEAD', url: '/etl-data-dev/raw/x.gz' })]);
   });
+
+  it('retries S3 SlowDown five times before giving up, not the SDK default three', async () => {
+    await s3Client().send(new HeadObjectCommand({ Bucket: 'etl-data-dev', Key: 'busy/x.gz' }));
+    expect(requests).toHaveLength(5);
+  }, 30_000);
 
   it('sends SQS requests to AWS_ENDPOINT_URL_SQS', async () => {
     await sqsClient().send(new GetQueueUrlCommand({ QueueName: 'q' }));
