@@ -230,9 +230,7 @@ class ChaosLane {
       poisonSent.push(body);
       result.faults.poison++;
     }
-    const planned = await this.local.plan(orders.name);
-    if (!planned.planned) throw new Error(`run ${run}: the planner did not plan a run: ${planned.skipped}`);
-    const { runId } = planned.planned;
+    const runId = await this.planAsScheduled(run);
     this.arm(run, schedule);
     await this.follow(run, runId, poisonSent.length);
     this.disarm();
@@ -253,6 +251,24 @@ class ChaosLane {
     if (!checks.load) say(`load accounting: ${rows.staged} ≠ ${rows.collapsedInLoad} + ${rows.inserted} + ${rows.updated}`);
     const watermark = await committedWatermark(this.local.warehouse, orders.name);
     if (String(watermark) !== data.watermark) say(`watermark ${watermark}, expected ${data.watermark}`);
+  }
+
+  /**
+   * Invokes the planner as its schedule does — an asynchronous invocation, which Lambda retries
+   * twice when it fails — and returns the run it planned (or the one a failed attempt left in flight).
+   */
+  private async planAsScheduled(run: RunNumber): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcome = await this.local.plan(orders.name);
+        const runId = outcome.planned?.runId ?? outcome.inFlightRunId;
+        if (!runId) throw new Error(`run ${run}: the planner did not plan a run: ${outcome.skipped}`);
+        return runId;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await sleep(1_000 * attempt);
+      }
+    }
   }
 
   /** Until every part of the run is loaded; fails early when a message that is not poison reaches a DLQ. */
