@@ -206,6 +206,13 @@ describe('local S3', () => {
     });
   });
 
+  it('answers a malformed XML body 400 MalformedXML, as S3 does, not a 500 that SDKs retry', async () => {
+    for (const body of ['<Delete><Object><Key>a</Key></Object>', 'not xml at all', '<Other/>']) {
+      const response = await rawRequest('POST', `/${Bucket}?delete`, { 'content-type': 'application/xml' }, body);
+      expect([response.status, /<Code>MalformedXML<\/Code>/.test(response.body)]).toEqual([400, true]);
+    }
+  });
+
   it('answers virtual-host-style requests (bucket.localhost)', async () => {
     await s3.send(new PutObjectCommand({ Bucket, Key: 'vhost/hello.txt', Body: 'hello' }));
     const response = await rawRequest('GET', '/vhost/hello.txt', { host: `${Bucket}.localhost:${new URL(endpoint).port}` });

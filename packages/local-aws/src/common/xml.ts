@@ -1,4 +1,4 @@
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 /** Escapes text for an XML element's content. */
 export function escapeXml(value: string): string {
@@ -40,4 +40,9 @@ const parser = new XMLParser({
 /** Parses a request body; element text stays a string, `Part` and `Object` are always arrays. */
 export function parseXml(text: string): Record<string, unknown> {
   return parser.parse(text) as Record<string, unknown>;
+}
+
+/** Whether a text is well-formed XML (fast-xml-parser's validator; the parser itself accepts broken input). */
+export function isWellFormedXml(text: string): boolean {
+  return XMLValidator.validate(text) === true;
 }

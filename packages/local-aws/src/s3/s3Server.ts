@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Faults } from '../common/faults';
 import { header, readBody } from '../common/http';
-import { parseXml } from '../common/xml';
+import { isWellFormedXml, parseXml } from '../common/xml';
 import { S3Error, s3Errors } from './s3Errors';
 import { checksumHeaders, incomingBody, objectHeaders, parseTarget, sendError, sendXml, toS3Error } from './s3Request';
 import type { S3Target } from './s3Request';
@@ -146,9 +146,19 @@ function listObjects(store: S3Store, bucket: string, query: URLSearchParams, res
   });
 }
 
+/** A request body that must be an XML document with this root, as S3 checks it: else 400 MalformedXML (not a 500, which SDKs retry). */
+function requestXml(text: string, root: string): Record<string, unknown> {
+  const parsed = isWellFormedXml(text) ? parseXml(text) : undefined;
+  if (!parsed || typeof parsed[root] !== 'object' || parsed[root] === null)
+    throw new S3Error(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+  return parsed;
+}
+
 async function deleteObjects(store: S3Store, bucket: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
   store.bucket(bucket);
-  const body = parseXml((await readBody(request)).toString('utf8')) as { Delete?: { Object?: { Key: string }[]; Quiet?: string } };
+  const body = requestXml((await readBody(request)).toString('utf8'), 'Delete') as {
+    Delete?: { Object?: { Key: string }[]; Quiet?: string };
+  };
   const objects = body.Delete?.Object ?? [];
   if (objects.length > 1000) throw new S3Error(400, 'MalformedXML', `DeleteObjects takes at most 1000 keys, got ${objects.length}`);
   for (const { Key } of objects) await store.deleteObject(bucket, String(Key));
@@ -362,7 +372,7 @@ async function completeUpload(
   response: ServerResponse,
 ): Promise<void> {
   const upload = store.upload(bucket, key, uploadId);
-  const body = parseXml((await readBody(request)).toString('utf8')) as {
+  const body = requestXml((await readBody(request)).toString('utf8'), 'CompleteMultipartUpload') as {
     CompleteMultipartUpload?: { Part?: { PartNumber: string; ETag: string }[] };
   };
   const parts = (body.CompleteMultipartUpload?.Part ?? []).map((part) => ({ number: Number(part.PartNumber), etag: String(part.ETag) }));
