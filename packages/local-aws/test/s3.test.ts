@@ -213,6 +213,18 @@ describe('local S3', () => {
     }
   });
 
+  it('enforces S3 limits: keys of at most 1,024 bytes, 2 KB of user metadata', async () => {
+    await s3.send(new PutObjectCommand({ Bucket, Key: 'k'.repeat(1024), Body: 'at the limit' }));
+    await expect(s3.send(new PutObjectCommand({ Bucket, Key: 'ü'.repeat(513), Body: 'x' }))).rejects.toMatchObject({
+      name: 'KeyTooLongError',
+      $metadata: { httpStatusCode: 400 },
+    });
+    await s3.send(new PutObjectCommand({ Bucket, Key: 'meta/ok', Body: 'x', Metadata: { note: 'n'.repeat(2044) } }));
+    await expect(
+      s3.send(new PutObjectCommand({ Bucket, Key: 'meta/big', Body: 'x', Metadata: { note: 'n'.repeat(2045) } })),
+    ).rejects.toMatchObject({ name: 'MetadataTooLarge', $metadata: { httpStatusCode: 400 } });
+  });
+
   it('answers virtual-host-style requests (bucket.localhost)', async () => {
     await s3.send(new PutObjectCommand({ Bucket, Key: 'vhost/hello.txt', Body: 'hello' }));
     const response = await rawRequest('GET', '/vhost/hello.txt', { host: `${Bucket}.localhost:${new URL(endpoint).port}` });

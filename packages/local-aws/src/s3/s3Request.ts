@@ -81,6 +81,13 @@ export function objectHeaders(request: IncomingMessage): ObjectHeaders {
     if (name.startsWith('x-amz-meta-') && value !== undefined)
       metadata[name.slice('x-amz-meta-'.length)] = Array.isArray(value) ? value.join(',') : value;
   }
+  // S3's limit: 2 KB of user metadata, names and values counted in UTF-8
+  const metadataBytes = Object.entries(metadata).reduce((n, [name, value]) => n + Buffer.byteLength(name) + Buffer.byteLength(value), 0);
+  if (metadataBytes > 2048)
+    throw new S3Error(400, 'MetadataTooLarge', 'Your metadata headers exceed the maximum allowed metadata size', {
+      Size: String(metadataBytes),
+      MaxSizeAllowed: '2048',
+    });
   // aws-chunked is a transfer detail: S3 drops it from the stored encoding.
   const contentEncoding = header(request, 'content-encoding')
     ?.split(',')

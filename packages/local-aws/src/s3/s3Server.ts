@@ -48,6 +48,11 @@ async function handle(store: S3Store, request: IncomingMessage, response: Server
     if (method === 'GET') return listBuckets(store, response);
     throw s3Errors.notImplemented(`${method} on the service root`);
   }
+  if (target.key !== undefined && Buffer.byteLength(target.key) > 1024)
+    throw new S3Error(400, 'KeyTooLongError', 'Your key is too long', {
+      Size: String(Buffer.byteLength(target.key)),
+      MaxSizeAllowed: '1024',
+    });
   const allowed = target.key === undefined ? BUCKET_QUERY : OBJECT_QUERY;
   const unknown = [...target.query.keys()].find((name) => !allowed.has(name));
   if (unknown) throw s3Errors.notImplemented(`the "${unknown}" sub-resource (${method} ${target.key === undefined ? 'bucket' : 'object'})`);
