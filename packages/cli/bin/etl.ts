@@ -70,30 +70,39 @@ program
   .description('the dead-letter queues and what they hold; --redrive moves their messages back to be processed again')
   .option('--redrive', 'move every dead-lettered message back to its source queue')
   .action((options: { redrive?: boolean }) => against((target) => dlqCommand(target, options)));
+/** `etl run` and `etl replay`: a LocalPipeline for one run, progress on stderr with --json. */
+async function runOnTheLocalStack(name: string, options: { sourceUrl?: string; freePorts?: boolean; replay?: string }): Promise<void> {
+  const pipeline = pipelineNamed(name);
+  const global = program.opts<{ stage?: string; dir?: string; json?: boolean }>();
+  if (global.stage && global.stage !== 'local')
+    throw new Error(
+      `etl ${options.replay ? 'replay' : 'run'} works on the local stack; on stage ${global.stage} invoke etl-extract-${global.stage}-${options.replay ? 'publishRun' : 'planner'} with {"pipeline":"${name}"${options.replay ? `,"runId":"${options.replay}"` : ''}}`,
+    );
+  const summary = await runLocally({
+    pipeline,
+    sourceParams: options.sourceUrl ? sourceParamsFor(pipeline, options.sourceUrl) : {},
+    dir: global.dir,
+    fixedPorts: !options.freePorts,
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    handleSignals: true,
+    replay: options.replay,
+    // with --json, stdout is the summary alone: progress goes to stderr
+    log: global.json ? (line) => console.error(line) : (line) => console.log(line),
+  });
+  if (global.json) console.log(JSON.stringify(summary));
+}
+
 program
   .command('run <pipeline>')
   .description('run a pipeline on the local stack, incrementally from its watermark, against its source or --source-url')
   .option('--source-url <url>', 'your source: http(s)://… for an HTTP API, postgres://… or mysql://… for a database')
   .option('--free-ports', 'run the services on free ports (beside another pnpm dev or etl run)')
-  .action(async (name: string, options: { sourceUrl?: string; freePorts?: boolean }) => {
-    const pipeline = pipelineNamed(name);
-    const global = program.opts<{ stage?: string; dir?: string; json?: boolean }>();
-    if (global.stage && global.stage !== 'local')
-      throw new Error(
-        `etl run runs on the local stack; on stage ${global.stage} the scheduled planner runs ${name} (invoke etl-extract-${global.stage}-planner with {"pipeline":"${name}"})`,
-      );
-    const summary = await runLocally({
-      pipeline,
-      sourceParams: options.sourceUrl ? sourceParamsFor(pipeline, options.sourceUrl) : {},
-      dir: global.dir,
-      fixedPorts: !options.freePorts,
-      databaseUrl: process.env.DATABASE_URL || undefined,
-      handleSignals: true,
-      // with --json, stdout is the summary alone: progress goes to stderr
-      log: global.json ? (line) => console.error(line) : (line) => console.log(line),
-    });
-    if (global.json) console.log(JSON.stringify(summary));
-  });
+  .action((name: string, options: { sourceUrl?: string; freePorts?: boolean }) => runOnTheLocalStack(name, options));
+program
+  .command('replay <pipeline> <run>')
+  .description('announce a run’s raw files again and follow them through transform and load (files already loaded load nothing)')
+  .option('--free-ports', 'run the services on free ports (beside another pnpm dev or etl run)')
+  .action((name: string, run: string, options: { freePorts?: boolean }) => runOnTheLocalStack(name, { ...options, replay: run }));
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`✘ etl: ${error instanceof Error ? error.message : String(error)}`);

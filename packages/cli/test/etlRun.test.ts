@@ -92,6 +92,15 @@ describe('etl run orders --source-url: your own HTTP API into the warehouse', ()
     expect(summary.rejectsByRule).toEqual({ range: orders.filter((o) => o.quantity < 1).length });
   });
 
+  it('replays a run: its files are announced again and nothing changes', async () => {
+    const [{ runId }] = JSON.parse(await etl('--dir', local.dir, '--json', 'runs', 'orders')) as [{ runId: string }];
+    const before = await table();
+    const replayed = JSON.parse(await etl('--dir', local.dir, '--json', 'replay', 'orders', runId, '--free-ports')) as RunSummary;
+    expect(replayed.runId).toBe(runId);
+    expect(replayed.rows.extracted).toBe(600); // the ledger still counts each file once
+    expect(await table()).toEqual(before);
+  });
+
   it('reads only what changed on the next run, and merges it', async () => {
     const watermark = Math.max(...orders.filter((o) => o.quantity >= 1).map((o) => Date.parse(o.updated_at)));
     orders.push(

@@ -34,6 +34,8 @@ export interface LocalRunOptions {
   handleSignals?: boolean;
   /** Said after "✔ run <id> loaded". */
   note?: string;
+  /** Instead of planning a run, announce this run's raw files again (a replay: files already loaded load nothing) and follow it. */
+  replay?: string;
 }
 
 export interface RunSummary {
@@ -104,7 +106,6 @@ export async function runLocally(options: LocalRunOptions): Promise<RunSummary> 
     if (leftovers.released > 0)
       log(`▶ an interrupted pnpm dev held ${leftovers.released} message(s) in flight: made visible again, they are processed now`);
 
-    log(`▶ planning a run of the ${pipeline.name} pipeline`);
     const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
     const checkDeadLetters = async () => {
       for (const dlq of running.deadLetterQueues)
@@ -123,6 +124,24 @@ export async function runLocally(options: LocalRunOptions): Promise<RunSummary> 
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
     };
+    /** Announces a run's raw files again and waits until the transform and load queues are quiet. */
+    const replayAndSettle = async (runId: string) => {
+      log(`▶ replaying run ${runId}: its raw files are announced again`);
+      await running.invokeExtract('publishRun', { pipeline: pipeline.name, runId });
+      let quiet = 0;
+      while (quiet < 3) {
+        const queued = await Promise.all(['etl-transform-dev-transform', 'etl-load-dev-load'].map((name) => running.depth(name)));
+        quiet = queued.every((n) => n === 0) ? quiet + 1 : 0;
+        await checkDeadLetters();
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    };
+    if (options.replay) {
+      await replayAndSettle(options.replay);
+      const tasks = await extractTasksOf(running.s3, pipeline.name, options.replay);
+      return await summarize(running.warehouse, pipeline, { runId: options.replay, tasks }, log, 'replayed');
+    }
+    log(`▶ planning a run of the ${pipeline.name} pipeline`);
     const outcome = await planAfterInterruption({
       plan: (force) => running.plan(pipeline.name, force),
       follow,
@@ -141,17 +160,7 @@ export async function runLocally(options: LocalRunOptions): Promise<RunSummary> 
     log(`  run ${runId}, from watermark ${since ?? '(none: first run)'}`);
     await follow(runId);
     const tasks = await extractTasksOf(local.s3, pipeline.name, runId);
-    if (options.replayRun) {
-      log(`▶ replaying run ${runId}: its raw files are announced again`);
-      await local.invokeExtract('publishRun', { pipeline: pipeline.name, runId });
-      let quiet = 0;
-      while (quiet < 3) {
-        const queued = await Promise.all(['etl-transform-dev-transform', 'etl-load-dev-load'].map((name) => running.depth(name)));
-        quiet = queued.every((n) => n === 0) ? quiet + 1 : 0;
-        await checkDeadLetters();
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
-      }
-    }
+    if (options.replayRun) await replayAndSettle(runId);
     return await summarize(local.warehouse, pipeline, { runId, tasks }, log, options.note);
   } catch (error) {
     // the services' own logs say why a run did not finish: show their last lines
