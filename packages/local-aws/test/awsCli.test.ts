@@ -120,4 +120,39 @@ if (!available && process.env.CI) throw new Error(`${AWS} is missing: .ci/run in
     expect(result.Records).toEqual([[{ longValue: 42 }, { stringValue: 'yes' }]]);
     expect(result.ColumnMetadata.map((c) => c.name)).toEqual(['answer', 'ok']);
   });
+
+  it('lists schemas and tables and describes a table with aws redshift-data, as Redshift answers', async () => {
+    const target = ['--workgroup-name', 'etl-dev', '--database', 'analytics'];
+    const { Id } = JSON.parse(
+      await aws(
+        'redshift-data',
+        'execute-statement',
+        ...target,
+        '--sql',
+        'CREATE TABLE IF NOT EXISTS public.cli_seen (id BIGINT NOT NULL, note VARCHAR(20))',
+      ),
+    ) as { Id: string };
+    for (;;) {
+      const { Status } = JSON.parse(await aws('redshift-data', 'describe-statement', '--id', Id)) as { Status: string };
+      if (Status === 'FINISHED') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const schemas = JSON.parse(await aws('redshift-data', 'list-schemas', ...target)) as { Schemas: string[] };
+    expect(schemas.Schemas).toEqual(expect.arrayContaining(['public', 'information_schema']));
+    const tables = JSON.parse(
+      await aws('redshift-data', 'list-tables', ...target, '--schema-pattern', 'public', '--table-pattern', 'cli\\_%'),
+    ) as {
+      Tables: { schema: string; name: string; type: string }[];
+    };
+    expect(tables.Tables).toEqual([{ schema: 'public', name: 'cli_seen', type: 'TABLE' }]);
+    const described = JSON.parse(await aws('redshift-data', 'describe-table', ...target, '--schema', 'public', '--table', 'cli_seen')) as {
+      TableName: string;
+      ColumnList: { name: string; typeName: string; length: number; nullable: number }[];
+    };
+    expect(described.TableName).toBe('cli_seen');
+    expect(described.ColumnList.map(({ name, typeName, length, nullable }) => [name, typeName, length, nullable])).toEqual([
+      ['id', 'int8', 0, 0],
+      ['note', 'varchar', 20, 1],
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { header, readBody } from '../common/http';
+import { catalogOperations } from './catalogOperations';
 import type { Database, QueryResult } from './database';
 import { singleStatement } from './statements';
 import type { Statement, StatementRunner, SubStatement } from './statements';
@@ -135,6 +136,9 @@ function operations(
   options: DataApiOptions,
 ): Record<string, (input: Input) => Promise<Output> | Output> {
   return {
+    ...catalogOperations(db, (input) => {
+      if (typeof input.Database !== 'string' || input.Database === '') throw new ApiError('ValidationException', 'Database is required');
+    }),
     ExecuteStatement: (input) => {
       if (typeof input.Sql !== 'string' || input.Sql.trim() === '') throw new ApiError('ValidationException', 'Sql is required');
       let sql: string;
