@@ -6,6 +6,7 @@ import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { dataBucketName, isAlive, launchStack, LOCAL_CREDENTIALS, LOCAL_REGION, REPO_ROOT, stopProcess } from '@etl/local-aws';
 import type { LocalEndpoints } from '@etl/local-aws';
+import { redshiftDataClient, s3Client, sqsClient } from '@etl/middleware';
 import type { Warehouse } from '@etl/warehouse';
 
 /** What a command talks to: the data bucket, the queues and the warehouse of one stage. */
@@ -100,10 +101,11 @@ function deployed(stage: string, options: TargetOptions): Target {
     throw new Error(
       `--stage ${stage}: name the Redshift Serverless workgroup (--workgroup, or ETL_WAREHOUSE_WORKGROUP) the load service uses`,
     );
-  const s3 = new S3Client({});
-  const sqs = new SQSClient({});
+  // the handlers' own client factories: the default credential chain and region, AWS_ENDPOINT_URL_* honoured
+  const s3 = s3Client();
+  const sqs = sqsClient();
   const warehouse: Warehouse = {
-    client: new RedshiftDataClient({}),
+    client: redshiftDataClient(),
     target: { WorkgroupName: workgroup, Database: options.database ?? process.env.ETL_WAREHOUSE_DATABASE ?? 'analytics' },
     copyRoleArn: 'unused',
   };

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '@etl/local-aws';
@@ -65,6 +66,29 @@ describe('etl, on the local stack a pnpm dev run left', () => {
     expect(status.queues.map((q) => q.queue)).toEqual(expect.arrayContaining(['etl-transform-dev-transform', 'etl-load-dev-load']));
     for (const queue of status.queues)
       expect([queue.queue, queue.visible, queue.inFlight, queue.deadLetters]).toEqual([queue.queue, 0, 0, 0]);
+  });
+
+  it('status --stage: the same answers through the AWS SDK’s default chain, with AWS_ENDPOINT_URL_* at the stack (as a deployed stage is read)', async () => {
+    const seenLocally = await json<unknown>('status');
+    const endpoints = JSON.parse(readFileSync(path.join(local.dir, 'stack.json'), 'utf8')) as { endpoints: Record<string, string> };
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['-r', 'esbuild-register', ETL, '--stage', 'dev', '--workgroup', 'etl-dev', '--json', 'status'],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'local',
+          AWS_SECRET_ACCESS_KEY: 'local',
+          AWS_ENDPOINT_URL_S3: endpoints.endpoints.s3,
+          AWS_ENDPOINT_URL_SQS: endpoints.endpoints.sqs,
+          AWS_ENDPOINT_URL_REDSHIFT_DATA: endpoints.endpoints.redshiftData,
+        },
+      },
+    );
+    expect(stderr).toBe('');
+    expect({ ...(JSON.parse(stdout) as object), stage: 'local' }).toEqual(seenLocally);
   });
 
   it('runs: the run with the rows pnpm dev counted, stage by stage', async () => {
