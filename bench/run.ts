@@ -1,6 +1,6 @@
 /**
  * `pnpm bench [name…] [--flag value…]`: runs the benchmarks one after the other, each in a fresh
- * Node process — all five with no names. Flags go to each benchmark. A benchmark that measures
+ * Node process — all of them with no names. Flags go to each benchmark. A benchmark that measures
  * hot code runs as an esbuild bundle (as deployed); the others orchestrate the local stack and
  * bundle what they measure themselves.
  */
@@ -14,6 +14,7 @@ const BENCHMARKS: Record<string, { file: string; bundled: boolean }> = {
   load: { file: 'loadCopyVsInsert.ts', bundled: false },
   'end-to-end': { file: 'endToEnd.ts', bundled: false },
   'cold-start': { file: 'coldStart.ts', bundled: false },
+  'second-run': { file: 'secondRun.ts', bundled: false },
 };
 
 const args = process.argv.slice(2);

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -9,9 +10,12 @@ import {
   LOCAL_CREDENTIALS,
   launchStack,
   lambdaInvoker,
+  localParams,
   packageService,
   provision,
   QueuePoller,
+  REPO_ROOT,
+  serviceDir,
   stackResources,
   startOffline,
   stopProcess,
@@ -55,13 +59,33 @@ export interface LocalPipelineOptions {
 /** The three services' queues, mappings and bucket, as their packaged templates declare them. */
 export type PackagedServices = (readonly [ServiceName, StackResources])[];
 
-/** Packages the three services for the local stage (`.serverless-local`) and reads their resources. */
+/**
+ * The three services' resources for the local stage. Packaging (`serverless package`, ~25 s)
+ * runs only when what the resources are made of changed — a service's serverless.yml, the
+ * compose file, the lockfile (plugin versions), the local params — and is otherwise read from
+ * `services/<service>/.serverless-local/stack-resources.json`. Code changes need no packaging:
+ * serverless-offline bundles the handlers itself when it starts.
+ */
 export async function packageServices(): Promise<PackagedServices> {
-  return Promise.all(
-    SERVICES.map(
-      async (service) => [service, stackResources(await packageService(service, 'dev', { outDir: '.serverless-local' }))] as const,
-    ),
-  );
+  return Promise.all(SERVICES.map(async (service) => [service, await serviceResources(service)] as const));
+}
+
+async function serviceResources(service: ServiceName): Promise<StackResources> {
+  const params = localParams(REPO_ROOT, service, 'dev');
+  const key = createHash('sha256')
+    .update(readFileSync(path.join(serviceDir(service), 'serverless.yml')))
+    .update(readFileSync(path.join(REPO_ROOT, 'serverless-compose.yml')))
+    .update(readFileSync(path.join(REPO_ROOT, 'pnpm-lock.yaml')))
+    .update(JSON.stringify(params))
+    .digest('hex');
+  const cache = path.join(serviceDir(service), '.serverless-local', 'stack-resources.json');
+  if (existsSync(cache)) {
+    const cached = JSON.parse(readFileSync(cache, 'utf8')) as { key: string; resources: StackResources };
+    if (cached.key === key) return cached.resources;
+  }
+  const resources = stackResources(await packageService(service, 'dev', { outDir: '.serverless-local', params }));
+  writeFileSync(cache, JSON.stringify({ key, resources }));
+  return resources;
 }
 
 interface RunningStack {
@@ -124,11 +148,11 @@ export class LocalPipeline {
     this.stack = (this.options.reuseRunningStack && runningStack(this.options.dir)) || (await this.launch());
     log(`  S3 ${this.stack.endpoints.s3}  SQS ${this.stack.endpoints.sqs}  Redshift Data API ${this.stack.endpoints.redshiftData}`);
     this.connect();
-    log('▶ packaging the services and creating their queues and bucket locally');
+    log("▶ the services' queues and bucket (packaging them if their configuration changed)");
     this.resources = this.options.resources ?? (await packageServices());
     await this.provision();
     log('▶ starting the services under serverless-offline');
-    for (const service of SERVICES) await this.startService(service);
+    await Promise.all(SERVICES.map((service) => this.startService(service))); // each builds in its own folder
     this.invoker = lambdaInvoker(
       (functionName) => this.service(SERVICES.find((s) => functionName.startsWith(`etl-${s}-`))!).lambdaEndpoint,
     );

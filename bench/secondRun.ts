@@ -1,0 +1,71 @@
+/**
+ * Benchmark 6: how soon a second `etl run` starts planning.
+ *
+ *   pnpm bench second-run [--rows 2000]
+ *
+ * `etl run orders --source-url <a sample shop API>` three times on a fresh state folder, each in
+ * its own process as a user runs it, timing from the command's start to its `▶ planning` line: the
+ * first run packages the services (nothing cached), the next ones reuse the packaged resources
+ * while the services' configuration is unchanged (`packageServices`). Baseline: the first run.
+ * Goal (issue 13): a second run reaches planning in ≤ 5 s.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT, serviceDir } from '@etl/local-aws';
+import { sampleLines, startOrdersApi } from '@etl/pipelines';
+
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '2000' } } });
+const GOAL_S = 5;
+
+/** Runs `etl` with args; resolves with the seconds until its "▶ planning" line, and until it exits. */
+function timedRun(args: string[]): Promise<{ planningS: number; totalS: number }> {
+  const started = Date.now();
+  const child = spawn(process.execPath, ['-r', 'esbuild-register', path.join(REPO_ROOT, 'packages/cli/bin/etl.ts'), ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let planningS = Number.NaN;
+  let output = '';
+  const watch = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (Number.isNaN(planningS) && output.includes('▶ planning')) planningS = (Date.now() - started) / 1000;
+  };
+  child.stdout.on('data', watch);
+  child.stderr.on('data', watch);
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) =>
+      code === 0 ? resolve({ planningS, totalS: (Date.now() - started) / 1000 }) : reject(new Error(`etl exited with ${code}:\n${output}`)),
+    ),
+  );
+}
+
+(async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'etl-bench-second-'));
+  const api = await startOrdersApi(sampleLines({ seed: 6, count: Number(values.rows) }));
+  // nothing cached: the first run packages, as after a change to a serverless.yml
+  for (const service of ['extract', 'transform', 'load'])
+    rmSync(path.join(serviceDir(service), '.serverless-local', 'stack-resources.json'), { force: true });
+  try {
+    const runs: { planningS: number; totalS: number }[] = [];
+    for (let i = 0; i < 3; i++) runs.push(await timedRun(['--dir', dir, 'run', 'orders', '--free-ports', '--source-url', api.url]));
+    console.log(`etl run orders, ${Number(values.rows).toLocaleString('en')} source rows, three runs on one state folder`);
+    console.log('  run            to "▶ planning"   whole command   × first run');
+    runs.forEach((run, i) =>
+      console.log(
+        `  ${i === 0 ? 'first (packs)' : `${i + 1}${i === 1 ? 'nd' : 'rd'}          `}  ${run.planningS.toFixed(1).padStart(8)} s      ${run.totalS.toFixed(1).padStart(8)} s     ${(run.planningS / runs[0]!.planningS).toFixed(2)}`,
+      ),
+    );
+    const second = Math.max(runs[1]!.planningS, runs[2]!.planningS);
+    console.log(`  goal: a second run at planning in ≤ ${GOAL_S} s — ${second <= GOAL_S ? 'met' : 'missed'} (${second.toFixed(1)} s)`);
+    console.log(JSON.stringify({ benchmark: 'second-run', runs, goalS: GOAL_S, met: second <= GOAL_S }));
+  } finally {
+    await api.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+})().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
