@@ -46,7 +46,7 @@ function timedRun(args: string[]): Promise<{ planningS: number; totalS: number }
   const dir = mkdtempSync(path.join(tmpdir(), 'etl-bench-second-'));
   const api = await startOrdersApi(sampleLines({ seed: 6, count: Number(values.rows) }));
   // nothing cached: the first run packages, as after a change to a serverless.yml
-  for (const service of ['extract', 'transform', 'load'])
+  for (const service of ['extract', 'transform', 'load'] as const)
     rmSync(path.join(serviceDir(service), '.serverless-local', 'stack-resources.json'), { force: true });
   try {
     const runs: { planningS: number; totalS: number }[] = [];
