@@ -9,6 +9,9 @@ import type { CommandOutput, Target } from '../src';
 import { pipelineNamed } from '@etl/pipelines';
 import { runLocally } from '@etl/dev';
 import { sourceParamsFor } from '../src/sourceParams';
+import { scaffoldPipeline } from '../src/newPipeline';
+import type { NewSource } from '../src/newPipeline';
+import { REPO_ROOT } from '@etl/local-aws';
 
 const program = new Command('etl')
   .description('Run and operate the ETL pipelines, locally or on a deployed stage.')
@@ -39,6 +42,26 @@ program
   .command('check')
   .description('validate every pipeline definition (the check packaging runs)')
   .action(() => printOutput(checkCommand(), program.opts<{ json?: boolean }>().json ?? false));
+program
+  .command('new <name>')
+  .description('scaffold a pipeline definition, its test and its registration (packages/pipelines/src)')
+  .requiredOption('--source <kind>', 'where its rows come from: http, sql or files')
+  .action((name: string, options: { source: string }) => {
+    if (!['http', 'sql', 'files'].includes(options.source)) throw new Error(`--source must be http, sql or files, not "${options.source}"`);
+    const made = scaffoldPipeline(REPO_ROOT, name, options.source as NewSource);
+    printOutput(
+      {
+        json: made,
+        text: [
+          `✔ pipeline ${name}:`,
+          ...made.files.map((f) => `  wrote ${f}`),
+          'next:',
+          ...made.nextSteps.map((s, i) => `  ${i + 1}. ${s}`),
+        ].join('\n'),
+      },
+      program.opts<{ json?: boolean }>().json ?? false,
+    );
+  });
 program
   .command('status')
   .description('per pipeline: last run, its state, watermark, schedule; per queue: waiting, in flight, in DLQ')

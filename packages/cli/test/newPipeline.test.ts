@@ -1,0 +1,41 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT } from '@etl/local-aws';
+import { scaffoldPipeline } from '../src/newPipeline';
+
+describe('etl new', () => {
+  // a root inside packages/pipelines, so the scaffold's imports resolve as they will in the real one
+  const root = mkdtempSync(path.join(REPO_ROOT, 'packages/pipelines/.scaffold-test-'));
+  const src = path.join(root, 'packages/pipelines/src');
+  beforeAll(() => cpSync(path.join(REPO_ROOT, 'packages/pipelines/src'), src, { recursive: true }));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('writes a definition that is valid, a test, and registers it beside the others', () => {
+    const made = scaffoldPipeline(root, 'crm_contacts', 'http');
+    expect(made.files).toEqual([
+      'packages/pipelines/src/crm_contacts.ts',
+      'packages/pipelines/src/crm_contacts.test.ts',
+      'packages/pipelines/src/index.ts',
+    ]);
+    expect(made.nextSteps.join('\n')).toContain('CRM_CONTACTS_API_URL: ${param:crmContactsApiUrl}');
+    const names = execFileSync(
+      process.execPath,
+      [
+        '-r',
+        'esbuild-register',
+        '-e',
+        `console.log(Object.keys(require(${JSON.stringify(path.join(src, 'index.ts'))}).pipelines).join(','))`,
+      ],
+      {
+        cwd: REPO_ROOT,
+      },
+    ).toString();
+    expect(names.trim()).toBe('orders,orders_db,crm_contacts'); // definePipeline ran: the definition is valid
+  });
+
+  it('refuses a taken or malformed name, saying why', () => {
+    expect(() => scaffoldPipeline(root, 'crm_contacts', 'sql')).toThrow(/crm_contacts.ts exists already/);
+    expect(() => scaffoldPipeline(root, 'Bad-Name', 'sql')).toThrow(/is not a pipeline name/);
+  });
+});
