@@ -29,6 +29,13 @@ export const SERVICES: ServiceName[] = ['extract', 'transform', 'load'];
 const credentials = LOCAL_CREDENTIALS;
 const region = 'us-east-1';
 
+/** The service a function belongs to, by its name (`etl-<service>-<stage>-<function>`). */
+export function serviceOfFunction(functionName: string): ServiceName {
+  const service = SERVICES.find((s) => functionName.startsWith(`etl-${s}-`));
+  if (!service) throw new Error(`function ${functionName} is not one of etl-${SERVICES.join('|')}-…`);
+  return service;
+}
+
 /** The queues a run moves through, in order (their DLQs end in `-dlq`). */
 export const WORK_QUEUES = ['etl-extract-dev-extract', 'etl-extract-dev-extractSql', 'etl-transform-dev-transform', 'etl-load-dev-load'];
 

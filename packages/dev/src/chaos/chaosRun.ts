@@ -7,7 +7,7 @@ import type { Invoke, ServiceName } from '@etl/local-aws';
 import { expectedOrdersTable, ORDERS_TABLE_QUERY, orders, startOrdersApi } from '@etl/pipelines';
 import type { ApiFault } from '@etl/pipelines';
 import { committedWatermark, query, rowChecks, runAccount } from '@etl/warehouse';
-import { LocalPipeline, packageServices, SERVICES, WORK_QUEUES } from '../localPipeline';
+import { LocalPipeline, packageServices, serviceOfFunction, WORK_QUEUES } from '../localPipeline';
 import type { PackagedServices } from '../localPipeline';
 import { chaosRuns } from './chaosData';
 import type { ChaosRunData } from './chaosData';
@@ -60,7 +60,6 @@ export interface ChaosOptions {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const serviceOf = (functionName: string) => SERVICES.find((s) => functionName.startsWith(`etl-${s}-`))!;
 const apiKind = (fault: ApiFault) => `api-${fault}` as ChaosFaultKind;
 const noFaults = () => Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<ChaosFaultKind, number>;
 
@@ -172,7 +171,7 @@ class ChaosLane {
   private faultyInvoke(invoke: Invoke): Invoke {
     return async (functionName, event) => {
       const { schedule, run } = this.state;
-      const service = serviceOf(functionName);
+      const service = serviceOfFunction(functionName);
       const crash = schedule?.workerCrash;
       const crashNow = crash && crash.run === run && crash.service === service && !this.state.crashed;
       if (crashNow) this.state.crashed = true;
