@@ -160,9 +160,7 @@ export class LocalPipeline {
     await this.provision();
     log('▶ starting the services under serverless-offline');
     await Promise.all(SERVICES.map((service) => this.startService(service))); // each builds in its own folder
-    this.invoker = lambdaInvoker(
-      (functionName) => this.service(SERVICES.find((s) => functionName.startsWith(`etl-${s}-`))!).lambdaEndpoint,
-    );
+    this.invoker = lambdaInvoker((functionName) => this.service(serviceOfFunction(functionName)).lambdaEndpoint);
     this.startPollers();
   }
 
