@@ -1,10 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
-import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import { dataBucketName, isAlive, launchStack, LOCAL_CREDENTIALS, LOCAL_REGION, REPO_ROOT, stopProcess } from '@etl/local-aws';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { ListQueuesCommand } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { localClients } from '@etl/dev';
+import { dataBucketName, isAlive, launchStack, REPO_ROOT, stopProcess } from '@etl/local-aws';
 import type { LocalEndpoints } from '@etl/local-aws';
 import { redshiftDataClient, s3Client, sqsClient } from '@etl/middleware';
 import type { Warehouse } from '@etl/warehouse';
@@ -71,14 +72,7 @@ export async function connect(options: TargetOptions = {}): Promise<Target> {
     child = started.child;
     endpoints = started.ready.endpoints;
   }
-  const config = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-  const s3 = new S3Client({ ...config, endpoint: endpoints.s3, forcePathStyle: true });
-  const sqs = new SQSClient({ ...config, endpoint: endpoints.sqs });
-  const warehouse: Warehouse = {
-    client: new RedshiftDataClient({ ...config, endpoint: endpoints.redshiftData }),
-    target: { WorkgroupName: 'etl-dev', Database: 'analytics' },
-    copyRoleArn: 'unused',
-  };
+  const { s3, sqs, warehouse } = localClients(endpoints);
   return {
     stage: 'local',
     bucket: dataBucketName('dev'),

@@ -95,6 +95,19 @@ async function serviceResources(service: ServiceName): Promise<StackResources> {
   return resources;
 }
 
+/** SDK clients for a local stack's S3, SQS and warehouse (the local stage's workgroup and database). */
+export function localClients(endpoints: LocalEndpoints): { s3: S3Client; sqs: SQSClient; warehouse: Warehouse } {
+  return {
+    s3: new S3Client({ endpoint: endpoints.s3, forcePathStyle: true, region, credentials }),
+    sqs: new SQSClient({ endpoint: endpoints.sqs, region, credentials }),
+    warehouse: {
+      client: new RedshiftDataClient({ endpoint: endpoints.redshiftData, region, credentials }),
+      target: { WorkgroupName: 'etl-dev', Database: 'analytics' },
+      copyRoleArn: 'unused',
+    },
+  };
+}
+
 interface RunningStack {
   endpoints: LocalEndpoints;
   env: Record<string, string>;
@@ -181,14 +194,7 @@ export class LocalPipeline {
   }
 
   private connect(): void {
-    const { endpoints } = this.stack;
-    this.sqs = new SQSClient({ endpoint: endpoints.sqs, region, credentials });
-    this.s3 = new S3Client({ endpoint: endpoints.s3, forcePathStyle: true, region, credentials });
-    this.warehouse = {
-      client: new RedshiftDataClient({ endpoint: endpoints.redshiftData, region, credentials }),
-      target: { WorkgroupName: 'etl-dev', Database: 'analytics' },
-      copyRoleArn: 'unused',
-    };
+    ({ s3: this.s3, sqs: this.sqs, warehouse: this.warehouse } = localClients(this.stack.endpoints));
   }
 
   private async provision(): Promise<void> {
