@@ -1,12 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { localClients } from '@etl/dev';
-import { dataBucketName, isAlive, launchStack, REPO_ROOT, stopProcess } from '@etl/local-aws';
-import type { LocalEndpoints } from '@etl/local-aws';
+import { localClients, runningStack } from '@etl/dev';
+import { dataBucketName, launchStack, REPO_ROOT, stopProcess } from '@etl/local-aws';
 import { redshiftDataClient, s3Client, sqsClient } from '@etl/middleware';
 import type { Warehouse } from '@etl/warehouse';
 
@@ -34,14 +32,6 @@ export interface TargetOptions {
   database?: string;
   /** Told when a local stack is started for the command. */
   log?: (line: string) => void;
-}
-
-/** The local stack `pnpm local:up` (or `etl`) left running on `dir`, if it still runs. */
-function runningStack(dir: string): { endpoints: LocalEndpoints } | undefined {
-  const file = path.join(dir, 'stack.json');
-  if (!existsSync(file)) return undefined;
-  const state = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; endpoints: LocalEndpoints };
-  return isAlive(state.pid) ? state : undefined;
 }
 
 async function queueMap(sqs: SQSClient, prefix: string): Promise<Record<string, string>> {

@@ -4,5 +4,5 @@ export type { LocalRunOptions, RunSummary } from './localRun';
 export type { DevOptions, DevSummary } from './devRun';
 export { sampleGeneration, nextGeneration } from './sampleSource';
 export { rowLines } from './runSummary';
-export { LocalPipeline, localClients, packageServices } from './localPipeline';
+export { LocalPipeline, localClients, packageServices, runningStack } from './localPipeline';
 export type { LocalPipelineOptions, PackagedServices } from './localPipeline';

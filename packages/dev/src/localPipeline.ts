@@ -8,6 +8,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import {
   LOCAL_CREDENTIALS,
+  isAlive,
   launchStack,
   lambdaInvoker,
   localParams,
@@ -108,23 +109,18 @@ export function localClients(endpoints: LocalEndpoints): { s3: S3Client; sqs: SQ
   };
 }
 
-interface RunningStack {
+export interface RunningStack {
   endpoints: LocalEndpoints;
   env: Record<string, string>;
   child?: ChildProcess;
 }
 
 /** The stack `pnpm local:up` left running on `dir`, if it still runs. */
-function runningStack(dir: string): RunningStack | undefined {
+export function runningStack(dir: string): RunningStack | undefined {
   const state = path.join(dir, 'stack.json');
   if (!existsSync(state)) return undefined;
   const running = JSON.parse(readFileSync(state, 'utf8')) as { pid: number; endpoints: LocalEndpoints; env: Record<string, string> };
-  try {
-    process.kill(running.pid, 0);
-    return running;
-  } catch {
-    return undefined; // stale: the stack that wrote it is gone
-  }
+  return isAlive(running.pid) ? running : undefined; // else stale: the stack that wrote it is gone
 }
 
 /**

@@ -85,6 +85,28 @@ export function rowChecks(rows: RunRows): RowChecks {
   };
 }
 
+/** A run's rows from the ledger's counts (the two duplicate counts summed into `collapsed`). */
+function runRows(
+  extracted: number,
+  rejected: number,
+  collapsedInTransform: number,
+  staged: number,
+  collapsedInLoad: number,
+  inserted: number,
+  updated: number,
+): RunRows {
+  return {
+    extracted,
+    rejected,
+    collapsedInTransform,
+    staged,
+    collapsedInLoad,
+    inserted,
+    updated,
+    collapsed: collapsedInTransform + collapsedInLoad,
+  };
+}
+
 /** The committed watermark of a pipeline (the cursor value extraction continues from), or null before its first complete run. */
 export async function committedWatermark(warehouse: Warehouse, pipeline: string, options: RunOptions = {}): Promise<string | null> {
   try {
@@ -136,16 +158,7 @@ export async function runAccount(
   const [extracted, staged, rejected, collapsedInTransform, collapsedInLoad, inserted, updated, extractAt, transformAt, loadAt] =
     found[0]!.map(Number) as [number, number, number, number, number, number, number, number, number, number];
   return {
-    rows: {
-      extracted,
-      rejected,
-      collapsedInTransform,
-      staged,
-      collapsedInLoad,
-      inserted,
-      updated,
-      collapsed: collapsedInTransform + collapsedInLoad,
-    },
+    rows: runRows(extracted, rejected, collapsedInTransform, staged, collapsedInLoad, inserted, updated),
     finishedAt: { extract: extractAt, transform: transformAt, load: loadAt },
   };
 }
@@ -210,16 +223,7 @@ export async function recentRuns(
       runId: String(runId),
       parts: Number(parts),
       partsLoaded: Number(loaded),
-      rows: {
-        extracted: Number(extracted),
-        rejected: Number(rejected),
-        collapsedInTransform: Number(inTransform),
-        staged: Number(staged),
-        collapsedInLoad: Number(inLoad),
-        inserted: Number(inserted),
-        updated: Number(updated),
-        collapsed: Number(inTransform) + Number(inLoad),
-      },
+      rows: runRows(...([extracted, rejected, inTransform, staged, inLoad, inserted, updated].map(Number) as Parameters<typeof runRows>)),
       extractedAt: sqlTime(extractedAt),
       loadedAt: sqlTime(loadedAt),
     }),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { FAULT_LOG, FAULTS_ENV, freshPostgresDatabase, injectedFaults } from '@etl/local-aws';
-import type { Invoke, ServiceName } from '@etl/local-aws';
+import type { Invoke } from '@etl/local-aws';
 import { expectedOrdersTable, ORDERS_TABLE_QUERY, orders, startOrdersApi } from '@etl/pipelines';
 import type { ApiFault } from '@etl/pipelines';
 import { committedWatermark, query, rowChecks, runAccount } from '@etl/warehouse';
