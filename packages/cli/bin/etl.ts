@@ -4,7 +4,19 @@
  * talks to a deployed stage through the AWS SDK's default credentials.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { checkCommand, connect, dlqCommand, printOutput, quarantineCommand, queryCommand, runsCommand, statusCommand } from '../src';
+import {
+  checkCommand,
+  connect,
+  dlqCommand,
+  printOutput,
+  quarantineCommand,
+  queryCommand,
+  replayCommand,
+  runsCommand,
+  showCommand,
+  startDashboard,
+  statusCommand,
+} from '../src';
 import type { CommandOutput, Target } from '../src';
 import { pipelineNamed } from '@etl/pipelines';
 import { runLocally } from '@etl/dev';
@@ -89,6 +101,33 @@ program
   .action((sql: string) => against((target) => queryCommand(target, sql)));
 
 program
+  .command('show <run>')
+  .description('one run: its files with every row accounted for, its rejects by rule, its load statements and their timings')
+  .action((run: string) => against((target) => showCommand(target, run)));
+program
+  .command('dashboard')
+  .description('a web page of pipelines, runs, row accounting, quarantine and queues, live (binds 127.0.0.1)')
+  .option('--port <n>', 'the port', positive, 4700)
+  .option('--allow-actions', 'offer redrive and replay (the page only reads otherwise)')
+  .action(async (options: { port: number; allowActions?: boolean }) => {
+    const global = program.opts<{ stage?: string; dir?: string; workgroup?: string }>();
+    const target = await connect({ ...global, log: (line) => console.error(`▸ ${line}`) });
+    const dashboard = await startDashboard({
+      target,
+      port: options.port,
+      allowActions: options.allowActions,
+      log: (line) => console.error(line),
+    });
+    console.log(`▶ dashboard ${dashboard.url} on ${target.stage}${options.allowActions ? ' (actions allowed)' : ''}: Ctrl-C stops it`);
+    const stop = () =>
+      void dashboard
+        .stop()
+        .then(() => target.close())
+        .then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+program
   .command('dlq')
   .description('the dead-letter queues and what they hold; --redrive moves their messages back to be processed again')
   .option('--redrive', 'move every dead-lettered message back to its source queue')
@@ -97,10 +136,13 @@ program
 async function runOnTheLocalStack(name: string, options: { sourceUrl?: string; freePorts?: boolean; replay?: string }): Promise<void> {
   const pipeline = pipelineNamed(name);
   const global = program.opts<{ stage?: string; dir?: string; json?: boolean }>();
-  if (global.stage && global.stage !== 'local')
+  if (global.stage && global.stage !== 'local') {
+    const replay = options.replay;
+    if (replay) return against((target) => replayCommand(target, name, replay)); // the deployed services do the rest
     throw new Error(
-      `etl ${options.replay ? 'replay' : 'run'} works on the local stack; on stage ${global.stage} invoke etl-extract-${global.stage}-${options.replay ? 'publishRun' : 'planner'} with {"pipeline":"${name}"${options.replay ? `,"runId":"${options.replay}"` : ''}}`,
+      `etl run works on the local stack; on stage ${global.stage} invoke etl-extract-${global.stage}-planner with {"pipeline":"${name}"}`,
     );
+  }
   const summary = await runLocally({
     pipeline,
     sourceParams: options.sourceUrl ? sourceParamsFor(pipeline, options.sourceUrl) : {},

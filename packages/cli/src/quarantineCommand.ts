@@ -30,14 +30,22 @@ async function quarantinePrefix(target: Target, runId: string, pipeline?: string
   );
 }
 
-/** `etl quarantine <run>`: its rejected rows with field, rule, reason and the raw line; `rule` filters, `limit` caps. */
-export async function quarantineCommand(
+/** A run's rejected rows: the first `limit` (of `rule`, when given) and how many there are in all. */
+export interface Quarantine {
+  /** The run's quarantine folder in the data bucket. */
+  prefix: string;
+  rows: QuarantinedRow[];
+  total: number;
+}
+
+/** Reads a run's quarantine files: rows with field, rule, reason and raw line; `rule` filters, `limit` caps the rows kept. */
+export async function quarantinedRows(
   target: Target,
   runId: string,
   { rule, limit = 50, pipeline }: { rule?: string; limit?: number; pipeline?: string } = {},
-): Promise<CommandOutput> {
+): Promise<Quarantine> {
   const prefix = await quarantinePrefix(target, runId, pipeline);
-  const found: QuarantinedRow[] = [];
+  const rows: QuarantinedRow[] = [];
   let total = 0;
   for await (const page of paginateListObjectsV2({ client: target.s3 }, { Bucket: target.bucket, Prefix: prefix })) {
     for (const object of page.Contents ?? []) {
@@ -49,10 +57,21 @@ export async function quarantineCommand(
         const row = { file: object.Key!, ...(JSON.parse(line) as Omit<QuarantinedRow, 'file'>) };
         if (rule && !row.rejections.some((r) => r.rule === rule)) continue;
         total++;
-        if (found.length < limit) found.push(row);
+        if (rows.length < limit) rows.push(row);
       }
     }
   }
+  return { prefix, rows, total };
+}
+
+/** `etl quarantine <run>`: its rejected rows with field, rule, reason and the raw line; `rule` filters, `limit` caps. */
+export async function quarantineCommand(
+  target: Target,
+  runId: string,
+  options: { rule?: string; limit?: number; pipeline?: string } = {},
+): Promise<CommandOutput> {
+  const { rule } = options;
+  const { prefix, rows: found, total } = await quarantinedRows(target, runId, options);
   const shown = found.flatMap((row) =>
     row.rejections
       .filter((r) => !rule || r.rule === rule)

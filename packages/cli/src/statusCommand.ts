@@ -6,50 +6,76 @@ import type { CommandOutput } from './output';
 import { renderTable } from './output';
 import { runState } from './runsCommand';
 
-/** `etl status`: per pipeline its last run, watermark and schedule; per queue its depth, in flight and DLQ. */
-export async function statusCommand(target: Target): Promise<CommandOutput> {
-  const [runs, marks, queueUrls] = await Promise.all([
-    recentRuns(target.warehouse, { limit: 1000 }),
-    watermarks(target.warehouse),
-    target.queues(),
-  ]);
-  const pipelineRows = Object.values(pipelines).map((pipeline) => {
+/** A pipeline as `etl status` shows it. */
+export interface PipelineStatus {
+  pipeline: string;
+  lastRun: string | null;
+  state: string;
+  watermark: string | null;
+  /** The planner's schedule (e.g. `rate(1 hour)`), null when it is only invoked. */
+  schedule: string | null;
+  drift: string;
+}
+
+/** A work queue as `etl status` shows it: messages waiting, in flight, and in its DLQ. */
+export interface QueueStatus {
+  queue: string;
+  visible: number;
+  inFlight: number;
+  deadLetters: number;
+}
+
+/** Every defined pipeline with its last run, its state and its committed watermark. */
+export async function pipelineStatus(target: Target): Promise<PipelineStatus[]> {
+  const [runs, marks] = await Promise.all([recentRuns(target.warehouse, { limit: 1000 }), watermarks(target.warehouse)]);
+  return Object.values(pipelines).map((pipeline) => {
     const last = runs.find((run) => run.pipeline === pipeline.name);
-    const mark = marks.find((m) => m.pipeline === pipeline.name);
     return {
       pipeline: pipeline.name,
       lastRun: last?.runId ?? null,
       state: last ? runState(last) : 'never run',
-      watermark: mark?.cursor ?? null,
+      watermark: marks.find((m) => m.pipeline === pipeline.name)?.cursor ?? null,
       schedule: pipeline.schedule ?? null,
+      drift: pipeline.drift,
     };
   });
-  const queueRows = await Promise.all(
+}
+
+async function depth(target: Target, queueUrl: string | undefined): Promise<{ visible: number; inFlight: number }> {
+  if (!queueUrl) return { visible: 0, inFlight: 0 };
+  const { Attributes = {} } = await target.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return {
+    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+  };
+}
+
+/** Every work queue of the stage (by name) with its depth and its DLQ's. */
+export async function queueStatus(target: Target): Promise<QueueStatus[]> {
+  const queueUrls = await target.queues();
+  return Promise.all(
     Object.entries(queueUrls)
       .filter(([name]) => !name.endsWith('-dlq'))
       .sort(([a], [b]) => a.localeCompare(b))
       .map(async ([name, url]) => {
-        const depth = async (queueUrl: string | undefined) => {
-          if (!queueUrl) return { visible: 0, inFlight: 0 };
-          const { Attributes = {} } = await target.sqs.send(
-            new GetQueueAttributesCommand({
-              QueueUrl: queueUrl,
-              AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-            }),
-          );
-          return {
-            visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
-            inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
-          };
-        };
-        const [queue, dlq] = await Promise.all([depth(url), depth(queueUrls[`${name}-dlq`])]);
+        const [queue, dlq] = await Promise.all([depth(target, url), depth(target, queueUrls[`${name}-dlq`])]);
         return { queue: name, visible: queue.visible, inFlight: queue.inFlight, deadLetters: dlq.visible + dlq.inFlight };
       }),
   );
+}
+
+/** `etl status`: per pipeline its last run, watermark and schedule; per queue its depth, in flight and DLQ. */
+export async function statusCommand(target: Target): Promise<CommandOutput> {
+  const [pipelineRows, queueRows] = await Promise.all([pipelineStatus(target), queueStatus(target)]);
   const text = [
     renderTable(
-      ['pipeline', 'last run', 'state', 'watermark', 'schedule'],
-      pipelineRows.map((p) => [p.pipeline, p.lastRun ?? '', p.state, p.watermark ?? '(none)', p.schedule ?? '(invoked)']),
+      ['pipeline', 'last run', 'state', 'watermark', 'schedule', 'drift'],
+      pipelineRows.map((p) => [p.pipeline, p.lastRun ?? '', p.state, p.watermark ?? '(none)', p.schedule ?? '(invoked)', p.drift]),
     ),
     queueRows.length === 0
       ? `no queues on ${target.stage}: run the pipeline once (pnpm dev) to create them`

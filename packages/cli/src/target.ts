@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { localClients, runningStack } from '@etl/dev';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { invokeFunction, localClients, runningStack } from '@etl/dev';
 import { dataBucketName, launchStack, REPO_ROOT, stopProcess } from '@etl/local-aws';
 import { redshiftDataClient, s3Client, sqsClient } from '@etl/middleware';
 import type { Warehouse } from '@etl/warehouse';
@@ -18,6 +19,11 @@ export interface Target {
   warehouse: Warehouse;
   /** The stage's queues by name (DLQs end in `-dlq`). */
   queues: () => Promise<Record<string, string>>;
+  /**
+   * Invokes a function of the extract service (`planner`, `publishRun`) and returns its answer.
+   * Undefined where none runs: a local stack without its services (they run while `pnpm dev` or `etl run` does).
+   */
+  invokeExtract?: <T>(name: 'planner' | 'publishRun', payload: unknown) => Promise<T>;
   /** Releases the clients, and stops a local stack this command started. */
   close: () => Promise<void>;
 }
@@ -62,20 +68,29 @@ export async function connect(options: TargetOptions = {}): Promise<Target> {
     child = started.child;
     endpoints = started.ready.endpoints;
   }
-  const { s3, sqs, warehouse } = localClients(endpoints);
+  const clients = localClients(endpoints);
+  return localTarget(clients, {
+    close: async () => {
+      clients.s3.destroy();
+      clients.sqs.destroy();
+      clients.warehouse.client.destroy();
+      if (child) await stopProcess(child);
+    },
+  });
+}
+
+/** A target on the local stack's clients — those of a running LocalPipeline (`pnpm dev`), which can also invoke its functions. */
+export function localTarget(
+  clients: { s3: S3Client; sqs: SQSClient; warehouse: Warehouse },
+  { close = async () => undefined, invokeExtract }: Pick<Partial<Target>, 'close' | 'invokeExtract'> = {},
+): Target {
   return {
     stage: 'local',
     bucket: dataBucketName('dev'),
-    s3,
-    sqs,
-    warehouse,
-    queues: () => queueMap(sqs, 'etl-'),
-    close: async () => {
-      s3.destroy();
-      sqs.destroy();
-      warehouse.client.destroy();
-      if (child) await stopProcess(child);
-    },
+    ...clients,
+    queues: () => queueMap(clients.sqs, 'etl-'),
+    invokeExtract,
+    close,
   };
 }
 
@@ -93,18 +108,21 @@ function deployed(stage: string, options: TargetOptions): Target {
     target: { WorkgroupName: workgroup, Database: options.database ?? process.env.ETL_WAREHOUSE_DATABASE ?? 'analytics' },
     copyRoleArn: 'unused',
   };
+  const lambda = new LambdaClient({});
   return {
     stage,
     bucket: dataBucketName(stage),
     s3,
     sqs,
     warehouse,
+    invokeExtract: (name, payload) => invokeFunction(lambda, `etl-extract-${stage}-${name}`, payload),
     queues: () =>
       queueMap(sqs, `etl-`).then((all) => Object.fromEntries(Object.entries(all).filter(([name]) => name.includes(`-${stage}-`)))),
     close: async () => {
       s3.destroy();
       sqs.destroy();
       warehouse.client.destroy();
+      lambda.destroy();
     },
   };
 }

@@ -24,6 +24,9 @@ export const dataKeys = {
   runManifest: (pipeline: string, runId: string) => `state/runs/${pipeline}/${runId}.json`,
   /** The planner's record of the run it last planned for a pipeline (conditional writes keep planners from racing). */
   plannerState: (pipeline: string) => `state/planner/${pipeline}.json`,
+  /** What one load batch did for a run: its statements and timings (see contracts.loadReport). */
+  loadReport: (pipeline: string, runId: string, batchId: string) => `state/runs/${pipeline}/${runId}/load-${batchId}.json`,
+  loadReportPrefix: (pipeline: string, runId: string) => `state/runs/${pipeline}/${runId}/load-`,
   /** A COPY manifest for one load batch. */
   copyManifest: (pipeline: string, batchId: string) => `manifests/${pipeline}/${batchId}.json`,
   /** The per-file figures of one load batch, COPYed next to the data (no values are spliced into SQL). */
@@ -45,4 +48,11 @@ export function makeRunId(startedAt: Date, suffix: string): string {
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z')}-${suffix}`;
+}
+
+/** The time a run id starts with: when the run was planned. */
+export function runIdTime(runId: string): Date {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-/.exec(runId);
+  if (!m) throw new Error(`run id ${runId} does not start with its UTC time (20261127T023749Z-…)`);
+  return new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
 }

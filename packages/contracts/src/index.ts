@@ -1,6 +1,6 @@
 import { contract } from './parse';
-import { extractTask, rawFileReady, runManifest, runRef, sliceManifest, slicePlan, stagedFileReady } from './messages';
-import type { ExtractTask, RawFileReady, RunManifest, RunRef, SliceManifest, SlicePlan, StagedFileReady } from './messages';
+import { extractTask, loadReport, rawFileReady, runManifest, runRef, sliceManifest, slicePlan, stagedFileReady } from './messages';
+import type { ExtractTask, LoadReport, RawFileReady, RunManifest, RunRef, SliceManifest, SlicePlan, StagedFileReady } from './messages';
 
 export { ContractViolation } from './errors';
 export { contract, parseMessage, serializeMessage } from './parse';
@@ -8,6 +8,7 @@ export type { Contract } from './parse';
 export { pipelineName, runId, rowAccounting, runInfo } from './messages';
 export type {
   ExtractTask,
+  LoadReport,
   RawFileReady,
   RunRef,
   RunInfo,
@@ -37,6 +38,8 @@ export const contracts = {
   sliceManifest: contract<SliceManifest>('slice-manifest', sliceManifest),
   /** `state/runs/<pipeline>/<runId>/slices.json` */
   slicePlan: contract<SlicePlan>('slice-plan', slicePlan),
+  /** `state/runs/<pipeline>/<runId>/load-<batchId>.json` */
+  loadReport: contract<LoadReport>('load-report', loadReport),
 } as const;
 export { exampleRawFileReady, exampleStagedFileReady } from './examples';
-export { dataKeys, parseRawKey, makeRunId } from './dataKeys';
+export { dataKeys, parseRawKey, makeRunId, runIdTime } from './dataKeys';

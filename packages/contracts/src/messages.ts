@@ -186,3 +186,32 @@ export type SlicePlan = z.infer<typeof slicePlan>;
 export type RawFileReady = z.infer<typeof rawFileReady>;
 export type StagedFileReady = z.infer<typeof stagedFileReady>;
 export type RowAccounting = z.infer<typeof rowAccounting>;
+
+/** One statement of a load batch as the Data API described it once the batch had finished. */
+const loadStatement = z.strictObject({
+  sql: z.string(),
+  /** Its duration (the Data API's, in seconds). */
+  seconds: z.number().check(z.nonnegative()),
+  /** Rows it affected or returned; -1 where the Data API gives none (DDL). */
+  rows: z.int(),
+});
+
+/**
+ * `state/runs/<pipeline>/<runId>/load-<batchId>.json`: one load batch that loaded files of the
+ * run — its statements with their timings, and the run's files in it. Written after the batch's
+ * transaction has committed, so a crash in between leaves a loaded batch without its report.
+ */
+export const loadReport = z.strictObject({
+  pipeline: pipelineName,
+  runId,
+  batchId: z.string().check(z.regex(/^[0-9a-f]{32}$/)),
+  statementId: z.string(),
+  finishedAt: isoTimestamp,
+  /** The batch's staged files of this run (a batch may hold files of other runs too). */
+  files: z.array(z.string()).check(z.minLength(1)),
+  /** Staged files in the whole batch. */
+  batchFiles: z.int().check(z.positive()),
+  statements: z.array(loadStatement).check(z.minLength(1)),
+});
+
+export type LoadReport = z.infer<typeof loadReport>;

@@ -6,3 +6,4 @@ export { sampleGeneration, nextGeneration } from './sampleSource';
 export { rowLines } from './runSummary';
 export { LocalPipeline, localClients, packageServices, runningStack } from './localPipeline';
 export type { LocalPipelineOptions, PackagedServices } from './localPipeline';
+export { invokeFunction } from './invokeFunction';

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import {
   LOCAL_CREDENTIALS,
@@ -25,6 +25,7 @@ import type { HeldReceipts, Invoke, LocalEndpoints, OfflineService, ServiceName,
 import { runProgress } from '@etl/warehouse';
 import type { Warehouse } from '@etl/warehouse';
 import type { PlannerAnswer } from './interruptedRun';
+import { invokeFunction } from './invokeFunction';
 
 export const SERVICES: ServiceName[] = ['extract', 'transform', 'load'];
 const credentials = LOCAL_CREDENTIALS;
@@ -242,16 +243,8 @@ export class LocalPipeline {
   }
 
   /** Invokes a function of the extract service (planner, publishRun) and returns its answer; throws with its error. */
-  async invokeExtract<T>(name: string, payload: unknown): Promise<T> {
-    const answer = await this.lambda.send(
-      new InvokeCommand({ FunctionName: this.service('extract').functionName(name), Payload: JSON.stringify(payload) }),
-    );
-    const text = Buffer.from(answer.Payload ?? new Uint8Array()).toString();
-    if (answer.FunctionError) {
-      const message = (JSON.parse(text || '{}') as { errorMessage?: string }).errorMessage;
-      throw new Error(`${name} failed: ${message ?? answer.FunctionError}`);
-    }
-    return JSON.parse(text) as T;
+  invokeExtract<T>(name: string, payload: unknown): Promise<T> {
+    return invokeFunction<T>(this.lambda, this.service('extract').functionName(name), payload);
   }
 
   /** Asks the planner for a run of `pipeline` (`force`: even while a run is in flight). */

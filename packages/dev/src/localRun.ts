@@ -2,12 +2,12 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { dataKeys } from '@etl/contracts';
+import { dataKeys, runIdTime } from '@etl/contracts';
 import { dataBucketName, REPO_ROOT } from '@etl/local-aws';
 import { qualifiedTable, quoteIdentifier } from '@etl/pipeline';
 import type { Pipeline } from '@etl/pipeline';
-import { committedWatermark, query, rejectsByRule as rejectsByRuleOf, runAccount, tableColumns } from '@etl/warehouse';
-import type { RunRows, Warehouse } from '@etl/warehouse';
+import { committedWatermark, query, rejectsByRule as rejectsByRuleOf, runAccount, stageSeconds, tableColumns } from '@etl/warehouse';
+import type { RunRows, StageSeconds, Warehouse } from '@etl/warehouse';
 import { HeldMessages } from './heldMessages';
 import { anyVisibleMessages, planAfterInterruption } from './interruptedRun';
 import { LocalPipeline, WORK_QUEUES } from './localPipeline';
@@ -36,6 +36,10 @@ export interface LocalRunOptions {
   note?: string;
   /** Instead of planning a run, announce this run's raw files again (a replay: files already loaded load nothing) and follow it. */
   replay?: string;
+  /** Told once the stack and the services run (`pnpm dev` starts its dashboard here); what it returns is called at the end. */
+  onStarted?: (local: LocalPipeline) => Promise<(() => Promise<void>) | void>;
+  /** After the run, keep the stack and the services running until Ctrl-C / SIGTERM (needs `handleSignals`). */
+  keepOpen?: boolean;
 }
 
 export interface RunSummary {
@@ -45,7 +49,7 @@ export interface RunSummary {
   /** Stage by stage; each adds up (see runSummary.ts). */
   rows: RunRows;
   rejectsByRule: Record<string, number>;
-  seconds: { extract: number; transform: number; load: number; total: number };
+  seconds: StageSeconds;
   tableRows: number;
   /** Drift policy `add-columns`: the columns the target has gained from the source, with how many rows have a value. */
   addedColumns: { name: string; rows: number }[];
@@ -101,6 +105,8 @@ export async function runLocally(options: LocalRunOptions): Promise<RunSummary> 
     cleanups.push(() => running.stop());
     cleanups.push(() => running.stopPollers().then(() => held.clear())); // stopped: every batch settled
     // messages an interrupted pnpm dev held come back now, not after their visibility timeout
+    const stopAfter = await options.onStarted?.(running);
+    if (stopAfter) cleanups.push(stopAfter);
     const leftovers = await HeldMessages.releaseLeftovers(heldFile, local.sqs);
     if (leftovers.stillRunning) throw new Error(`another pnpm dev (pid ${leftovers.stillRunning}) runs on ${dir}: stop it first`);
     if (leftovers.released > 0)
@@ -161,7 +167,12 @@ export async function runLocally(options: LocalRunOptions): Promise<RunSummary> 
     await follow(runId);
     const tasks = await extractTasksOf(local.s3, pipeline.name, runId);
     if (options.replayRun) await replayAndSettle(runId);
-    return await summarize(local.warehouse, pipeline, { runId, tasks }, log, options.note);
+    const summary = await summarize(local.warehouse, pipeline, { runId, tasks }, log, options.note);
+    if (options.keepOpen && options.handleSignals) {
+      log('\n▶ the stack and the services keep running: Ctrl-C stops them');
+      await new Promise<never>(() => undefined); // the signal handler cleans up and exits
+    }
+    return summary;
   } catch (error) {
     // the services' own logs say why a run did not finish: show their last lines
     for (const { service, tail } of local?.serviceLogs() ?? []) {
@@ -206,16 +217,7 @@ async function summarize(
     }
   }
   const watermark = await committedWatermark(warehouse, pipeline.name);
-  const planned =
-    Date.parse(
-      `${runId.slice(0, 4)}-${runId.slice(4, 6)}-${runId.slice(6, 8)}T${runId.slice(9, 11)}:${runId.slice(11, 13)}:${runId.slice(13, 15)}Z`,
-    ) / 1000;
-  const seconds = {
-    extract: finishedAt.extract - planned,
-    transform: finishedAt.transform - finishedAt.extract,
-    load: finishedAt.load - finishedAt.transform,
-    total: finishedAt.load - planned,
-  };
+  const seconds = stageSeconds(runIdTime(runId).getTime() / 1000, finishedAt);
   const summary: RunSummary = {
     runId,
     tasks,

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { dataKeys } from '@etl/contracts';
+import { contracts, dataKeys, serializeMessage } from '@etl/contracts';
+import type { DescribeStatementCommandOutput } from '@aws-sdk/client-redshift-data';
 import type { StagedFileReady } from '@etl/contracts';
 import { csvField } from '@etl/files';
 import { ADDED_COLUMN_BYTES, createTableSql, quoteIdentifier, redshiftType } from '@etl/pipeline';
@@ -28,6 +29,8 @@ export interface LoadBatchResult {
   loaded: LoadedFile[];
   /** Drift policy `add-columns`: columns this batch added to the target table. */
   addedColumns: string[];
+  /** Writing the batch's load reports failed (the load itself committed): why. */
+  reportError?: string;
 }
 
 /** A source field cannot fill the target's column of that name: the column is not one `add-columns` made. */
@@ -166,7 +169,7 @@ export async function loadBatch(
     added,
   );
   const run = () => runBatch(warehouse, statements, { ...options, name: `etl-load-${pipeline.name}-${batchId.slice(0, 8)}` });
-  const id = await run().catch(async (error: unknown) => {
+  const finished = await run().catch(async (error: unknown) => {
     if (!(error instanceof StatementFailed && /relation "[^"]+" does not exist/.test(error.detail))) throw error;
     // the tables this container made are gone (a warehouse restored or reset under it): make them again, then retry once
     ensured.get(warehouse.client)?.delete(pipeline.name);
@@ -174,18 +177,60 @@ export async function loadBatch(
     return run();
   });
   const report = statements.findIndex((sql) => sql.trimStart().startsWith('SELECT l.staged_key'));
-  const rows = await resultRows(warehouse, `${id}:${report + 1}`, options);
-  return {
-    batchId,
-    addedColumns: [...(added?.create ?? [])],
-    loaded: rows.map(([stagedKey, runId, rowsIn, rowsRejected, collapsed, rowsInserted, rowsUpdated]) => ({
-      stagedKey: String(stagedKey),
-      runId: String(runId),
-      rowsIn: Number(rowsIn),
-      rowsRejected: Number(rowsRejected),
-      collapsed: Number(collapsed),
-      rowsInserted: Number(rowsInserted),
-      rowsUpdated: Number(rowsUpdated),
-    })),
-  };
+  const rows = await resultRows(warehouse, `${finished.Id}:${report + 1}`, options);
+  const loaded = rows.map(([stagedKey, runId, rowsIn, rowsRejected, collapsed, rowsInserted, rowsUpdated]) => ({
+    stagedKey: String(stagedKey),
+    runId: String(runId),
+    rowsIn: Number(rowsIn),
+    rowsRejected: Number(rowsRejected),
+    collapsed: Number(collapsed),
+    rowsInserted: Number(rowsInserted),
+    rowsUpdated: Number(rowsUpdated),
+  }));
+  // the data has committed: a report that cannot be written is told, not a reason to retry the batch
+  const reportError = await writeLoadReports(s3, bucket, pipeline.name, batchId, files.length, finished, loaded).then(
+    () => undefined,
+    (error: unknown) => (error instanceof Error ? error.message : String(error)),
+  );
+  return { batchId, addedColumns: [...(added?.create ?? [])], loaded, ...(reportError ? { reportError } : {}) };
+}
+
+/** Per run the batch loaded files of: its load report (statements, timings, its files), for `etl show` and the dashboard. */
+async function writeLoadReports(
+  s3: S3Client,
+  bucket: string,
+  pipeline: string,
+  batchId: string,
+  batchFiles: number,
+  finished: DescribeStatementCommandOutput & { Id: string },
+  loaded: LoadedFile[],
+): Promise<void> {
+  const statements = (finished.SubStatements ?? []).map((sub) => ({
+    sql: sub.QueryString ?? '',
+    seconds: (sub.Duration ?? 0) / 1e9,
+    rows: sub.ResultRows ?? -1,
+  }));
+  const finishedAt = (finished.UpdatedAt ?? new Date()).toISOString();
+  const byRun = Map.groupBy(loaded, (file) => file.runId);
+  await Promise.all(
+    [...byRun].map(([runId, files]) =>
+      s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: dataKeys.loadReport(pipeline, runId, batchId),
+          ContentType: 'application/json',
+          Body: serializeMessage(contracts.loadReport, {
+            pipeline,
+            runId,
+            batchId,
+            statementId: finished.Id,
+            finishedAt,
+            files: files.map((f) => f.stagedKey),
+            batchFiles,
+            statements,
+          }),
+        }),
+      ),
+    ),
+  );
 }

@@ -1,5 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { gunzipSync } from 'node:zlib';
+import { contracts, dataKeys, parseMessage } from '@etl/contracts';
 import type { StagedFileReady } from '@etl/contracts';
 import { announcements, writeRawFile } from '@etl/extract';
 import type { Engine } from '@etl/local-aws/testing';
@@ -57,6 +58,19 @@ describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
     firstRun = await stageRun('20261127T030000Z-run1', run1, 3);
     const result = await loadBatch(local.s3, local.warehouse, orders, firstRun);
     expect(result.loaded.map((f) => f.stagedKey)).toEqual(firstRun.map((m) => m.staged.key).sort());
+    // the run's load report: the batch's statements, each with its duration, and the run's files in it
+    expect(result.reportError).toBeUndefined();
+    const report = parseMessage(
+      contracts.loadReport,
+      await (
+        await local.s3.send(
+          new GetObjectCommand({ Bucket: BUCKET, Key: dataKeys.loadReport('orders', '20261127T030000Z-run1', result.batchId) }),
+        )
+      ).Body!.transformToString(),
+    );
+    expect(report).toMatchObject({ files: result.loaded.map((f) => f.stagedKey), batchFiles: 3 });
+    expect(report.statements.some((s) => /^\s*COPY /.test(s.sql))).toBe(true);
+    expect(report.statements.every((s) => s.seconds >= 0)).toBe(true);
     expect(await table()).toEqual(expectedTable(run1));
 
     const [[extracted, inserted, updated, rejected, collapsed, parts]] = <[number[]]>(

@@ -9,8 +9,19 @@ export {
   StatementStillRunning,
 } from './statementRunner';
 export type { Warehouse, RunOptions, Value } from './statementRunner';
-export { committedWatermark, LEDGER_DDL, recentRuns, rejectsByRule, rowChecks, runAccount, runProgress, watermarks } from './ledger';
-export type { RowChecks, RunListing, RunRows } from './ledger';
+export {
+  committedWatermark,
+  LEDGER_DDL,
+  recentRuns,
+  rejectsByRule,
+  rowChecks,
+  runAccount,
+  runFiles,
+  runProgress,
+  stageSeconds,
+  watermarks,
+} from './ledger';
+export type { LoadedFileListing, RowChecks, RunListing, RunRows, StageSeconds } from './ledger';
 export { warehouseFromEnv } from './fromEnv';
 export { isMissingTable } from './missingTable';
 export { tableColumns } from './tableColumns';

@@ -1,3 +1,4 @@
+import { runIdTime } from '@etl/contracts';
 import { isMissingTable } from './missingTable';
 import { query } from './statementRunner';
 import type { RunOptions, Warehouse } from './statementRunner';
@@ -191,40 +192,152 @@ export interface RunListing {
   parts: number;
   partsLoaded: number;
   rows: RunRows;
+  /** When the run was planned (the time its id starts with), ISO. */
+  plannedAt: string;
   /** ISO times; null while nothing of that stage is recorded. */
   extractedAt: string | null;
+  transformedAt: string | null;
   loadedAt: string | null;
+  /** Stage by stage, from the planning time its id starts with to its last file loaded (so far). */
+  seconds: StageSeconds;
+}
+
+/** How long each stage of a run took: extract from planning to its last raw file, transform to its last staged file, load to its last load. */
+export interface StageSeconds {
+  extract: number;
+  transform: number;
+  load: number;
+  total: number;
+}
+
+/** A run's stage durations from its planning time (epoch seconds) and when each stage last finished. */
+export function stageSeconds(plannedAt: number, finishedAt: { extract: number; transform: number; load: number }): StageSeconds {
+  return {
+    extract: finishedAt.extract - plannedAt,
+    transform: finishedAt.transform - finishedAt.extract,
+    load: finishedAt.load - finishedAt.transform,
+    total: finishedAt.load - plannedAt,
+  };
 }
 
 const sqlTime = (value: unknown) => (value === null || value === undefined ? null : `${String(value).replace(' ', 'T')}Z`);
+const epochSeconds = (iso: string | null) => (iso === null ? Number.NaN : Date.parse(iso) / 1000);
 
-/** The newest runs (by run id, which starts with its planning time), of one pipeline or all; none before the first load. */
+/** The newest runs (by run id, which starts with its planning time), of one pipeline or all, or the one `runId`; none before the first load. */
 export async function recentRuns(
   warehouse: Warehouse,
-  { pipeline, limit = 10 }: { pipeline?: string; limit?: number } = {},
+  { pipeline, runId, limit = 10 }: { pipeline?: string; runId?: string; limit?: number } = {},
   options: RunOptions = {},
 ): Promise<RunListing[]> {
   if (!(Number.isInteger(limit) && limit >= 1)) throw new Error(`limit must be a whole number ≥ 1, not ${limit}`);
+  const filters = { ...(pipeline === undefined ? {} : { pipeline }), ...(runId === undefined ? {} : { run: runId }) };
+  const where = Object.keys(filters).map((name) => (name === 'run' ? 'run_id = :run' : 'pipeline = :pipeline'));
   const rows = await query(
     warehouse,
     `SELECT pipeline, run_id, parts, parts_loaded, rows_extracted, rows_rejected, collapsed_in_transform, rows_staged,
-            collapsed_in_load, rows_inserted, rows_updated, extracted_at, loaded_at
-       FROM etl_runs ${pipeline === undefined ? '' : 'WHERE pipeline = :pipeline'}
+            collapsed_in_load, rows_inserted, rows_updated, extracted_at, transformed_at, loaded_at
+       FROM etl_runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY run_id DESC LIMIT ${limit}`, // a checked integer: LIMIT takes no parameter in Redshift
-    pipeline === undefined ? {} : { pipeline },
+    filters,
     options,
   ).catch((error: Error) => {
     if (isMissingTable(error, 'etl_runs')) return [];
     throw error;
   });
   return rows.map(
-    ([p, runId, parts, loaded, extracted, rejected, inTransform, staged, inLoad, inserted, updated, extractedAt, loadedAt]) => ({
-      pipeline: String(p),
-      runId: String(runId),
-      parts: Number(parts),
-      partsLoaded: Number(loaded),
-      rows: runRows(...([extracted, rejected, inTransform, staged, inLoad, inserted, updated].map(Number) as Parameters<typeof runRows>)),
+    ([
+      p,
+      runId,
+      parts,
+      loaded,
+      extracted,
+      rejected,
+      inTransform,
+      staged,
+      inLoad,
+      inserted,
+      updated,
+      extractedAt,
+      transformedAt,
+      loadedAt,
+    ]) => {
+      const planned = runIdTime(String(runId));
+      const times = { extractedAt: sqlTime(extractedAt), transformedAt: sqlTime(transformedAt), loadedAt: sqlTime(loadedAt) };
+      return {
+        pipeline: String(p),
+        runId: String(runId),
+        parts: Number(parts),
+        partsLoaded: Number(loaded),
+        rows: runRows(...([extracted, rejected, inTransform, staged, inLoad, inserted, updated].map(Number) as Parameters<typeof runRows>)),
+        plannedAt: planned.toISOString(),
+        ...times,
+        seconds: stageSeconds(planned.getTime() / 1000, {
+          extract: epochSeconds(times.extractedAt),
+          transform: epochSeconds(times.transformedAt),
+          load: epochSeconds(times.loadedAt),
+        }),
+      };
+    },
+  );
+}
+
+/** One loaded file of a run, every row of it accounted for (see LEDGER_DDL). */
+export interface LoadedFileListing {
+  part: number;
+  stagedKey: string;
+  rows: RunRows;
+  rawBytes: number | null;
+  stagedBytes: number | null;
+  rejectsByRule: Record<string, number>;
+  extractedAt: string | null;
+  transformedAt: string | null;
+  loadedAt: string | null;
+}
+
+/** The files of a run the ledger has loaded, by part; none before the first load. */
+export async function runFiles(
+  warehouse: Warehouse,
+  pipeline: string,
+  runId: string,
+  options: RunOptions = {},
+): Promise<LoadedFileListing[]> {
+  const rows = await query(
+    warehouse,
+    `SELECT part, staged_key, rows_in, rows_rejected, collapsed_in_transform, rows_staged, collapsed_in_load, rows_inserted, rows_updated,
+            raw_bytes, staged_bytes, rejects_by_rule, extracted_at, transformed_at, loaded_at
+       FROM etl_load_files WHERE pipeline = :pipeline AND run_id = :run ORDER BY part, staged_key`,
+    { pipeline, run: runId },
+    options,
+  ).catch((error: Error) => {
+    if (isMissingTable(error, 'etl_load_files')) return [];
+    throw error;
+  });
+  return rows.map(
+    ([
+      part,
+      key,
+      rowsIn,
+      rejected,
+      inTransform,
+      staged,
+      inLoad,
+      inserted,
+      updated,
+      rawBytes,
+      stagedBytes,
+      rules,
+      extractedAt,
+      transformedAt,
+      loadedAt,
+    ]) => ({
+      part: Number(part),
+      stagedKey: String(key),
+      rows: runRows(...([rowsIn, rejected, inTransform, staged, inLoad, inserted, updated].map(Number) as Parameters<typeof runRows>)),
+      rawBytes: rawBytes === null ? null : Number(rawBytes),
+      stagedBytes: stagedBytes === null ? null : Number(stagedBytes),
+      rejectsByRule: JSON.parse(String(rules ?? '{}')) as Record<string, number>,
       extractedAt: sqlTime(extractedAt),
+      transformedAt: sqlTime(transformedAt),
       loadedAt: sqlTime(loadedAt),
     }),
   );

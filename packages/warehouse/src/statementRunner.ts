@@ -67,14 +67,17 @@ export async function waitForStatement(
   }
 }
 
-/** Runs statements in one transaction and waits for them; returns the batch id. */
-export async function runBatch(warehouse: Warehouse, sqls: string[], options: RunOptions & { name?: string } = {}): Promise<string> {
+/** Runs statements in one transaction and waits for them; returns the batch's id and its finished description (sub-statements with durations). */
+export async function runBatch(
+  warehouse: Warehouse,
+  sqls: string[],
+  options: RunOptions & { name?: string } = {},
+): Promise<DescribeStatementCommandOutput & { Id: string }> {
   const retry = options.retry ?? withRetry;
   const { Id } = await retry(() =>
     warehouse.client.send(new BatchExecuteStatementCommand({ ...warehouse.target, Sqls: sqls, StatementName: options.name })),
   );
-  await waitForStatement(warehouse, Id!, options);
-  return Id!;
+  return { ...(await waitForStatement(warehouse, Id!, options)), Id: Id! };
 }
 
 /** Runs one statement outside a transaction (VACUUM needs that), waits, and returns its id. */

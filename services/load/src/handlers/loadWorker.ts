@@ -44,5 +44,6 @@ export const handler = sqsBatchWorker({
         columns: result.addedColumns,
       });
     logger.info('batch loaded', { batchId: result.batchId, ...figures });
+    if (result.reportError) logger.warn('load report not written', { batchId: result.batchId, error: result.reportError });
   },
 });
