@@ -39,6 +39,12 @@ const positive = (value: string) => {
   return n;
 };
 
+const portNumber = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('a port from 0 (any free one) to 65535');
+  return n;
+};
+
 /** Runs a command against the stage the global options name, prints its output, closes the clients. */
 async function against(command: (target: Target) => Promise<CommandOutput>): Promise<void> {
   const options = program.opts<{ stage?: string; dir?: string; workgroup?: string; json?: boolean }>();
@@ -107,7 +113,7 @@ program
 program
   .command('dashboard')
   .description('a web page of pipelines, runs, row accounting, quarantine and queues, live (binds 127.0.0.1)')
-  .option('--port <n>', 'the port', positive, 4700)
+  .option('--port <n>', 'the port (0: a free one)', portNumber, 4700)
   .option('--allow-actions', 'offer redrive and replay (the page only reads otherwise)')
   .action(async (options: { port: number; allowActions?: boolean }) => {
     const global = program.opts<{ stage?: string; dir?: string; workgroup?: string }>();

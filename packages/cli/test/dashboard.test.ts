@@ -142,6 +142,7 @@ describe('etl dashboard: pipelines, runs, accounting, quarantine and queues in a
       extracted: shown(newest!.rows.extracted),
       inserted: shown(newest!.rows.inserted),
     });
+    await page.screenshot({ path: path.join(SHOTS, 'dashboard-two-runs.png'), fullPage: true });
   });
 
   it('is read-only unless started with actions, and answers only to its own host name', async () => {

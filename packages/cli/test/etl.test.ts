@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -42,7 +42,7 @@ describe('etl, on the local stack a pnpm dev run left', () => {
   it('lists its commands', async () => {
     const { code, stdout } = await etl('--help');
     expect(code).toBe(0);
-    for (const command of ['new', 'check', 'status', 'runs', 'quarantine', 'query', 'dlq', 'run', 'replay'])
+    for (const command of ['new', 'check', 'status', 'runs', 'show', 'quarantine', 'query', 'dlq', 'run', 'replay', 'dashboard'])
       expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
   });
 
@@ -62,6 +62,7 @@ describe('etl, on the local stack a pnpm dev run left', () => {
       state: 'loaded',
       watermark: summary.watermark,
       schedule: 'rate(15 minutes)',
+      drift: 'quarantine',
     });
     expect(status.queues.map((q) => q.queue)).toEqual(expect.arrayContaining(['etl-transform-dev-transform', 'etl-load-dev-load']));
     for (const queue of status.queues)
@@ -95,6 +96,54 @@ describe('etl, on the local stack a pnpm dev run left', () => {
     const runs = await json<{ runId: string; rows: DevSummary['rows'] }[]>('runs', 'orders');
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ runId: summary.runId, rows: summary.rows });
+  });
+
+  it('show: the run’s files adding up to its rows, its rejects by rule, and its load statements with durations', async () => {
+    const detail = await json<{
+      run: { runId: string; rows: DevSummary['rows'] };
+      state: string;
+      files: { rows: DevSummary['rows'] }[];
+      rejectsByRule: Record<string, number>;
+      loads: { files: string[]; statements: { sql: string; seconds: number }[] }[];
+    }>('show', summary.runId);
+    expect(detail.run).toMatchObject({ runId: summary.runId, rows: summary.rows });
+    expect(detail.state).toBe('loaded');
+    expect(detail.rejectsByRule).toEqual(summary.rejectsByRule);
+    expect(detail.files.reduce((n, f) => n + f.rows.extracted, 0)).toBe(summary.rows.extracted);
+    expect(detail.loads.flatMap((l) => l.files)).toHaveLength(detail.files.length); // every loaded file in a report
+    expect(detail.loads[0]!.statements.some((st) => st.sql.includes('MERGE INTO "public"."orders"'))).toBe(true);
+    const { stdout } = await etl('--dir', local.dir, 'show', summary.runId);
+    expect(stdout).toContain(`run ${summary.runId} of orders: loaded`);
+    expect(stdout).toMatch(/load batch [0-9a-f]{8}/);
+    const unknown = await etl('--dir', local.dir, 'show', '20200101T000000Z-nosuch');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('run 20200101T000000Z-nosuch is not in the ledger');
+  });
+
+  it('dashboard: serves the page and the overview on 127.0.0.1, until SIGTERM', async () => {
+    const child = spawn(process.execPath, ['-r', 'esbuild-register', ETL, '--dir', local.dir, 'dashboard', '--port', '0'], {
+      cwd: REPO_ROOT,
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const found = /dashboard (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+          if (found) resolve(found[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`etl dashboard exited with ${code}`)));
+      });
+      expect(await (await fetch(url)).text()).toContain('<title>ETL dashboard</title>');
+      const overview = (await (await fetch(new URL('/api/overview', url))).json()) as {
+        pipelines: { pipeline: string; lastRun: string }[];
+      };
+      expect(overview.pipelines.find((p) => p.pipeline === 'orders')?.lastRun).toBe(summary.runId);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
   });
 
   it('quarantine: the rejected rows of one rule, each with its field, reason and raw line', async () => {
