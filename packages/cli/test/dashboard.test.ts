@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { REPO_ROOT } from '@etl/local-aws';
 import { recentRuns, runFiles } from '@etl/warehouse';
 import { useDevStack } from '../../dev/test/devStack';
@@ -143,6 +144,29 @@ describe('etl dashboard: pipelines, runs, accounting, quarantine and queues in a
       inserted: shown(newest!.rows.inserted),
     });
     await page.screenshot({ path: path.join(SHOTS, 'dashboard-two-runs.png'), fullPage: true });
+  });
+
+  it('with --allow-actions, redrives a dead-letter queue from its button, through the code etl dlq --redrive runs', async () => {
+    const acting = await startDashboard({ target, port: 0, allowActions: true, pollMs: 500 });
+    try {
+      const queues = await target.queues();
+      await target.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queues['etl-load-dev-load-dlq']!,
+          MessageBody: JSON.stringify({ kind: 'staged-file-ready', pipeline: 'orders', runId: 'r-1' }),
+        }),
+      );
+      await page.goto(acting.url);
+      await page.waitForSelector('[data-testid=queue][data-queue="etl-load-dev-load"] [data-field=deadLetters]:text-is("1")');
+      await page.click('[data-testid=redrive]');
+      await page.waitForSelector('[data-testid=notice]:has-text("moving back")');
+      // the move task runs in SQS: the page follows it live to the load queue
+      await page.waitForSelector('[data-testid=queue][data-queue="etl-load-dev-load"] [data-field=visible]:text-is("1")', { timeout: 30_000 });
+      expect((await queueStatus(target)).find((q) => q.queue === 'etl-load-dev-load')).toMatchObject({ visible: 1, deadLetters: 0 });
+    } finally {
+      await page.goto(dashboard.url); // off the page first: stopping its server cuts its event stream (the page logs that)
+      await acting.stop();
+    }
   });
 
   it('is read-only unless started with actions, and answers only to its own host name', async () => {
