@@ -19,7 +19,8 @@ import {
 } from '../src';
 import type { CommandOutput, Target } from '../src';
 import { pipelineNamed } from '@etl/pipelines';
-import { runLocally } from '@etl/dev';
+import { dropFilesLocally, runLocally } from '@etl/dev';
+import { expandFiles } from '../src/expandFiles';
 import { sourceParamsFor } from '../src/sourceParams';
 import { scaffoldPipeline } from '../src/newPipeline';
 import type { NewSource } from '../src/newPipeline';
@@ -139,7 +140,10 @@ program
   .option('--redrive', 'move every dead-lettered message back to its source queue')
   .action((options: { redrive?: boolean }) => against((target) => dlqCommand(target, options)));
 /** `etl run` and `etl replay`: a LocalPipeline for one run, progress on stderr with --json. */
-async function runOnTheLocalStack(name: string, options: { sourceUrl?: string; freePorts?: boolean; replay?: string }): Promise<void> {
+async function runOnTheLocalStack(
+  name: string,
+  options: { sourceUrl?: string; files?: string[]; freePorts?: boolean; replay?: string },
+): Promise<void> {
   const pipeline = pipelineNamed(name);
   const global = program.opts<{ stage?: string; dir?: string; json?: boolean }>();
   if (global.stage && global.stage !== 'local') {
@@ -149,7 +153,7 @@ async function runOnTheLocalStack(name: string, options: { sourceUrl?: string; f
       `etl run works on the local stack; on stage ${global.stage} invoke etl-extract-${global.stage}-planner with {"pipeline":"${name}"}`,
     );
   }
-  const summary = await runLocally({
+  const run = {
     pipeline,
     sourceParams: options.sourceUrl ? sourceParamsFor(pipeline, options.sourceUrl) : {},
     dir: global.dir,
@@ -158,17 +162,21 @@ async function runOnTheLocalStack(name: string, options: { sourceUrl?: string; f
     handleSignals: true,
     replay: options.replay,
     // with --json, stdout is the summary alone: progress goes to stderr
-    log: global.json ? (line) => console.error(line) : (line) => console.log(line),
-  });
+    log: global.json ? (line: string) => console.error(line) : (line: string) => console.log(line),
+  };
+  if (options.files && options.sourceUrl) throw new Error('--files and --source-url name two sources: give one');
+  // --json: one summary, or with --files one per file (each file is a run of its own)
+  const summary = options.files ? await dropFilesLocally({ ...run, files: expandFiles(options.files) }) : await runLocally(run);
   if (global.json) console.log(JSON.stringify(summary));
 }
 
 program
   .command('run <pipeline>')
-  .description('run a pipeline on the local stack, incrementally from its watermark, against its source or --source-url')
+  .description('run a pipeline on the local stack: incrementally from its watermark against its source or --source-url, or from --files')
   .option('--source-url <url>', 'your source: http(s)://… for an HTTP API, postgres://… or mysql://… for a database')
+  .option('--files <paths...>', 'local JSON Lines or CSV files (gzip or not; globs too), each loaded as a run through the S3-drop path')
   .option('--free-ports', 'run the services on free ports (beside another pnpm dev or etl run)')
-  .action((name: string, options: { sourceUrl?: string; freePorts?: boolean }) => runOnTheLocalStack(name, options));
+  .action((name: string, options: { sourceUrl?: string; files?: string[]; freePorts?: boolean }) => runOnTheLocalStack(name, options));
 program
   .command('replay <pipeline> <run>')
   .description('announce a run’s raw files again and follow them through transform and load (files already loaded load nothing)')

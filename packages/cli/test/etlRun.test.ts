@@ -1,7 +1,12 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { RunSummary } from '@etl/dev';
 import { ORDERS_TABLE_QUERY } from '@etl/pipelines';
 import { useDevStack } from '../../dev/test/devStack';
 import { etl, expectedTable, order, startShopApi } from './etlHelpers';
+import type { Order } from './etlHelpers';
 
 jest.setTimeout(10 * 60_000);
 
@@ -51,5 +56,50 @@ describe('etl run orders --source-url: your own HTTP API into the warehouse', ()
     expect(summary.rows.rejected).toBe(served.filter((o) => o.quantity < 1).length);
     expect(summary.rows.updated).toBe(60);
     expect(summary.rows.inserted).toBe(19); // order 1007 has quantity 0: rejected
+  });
+});
+
+describe('etl run orders --files: your own files through the S3-drop path', () => {
+  const local = useDevStack('etl-files-');
+  const files = mkdtempSync(path.join(tmpdir(), 'etl-files-in-'));
+  const jsonOrders = Array.from({ length: 200 }, (_, i) => order(i, 0));
+  // CSV has no NULL: these orders have a note or "" (kept as "", never made NULL); orders 0–49 come again, shipped
+  const csvOrders = [...Array.from({ length: 100 }, (_, k) => order(200 + k, 0)), ...Array.from({ length: 50 }, (_, i) => order(i, 1))].map(
+    (o) => ({ ...o, note: o.note ?? 'was null' }),
+  );
+  const csvField = (value: unknown) => (/[",\n]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value));
+
+  it('loads a gzip JSON Lines file and a CSV file, one run each, into exactly the table the test expects', async () => {
+    writeFileSync(path.join(files, 'first.jsonl.gz'), gzipSync(jsonOrders.map((o) => JSON.stringify(o)).join('\n')));
+    const columns = Object.keys(csvOrders[0]!) as (keyof Order)[];
+    writeFileSync(
+      path.join(files, 'second.csv'),
+      [columns.join(','), ...csvOrders.map((o) => columns.map((c) => csvField(o[c])).join(','))].join('\n'),
+    );
+    const summaries = JSON.parse(
+      await etl(
+        '--dir',
+        local.dir,
+        '--json',
+        'run',
+        'orders',
+        '--free-ports',
+        '--files',
+        path.join(files, 'first.jsonl.gz'),
+        path.join(files, 'second.csv'),
+      ),
+    ) as RunSummary[];
+    expect(summaries).toHaveLength(2);
+    expect(summaries.map((s) => s.rows.extracted)).toEqual([200, 150]);
+    expect(summaries[1]!.rows.updated).toBe(csvOrders.filter((o, i) => i >= 100 && o.quantity >= 1).length);
+    const table = JSON.parse(await etl('--dir', local.dir, '--json', 'query', ORDERS_TABLE_QUERY)) as string[][];
+    expect(table).toEqual(expectedTable([...jsonOrders, ...csvOrders]));
+  });
+
+  it('names a file whose name states no format, before starting anything', async () => {
+    writeFileSync(path.join(files, 'orders.txt'), '{}');
+    await expect(etl('--dir', local.dir, 'run', 'orders', '--files', path.join(files, 'orders.txt'))).rejects.toThrow(
+      /orders\.txt: name it \.jsonl, \.ndjson, \.json or \.csv/,
+    );
   });
 });

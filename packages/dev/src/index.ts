@@ -1,5 +1,5 @@
 export { runDev } from './devRun';
-export { runLocally } from './localRun';
+export { dropFilesLocally, runLocally } from './localRun';
 export type { LocalRunOptions, RunSummary } from './localRun';
 export type { DevOptions, DevSummary } from './devRun';
 export { sampleGeneration, nextGeneration } from './sampleSource';

@@ -14,9 +14,11 @@ import {
   localParams,
   packageService,
   provision,
+  provisionNotifications,
   QueuePoller,
   REPO_ROOT,
   serviceDir,
+  setLambdaEndpoint,
   stackResources,
   startOffline,
   stopProcess,
@@ -79,6 +81,9 @@ export async function packageServices(): Promise<PackagedServices> {
   return Promise.all(SERVICES.map(async (service) => [service, await serviceResources(service)] as const));
 }
 
+/** Changes when StackResources gains a field, so resources cached before are read again from the template. */
+const RESOURCES_FORMAT = 'resources-2: notifications';
+
 async function serviceResources(service: ServiceName): Promise<StackResources> {
   const params = localParams(REPO_ROOT, service, 'dev');
   const key = createHash('sha256')
@@ -86,6 +91,7 @@ async function serviceResources(service: ServiceName): Promise<StackResources> {
     .update(readFileSync(path.join(REPO_ROOT, 'serverless-compose.yml')))
     .update(readFileSync(path.join(REPO_ROOT, 'pnpm-lock.yaml')))
     .update(JSON.stringify(params))
+    .update(RESOURCES_FORMAT)
     .digest('hex');
   const cache = path.join(serviceDir(service), '.serverless-local', 'stack-resources.json');
   if (existsSync(cache)) {
@@ -197,6 +203,11 @@ export class LocalPipeline {
   private async provision(): Promise<void> {
     this.queueUrls = {};
     for (const [, r] of this.resources) Object.assign(this.queueUrls, await provision(this.stack.endpoints, r));
+    // the data bucket is the load service's; the extract service's `dropped` function takes its events
+    await provisionNotifications(
+      this.stack.endpoints,
+      this.resources.flatMap(([, r]) => r.notifications),
+    );
   }
 
   private async startService(service: ServiceName): Promise<void> {
@@ -207,6 +218,7 @@ export class LocalPipeline {
       extraParams: this.options.sourceParams,
     });
     this.offline.set(service, instance);
+    setLambdaEndpoint(this.options.dir, `etl-${service}-dev`, instance.lambdaEndpoint); // where the stack's S3 sends this service's events
     if (service === 'extract') {
       this.lambda?.destroy();
       this.lambda = new LambdaClient({ endpoint: instance.lambdaEndpoint, region, credentials });
@@ -303,13 +315,17 @@ export class LocalPipeline {
     this.options = { ...this.options, dir, databaseUrl, stackEnv: stackEnv ?? this.options.stackEnv };
     this.stack = await this.launch(this.stack.endpoints);
     await this.provision();
+    for (const [service, instance] of this.offline) setLambdaEndpoint(dir, `etl-${service}-dev`, instance.lambdaEndpoint);
     this.startPollers();
   }
 
   /** Stops the pollers (batches settle), the services and the stack this started. */
   async stop(): Promise<void> {
     await this.stopPollers().catch(() => undefined);
-    for (const instance of this.offline.values()) await instance.stop().catch(() => undefined);
+    for (const [service, instance] of this.offline) {
+      setLambdaEndpoint(this.options.dir, `etl-${service}-dev`, undefined);
+      await instance.stop().catch(() => undefined);
+    }
     this.offline.clear();
     this.invoker?.close();
     this.lambda?.destroy();

@@ -12,6 +12,7 @@ import { HeldMessages } from './heldMessages';
 import { anyVisibleMessages, planAfterInterruption } from './interruptedRun';
 import { LocalPipeline, WORK_QUEUES } from './localPipeline';
 import { rowLines } from './runSummary';
+import { dropFile, dropKey } from './dropFile';
 
 export interface LocalRunOptions {
   pipeline: Pipeline;
@@ -63,7 +64,78 @@ export interface RunSummary {
  * through the real queues and summed up from the warehouse's ledger. State stays in `dir`, so the
  * next run is incremental, and a run an interrupted call left in flight is finished first.
  */
-export async function runLocally(options: LocalRunOptions): Promise<RunSummary> {
+export function runLocally(options: LocalRunOptions): Promise<RunSummary> {
+  const { pipeline } = options;
+  return withLocalPipeline(options, async ({ running, follow, replayAndSettle, summary, leftovers, log }) => {
+    if (options.replay) {
+      await replayAndSettle(options.replay);
+      return summary(options.replay, 'replayed');
+    }
+    log(`▶ planning a run of the ${pipeline.name} pipeline`);
+    const outcome = await planAfterInterruption({
+      plan: (force) => running.plan(pipeline.name, force),
+      follow,
+      messagesBack: async () =>
+        leftovers.released > 0 ||
+        anyVisibleMessages(
+          running.sqs,
+          Object.entries(running.queueUrls)
+            .filter(([name]) => !name.endsWith('-dlq'))
+            .map(([, url]) => url),
+        ),
+      log,
+    });
+    if (!outcome.planned) throw new Error(`the planner did not plan a run: ${outcome.skipped}`);
+    const { runId, since } = outcome.planned;
+    log(`  run ${runId}, from watermark ${since ?? '(none: first run)'}`);
+    await follow(runId);
+    if (options.replayRun) await replayAndSettle(runId);
+    return summary(runId, options.note);
+  });
+}
+
+/**
+ * Local files loaded through the S3-drop path: each is put under the pipeline's landing prefix
+ * in the data bucket, the bucket's notification invokes the extract service's `dropped`
+ * function, and the run it makes of the file is followed to the warehouse — one run per file,
+ * summed up like any run.
+ */
+export function dropFilesLocally(options: LocalRunOptions & { files: string[] }): Promise<RunSummary[]> {
+  const { pipeline } = options;
+  const keys = options.files.map((file) => dropKey(pipeline, file)); // every file checked before anything starts
+  if (new Set(keys).size < keys.length) throw new Error('--files: two files have the same name, so they would land at the same key');
+  return withLocalPipeline(options, async ({ running, follow, summary, log }) => {
+    const summaries: RunSummary[] = [];
+    for (const file of options.files) {
+      const { key, runId } = await dropFile(running.s3, pipeline, file);
+      log(`▶ ${file} → s3://${dataBucketName('dev')}/${key}: run ${runId}, through the bucket's notification to the dropped function`);
+      await follow(runId);
+      summaries.push(await summary(runId, `from ${path.basename(file)}`));
+    }
+    return summaries;
+  });
+}
+
+/** What a session on the local pipeline offers the run it is for. */
+interface LocalSession {
+  running: LocalPipeline;
+  log: (line: string) => void;
+  /** Messages an interrupted run held, made visible again. */
+  leftovers: { released: number };
+  /** Waits until every part of the run is loaded, showing progress. */
+  follow: (runId: string) => Promise<void>;
+  /** Announces a run's raw files again and waits until the transform and load queues are quiet. */
+  replayAndSettle: (runId: string) => Promise<void>;
+  /** The run's summary from the ledger, logged. */
+  summary: (runId: string, note?: string) => Promise<RunSummary>;
+}
+
+/**
+ * Starts the local pipeline for `options` (the stack on `dir` or a new one, the services, the
+ * pollers), releases what an interrupted run held, runs `body`, and stops what it started —
+ * on Ctrl-C too with `handleSignals`. With `keepOpen`, it waits for the signal after `body`.
+ */
+async function withLocalPipeline<T>(options: LocalRunOptions, body: (session: LocalSession) => Promise<T>): Promise<T> {
   const { pipeline, sourceParams } = options;
   const log = options.log ?? ((line: string) => console.log(line));
   const dir = path.resolve(options.dir ?? path.join(REPO_ROOT, '.local'));
@@ -142,37 +214,14 @@ export async function runLocally(options: LocalRunOptions): Promise<RunSummary> 
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
     };
-    if (options.replay) {
-      await replayAndSettle(options.replay);
-      const tasks = await extractTasksOf(running.s3, pipeline.name, options.replay);
-      return await summarize(running.warehouse, pipeline, { runId: options.replay, tasks }, log, 'replayed');
-    }
-    log(`▶ planning a run of the ${pipeline.name} pipeline`);
-    const outcome = await planAfterInterruption({
-      plan: (force) => running.plan(pipeline.name, force),
-      follow,
-      messagesBack: async () =>
-        leftovers.released > 0 ||
-        anyVisibleMessages(
-          running.sqs,
-          Object.entries(running.queueUrls)
-            .filter(([name]) => !name.endsWith('-dlq'))
-            .map(([, url]) => url),
-        ),
-      log,
-    });
-    if (!outcome.planned) throw new Error(`the planner did not plan a run: ${outcome.skipped}`);
-    const { runId, since } = outcome.planned;
-    log(`  run ${runId}, from watermark ${since ?? '(none: first run)'}`);
-    await follow(runId);
-    const tasks = await extractTasksOf(local.s3, pipeline.name, runId);
-    if (options.replayRun) await replayAndSettle(runId);
-    const summary = await summarize(local.warehouse, pipeline, { runId, tasks }, log, options.note);
+    const summary = async (runId: string, note?: string) =>
+      summarize(running.warehouse, pipeline, { runId, tasks: await extractTasksOf(running.s3, pipeline.name, runId) }, log, note);
+    const result = await body({ running, log, leftovers, follow, replayAndSettle, summary });
     if (options.keepOpen && options.handleSignals) {
       log('\n▶ the stack and the services keep running: Ctrl-C stops them');
       await new Promise<never>(() => undefined); // the signal handler cleans up and exits
     }
-    return summary;
+    return result;
   } catch (error) {
     // the services' own logs say why a run did not finish: show their last lines
     for (const { service, tail } of local?.serviceLogs() ?? []) {

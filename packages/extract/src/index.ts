@@ -22,4 +22,4 @@ export type { PlanOptions, PlanOutcome } from './planner';
 export { cursorBoundaries, engineOf, mysqlUri, sqlRecords } from './sources/sqlSource';
 export type { SqlReadOptions } from './sources/sqlSource';
 export { connectionUrl } from './sources/connectionUrl';
-export { droppedFile, dropRunId, dropRecords } from './sources/s3Drop';
+export { dropFormat, droppedFile, dropRunId, dropRecords, landingPrefix } from './sources/s3Drop';

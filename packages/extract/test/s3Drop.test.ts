@@ -71,6 +71,17 @@ describe('S3 object drops', () => {
     expect(staged.rejectsByRule).toEqual({ encoding: 1 });
   });
 
+  it('takes files for any pipeline under landing/<pipeline>/, in the format their name states', () => {
+    expect(droppedFile({ csvOrders, orders }, 'landing/orders/2026/a.ndjson.gz')).toEqual({
+      pipeline: orders,
+      source: { kind: 's3-drop', prefix: 'landing/orders/', format: 'jsonl' },
+    });
+    expect(droppedFile({ orders }, 'landing/orders/b.CSV')).toBeUndefined(); // names are case-sensitive, as S3 keys are
+    expect(droppedFile({ orders }, 'landing/orders/b.csv')?.source.format).toBe('csv');
+    expect(droppedFile({ orders }, 'landing/orders/notes.txt')).toBeUndefined();
+    expect(droppedFile({ csvOrders, orders }, 'landing/orders_csv/x.jsonl')?.source.format).toBe('csv'); // an s3-drop pipeline's own format wins
+  });
+
   it('ignores keys no pipeline watches, and gives the same run id for the same object version', () => {
     expect(droppedFile({ csvOrders }, 'landing/other/x.csv')).toBeUndefined();
     expect(droppedFile({ csvOrders }, 'landing/orders_csv/')).toBeUndefined();

@@ -9,6 +9,7 @@ import type { Database } from './warehouse';
 import type { LocalEndpoints } from './localAccount';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './localAccount';
 import { FAULT_LOG, Faults, scaledVisibilityMs } from './common/faults';
+import { notificationSink } from './s3Notifications';
 import type { FaultPlan } from './common/faults';
 
 export interface LocalStackOptions {
@@ -62,7 +63,7 @@ export async function startLocalStack({
   const faults = plan ? new Faults(plan, path.join(dir, FAULT_LOG)) : undefined;
   const s3 = await S3Store.open(path.join(dir, 's3'));
   const sqs = await SqsStore.open(path.join(dir, 'sqs'), { visibilityMs: (seconds) => scaledVisibilityMs(seconds, plan) });
-  const servers: Server[] = [createS3Server(s3, faults), createSqsServer(sqs)];
+  const servers: Server[] = [createS3Server(s3, faults, notificationSink(dir, sqs)), createSqsServer(sqs)];
   let warehouse: Database | undefined;
   let warehouseS3: S3Client | undefined;
   let runner: StatementRunner | undefined;

@@ -1,8 +1,14 @@
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetBucketNotificationConfigurationCommand,
+  PutBucketNotificationConfigurationCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import type { LambdaFunctionConfiguration } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueUrlCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalEndpoints } from './localAccount';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './localAccount';
-import type { StackResources } from './templateResources';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from './localAccount';
+import type { BucketNotificationSpec, StackResources } from './templateResources';
 
 const credentials = LOCAL_CREDENTIALS;
 
@@ -39,5 +45,49 @@ export async function provision(endpoints: LocalEndpoints, resources: StackResou
   } finally {
     s3.destroy();
     sqs.destroy();
+  }
+}
+
+/**
+ * Points the buckets' events at the templates' functions (after every service's buckets exist), as Serverless's custom resource for
+ * `existing: true` buckets does: the bucket's other configurations are kept, this function's
+ * are replaced (its Id is the function's name).
+ */
+export async function provisionNotifications(endpoints: LocalEndpoints, notifications: BucketNotificationSpec[]): Promise<void> {
+  const s3 = new S3Client({ endpoint: endpoints.s3, forcePathStyle: true, region: LOCAL_REGION, credentials });
+  try {
+    await configureNotifications(s3, notifications);
+  } finally {
+    s3.destroy();
+  }
+}
+
+async function configureNotifications(s3: S3Client, notifications: BucketNotificationSpec[]): Promise<void> {
+  for (const bucket of new Set(notifications.map((n) => n.bucket))) {
+    const mine = notifications.filter((n) => n.bucket === bucket);
+    const current = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: bucket }));
+    const ours = new Set(mine.map((n) => n.functionName));
+    const LambdaFunctionConfigurations: LambdaFunctionConfiguration[] = [
+      ...(current.LambdaFunctionConfigurations ?? []).filter((c) => !ours.has(c.Id ?? '')),
+      ...mine.map((n) => ({
+        Id: n.functionName,
+        LambdaFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${n.functionName}`,
+        Events: n.events as LambdaFunctionConfiguration['Events'],
+        Filter: {
+          Key: {
+            FilterRules: [
+              ...(n.prefix === undefined ? [] : [{ Name: 'prefix' as const, Value: n.prefix }]),
+              ...(n.suffix === undefined ? [] : [{ Name: 'suffix' as const, Value: n.suffix }]),
+            ],
+          },
+        },
+      })),
+    ];
+    await s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: bucket,
+        NotificationConfiguration: { QueueConfigurations: current.QueueConfigurations, LambdaFunctionConfigurations },
+      }),
+    );
   }
 }

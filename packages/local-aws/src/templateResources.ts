@@ -21,10 +21,20 @@ export interface MappingSpec {
   functionTimeout: number;
 }
 
+/** A function a bucket's events go to (Serverless's `s3` event with `existing: true`: its Custom::S3 resource). */
+export interface BucketNotificationSpec {
+  bucket: string;
+  functionName: string;
+  events: string[];
+  prefix?: string;
+  suffix?: string;
+}
+
 export interface StackResources {
   buckets: string[];
   queues: QueueSpec[];
   mappings: MappingSpec[];
+  notifications: BucketNotificationSpec[];
 }
 
 type Properties = Record<string, unknown>;
@@ -105,5 +115,19 @@ export function stackResources(template: Template): StackResources {
       },
     ];
   });
-  return { buckets, queues, mappings };
+  const notifications = resourcesOfType(template, 'Custom::S3').flatMap(([id, resource]) => {
+    const p = (resource.Properties ?? {}) as Properties;
+    const configs = (p.BucketConfigs ?? []) as { Event: string; Rules?: { Prefix?: string; Suffix?: string }[] }[];
+    return configs.map((config) => {
+      const rules = Object.assign({}, ...(config.Rules ?? [])) as { Prefix?: unknown; Suffix?: unknown };
+      return {
+        bucket: literal(p.BucketName, `${id}.BucketName`),
+        functionName: literal(p.FunctionName, `${id}.FunctionName`),
+        events: [config.Event],
+        ...(rules.Prefix === undefined ? {} : { prefix: literal(rules.Prefix, `${id} prefix rule`) }),
+        ...(rules.Suffix === undefined ? {} : { suffix: literal(rules.Suffix, `${id} suffix rule`) }),
+      };
+    });
+  });
+  return { buckets, queues, mappings, notifications };
 }

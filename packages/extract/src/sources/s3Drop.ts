@@ -10,16 +10,34 @@ import type { Pipeline, SourceDefinition } from '@etl/pipeline';
 
 type S3DropSource = Extract<SourceDefinition, { kind: 's3-drop' }>;
 
-/** The drop of a file a pipeline watches: `landing/<pipeline>/…`. */
+/** Where any pipeline takes files dropped for it, whatever its source: `landing/<pipeline>/`. */
+export const landingPrefix = (pipeline: string) => `landing/${pipeline}/`;
+
+/** The format a dropped file's name states: JSON Lines (`.jsonl`, `.ndjson`, `.json`) or CSV (`.csv`), each also gzipped (`.gz`). */
+export function dropFormat(key: string): 'csv' | 'jsonl' | undefined {
+  const name = key.replace(/\.gz$/, '');
+  if (/\.(jsonl|ndjson|json)$/.test(name)) return 'jsonl';
+  if (name.endsWith('.csv')) return 'csv';
+  return undefined;
+}
+
+/**
+ * The pipeline a dropped file is for: an `s3-drop` pipeline whose prefix it is under (in its
+ * format), or else any pipeline under `landing/<pipeline>/` — an HTTP or SQL pipeline loading
+ * files of the same rows, in the format the file's name states. Undefined when none takes it.
+ */
 export function droppedFile(
   pipelines: Readonly<Record<string, Pipeline>>,
   key: string,
 ): { pipeline: Pipeline; source: S3DropSource } | undefined {
+  if (key.endsWith('/')) return undefined;
   for (const pipeline of Object.values(pipelines)) {
-    if (pipeline.source.kind === 's3-drop' && key.startsWith(pipeline.source.prefix) && !key.endsWith('/'))
-      return { pipeline, source: pipeline.source };
+    if (pipeline.source.kind === 's3-drop' && key.startsWith(pipeline.source.prefix)) return { pipeline, source: pipeline.source };
   }
-  return undefined;
+  const format = dropFormat(key);
+  const pipeline = Object.values(pipelines).find((p) => key.startsWith(landingPrefix(p.name)));
+  if (!pipeline || !format) return undefined;
+  return { pipeline, source: { kind: 's3-drop', prefix: landingPrefix(pipeline.name), format } };
 }
 
 /**

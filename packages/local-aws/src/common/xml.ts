@@ -34,10 +34,11 @@ const parser = new XMLParser({
   ignoreAttributes: true,
   parseTagValue: false,
   trimValues: true,
-  isArray: (name) => ['Part', 'Object'].includes(name),
+  isArray: (name) =>
+    ['Part', 'Object', 'QueueConfiguration', 'CloudFunctionConfiguration', 'TopicConfiguration', 'Event', 'FilterRule'].includes(name),
 });
 
-/** Parses a request body; element text stays a string, `Part` and `Object` are always arrays. */
+/** Parses a request body; element text stays a string; elements that may repeat (`Part`, `Object`, notification configurations, `Event`, `FilterRule`) are always arrays. */
 export function parseXml(text: string): Record<string, unknown> {
   return parser.parse(text) as Record<string, unknown>;
 }

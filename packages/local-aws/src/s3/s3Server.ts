@@ -7,6 +7,8 @@ import { S3Error, s3Errors } from './s3Errors';
 import { checksumHeaders, incomingBody, objectHeaders, parseTarget, sendError, sendXml, toS3Error } from './s3Request';
 import type { S3Target } from './s3Request';
 import { etagMatches, S3Store } from './s3Store';
+import { matchingTargets, notificationConfigXml, parseNotificationConfig, s3EventRecord } from './bucketNotifications';
+import type { NotificationSink } from './bucketNotifications';
 import type { StoredObject, WriteConditions } from './s3Store';
 
 /** Sub-resources this stand-in answers; any other (`?acl`, `?tagging`…) gets a clear 501. */
@@ -23,13 +25,19 @@ const BUCKET_QUERY = new Set([
   'marker',
   'delete',
   'location',
+  'notification',
   'x-id',
 ]);
 
-/** An HTTP server speaking the S3 REST API subset the pipeline and the AWS CLI use. */
-export function createS3Server(store: S3Store, faults?: Faults): Server {
+/** An HTTP server speaking the S3 REST API subset the pipeline and the AWS CLI use; `sink` delivers bucket notifications. */
+export function createS3Server(store: S3Store, faults?: Faults, sink?: NotificationSink): Server {
+  const notify = (eventName: string, bucket: string, object: { key: string; size?: number; etag?: string; lastModified: number }) => {
+    if (!sink) return;
+    for (const target of matchingTargets(store.bucket(bucket).notification, eventName, object.key))
+      sink.deliver(target, s3EventRecord(eventName, bucket, object, target.id));
+  };
   return createServer((request, response) => {
-    handle(store, request, response, faults).catch((error: unknown) => {
+    handle({ store, notify, sink }, request, response, faults).catch((error: unknown) => {
       if (response.headersSent) {
         response.destroy(error as Error);
         return;
@@ -40,7 +48,15 @@ export function createS3Server(store: S3Store, faults?: Faults): Server {
   });
 }
 
-async function handle(store: S3Store, request: IncomingMessage, response: ServerResponse, faults?: Faults): Promise<void> {
+/** What a request is handled with: the store, and the notifications an object event sends. */
+interface S3Context {
+  store: S3Store;
+  notify: (eventName: string, bucket: string, object: { key: string; size?: number; etag?: string; lastModified: number }) => void;
+  sink?: NotificationSink;
+}
+
+async function handle(context: S3Context, request: IncomingMessage, response: ServerResponse, faults?: Faults): Promise<void> {
+  const { store } = context;
   const target = parseTarget(request);
   const method = request.method ?? 'GET';
   if (target.key !== undefined && faults?.s3SlowDown()) throw s3Errors.slowDown();
@@ -56,8 +72,8 @@ async function handle(store: S3Store, request: IncomingMessage, response: Server
   const allowed = target.key === undefined ? BUCKET_QUERY : OBJECT_QUERY;
   const unknown = [...target.query.keys()].find((name) => !allowed.has(name));
   if (unknown) throw s3Errors.notImplemented(`the "${unknown}" sub-resource (${method} ${target.key === undefined ? 'bucket' : 'object'})`);
-  if (target.key === undefined) return bucketRequest(store, method, target, request, response);
-  return objectRequest(store, method, target as S3Target & { bucket: string; key: string }, request, response);
+  if (target.key === undefined) return bucketRequest(context, method, target, request, response);
+  return objectRequest(context, method, target as S3Target & { bucket: string; key: string }, request, response);
 }
 
 function listBuckets(store: S3Store, response: ServerResponse): void {
@@ -68,14 +84,16 @@ function listBuckets(store: S3Store, response: ServerResponse): void {
 }
 
 async function bucketRequest(
-  store: S3Store,
+  context: S3Context,
   method: string,
   target: S3Target,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
+  const { store } = context;
   const bucket = target.bucket!;
   const query = target.query;
+  if (query.has('notification')) return notificationRequest(context, method, bucket, request, response);
   switch (method) {
     case 'PUT':
       await readBody(request); // CreateBucketConfiguration: the region is ours whatever it says
@@ -101,6 +119,32 @@ async function bucketRequest(
       return listObjects(store, bucket, query, response);
   }
   throw s3Errors.notImplemented(`${method} on a bucket`);
+}
+
+/** GET / PUT `?notification`: the bucket's event destinations, each tested as S3 tests it when put. */
+async function notificationRequest(
+  { store, sink }: S3Context,
+  method: string,
+  bucket: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  if (method === 'GET')
+    return sendXml(response, 200, 'NotificationConfiguration', notificationConfigXml(store.bucket(bucket).notification));
+  if (method !== 'PUT') throw s3Errors.notImplemented(`${method} ?notification`);
+  store.bucket(bucket);
+  const config = parseNotificationConfig(requestXml((await readBody(request)).toString('utf8'), 'NotificationConfiguration'));
+  if (config.targets.length > 0 && !sink)
+    throw s3Errors.notImplemented('notifications on an S3 server that has no queues or functions to send them to');
+  const missing = sink?.missing(config.targets) ?? [];
+  if (missing.length > 0)
+    throw new S3Error(400, 'InvalidArgument', 'Unable to validate the following destination configurations', {
+      ArgumentName1: missing[0]!,
+      ArgumentValue1: 'The destination does not exist',
+    });
+  await store.setNotification(bucket, config);
+  for (const target of config.targets) if (target.kind === 'queue') sink?.testEvent(target, bucket);
+  response.writeHead(200).end();
 }
 
 function listObjects(store: S3Store, bucket: string, query: URLSearchParams, response: ServerResponse): void {
@@ -172,13 +216,17 @@ async function deleteObjects(store: S3Store, bucket: string, request: IncomingMe
 }
 
 async function objectRequest(
-  store: S3Store,
+  { store, notify }: S3Context,
   method: string,
   target: S3Target & { bucket: string; key: string },
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
   const { bucket, key, query } = target;
+  const created = (eventName: string) => {
+    const object = store.getObject(bucket, key);
+    notify(eventName, bucket, { key, size: object.size, etag: object.etag, lastModified: object.lastModified });
+  };
   const uploadId = query.get('uploadId');
   switch (method) {
     case 'GET':
@@ -187,8 +235,12 @@ async function objectRequest(
       return getObject(store, store.getObject(bucket, key), method, request, response);
     case 'PUT':
       if (uploadId !== null) return uploadPart(store, bucket, key, uploadId, query.get('partNumber'), request, response);
-      if (header(request, 'x-amz-copy-source')) return copyObject(store, bucket, key, request, response);
-      return putObject(store, bucket, key, request, response);
+      if (header(request, 'x-amz-copy-source')) {
+        await copyObject(store, bucket, key, request, response);
+        return created('ObjectCreated:Copy');
+      }
+      await putObject(store, bucket, key, request, response);
+      return created('ObjectCreated:Put');
     case 'DELETE':
       if (uploadId !== null) {
         await store.abortUpload(store.upload(bucket, key, uploadId));
@@ -197,10 +249,14 @@ async function objectRequest(
       }
       await store.deleteObject(bucket, key);
       response.writeHead(204).end();
+      notify('ObjectRemoved:Delete', bucket, { key, lastModified: Date.now() });
       return;
     case 'POST':
       if (query.has('uploads')) return createUpload(store, bucket, key, request, response);
-      if (uploadId !== null) return completeUpload(store, bucket, key, uploadId, request, response);
+      if (uploadId !== null) {
+        await completeUpload(store, bucket, key, uploadId, request, response);
+        return created('ObjectCreated:CompleteMultipartUpload');
+      }
       break;
   }
   throw s3Errors.notImplemented(`${method} on an object`);

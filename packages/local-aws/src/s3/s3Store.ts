@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { NotificationConfig } from './bucketNotifications';
 import type { Readable } from 'node:stream';
 import { Journal } from '../common/journal';
 import { BlobFiles } from './blobFiles';
@@ -60,11 +61,13 @@ interface Bucket {
   created: number;
   objects: Map<string, StoredObject>;
   keys: SortedKeys;
+  notification?: NotificationConfig;
 }
 
 type S3Record =
   | { t: 'bucket'; name: string; created: number }
   | { t: 'bucket-gone'; name: string }
+  | { t: 'notification'; bucket: string; config: NotificationConfig }
   | { t: 'object'; bucket: string; object: StoredObject }
   | { t: 'object-gone'; bucket: string; key: string }
   | { t: 'upload'; upload: Omit<MultipartUpload, 'parts'> }
@@ -137,6 +140,11 @@ export class S3Store {
       case 'bucket-gone':
         this.buckets.delete(record.name);
         break;
+      case 'notification': {
+        const bucket = this.buckets.get(record.bucket);
+        if (bucket) bucket.notification = record.config;
+        break;
+      }
       case 'object': {
         const bucket = this.buckets.get(record.bucket);
         if (!bucket) break;
@@ -174,6 +182,7 @@ export class S3Store {
     const records: S3Record[] = [];
     for (const bucket of this.buckets.values()) {
       records.push({ t: 'bucket', name: bucket.name, created: bucket.created });
+      if (bucket.notification) records.push({ t: 'notification', bucket: bucket.name, config: bucket.notification });
       for (const object of bucket.objects.values()) records.push({ t: 'object', bucket: bucket.name, object });
     }
     for (const { parts, ...upload } of this.uploads.values()) {
@@ -216,6 +225,12 @@ export class S3Store {
     if (bucket.objects.size > 0)
       throw new S3Error(409, 'BucketNotEmpty', `The bucket you tried to delete is not empty: ${name}`, { BucketName: name });
     await this.commit({ t: 'bucket-gone', name });
+  }
+
+  /** Replaces the bucket's notification configuration (PutBucketNotificationConfiguration). */
+  async setNotification(name: string, config: NotificationConfig): Promise<void> {
+    this.bucket(name);
+    await this.commit({ t: 'notification', bucket: name, config });
   }
 
   // ---- objects

@@ -197,6 +197,11 @@ export class SqsStore {
     }
   }
 
+  /** Whether a queue of this name exists (for the stack's own checks, e.g. S3 notification targets). */
+  hasQueue(name: string): boolean {
+    return this.queues.has(name);
+  }
+
   async createQueue(input: Input, context: RequestContext): Promise<Output> {
     const name = String(input.QueueName ?? '');
     if (!/^[A-Za-z0-9_-]{1,80}(\.fifo)?$/.test(name) || name.length > 80) {

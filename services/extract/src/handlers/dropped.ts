@@ -19,7 +19,10 @@ export const handler = lambdaHandler({
       const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
       const drop = droppedFile(pipelines, key);
       if (!drop) {
-        logger.warn('no pipeline watches this key: left where it is', { key });
+        logger.warn(
+          'no pipeline takes this file: left where it is (put it under landing/<pipeline>/ named .jsonl, .ndjson, .json or .csv, optionally .gz)',
+          { key },
+        );
         continue;
       }
       const runId = dropRunId(key, record.s3.object.eTag, record.eventTime);
