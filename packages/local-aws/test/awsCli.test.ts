@@ -94,6 +94,65 @@ if (!available && process.env.CI) throw new Error(`${AWS} is missing: .ci/run in
     expect((await aws('sqs', 'receive-message', '--queue-url', QueueUrl)).trim()).toBe('');
   });
 
+  it('configures bucket notifications with aws s3api, and a copy made by aws s3 cp sends its event to the queue', async () => {
+    await aws('s3api', 'create-bucket', '--bucket', 'cli-events');
+    const { QueueUrl } = JSON.parse(await aws('sqs', 'create-queue', '--queue-name', 'cli-events')) as { QueueUrl: string };
+    const config = {
+      QueueConfigurations: [
+        {
+          Id: 'drops',
+          QueueArn: 'arn:aws:sqs:us-east-1:000000000000:cli-events',
+          Events: ['s3:ObjectCreated:*'],
+          Filter: { Key: { FilterRules: [{ Name: 'Prefix', Value: 'in/' }] } },
+        },
+      ],
+    };
+    await aws(
+      's3api',
+      'put-bucket-notification-configuration',
+      '--bucket',
+      'cli-events',
+      '--notification-configuration',
+      JSON.stringify(config),
+    );
+    expect(JSON.parse(await aws('s3api', 'get-bucket-notification-configuration', '--bucket', 'cli-events'))).toEqual(config);
+    await writeFile(path.join(dir, 'event.csv'), 'a,b\n1,2\n');
+    await aws('s3', 'cp', path.join(dir, 'event.csv'), 's3://cli-events/in/event.csv');
+    const bodies: string[] = [];
+    for (let tries = 0; bodies.length < 2 && tries < 5; tries++) {
+      const received = (
+        await aws('sqs', 'receive-message', '--queue-url', QueueUrl, '--max-number-of-messages', '10', '--wait-time-seconds', '1')
+      ).trim();
+      if (received) bodies.push(...(JSON.parse(received) as { Messages: { Body: string }[] }).Messages.map((m) => m.Body));
+    }
+    expect(
+      bodies.map((body) => JSON.parse(body) as { Event?: string; Records?: { eventName: string; s3: { object: { key: string } } }[] }),
+    ).toEqual([
+      expect.objectContaining({ Event: 's3:TestEvent' }),
+      {
+        Records: [
+          expect.objectContaining({
+            eventName: 'ObjectCreated:Put',
+            s3: expect.objectContaining({ object: expect.objectContaining({ key: 'in/event.csv' }) }),
+          }),
+        ],
+      },
+    ]);
+    const wrong = await aws(
+      's3api',
+      'put-bucket-notification-configuration',
+      '--bucket',
+      'cli-events',
+      '--notification-configuration',
+      JSON.stringify({
+        QueueConfigurations: [{ ...config.QueueConfigurations[0], QueueArn: 'arn:aws:sqs:us-east-1:000000000000:nosuch' }],
+      }),
+    ).catch((error: Error) => error.message);
+    expect(wrong).toMatch(
+      /An error occurred \(InvalidArgument\) when calling the PutBucketNotificationConfiguration operation: Unable to validate/,
+    );
+  });
+
   it('runs a statement and reads its result with aws redshift-data', async () => {
     const { Id } = JSON.parse(
       await aws(
