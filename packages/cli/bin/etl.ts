@@ -21,6 +21,7 @@ import type { CommandOutput, Target } from '../src';
 import { pipelineNamed } from '@etl/pipelines';
 import { dropFilesLocally, runLocally } from '@etl/dev';
 import { expandFiles } from '../src/expandFiles';
+import { runOutput } from '../src/progressBar';
 import { sourceParamsFor } from '../src/sourceParams';
 import { scaffoldPipeline } from '../src/newPipeline';
 import type { NewSource } from '../src/newPipeline';
@@ -161,8 +162,8 @@ async function runOnTheLocalStack(
     databaseUrl: process.env.DATABASE_URL || undefined,
     handleSignals: true,
     replay: options.replay,
-    // with --json, stdout is the summary alone: progress goes to stderr
-    log: global.json ? (line: string) => console.error(line) : (line: string) => console.log(line),
+    // with --json, stdout is the summary alone: progress goes to stderr; a bar on a terminal
+    ...runOutput(global.json ? process.stderr : process.stdout),
   };
   if (options.files && options.sourceUrl) throw new Error('--files and --source-url name two sources: give one');
   // --json: one summary, or with --files one per file (each file is a run of its own)

@@ -1,6 +1,6 @@
 export { runDev } from './devRun';
 export { dropFilesLocally, runLocally } from './localRun';
-export type { LocalRunOptions, RunSummary } from './localRun';
+export type { LocalRunOptions, RunProgress, RunSummary } from './localRun';
 export type { DevOptions, DevSummary } from './devRun';
 export { sampleGeneration, nextGeneration } from './sampleSource';
 export { rowLines } from './runSummary';

@@ -37,10 +37,22 @@ export interface LocalRunOptions {
   note?: string;
   /** Instead of planning a run, announce this run's raw files again (a replay: files already loaded load nothing) and follow it. */
   replay?: string;
+  /** Told each second while a run moves (instead of a progress line in `log`): a terminal draws a bar with it. */
+  progress?: (progress: RunProgress) => void;
   /** Told once the stack and the services run (`pnpm dev` starts its dashboard here); what it returns is called at the end. */
   onStarted?: (local: LocalPipeline) => Promise<(() => Promise<void>) | void>;
   /** After the run, keep the stack and the services running until Ctrl-C / SIGTERM (needs `handleSignals`). */
   keepOpen?: boolean;
+}
+
+/** How far a run is, as `follow` sees it each second. */
+export interface RunProgress {
+  runId: string;
+  /** Parts loaded, of `parts` (null until the first file of the run is loaded). */
+  loaded: number;
+  parts: number | null;
+  queued: { extract: number; transform: number; load: number };
+  seconds: number;
 }
 
 export interface RunSummary {
@@ -194,9 +206,13 @@ async function withLocalPipeline<T>(options: LocalRunOptions, body: (session: Lo
       for (;;) {
         const { parts, loaded } = await running.progress(pipeline.name, runId);
         const queues = await Promise.all(WORK_QUEUES.map((name) => running.depth(name)));
-        log(
-          `  … ${((Date.now() - started) / 1000).toFixed(0)} s: queued extract ${queues[0]! + queues[1]!} · transform ${queues[2]} · load ${queues[3]} · parts loaded ${loaded}/${parts ?? '?'}`,
-        );
+        const seconds = (Date.now() - started) / 1000;
+        const queued = { extract: queues[0]! + queues[1]!, transform: queues[2]!, load: queues[3]! };
+        if (options.progress) options.progress({ runId, loaded, parts, queued, seconds });
+        else
+          log(
+            `  … ${seconds.toFixed(0)} s: queued extract ${queued.extract} · transform ${queued.transform} · load ${queued.load} · parts loaded ${loaded}/${parts ?? '?'}`,
+          );
         if (parts !== null && loaded >= parts) break;
         await checkDeadLetters();
         await new Promise((resolve) => setTimeout(resolve, 1_000));

@@ -1,11 +1,12 @@
 import {
   ADDED_COLUMN_TYPE,
   ADDED_FIELDS_COLUMN,
-  copyColumns,
   IDENTIFIER,
   qualifiedTable,
   quoteIdentifier,
   redshiftType,
+  SOURCE_COLUMN,
+  stagedColumns,
 } from '@etl/pipeline';
 import type { Pipeline } from '@etl/pipeline';
 import { BATCH_FILE_COLUMNS } from './metadataTables';
@@ -65,11 +66,12 @@ export function loadStatements(pipeline: Pipeline, inputs: BatchInputs, added: A
   const columns = [...pipeline.columnNames, ...added.all].map(quoteIdentifier);
   const addsColumns = pipeline.drift === 'add-columns';
   const addedFields = quoteIdentifier(ADDED_FIELDS_COLUMN);
-  const stagedColumns = [copyColumns(pipeline), ...(addsColumns ? [addedFields] : []), '_etl_source'].join(', ');
+  const source = quoteIdentifier(SOURCE_COLUMN);
+  const copyColumns = stagedColumns(pipeline).map(quoteIdentifier).join(', '); // the transform wrote them in this order
   const keys = pipeline.target.primaryKey.map(quoteIdentifier);
   const keyMatch = (left: string, right: string) => keys.map((k) => `${left}.${k} = ${right}.${k}`).join(' AND ');
   const newest = pipeline.newestWins ? quoteIdentifier(pipeline.newestWins) : undefined;
-  const orderBy = [...(newest ? [`s.${newest} DESC`] : []), 's._etl_source DESC'].join(', ');
+  const orderBy = [...(newest ? [`s.${newest} DESC`] : []), `s.${source} DESC`].join(', ');
 
   const outcome =
     pipeline.write === 'append'
@@ -107,9 +109,9 @@ export function loadStatements(pipeline: Pipeline, inputs: BatchInputs, added: A
     `DELETE FROM etl_batch_files USING etl_load_files l WHERE l.pipeline = etl_batch_files.pipeline AND l.staged_key = etl_batch_files.staged_key`,
     `CREATE TEMP TABLE etl_stage (LIKE ${target})`,
     ...(addsColumns ? [`ALTER TABLE etl_stage ADD COLUMN ${addedFields} ${redshiftType(ADDED_COLUMN_TYPE)}`] : []),
-    `ALTER TABLE etl_stage ADD COLUMN _etl_source VARCHAR(1024)`,
-    `COPY etl_stage (${stagedColumns}) FROM ${manifest} IAM_ROLE ${role} MANIFEST GZIP CSV NULL AS '\\N' TIMEFORMAT 'auto' COMPUPDATE OFF STATUPDATE OFF`,
-    `DELETE FROM etl_stage WHERE _etl_source NOT IN (SELECT staged_key FROM etl_batch_files)`,
+    `ALTER TABLE etl_stage ADD COLUMN ${source} VARCHAR(1024)`,
+    `COPY etl_stage (${copyColumns}) FROM ${manifest} IAM_ROLE ${role} MANIFEST GZIP CSV NULL AS '\\N' TIMEFORMAT 'auto' COMPUPDATE OFF STATUPDATE OFF`,
+    `DELETE FROM etl_stage WHERE ${source} NOT IN (SELECT staged_key FROM etl_batch_files)`,
     ...(added.all.length > 0
       ? [
           `UPDATE etl_stage SET ${added.all
@@ -129,8 +131,8 @@ export function loadStatements(pipeline: Pipeline, inputs: BatchInputs, added: A
               COALESCE(o.inserted, 0), COALESCE(o.updated, 0), COALESCE(o.collapsed, 0),
               f.rejects_by_rule, f.raw_bytes, f.staged_bytes, f.extracted_at, f.transformed_at, GETDATE()
        FROM etl_batch_files f LEFT JOIN (
-         SELECT _etl_source, ${count('inserted')} AS inserted, ${count('updated')} AS updated, ${count('collapsed')} AS collapsed FROM etl_rows GROUP BY _etl_source
-       ) o ON o._etl_source = f.staged_key`,
+         SELECT ${source}, ${count('inserted')} AS inserted, ${count('updated')} AS updated, ${count('collapsed')} AS collapsed FROM etl_rows GROUP BY ${source}
+       ) o ON o.${source} = f.staged_key`,
     ...write,
     `MERGE INTO etl_watermarks USING (
        SELECT pipeline, MAX(cursor_high) AS cursor_high, MAX(run_id) AS run_id FROM (

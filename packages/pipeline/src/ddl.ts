@@ -27,8 +27,3 @@ export function createTableSql(pipeline: Pipeline): string {
   const sort = target.sortKey?.length ? ` COMPOUND SORTKEY (${target.sortKey.map(quoteIdentifier).join(', ')})` : '';
   return `CREATE TABLE IF NOT EXISTS ${qualifiedTable(pipeline)} (\n  ${lines.join(',\n  ')}\n)${distribution}${sort}`;
 }
-
-/** The column list for COPY, in the order the staged CSV holds them. */
-export function copyColumns(pipeline: Pipeline): string {
-  return pipeline.columnNames.map(quoteIdentifier).join(', ');
-}

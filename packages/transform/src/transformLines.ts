@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { compileRowValidator } from '@etl/pipeline';
+import { ADDED_FIELDS_COLUMN, compileRowValidator, stagedColumns } from '@etl/pipeline';
 import type { Check, ColumnType, Pipeline, Rejection } from '@etl/pipeline';
 import { CSV_NULL, csvField, lineBatches } from '@etl/files';
 import type { TextSink } from '@etl/files';
@@ -18,7 +18,7 @@ export interface TransformCounts {
 }
 
 export interface TransformOptions {
-  /** Written as the last CSV column (`_etl_source`): which staged file a row came from, for the load's accounting. */
+  /** Written as the last CSV column (SOURCE_COLUMN): which staged file a row came from, for the load's accounting. */
   sourceTag: string;
   /** Rows held at a time for deduplication on the primary key (bounded memory); duplicates further apart are collapsed by the load. */
   dedupeBlockRows?: number;
@@ -67,8 +67,10 @@ export async function transformLines(
   const mayNeedQuotes = pipeline.columnNames.map((name) => mayNeedQuoting(columns[name]!));
   const tag = csvField(sourceTag);
   const counts: TransformCounts = { rowsIn: 0, rowsStaged: 0, rowsRejected: 0, duplicatesCollapsed: 0, rejectsByRule: {}, addedFields: [] };
-  // drift policy add-columns: one more CSV column, the row's added fields as a JSON object
-  const addsColumns = pipeline.drift === 'add-columns';
+  // the staged file's columns (stagedColumns, which the load COPYs by): the values, under drift
+  // policy add-columns the row's added fields as a JSON object, then the source tag
+  const layout = stagedColumns(pipeline);
+  const addsColumns = layout.includes(ADDED_FIELDS_COLUMN);
   const addedFields = new Set<string>();
 
   const newer = (candidate: string | null, current: string | null): boolean => {
@@ -135,6 +137,8 @@ export async function transformLines(
         values.push(added ? csvField(added.json) : CSV_NULL);
       }
       values.push(tag);
+      if (values.length !== layout.length)
+        throw new Error(`a staged row of ${values.length} fields, not the ${layout.length} of ${layout.join(', ')}`);
       if (!block.add(key, rank, values.join(','))) counts.duplicatesCollapsed++;
       if (block.rows >= dedupeBlockRows) await handOver();
     }
