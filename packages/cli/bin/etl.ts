@@ -11,6 +11,7 @@ import {
   printOutput,
   quarantineCommand,
   queryCommand,
+  backfillCommand,
   replayCommand,
   runsCommand,
   showCommand,
@@ -26,6 +27,7 @@ import { sourceParamsFor } from '../src/sourceParams';
 import { scaffoldPipeline } from '../src/newPipeline';
 import type { NewSource } from '../src/newPipeline';
 import { REPO_ROOT } from '@etl/local-aws';
+import { backfillRange } from '@etl/extract';
 
 const program = new Command('etl')
   .description('Run and operate the ETL pipelines, locally or on a deployed stage.')
@@ -143,13 +145,14 @@ program
 /** `etl run` and `etl replay`: a LocalPipeline for one run, progress on stderr with --json. */
 async function runOnTheLocalStack(
   name: string,
-  options: { sourceUrl?: string; files?: string[]; freePorts?: boolean; replay?: string },
+  options: { sourceUrl?: string; files?: string[]; freePorts?: boolean; replay?: string; backfill?: { from: string | null; to: string } },
 ): Promise<void> {
   const pipeline = pipelineNamed(name);
   const global = program.opts<{ stage?: string; dir?: string; json?: boolean }>();
   if (global.stage && global.stage !== 'local') {
-    const replay = options.replay;
+    const { replay, backfill } = options;
     if (replay) return against((target) => replayCommand(target, name, replay)); // the deployed services do the rest
+    if (backfill) return against((target) => backfillCommand(target, name, backfill));
     throw new Error(
       `etl run works on the local stack; on stage ${global.stage} invoke etl-extract-${global.stage}-planner with {"pipeline":"${name}"}`,
     );
@@ -162,6 +165,7 @@ async function runOnTheLocalStack(
     databaseUrl: process.env.DATABASE_URL || undefined,
     handleSignals: true,
     replay: options.replay,
+    backfill: options.backfill,
     // with --json, stdout is the summary alone: progress goes to stderr; a bar on a terminal
     ...runOutput(global.json ? process.stderr : process.stdout),
   };
@@ -178,6 +182,18 @@ program
   .option('--files <paths...>', 'local JSON Lines or CSV files (gzip or not; globs too), each loaded as a run through the S3-drop path')
   .option('--free-ports', 'run the services on free ports (beside another pnpm dev or etl run)')
   .action((name: string, options: { sourceUrl?: string; files?: string[]; freePorts?: boolean }) => runOnTheLocalStack(name, options));
+program
+  .command('backfill <pipeline>')
+  .description('re-extract a cursor range [--from, --to) through the normal path; the watermark is never moved back')
+  .option('--from <cursor>', 'the range’s start, a value of the pipeline’s cursor (default: the beginning)')
+  .requiredOption('--to <cursor>', 'the range’s end (exclusive)')
+  .option('--source-url <url>', 'your source, as for etl run')
+  .option('--free-ports', 'run the services on free ports (beside another pnpm dev or etl run)')
+  .action((name: string, options: { from?: string; to: string; sourceUrl?: string; freePorts?: boolean }) => {
+    const pipeline = pipelineNamed(name);
+    const range = backfillRange(pipeline, { from: options.from ?? null, to: options.to }); // a clear error before anything starts
+    return runOnTheLocalStack(name, { ...options, backfill: { from: range.from, to: range.until } });
+  });
 program
   .command('replay <pipeline> <run>')
   .description('announce a run’s raw files again and follow them through transform and load (files already loaded load nothing)')

@@ -11,7 +11,7 @@ export { pipelineStatus, queueStatus, statusCommand } from './statusCommand';
 export type { PipelineStatus, QueueStatus } from './statusCommand';
 export { loadReports, runDetail, showCommand } from './showCommand';
 export type { RunDetail } from './showCommand';
-export { replayCommand, replayRun } from './replayCommand';
+export { backfillCommand, replayCommand, replayRun } from './replayCommand';
 export { startDashboard } from './dashboard/server';
 export type { Dashboard, DashboardOptions } from './dashboard/server';
 export { dlqCommand } from './dlqCommand';

@@ -24,3 +24,20 @@ export async function replayCommand(target: Target, pipeline: string, runId: str
     text: `▶ run ${runId} of ${pipeline}: ${published} raw file(s) announced again; follow them with etl runs ${pipeline} or etl status`,
   };
 }
+
+/** `etl backfill <pipeline> --from X --to Y --stage S`: asks the stage's planner for the backfill run; its services do the rest. */
+export async function backfillCommand(
+  target: Target,
+  pipeline: string,
+  backfill: { from: string | null; to: string },
+): Promise<CommandOutput> {
+  pipelineNamed(pipeline);
+  if (!target.invokeExtract)
+    throw new Error(`the extract service is not running on ${target.stage}: etl backfill ${pipeline} runs it locally`);
+  const answer = await target.invokeExtract<{ planned?: { runId: string }; skipped?: string }>('planner', { pipeline, backfill });
+  if (!answer.planned) throw new Error(`no backfill planned for ${pipeline}: ${answer.skipped ?? 'the planner said nothing'}`);
+  return {
+    json: answer,
+    text: `▶ backfill run ${answer.planned.runId} of ${pipeline} planned, from ${backfill.from ?? '(the beginning)'} below ${backfill.to}: follow it with etl runs ${pipeline}`,
+  };
+}

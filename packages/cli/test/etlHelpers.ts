@@ -10,12 +10,12 @@ import type { SampleOrder } from '@etl/pipelines';
 /** Test helpers of the `etl` command: a shop API serving orders the test wrote, and `etl` run as a user runs it. */
 
 const DAY = 86_400_000;
-const BASE = Date.UTC(2026, 10, 1);
+export const BASE = Date.UTC(2026, 10, 1);
 
 /** A shop's order, of the shape the orders pipeline reads, written by this test — not by the sample generator. */
 export type Order = SampleOrder;
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+export const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 export function order(i: number, version: number): Order {
   return {
     order_id: `shop-${String(i).padStart(5, '0')}`,

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import type { RunSummary } from '@etl/dev';
 import { ORDERS_TABLE_QUERY } from '@etl/pipelines';
 import { useDevStack } from '../../dev/test/devStack';
-import { etl, expectedTable, order, startShopApi } from './etlHelpers';
+import { etl, expectedTable, iso, order, startShopApi, BASE } from './etlHelpers';
 import type { Order } from './etlHelpers';
 
 jest.setTimeout(10 * 60_000);
@@ -56,6 +56,29 @@ describe('etl run orders --source-url: your own HTTP API into the warehouse', ()
     expect(summary.rows.rejected).toBe(served.filter((o) => o.quantity < 1).length);
     expect(summary.rows.updated).toBe(60);
     expect(summary.rows.inserted).toBe(19); // order 1007 has quantity 0: rejected
+  });
+
+  it('backfills a cursor range: rows the incremental runs could not see are loaded, the rest collapse, the watermark stays', async () => {
+    const status = async () =>
+      (
+        JSON.parse(await etl('--dir', local.dir, '--json', 'status')) as { pipelines: { pipeline: string; watermark: string }[] }
+      ).pipelines.find((p) => p.pipeline === 'orders')!.watermark;
+    const watermark = await status();
+    // late rows far below the watermark (and its 2 h lookback): no incremental run reads them
+    const late = Array.from({ length: 12 }, (_, k) => ({ ...order(3_000 + k, 0), updated_at: iso(BASE + 30 * 60_000 + k * 1_000) }));
+    orders.push(...late);
+    const [from, to] = [iso(BASE), iso(BASE + 3_600_000)];
+    const summary = JSON.parse(
+      await etl('--dir', local.dir, '--json', 'backfill', 'orders', '--from', from, '--to', to, '--free-ports', '--source-url', api.url),
+    ) as RunSummary;
+    const inRange = orders.filter((o) => o.updated_at >= from && o.updated_at < to);
+    expect(summary.rows.extracted).toBe(inRange.length);
+    expect(summary.rows.inserted).toBe(late.filter((o) => o.quantity >= 1).length);
+    expect(summary.rows.updated).toBe(0); // the rest were loaded before: the same versions collapse
+    expect(await table()).toEqual(expectedTable(orders));
+    expect(await status()).toBe(watermark);
+    const wrong = await etl('--dir', local.dir, 'backfill', 'orders', '--from', to, '--to', from).catch((error: Error) => error.message);
+    expect(wrong).toContain('range is empty');
   });
 });
 

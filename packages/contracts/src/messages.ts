@@ -35,8 +35,10 @@ export const extractTask = z.strictObject({
   version: z.literal(1),
   pipeline: pipelineName,
   runId,
-  /** The committed watermark (canonical cursor text) when the run was planned; null: from the beginning. */
+  /** The committed watermark (canonical cursor text) when the run was planned — a backfill's `--from`; null: from the beginning. */
   since: z.nullable(cursorText),
+  /** A backfill's end: only rows with a cursor below it are read into the run (exclusive); absent: no end. */
+  until: z.optional(cursorText),
   /** Set when the run is fanned out into several tasks; absent: the task is the whole run. */
   slice: z.optional(runSlice),
   plannedAt: isoTimestamp,

@@ -3,7 +3,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 
 /** What the planner handler answers. */
 export interface PlannerAnswer {
-  planned?: { runId: string; since: string | null };
+  planned?: { runId: string; since: string | null; until?: string };
   skipped?: string;
   inFlightRunId?: string;
 }

@@ -259,9 +259,9 @@ export class LocalPipeline {
     return invokeFunction<T>(this.lambda, this.service('extract').functionName(name), payload);
   }
 
-  /** Asks the planner for a run of `pipeline` (`force`: even while a run is in flight). */
-  plan(pipeline: string, force = false): Promise<PlannerAnswer> {
-    return this.invokeExtract<PlannerAnswer>('planner', { pipeline, force });
+  /** Asks the planner for a run of `pipeline` (`force`: even while a run is in flight; `backfill`: of that cursor range). */
+  plan(pipeline: string, force = false, backfill?: { from: string | null; to: string }): Promise<PlannerAnswer> {
+    return this.invokeExtract<PlannerAnswer>('planner', { pipeline, force, ...(backfill ? { backfill } : {}) });
   }
 
   /** Messages in a queue, visible and in flight. */

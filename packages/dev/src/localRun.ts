@@ -37,6 +37,8 @@ export interface LocalRunOptions {
   note?: string;
   /** Instead of planning a run, announce this run's raw files again (a replay: files already loaded load nothing) and follow it. */
   replay?: string;
+  /** Instead of a run from the watermark, a backfill of the cursor range [from, to): the watermark is not moved back. */
+  backfill?: { from: string | null; to: string };
   /** Told each second while a run moves (instead of a progress line in `log`): a terminal draws a bar with it. */
   progress?: (progress: RunProgress) => void;
   /** Told once the stack and the services run (`pnpm dev` starts its dashboard here); what it returns is called at the end. */
@@ -83,9 +85,12 @@ export function runLocally(options: LocalRunOptions): Promise<RunSummary> {
       await replayAndSettle(options.replay);
       return summary(options.replay, 'replayed');
     }
-    log(`▶ planning a run of the ${pipeline.name} pipeline`);
+    const { backfill } = options;
+    log(
+      `▶ planning a ${backfill ? `backfill from ${backfill.from ?? '(the beginning)'} to ${backfill.to}` : 'run'} of the ${pipeline.name} pipeline`,
+    );
     const outcome = await planAfterInterruption({
-      plan: (force) => running.plan(pipeline.name, force),
+      plan: (force) => running.plan(pipeline.name, force, backfill),
       follow,
       messagesBack: async () =>
         leftovers.released > 0 ||
@@ -99,7 +104,11 @@ export function runLocally(options: LocalRunOptions): Promise<RunSummary> {
     });
     if (!outcome.planned) throw new Error(`the planner did not plan a run: ${outcome.skipped}`);
     const { runId, since } = outcome.planned;
-    log(`  run ${runId}, from watermark ${since ?? '(none: first run)'}`);
+    log(
+      backfill
+        ? `  run ${runId}, from ${since ?? '(the beginning)'} below ${outcome.planned.until}`
+        : `  run ${runId}, from watermark ${since ?? '(none: first run)'}`,
+    );
     await follow(runId);
     if (options.replayRun) await replayAndSettle(runId);
     return summary(runId, options.note);

@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { RawPart, RunManifest } from '@etl/contracts';
-import { coercer } from '@etl/pipeline';
 import type { Pipeline } from '@etl/pipeline';
+import { cursorReader } from './cursorRange';
 import { RawRunWriter } from './rawRunWriter';
 import { writeRunManifest } from './runManifest';
 
@@ -37,17 +37,12 @@ export async function extractParts(s3: S3Client, options: ExtractRunOptions): Pr
     partRows: options.partRows,
     slice: options.slice,
   });
-  const cursorName = pipeline.incremental?.cursor;
-  const cursorColumn = cursorName ? pipeline.target.columns[cursorName] : undefined;
-  const cursorField = cursorColumn ? (cursorColumn.from ?? cursorName!) : undefined;
-  const coerceCursor = cursorColumn ? coercer(cursorColumn.type) : undefined;
+  const cursor = cursorReader(pipeline);
   let high = options.since;
   for await (const record of options.records) {
     await writer.write(record);
-    if (!cursorField || typeof record !== 'object' || record === null) continue;
-    const value = (record as Record<string, unknown>)[cursorField];
-    const coerced = value === undefined || value === null ? null : coerceCursor!(value);
-    if (typeof coerced === 'string' && (high === null || coerced > high)) high = coerced;
+    const value = cursor?.(record);
+    if (typeof value === 'string' && (high === null || value > high)) high = value;
   }
   return { parts: await writer.finish(), cursorHigh: high };
 }

@@ -4,6 +4,7 @@ import type { ExtractTask, RawPart, RunManifest, RunSlice } from '@etl/contracts
 import type { Retry } from '@etl/middleware';
 import type { Pipeline } from '@etl/pipeline';
 import { announceRun } from './announceRun';
+import { belowCursor } from './cursorRange';
 import { extractRun } from './extractRun';
 import { assembleRun, extractSlice } from './runSlices';
 
@@ -21,6 +22,8 @@ export interface ExtractTaskOptions {
 }
 
 export interface ExtractTaskOutcome {
+  /** A backfill: the rows the source gave at or above its end (or without a cursor), left to the scheduled runs. */
+  outsideRange: number;
   /** The parts this task wrote; undefined for a slice written before (a redelivered task reads nothing again). */
   extracted: RawPart[] | undefined;
   /** The run, once it is complete and announced on the transform queue; undefined while slices are missing. */
@@ -36,17 +39,24 @@ export interface ExtractTaskOutcome {
 export async function runExtractTask(options: ExtractTaskOptions): Promise<ExtractTaskOutcome> {
   const { s3, sqs, bucket, pipeline, task, retry } = options;
   const common = { bucket, pipeline, runId: task.runId, since: task.since, partRows: options.partRows };
+  const outside = { rows: 0 };
+  const until = task.until;
+  // a backfill reads [since, until): the source is asked from `since`, the rows from `until` on are left out here
+  const records = async (slice?: RunSlice) => {
+    const all = await options.records(slice);
+    return until === undefined ? all : belowCursor(pipeline, all, until, outside);
+  };
   let extracted: RawPart[] | undefined;
   let manifest: RunManifest | undefined;
   if (task.slice) {
     const slice = task.slice;
-    const written = await extractSlice(s3, { ...common, slice, records: async () => options.records(slice) });
+    const written = await extractSlice(s3, { ...common, slice, records: () => records(slice) });
     extracted = written.extractedNow ? written.manifest.parts : undefined;
     manifest = await assembleRun(s3, { bucket, pipeline: pipeline.name, runId: task.runId, count: slice.count });
   } else {
-    manifest = await extractRun(s3, { ...common, records: await options.records() });
+    manifest = await extractRun(s3, { ...common, records: await records() });
     extracted = manifest.parts;
   }
   if (manifest) await announceRun(sqs, options.transformQueueUrl, manifest, retry);
-  return { extracted, announced: manifest };
+  return { extracted, announced: manifest, outsideRange: outside.rows };
 }

@@ -33,6 +33,11 @@ export interface PlanOptions {
   /** A run not complete after this long is given up on and a new one planned. Default 2 hours. */
   staleAfterMs?: number;
   now?: Date;
+  /**
+   * A backfill: read the cursor range [from, until) through the normal path instead of from the
+   * watermark (no lookback). The load's watermark only moves forward, so it is never moved back.
+   */
+  backfill?: { from: string | null; until: string };
 }
 
 /** A run id: the UTC start time, then a random suffix (`20261127T023749Z-a1b2c3`). */
@@ -73,16 +78,16 @@ export async function planRun(options: PlanOptions): Promise<PlanOutcome> {
     }
   }
   // read from the watermark, moved back by the pipeline's lookback: late rows below it are read again
-  const since = cursorWithLookback(
-    await committedWatermark(warehouse, pipeline.name, { retry: options.retry }),
-    pipeline.incremental?.lookback ?? 0,
-  );
+  const since = options.backfill
+    ? options.backfill.from
+    : cursorWithLookback(await committedWatermark(warehouse, pipeline.name, { retry: options.retry }), pipeline.incremental?.lookback ?? 0);
   const task: ExtractTask = {
     kind: 'extract-task',
     version: 1,
     pipeline: pipeline.name,
     runId: newRunId(now),
     since,
+    ...(options.backfill ? { until: options.backfill.until } : {}),
     plannedAt: now.toISOString(),
   };
   const state = (abandoned?: boolean) =>

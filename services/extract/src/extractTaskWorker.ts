@@ -37,6 +37,8 @@ function report(
       ...(outcome.extracted ? figures(outcome.extracted) : { again: true }),
       seconds,
     });
+  if (task.until !== undefined)
+    logger.info('backfill range read', { since: task.since, until: task.until, rowsOutsideRange: outcome.outsideRange });
   if (outcome.announced)
     logger.info('run announced', { ...figures(outcome.announced.parts), cursorHigh: outcome.announced.cursorHigh, seconds });
 }
