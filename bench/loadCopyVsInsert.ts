@@ -21,7 +21,7 @@ import { exampleRawFileReady } from '@etl/contracts';
 import { lineBatches } from '@etl/files';
 import { ensureTables, loadBatch } from '@etl/load';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '@etl/local-aws';
-import { compileRowValidator, qualifiedTable, quoteIdentifier } from '@etl/pipeline';
+import { compileRowValidator, qualifiedTable, quoteIdentifier } from '@etl/pipeline-kit';
 import { orders } from '@etl/pipelines';
 import { transformFile } from '@etl/transform';
 import { execute, query, waitForStatement } from '@etl/warehouse';

@@ -51,7 +51,7 @@ export function scaffoldPipeline(root: string, name: string, source: NewSource):
 
   writeFileSync(
     file,
-    `import { definePipeline, types } from '@etl/pipeline';
+    `import { definePipeline, types } from '@etl/pipeline-kit';
 
 /** ${name}: describe where its rows come from and what they are. */
 export const ${id} = definePipeline({
@@ -78,7 +78,7 @@ export const ${id} = definePipeline({
   );
   writeFileSync(
     path.join(dir, `${name}.test.ts`),
-    `import { compileRowValidator } from '@etl/pipeline';
+    `import { compileRowValidator } from '@etl/pipeline-kit';
 import { ${id} } from './${name}';
 
 describe('${name} pipeline', () => {

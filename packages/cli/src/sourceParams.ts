@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { serviceDir } from '@etl/local-aws';
-import type { Pipeline } from '@etl/pipeline';
+import type { Pipeline } from '@etl/pipeline-kit';
 
 const SCHEMES: Record<string, RegExp> = { http: /^https?:\/\//, sql: /^(postgres|postgresql|mysql):\/\// };
 

@@ -5,7 +5,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { dropFormat, dropRunId, landingPrefix } from '@etl/extract';
 import { dataBucketName } from '@etl/local-aws';
-import type { Pipeline } from '@etl/pipeline';
+import type { Pipeline } from '@etl/pipeline-kit';
 
 /**
  * The key a local file is dropped at for a pipeline: its s3-drop prefix, else `landing/<pipeline>/`.

@@ -1,5 +1,5 @@
-import { coercer, isRefusal } from '@etl/pipeline';
-import type { Pipeline } from '@etl/pipeline';
+import { coercer, isRefusal } from '@etl/pipeline-kit';
+import type { Pipeline } from '@etl/pipeline-kit';
 
 /**
  * A record's incremental cursor value in canonical text (as the watermark holds it): null when

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { RawPart, RunManifest } from '@etl/contracts';
-import type { Pipeline } from '@etl/pipeline';
+import type { Pipeline } from '@etl/pipeline-kit';
 import { cursorReader } from './cursorRange';
 import { RawRunWriter } from './rawRunWriter';
 import { writeRunManifest } from './runManifest';

@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ExtractTask, RawPart, RunManifest, RunSlice } from '@etl/contracts';
 import type { Retry } from '@etl/middleware';
-import type { Pipeline } from '@etl/pipeline';
+import type { Pipeline } from '@etl/pipeline-kit';
 import { announceRun } from './announceRun';
 import { belowCursor } from './cursorRange';
 import { extractRun } from './extractRun';

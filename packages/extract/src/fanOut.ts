@@ -4,7 +4,7 @@ import { contracts, dataKeys } from '@etl/contracts';
 import type { ExtractTask, RunSlice } from '@etl/contracts';
 import { publishMessages } from '@etl/messaging';
 import type { Retry } from '@etl/middleware';
-import type { Pipeline } from '@etl/pipeline';
+import type { Pipeline } from '@etl/pipeline-kit';
 import { connectionUrl } from './sources/connectionUrl';
 import { cursorBoundaries } from './sources/sqlSource';
 import { readState, writeStateOnce } from './stateObjects';

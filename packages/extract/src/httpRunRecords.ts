@@ -1,5 +1,5 @@
 import type { Retry } from '@etl/middleware';
-import type { Pipeline } from '@etl/pipeline';
+import type { Pipeline } from '@etl/pipeline-kit';
 import { cursorToIso } from './extractRun';
 import { httpRecords } from './sources/httpSource';
 

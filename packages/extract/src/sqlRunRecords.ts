@@ -1,5 +1,5 @@
 import type { RunSlice } from '@etl/contracts';
-import type { Pipeline, SourceDefinition } from '@etl/pipeline';
+import type { Pipeline, SourceDefinition } from '@etl/pipeline-kit';
 import { connectionUrl } from './sources/connectionUrl';
 import { sqlRecords } from './sources/sqlSource';
 

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { useStackWithBucket } from '@etl/local-aws/testing';
-import { definePipeline } from '@etl/pipeline';
+import { definePipeline } from '@etl/pipeline-kit';
 import { orders } from '@etl/pipelines';
 import { transformFile } from '@etl/transform';
 import { announcements, droppedFile, dropRecords, dropRunId, extractRun } from '../src';

@@ -7,13 +7,13 @@ import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSCli
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { contracts, parseMessage } from '@etl/contracts';
 import type { ExtractTask, RawFileReady } from '@etl/contracts';
-import { definePipeline } from '@etl/pipeline';
-import type { SourceDefinition } from '@etl/pipeline';
+import { definePipeline } from '@etl/pipeline-kit';
+import type { SourceDefinition } from '@etl/pipeline-kit';
 import { CI_POSTGRES, startTestStack } from '@etl/local-aws/testing';
 import type { TestStack } from '@etl/local-aws/testing';
 import { withRetry } from '@etl/middleware';
 import type { Retry } from '@etl/middleware';
-import { compileRowValidator } from '@etl/pipeline';
+import { compileRowValidator } from '@etl/pipeline-kit';
 import { orders, sampleOrder } from '@etl/pipelines';
 import type { SampleOrder } from '@etl/pipelines';
 import { announcements, fanOutTask, planRun, runExtractTask, sqlRecords, sqlRunRecords } from '../src';

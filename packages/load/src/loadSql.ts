@@ -7,8 +7,8 @@ import {
   redshiftType,
   SOURCE_COLUMN,
   stagedColumns,
-} from '@etl/pipeline';
-import type { Pipeline } from '@etl/pipeline';
+} from '@etl/pipeline-kit';
+import type { Pipeline } from '@etl/pipeline-kit';
 import { BATCH_FILE_COLUMNS } from './metadataTables';
 
 /** Where a batch's inputs are, and the role Redshift reads them with. */

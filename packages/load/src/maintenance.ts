@@ -1,5 +1,5 @@
-import { qualifiedTable } from '@etl/pipeline';
-import type { Pipeline } from '@etl/pipeline';
+import { qualifiedTable } from '@etl/pipeline-kit';
+import type { Pipeline } from '@etl/pipeline-kit';
 import { execute } from '@etl/warehouse';
 import type { RunOptions, Warehouse } from '@etl/warehouse';
 

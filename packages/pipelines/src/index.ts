@@ -1,4 +1,4 @@
-import type { Pipeline } from '@etl/pipeline';
+import type { Pipeline } from '@etl/pipeline-kit';
 import { orders, ordersDb } from './orders';
 
 export { orders, ordersDb };

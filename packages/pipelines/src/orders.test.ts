@@ -1,4 +1,4 @@
-import { compileRowValidator, createTableSql } from '@etl/pipeline';
+import { compileRowValidator, createTableSql } from '@etl/pipeline-kit';
 import { orders } from './orders';
 
 describe('orders pipeline', () => {

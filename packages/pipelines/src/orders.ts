@@ -1,5 +1,5 @@
-import { definePipeline, multiplyDecimalText, types } from '@etl/pipeline';
-import type { PipelineDefinition } from '@etl/pipeline';
+import { definePipeline, multiplyDecimalText, types } from '@etl/pipeline-kit';
+import type { PipelineDefinition } from '@etl/pipeline-kit';
 
 /** The orders table and how rows reach it, whatever the source. */
 const ORDERS_TARGET = {

@@ -5,7 +5,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { digestTap, gzipUpload } from '@etl/files';
 import { dataKeys } from '@etl/contracts';
 import type { ObjectPointer, RawFileReady, StagedFileReady } from '@etl/contracts';
-import type { Pipeline } from '@etl/pipeline';
+import type { Pipeline } from '@etl/pipeline-kit';
 import { transformLines } from './transformLines';
 import type { TransformCounts } from './transformLines';
 

@@ -1,6 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
-import { definePipeline } from '@etl/pipeline';
-import type { Pipeline } from '@etl/pipeline';
+import { definePipeline } from '@etl/pipeline-kit';
+import type { Pipeline } from '@etl/pipeline-kit';
 import { orders } from '@etl/pipelines';
 import { TextSink } from '@etl/files';
 import { transformLines } from './transformLines';

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
-import { ADDED_FIELDS_COLUMN, compileRowValidator, stagedColumns } from '@etl/pipeline';
-import type { Check, ColumnType, Pipeline, Rejection } from '@etl/pipeline';
+import { ADDED_FIELDS_COLUMN, compileRowValidator, stagedColumns } from '@etl/pipeline-kit';
+import type { Check, ColumnType, Pipeline, Rejection } from '@etl/pipeline-kit';
 import { CSV_NULL, csvField, lineBatches } from '@etl/files';
 import type { TextSink } from '@etl/files';
 import { DedupeBlock } from './dedupeBlock';

@@ -4,7 +4,7 @@ import { runExtractTask } from '@etl/extract';
 import type { ExtractTaskOutcome } from '@etl/extract';
 import { requireEnv, s3Client, sqsClient, sqsWorker } from '@etl/middleware';
 import type { Logger, Retry } from '@etl/middleware';
-import type { Pipeline } from '@etl/pipeline';
+import type { Pipeline } from '@etl/pipeline-kit';
 import { pipelineNamed } from '@etl/pipelines';
 
 interface TaskContext {

@@ -1,5 +1,5 @@
 import type { Retry } from '@etl/middleware';
-import type { SourceDefinition } from '@etl/pipeline';
+import type { SourceDefinition } from '@etl/pipeline-kit';
 import { fetchJson } from './fetchJson';
 
 type HttpSource = Extract<SourceDefinition, { kind: 'http' }>;

@@ -6,7 +6,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse';
 import { makeRunId } from '@etl/contracts';
 import { lines } from '@etl/files';
-import type { Pipeline, SourceDefinition } from '@etl/pipeline';
+import type { Pipeline, SourceDefinition } from '@etl/pipeline-kit';
 
 type S3DropSource = Extract<SourceDefinition, { kind: 's3-drop' }>;
 

@@ -1,4 +1,4 @@
-import type { Pipeline, SourceDefinition } from '@etl/pipeline';
+import type { Pipeline, SourceDefinition } from '@etl/pipeline-kit';
 
 type SqlSource = Extract<SourceDefinition, { kind: 'sql' }>;
 
