@@ -161,7 +161,9 @@ describe('etl dashboard: pipelines, runs, accounting, quarantine and queues in a
       await page.click('[data-testid=redrive]');
       await page.waitForSelector('[data-testid=notice]:has-text("moving back")');
       // the move task runs in SQS: the page follows it live to the load queue
-      await page.waitForSelector('[data-testid=queue][data-queue="etl-load-dev-load"] [data-field=visible]:text-is("1")', { timeout: 30_000 });
+      await page.waitForSelector('[data-testid=queue][data-queue="etl-load-dev-load"] [data-field=visible]:text-is("1")', {
+        timeout: 30_000,
+      });
       expect((await queueStatus(target)).find((q) => q.queue === 'etl-load-dev-load')).toMatchObject({ visible: 1, deadLetters: 0 });
     } finally {
       await page.goto(dashboard.url); // off the page first: stopping its server cuts its event stream (the page logs that)

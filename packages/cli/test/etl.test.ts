@@ -42,7 +42,20 @@ describe('etl, on the local stack a pnpm dev run left', () => {
   it('lists its commands', async () => {
     const { code, stdout } = await etl('--help');
     expect(code).toBe(0);
-    for (const command of ['new', 'check', 'status', 'runs', 'show', 'quarantine', 'query', 'dlq', 'run', 'replay', 'backfill', 'dashboard'])
+    for (const command of [
+      'new',
+      'check',
+      'status',
+      'runs',
+      'show',
+      'quarantine',
+      'query',
+      'dlq',
+      'run',
+      'replay',
+      'backfill',
+      'dashboard',
+    ])
       expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
   });
 

@@ -1,7 +1,7 @@
 import { runIdTime } from '@etl/contracts';
 import { isMissingTable } from './missingTable';
 import { query } from './statementRunner';
-import type { RunOptions, Warehouse } from './statementRunner';
+import type { RunOptions, Value, Warehouse } from './statementRunner';
 
 /**
  * The warehouse tables the pipeline keeps about itself, in Redshift DDL:
@@ -108,6 +108,22 @@ function runRows(
   };
 }
 
+/** A query of a ledger table, which does not exist before the first load: no rows then. */
+async function ledgerRows(
+  warehouse: Warehouse,
+  table: 'etl_runs' | 'etl_load_files' | 'etl_watermarks',
+  sql: string,
+  parameters: Record<string, string>,
+  options: RunOptions,
+): Promise<Value[][]> {
+  try {
+    return await query(warehouse, sql, parameters, options);
+  } catch (error) {
+    if (isMissingTable(error, table)) return [];
+    throw error;
+  }
+}
+
 /** The committed watermark of a pipeline (the cursor value extraction continues from), or null before its first complete run. */
 export async function committedWatermark(warehouse: Warehouse, pipeline: string, options: RunOptions = {}): Promise<string | null> {
   try {
@@ -127,15 +143,13 @@ export async function runProgress(
   runId: string,
   options: RunOptions = {},
 ): Promise<{ parts: number | null; loaded: number }> {
-  const rows = await query(
+  const rows = await ledgerRows(
     warehouse,
+    'etl_runs',
     'SELECT parts, parts_loaded FROM etl_runs WHERE pipeline = :pipeline AND run_id = :run',
     { pipeline, run: runId },
     options,
-  ).catch((error: Error) => {
-    if (isMissingTable(error, 'etl_runs')) return []; // nothing loaded yet
-    throw error;
-  });
+  );
   const [parts, loaded] = (rows[0] ?? [null, 0]) as [number | null, number];
   return { parts: parts === null ? null : Number(parts), loaded: Number(loaded) };
 }
@@ -147,8 +161,9 @@ export async function runAccount(
   runId: string,
   options: RunOptions = {},
 ): Promise<{ rows: RunRows; finishedAt: { extract: number; transform: number; load: number } } | undefined> {
-  const found = await query(
+  const found = await ledgerRows(
     warehouse,
+    'etl_runs',
     `SELECT rows_extracted, rows_staged, rows_rejected, collapsed_in_transform, collapsed_in_load, rows_inserted, rows_updated,
             extract(epoch FROM extracted_at), extract(epoch FROM transformed_at), extract(epoch FROM loaded_at)
        FROM etl_runs WHERE pipeline = :pipeline AND run_id = :run`,
@@ -232,18 +247,16 @@ export async function recentRuns(
   if (!(Number.isInteger(limit) && limit >= 1)) throw new Error(`limit must be a whole number ≥ 1, not ${limit}`);
   const filters = { ...(pipeline === undefined ? {} : { pipeline }), ...(runId === undefined ? {} : { run: runId }) };
   const where = Object.keys(filters).map((name) => (name === 'run' ? 'run_id = :run' : 'pipeline = :pipeline'));
-  const rows = await query(
+  const rows = await ledgerRows(
     warehouse,
+    'etl_runs',
     `SELECT pipeline, run_id, parts, parts_loaded, rows_extracted, rows_rejected, collapsed_in_transform, rows_staged,
             collapsed_in_load, rows_inserted, rows_updated, extracted_at, transformed_at, loaded_at
        FROM etl_runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY run_id DESC LIMIT ${limit}`, // a checked integer: LIMIT takes no parameter in Redshift
     filters,
     options,
-  ).catch((error: Error) => {
-    if (isMissingTable(error, 'etl_runs')) return [];
-    throw error;
-  });
+  );
   return rows.map(
     ([
       p,
@@ -301,17 +314,15 @@ export async function runFiles(
   runId: string,
   options: RunOptions = {},
 ): Promise<LoadedFileListing[]> {
-  const rows = await query(
+  const rows = await ledgerRows(
     warehouse,
+    'etl_load_files',
     `SELECT part, staged_key, rows_in, rows_rejected, collapsed_in_transform, rows_staged, collapsed_in_load, rows_inserted, rows_updated,
             raw_bytes, staged_bytes, rejects_by_rule, extracted_at, transformed_at, loaded_at
        FROM etl_load_files WHERE pipeline = :pipeline AND run_id = :run ORDER BY part, staged_key`,
     { pipeline, run: runId },
     options,
-  ).catch((error: Error) => {
-    if (isMissingTable(error, 'etl_load_files')) return [];
-    throw error;
-  });
+  );
   return rows.map(
     ([
       part,
@@ -348,11 +359,12 @@ export async function watermarks(
   warehouse: Warehouse,
   options: RunOptions = {},
 ): Promise<{ pipeline: string; cursor: string | null; runId: string | null }[]> {
-  const rows = await query(warehouse, 'SELECT pipeline, cursor_value, run_id FROM etl_watermarks ORDER BY pipeline', {}, options).catch(
-    (error: Error) => {
-      if (isMissingTable(error, 'etl_watermarks')) return [];
-      throw error;
-    },
+  const rows = await ledgerRows(
+    warehouse,
+    'etl_watermarks',
+    'SELECT pipeline, cursor_value, run_id FROM etl_watermarks ORDER BY pipeline',
+    {},
+    options,
   );
   return rows.map(([pipeline, cursor, runId]) => ({
     pipeline: String(pipeline),
