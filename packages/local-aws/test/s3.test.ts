@@ -206,6 +206,21 @@ describe('local S3', () => {
     });
   });
 
+  it('checks SigV4’s payload hash: a body whose x-amz-content-sha256 is another’s is refused, and not stored', async () => {
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+    const refused = await rawRequest('PUT', `/${Bucket}/raw/hashed.bin`, { 'x-amz-content-sha256': sha256('other bytes') }, 'these bytes');
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('<Code>XAmzContentSHA256Mismatch</Code>');
+    expect(refused.body).toContain(`<S3ComputedContentSHA256>${sha256('these bytes')}</S3ComputedContentSHA256>`);
+    await expect(s3.send(new HeadObjectCommand({ Bucket, Key: 'raw/hashed.bin' }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 404 },
+    });
+    const taken = await rawRequest('PUT', `/${Bucket}/raw/hashed.bin`, { 'x-amz-content-sha256': sha256('these bytes') }, 'these bytes');
+    expect(taken.status).toBe(200);
+    const unsigned = await rawRequest('PUT', `/${Bucket}/raw/unsigned.bin`, { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }, 'any bytes');
+    expect(unsigned.status).toBe(200);
+  });
+
   it('answers a malformed XML body 400 MalformedXML, as S3 does, not a 500 that SDKs retry', async () => {
     for (const body of ['<Delete><Object><Key>a</Key></Object>', 'not xml at all', '<Other/>']) {
       const response = await rawRequest('POST', `/${Bucket}?delete`, { 'content-type': 'application/xml' }, body);

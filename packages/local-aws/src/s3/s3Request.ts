@@ -136,12 +136,27 @@ export function incomingBody(request: IncomingMessage): IncomingBody {
   const headerAlgorithm = CHECKSUM_ALGORITHMS.find((algorithm) => header(request, `x-amz-checksum-${algorithm}`) !== undefined);
   const algorithm = headerAlgorithm ?? declaredAlgorithm(trailerName);
   const contentMd5 = header(request, 'content-md5');
+  // SigV4's payload hash: a hex SHA-256 of the body (not UNSIGNED-PAYLOAD or a STREAMING-… scheme), which S3 checks
+  const payloadHash = chunked ? undefined : /^[0-9a-f]{64}$/i.exec(header(request, 'x-amz-content-sha256') ?? '')?.[0].toLowerCase();
 
   return {
     stream,
     wantsSha1: algorithm === 'sha1',
-    wantsSha256: algorithm === 'sha256',
+    wantsSha256: algorithm === 'sha256' || payloadHash !== undefined,
     verify: (digests) => {
+      if (payloadHash !== undefined && digests.sha256 !== undefined) {
+        const computed = Buffer.from(digests.sha256, 'base64').toString('hex');
+        if (computed !== payloadHash)
+          throw new S3Error(
+            400,
+            'XAmzContentSHA256Mismatch',
+            "The provided 'x-amz-content-sha256' header does not match what was computed.",
+            {
+              ClientComputedContentSHA256: payloadHash,
+              S3ComputedContentSHA256: computed,
+            },
+          );
+      }
       if (contentMd5 !== undefined && contentMd5 !== digests.md5.toString('base64')) {
         throw s3Errors.badDigest(
           `The Content-MD5 you specified did not match what we received (${contentMd5} ≠ ${digests.md5.toString('base64')})`,
