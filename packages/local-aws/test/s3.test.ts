@@ -157,6 +157,11 @@ describe('local S3', () => {
     expect(folders.Contents ?? []).toEqual([]);
     const after = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: 'list/run-2/', StartAfter: 'list/run-2/part-20.gz' }));
     expect(after.Contents?.map((o) => o.Key)).toEqual(['list/run-2/part-23.gz']);
+    // S3's own limits on a listing: at most 1,000 keys a page, max-keys a non-negative integer
+    const capped = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: 'list/', MaxKeys: 5_000 }));
+    expect([capped.MaxKeys, capped.KeyCount]).toEqual([1000, 25]);
+    for (const MaxKeys of [-1, 2.5])
+      await expect(s3.send(new ListObjectsV2Command({ Bucket, MaxKeys }))).rejects.toMatchObject({ name: 'InvalidArgument' });
   });
 
   it('copies, deletes one and deletes many', async () => {

@@ -151,8 +151,11 @@ function listObjects(store: S3Store, bucket: string, query: URLSearchParams, res
   const v2 = query.get('list-type') === '2';
   const prefix = query.get('prefix') ?? '';
   const delimiter = query.get('delimiter') || undefined;
-  const maxKeys = Math.min(1000, Math.max(0, Number(query.get('max-keys') ?? 1000)));
-  if (!Number.isInteger(maxKeys)) throw s3Errors.invalidArgument(`max-keys must be a whole number, got ${query.get('max-keys')}`);
+  const askedKeys = Number(query.get('max-keys') ?? 1000);
+  // S3 refuses what is not a non-negative integer, and returns at most 1,000 keys whatever is asked
+  if (!/^\d+$/.test(query.get('max-keys') ?? '1000') || !Number.isSafeInteger(askedKeys))
+    throw s3Errors.invalidArgument(`Provided max-keys not an integer or within integer range: ${query.get('max-keys')}`);
+  const maxKeys = Math.min(1000, askedKeys);
   const token = query.get('continuation-token') ?? undefined;
   const startAfter = query.get('start-after') ?? undefined;
   const marker = query.get('marker') ?? undefined;
