@@ -10,11 +10,14 @@ import {
   CreateBucketCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  DeleteObjectTaggingCommand,
+  GetObjectTaggingCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  PutObjectTaggingCommand,
   S3Client,
   paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
@@ -243,6 +246,38 @@ describe('local S3', () => {
     await expect(
       s3.send(new PutObjectCommand({ Bucket, Key: 'meta/big', Body: 'x', Metadata: { note: 'n'.repeat(2045) } })),
     ).rejects.toMatchObject({ name: 'MetadataTooLarge', $metadata: { httpStatusCode: 400 } });
+  });
+
+  it('tags objects: on PUT, with Put/Get/DeleteObjectTagging, copied unless replaced; S3’s limits refused', async () => {
+    await s3.send(new PutObjectCommand({ Bucket, Key: 'tags/a', Body: 'a', Tagging: 'team=data&stage=raw%20files' }));
+    const tagsOf = async (Key: string) => (await s3.send(new GetObjectTaggingCommand({ Bucket, Key }))).TagSet;
+    expect(await tagsOf('tags/a')).toEqual([
+      { Key: 'team', Value: 'data' },
+      { Key: 'stage', Value: 'raw files' },
+    ]);
+    expect((await s3.send(new HeadObjectCommand({ Bucket, Key: 'tags/a' }))).TagCount).toBe(2);
+    await s3.send(new CopyObjectCommand({ Bucket, Key: 'tags/copied', CopySource: `${Bucket}/tags/a` }));
+    expect(await tagsOf('tags/copied')).toHaveLength(2);
+    await s3.send(
+      new CopyObjectCommand({
+        Bucket,
+        Key: 'tags/replaced',
+        CopySource: `${Bucket}/tags/a`,
+        TaggingDirective: 'REPLACE',
+        Tagging: 'only=one',
+      }),
+    );
+    expect(await tagsOf('tags/replaced')).toEqual([{ Key: 'only', Value: 'one' }]);
+    await s3.send(new PutObjectTaggingCommand({ Bucket, Key: 'tags/a', Tagging: { TagSet: [{ Key: 'new', Value: 'set' }] } }));
+    expect(await tagsOf('tags/a')).toEqual([{ Key: 'new', Value: 'set' }]);
+    await s3.send(new DeleteObjectTaggingCommand({ Bucket, Key: 'tags/a' }));
+    expect(await tagsOf('tags/a')).toEqual([]);
+    const eleven = Array.from({ length: 11 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+    await expect(s3.send(new PutObjectTaggingCommand({ Bucket, Key: 'tags/a', Tagging: { TagSet: eleven } }))).rejects.toMatchObject({
+      name: 'InvalidTag',
+      $metadata: { httpStatusCode: 400 },
+    });
+    await expect(s3.send(new GetObjectTaggingCommand({ Bucket, Key: 'tags/none' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
   });
 
   it('answers virtual-host-style requests (bucket.localhost)', async () => {

@@ -8,6 +8,7 @@ import type { XmlNode } from '../common/xml';
 import { AwsChunkedDecoder } from './awsChunked';
 import type { BlobDigests } from './blobFiles';
 import { S3Error, s3Errors } from './s3Errors';
+import { tagsFromHeader } from './objectTags';
 import type { ObjectChecksum, ObjectHeaders } from './s3Store';
 
 export const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
@@ -101,6 +102,7 @@ export function objectHeaders(request: IncomingMessage): ObjectHeaders {
     contentLanguage: header(request, 'content-language'),
     cacheControl: header(request, 'cache-control'),
     expires: header(request, 'expires'),
+    tags: tagsFromHeader(header(request, 'x-amz-tagging')),
     metadata,
   };
 }

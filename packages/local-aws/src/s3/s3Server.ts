@@ -7,12 +7,13 @@ import { S3Error, s3Errors } from './s3Errors';
 import { checksumHeaders, incomingBody, objectHeaders, parseTarget, sendError, sendXml, toS3Error } from './s3Request';
 import type { S3Target } from './s3Request';
 import { etagMatches, S3Store } from './s3Store';
+import { tagsFromHeader, tagsFromXml, tagsXml } from './objectTags';
 import { matchingTargets, notificationConfigXml, parseNotificationConfig, s3EventRecord } from './bucketNotifications';
 import type { NotificationSink } from './bucketNotifications';
 import type { StoredObject, WriteConditions } from './s3Store';
 
-/** Sub-resources this stand-in answers; any other (`?acl`, `?tagging`…) gets a clear 501. */
-const OBJECT_QUERY = new Set(['uploads', 'uploadId', 'partNumber', 'x-id', 'versionId']);
+/** Sub-resources this stand-in answers; any other (`?acl`, `?retention`…) gets a clear 501. */
+const OBJECT_QUERY = new Set(['uploads', 'uploadId', 'partNumber', 'x-id', 'versionId', 'tagging']);
 const BUCKET_QUERY = new Set([
   'list-type',
   'prefix',
@@ -226,6 +227,7 @@ async function objectRequest(
   response: ServerResponse,
 ): Promise<void> {
   const { bucket, key, query } = target;
+  if (query.has('tagging')) return objectTagging(store, method, bucket, key, request, response);
   const created = (eventName: string) => {
     const object = store.getObject(bucket, key);
     notify(eventName, bucket, { key, size: object.size, etag: object.etag, lastModified: object.lastModified });
@@ -317,6 +319,7 @@ function objectResponseHeaders(object: StoredObject): Record<string, string> {
   if (object.cacheControl) headers['cache-control'] = object.cacheControl;
   if (object.expires) headers.expires = object.expires;
   if (object.parts) headers['x-amz-mp-parts-count'] = String(object.parts);
+  if (object.tags) headers['x-amz-tagging-count'] = String(Object.keys(object.tags).length);
   for (const [name, value] of Object.entries(object.metadata)) headers[`x-amz-meta-${name}`] = value;
   return headers;
 }
@@ -385,8 +388,42 @@ async function copyObject(store: S3Store, bucket: string, key: string, request: 
   if (ifMatch !== undefined && !etagMatches(ifMatch, original.etag)) throw s3Errors.preconditionFailed('x-amz-copy-source-If-Match');
   await readBody(request);
   const replace = header(request, 'x-amz-metadata-directive')?.toUpperCase() === 'REPLACE';
-  const copy = await store.copyObject(original, bucket, key, replace ? objectHeaders(request) : undefined, writeConditions(request));
+  const { contentType, contentEncoding, contentDisposition, contentLanguage, cacheControl, expires, metadata } = original;
+  const headers = replace
+    ? objectHeaders(request)
+    : { contentType, contentEncoding, contentDisposition, contentLanguage, cacheControl, expires, metadata };
+  // tags follow their own directive: copied unless x-amz-tagging-directive is REPLACE
+  headers.tags =
+    header(request, 'x-amz-tagging-directive')?.toUpperCase() === 'REPLACE'
+      ? tagsFromHeader(header(request, 'x-amz-tagging'))
+      : original.tags;
+  const copy = await store.copyObject(original, bucket, key, headers, writeConditions(request));
   sendXml(response, 200, 'CopyObjectResult', { LastModified: new Date(copy.lastModified).toISOString(), ETag: copy.etag });
+}
+
+/** GET / PUT / DELETE `?tagging` on an object. */
+async function objectTagging(
+  store: S3Store,
+  method: string,
+  bucket: string,
+  key: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const object = store.getObject(bucket, key);
+  if (method === 'GET') return sendXml(response, 200, 'Tagging', tagsXml(object.tags));
+  if (method === 'PUT') {
+    await store.setTags(bucket, key, tagsFromXml(requestXml((await readBody(request)).toString('utf8'), 'Tagging')));
+    response.writeHead(200).end();
+    return;
+  }
+  if (method === 'DELETE') {
+    await readBody(request);
+    await store.setTags(bucket, key, {});
+    response.writeHead(204).end();
+    return;
+  }
+  throw s3Errors.notImplemented(`${method} ?tagging`);
 }
 
 async function createUpload(

@@ -19,6 +19,8 @@ export interface ObjectHeaders {
   expires?: string;
   /** `x-amz-meta-*`, names lower-cased without the prefix. */
   metadata: Record<string, string>;
+  /** The object's tags (`x-amz-tagging`, PutObjectTagging). */
+  tags?: Record<string, string>;
 }
 
 export interface ObjectChecksum {
@@ -298,6 +300,12 @@ export class S3Store {
     await this.blobs.remove(object.blob);
   }
 
+  /** Replaces an object's tags (PutObjectTagging, DeleteObjectTagging with none); the object is otherwise as it was. */
+  async setTags(bucketName: string, key: string, tags: Record<string, string>): Promise<void> {
+    const object = this.getObject(bucketName, key);
+    await this.commit({ t: 'object', bucket: bucketName, object: { ...object, tags: Object.keys(tags).length ? tags : undefined } });
+  }
+
   async copyObject(
     source: StoredObject,
     bucketName: string,
@@ -308,8 +316,8 @@ export class S3Store {
     this.bucket(bucketName);
     const blob = randomUUID();
     await copyFile(this.blobs.path(source.blob), this.blobs.path(blob));
-    const { key: _key, blob: _blob, lastModified: _lastModified, ...copied } = source;
-    return this.putObject(bucketName, key, { ...copied, blob }, headers ?? copied, conditions);
+    const { key: _key, blob: _blob, lastModified: _lastModified, size, etag, checksums, parts, ...copied } = source;
+    return this.putObject(bucketName, key, { blob, size, etag, checksums, parts }, headers ?? copied, conditions);
   }
 
   list(bucketName: string, { prefix = '', delimiter, maxKeys = 1000, after }: ListOptions): ListResult {
