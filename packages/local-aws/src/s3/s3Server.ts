@@ -70,11 +70,53 @@ async function handle(context: S3Context, request: IncomingMessage, response: Se
       Size: String(Buffer.byteLength(target.key)),
       MaxSizeAllowed: '1024',
     });
+  if (target.query.has('X-Amz-Signature')) checkPresignedUrl(target.query, request);
   const allowed = target.key === undefined ? BUCKET_QUERY : OBJECT_QUERY;
   const unknown = [...target.query.keys()].find((name) => !allowed.has(name));
   if (unknown) throw s3Errors.notImplemented(`the "${unknown}" sub-resource (${method} ${target.key === undefined ? 'bucket' : 'object'})`);
   if (target.key === undefined) return bucketRequest(context, method, target, request, response);
   return objectRequest(context, method, target as S3Target & { bucket: string; key: string }, request, response);
+}
+
+const QUERY_AUTH = [
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Date',
+  'X-Amz-Expires',
+  'X-Amz-SignedHeaders',
+  'X-Amz-Signature',
+  'X-Amz-Security-Token',
+  'X-Amz-Content-Sha256',
+];
+
+/**
+ * A presigned URL (SigV4 query authentication): its parameters are checked as S3 checks them
+ * but for the signature (which the stack never verifies, as with header signatures) — an
+ * expired URL is `403 AccessDenied` — and then taken off the query, which names the operation.
+ */
+function checkPresignedUrl(query: URLSearchParams, request: IncomingMessage): void {
+  if (query.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256')
+    throw new S3Error(400, 'AuthorizationQueryParametersError', 'X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"');
+  const date = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(query.get('X-Amz-Date') ?? '');
+  const expires = Number(query.get('X-Amz-Expires'));
+  if (!date)
+    throw new S3Error(400, 'AuthorizationQueryParametersError', "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
+  if (!Number.isInteger(expires) || expires < 1 || expires > 604_800)
+    throw new S3Error(400, 'AuthorizationQueryParametersError', 'X-Amz-Expires must be between 1 and 604800 seconds');
+  const signedAt = Date.UTC(+date[1]!, +date[2]! - 1, +date[3]!, +date[4]!, +date[5]!, +date[6]!);
+  if (Date.now() > signedAt + expires * 1000)
+    throw new S3Error(403, 'AccessDenied', 'Request has expired', {
+      'X-Amz-Expires': String(expires),
+      Expires: new Date(signedAt + expires * 1000).toISOString(),
+      ServerTime: new Date().toISOString(),
+    });
+  for (const name of QUERY_AUTH) query.delete(name);
+  // headers the signer hoisted into the query (x-amz-checksum-crc32, x-amz-sdk-checksum-algorithm…) count as headers,
+  // so a presigned PUT carrying the CRC32 of an empty body fails on another body, as on S3
+  for (const name of [...query.keys()].filter((n) => n.toLowerCase().startsWith('x-amz-'))) {
+    request.headers[name.toLowerCase()] = query.get(name)!;
+    query.delete(name);
+  }
 }
 
 function listBuckets(store: S3Store, response: ServerResponse): void {
