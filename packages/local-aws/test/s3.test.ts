@@ -317,6 +317,14 @@ describe('local S3', () => {
     const response = await rawRequest('GET', `/${Bucket}?acl`, {});
     expect(response.status).toBe(501);
     expect(response.body).toContain('does not implement the "acl" sub-resource');
+    // a part copied from another object is not stored as an empty part
+    const partCopy = await rawRequest(
+      'PUT',
+      `/${Bucket}/big.bin?partNumber=1&uploadId=some-upload`,
+      { 'x-amz-copy-source': `/${Bucket}/a` },
+      '',
+    );
+    expect([partCopy.status, partCopy.body.includes('does not implement UploadPartCopy')]).toEqual([501, true]);
   });
 
   it('keeps every acknowledged object across a restart', async () => {

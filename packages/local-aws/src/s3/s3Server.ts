@@ -281,7 +281,11 @@ async function objectRequest(
       if (uploadId !== null) throw s3Errors.notImplemented('ListParts');
       return getObject(store, store.getObject(bucket, key), method, request, response);
     case 'PUT':
-      if (uploadId !== null) return uploadPart(store, bucket, key, uploadId, query.get('partNumber'), request, response);
+      if (uploadId !== null) {
+        // UploadPartCopy: a part copied from another object, not a body
+        if (header(request, 'x-amz-copy-source')) throw s3Errors.notImplemented('UploadPartCopy (a part copied with x-amz-copy-source)');
+        return uploadPart(store, bucket, key, uploadId, query.get('partNumber'), request, response);
+      }
       if (header(request, 'x-amz-copy-source')) {
         await copyObject(store, bucket, key, request, response);
         return created('ObjectCreated:Copy');
