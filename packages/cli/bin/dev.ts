@@ -45,11 +45,16 @@ runDev({
   keepOpen: dashboard && (values['keep-open'] || process.stdout.isTTY === true),
   onStarted: dashboard
     ? async (local) => {
+        // the page is for watching: a port already taken costs the page, not the run
         const started = await startDashboard({
           target: localTarget(local, { invokeExtract: (name, payload) => local.invokeExtract(name, payload) }),
           port: Number(values['dashboard-port']),
           allowActions: true,
+        }).catch((error: Error) => {
+          console.log(`▸ no dashboard: ${error.message} (--dashboard-port N picks another port, --no-dashboard none)`);
+          return undefined;
         });
+        if (!started) return;
         console.log(`▶ dashboard ${started.url} (follows the run live)`);
         return started.stop;
       }

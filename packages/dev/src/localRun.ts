@@ -316,11 +316,10 @@ async function summarize(
   for (const { name, rows } of addedColumns) log(pad(`  column added: ${name}`, `${rows} rows with a value`));
   log(pad('watermark', watermark ?? '(none)'));
   log('');
-  log('Look at the table (with the stack running: pnpm local:up, then paste its export lines):');
-  log(
-    `  aws redshift-data execute-statement --endpoint-url "$AWS_ENDPOINT_URL_REDSHIFT_DATA" --workgroup-name etl-dev --database analytics --sql "SELECT * FROM ${pipeline.schema}.${pipeline.table} ORDER BY updated_at DESC LIMIT 10"`,
-  );
-  log('  aws redshift-data get-statement-result --endpoint-url "$AWS_ENDPOINT_URL_REDSHIFT_DATA" --id <Id from above>');
-  log(`Rejected rows and why: s3://etl-data-dev/quarantine/${pipeline.name}/<run>/ ; per run: SELECT * FROM etl_runs`);
+  log('Look at it:');
+  log(`  pnpm etl query "SELECT * FROM ${pipeline.schema}.${pipeline.table} ORDER BY updated_at DESC LIMIT 10"`);
+  log(`  pnpm etl show ${runId}              # its files, rejects by rule, load statements`);
+  log(`  pnpm etl quarantine ${runId}        # the rejected rows and why`);
+  log('  pnpm etl dashboard                  # all of it on a web page');
   return summary;
 }
