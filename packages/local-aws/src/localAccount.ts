@@ -8,6 +8,9 @@ export const LOCAL_REGION = 'us-east-1';
 /** Any credentials do locally (SigV4 is accepted, not checked); the SDK just needs some. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
+/** The database the local warehouse holds: the one the services' `warehouseDatabase` names. */
+export const LOCAL_WAREHOUSE_DATABASE = 'analytics';
+
 /** Stages that run on the local stack, never deployed from a laptop by accident. */
 export const LOCAL_STAGES = ['dev', 'local', 'test'] as const;
 

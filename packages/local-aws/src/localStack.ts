@@ -7,7 +7,7 @@ import { createSqsServer, SqsStore } from './sqs';
 import { createDataApiServer, openWarehouseDatabase, StatementRunner } from './warehouse';
 import type { Database } from './warehouse';
 import type { LocalEndpoints } from './localAccount';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './localAccount';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_WAREHOUSE_DATABASE } from './localAccount';
 import { FAULT_LOG, Faults, scaledVisibilityMs } from './common/faults';
 import { notificationSink } from './s3Notifications';
 import type { FaultPlan } from './common/faults';
@@ -20,6 +20,8 @@ export interface LocalStackOptions {
   host?: string;
   /** Run the warehouse on this Postgres instead of the embedded PGlite (kept in `<dir>/warehouse`). */
   databaseUrl?: string;
+  /** The one database the warehouse holds (Data API calls naming another fail). Default `analytics`. */
+  database?: string;
   /** Rows per GetStatementResult page. */
   resultPageRows?: number;
   /** Faults to inject (the chaos suite), logged one line each to `<dir>/faults.jsonl`. */
@@ -57,6 +59,7 @@ export async function startLocalStack({
   ports = {},
   host = '127.0.0.1',
   databaseUrl,
+  database = LOCAL_WAREHOUSE_DATABASE,
   resultPageRows = 10_000,
   faults: plan,
 }: LocalStackOptions): Promise<LocalStack> {
@@ -89,7 +92,7 @@ export async function startLocalStack({
       region: LOCAL_REGION,
       credentials: LOCAL_CREDENTIALS,
     });
-    runner = new StatementRunner(warehouse, warehouseS3, faults);
+    runner = new StatementRunner(warehouse, warehouseS3, database, faults);
     servers.push(createDataApiServer(runner, warehouse, { pageRows: resultPageRows }));
     const endpoints: LocalEndpoints = {
       s3: s3Endpoint,

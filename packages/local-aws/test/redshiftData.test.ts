@@ -7,6 +7,8 @@ import {
   DescribeStatementCommand,
   ExecuteStatementCommand,
   GetStatementResultCommand,
+  ListDatabasesCommand,
+  ListSchemasCommand,
   ListStatementsCommand,
   paginateGetStatementResult,
   RedshiftDataClient,
@@ -325,6 +327,51 @@ describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (
       ['d', 4, null],
       ['e', 5, null],
     ]);
+  });
+
+  it('runs each call in a session of its own: temp tables and SET do not outlive it', async () => {
+    await ok('CREATE TEMP TABLE scratch_rows (id int)');
+    const after = await run('SELECT count(*) FROM scratch_rows');
+    expect(after.Status).toBe('FAILED');
+    expect(after.Error).toMatch(/relation "scratch_rows" does not exist/);
+    const { Id } = await redshift.send(
+      new BatchExecuteStatementCommand({
+        ...target,
+        Sqls: ['CREATE TEMP TABLE batch_rows AS SELECT 1 AS id', 'SELECT count(*) FROM batch_rows'],
+      }),
+    );
+    expect((await settle(Id!)).Status).toBe('FINISHED');
+    expect((await run('SELECT * FROM batch_rows')).Status).toBe('FAILED');
+    const searchPath = plain(await rows('SHOW search_path'));
+    await ok("SET search_path TO 'nowhere'");
+    expect(plain(await rows('SHOW search_path'))).toEqual(searchPath);
+    expect(searchPath).not.toEqual([['nowhere']]);
+  });
+
+  it('holds one database: another fails as Redshift fails it, and ListDatabases names it', async () => {
+    const { Id } = await redshift.send(new ExecuteStatementCommand({ ...target, Database: 'elsewhere', Sql: 'SELECT 1' }));
+    const failed = await settle(Id!);
+    expect(failed).toMatchObject({ Status: 'FAILED', Error: 'FATAL: database "elsewhere" does not exist', Database: 'elsewhere' });
+    expect(await redshift.send(new ListDatabasesCommand(target))).toMatchObject({ Databases: ['analytics'] });
+    const noRetry = new RedshiftDataClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+      maxAttempts: 1,
+    });
+    await expect(noRetry.send(new ListSchemasCommand({ ...target, Database: 'elsewhere' }))).rejects.toMatchObject({
+      name: 'DatabaseConnectionException',
+    });
+    noRetry.destroy();
+  });
+
+  it('refuses sessions it cannot keep, saying so', async () => {
+    await expect(
+      redshift.send(new ExecuteStatementCommand({ ...target, Sql: 'SELECT 1', SessionKeepAliveSeconds: 60 })),
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining('does not keep sessions'),
+    });
   });
 
   it('runs VACUUM and ANALYZE in their Redshift forms', async () => {

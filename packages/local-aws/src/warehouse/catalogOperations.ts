@@ -25,14 +25,20 @@ const HIDDEN = "schema_name NOT LIKE 'pg\\_toast%' AND schema_name NOT LIKE 'pg\
 /**
  * The Data API's catalog operations on the local warehouse, answered from Postgres's
  * information_schema in Redshift's shapes: ListSchemas, ListTables, DescribeTable (type names
- * as Redshift gives them: int8, varchar, numeric, timestamp…). ListDatabases is not offered: the
- * local warehouse is one database whatever `Database` says.
+ * as Redshift gives them: int8, varchar, numeric, timestamp…), and ListDatabases: the local
+ * warehouse holds one database, `database`.
  */
 export function catalogOperations(
   db: Database,
+  database: string,
   requireDatabase: (input: Input) => void,
 ): Record<string, (input: Input) => Promise<Output>> {
   return {
+    ListDatabases: async (input) => {
+      requireDatabase(input);
+      const { items, NextToken } = page([database], input);
+      return { Databases: items, NextToken };
+    },
     ListSchemas: async (input) => {
       requireDatabase(input);
       const found = await rows(

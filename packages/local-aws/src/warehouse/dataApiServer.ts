@@ -3,7 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { header, readBody } from '../common/http';
 import { catalogOperations } from './catalogOperations';
 import type { Database, QueryResult } from './database';
-import { singleStatement } from './statements';
+import { missingDatabase, singleStatement } from './statements';
 import type { Statement, StatementRunner, SubStatement } from './statements';
 
 type Input = Record<string, unknown>;
@@ -15,6 +15,7 @@ class ApiError extends Error {
       | 'ValidationException'
       | 'ResourceNotFoundException'
       | 'ExecuteStatementException'
+      | 'DatabaseConnectionException'
       | 'BatchExecuteStatementException'
       | 'InternalServerException',
     message: string,
@@ -27,6 +28,11 @@ class ApiError extends Error {
 const seconds = (ms: number) => ms / 1000;
 
 function target(input: Input): Statement['target'] {
+  if (input.SessionId !== undefined || input.SessionKeepAliveSeconds !== undefined)
+    throw new ApiError(
+      'ValidationException',
+      'The local Redshift Data API does not keep sessions (SessionId, SessionKeepAliveSeconds): each call runs in a session of its own',
+    );
   if (typeof input.Database !== 'string' || input.Database === '') throw new ApiError('ValidationException', 'Database is required');
   const workgroupName = input.WorkgroupName as string | undefined;
   const clusterIdentifier = input.ClusterIdentifier as string | undefined;
@@ -136,8 +142,10 @@ function operations(
   options: DataApiOptions,
 ): Record<string, (input: Input) => Promise<Output> | Output> {
   return {
-    ...catalogOperations(db, (input) => {
+    ...catalogOperations(db, runner.database, (input) => {
       if (typeof input.Database !== 'string' || input.Database === '') throw new ApiError('ValidationException', 'Database is required');
+      if (input.Database !== runner.database)
+        throw new ApiError('DatabaseConnectionException', `Database connection failed: ${missingDatabase(input.Database)}`, 500);
     }),
     ExecuteStatement: (input) => {
       if (typeof input.Sql !== 'string' || input.Sql.trim() === '') throw new ApiError('ValidationException', 'Sql is required');

@@ -59,21 +59,36 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
     },
   };
   const types = await loadTypeNames((sql) => session.query(sql));
+  // one connection shared by every caller: each unit of work has it alone, then leaves it as
+  // a new session finds it (a Data API call is its own session: no temp table or SET outlives it)
+  let tail: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = tail.then(async () => {
+      try {
+        return await work();
+      } finally {
+        await session.query('DISCARD ALL').catch(() => undefined);
+      }
+    });
+    tail = run.catch(() => undefined);
+    return run;
+  };
   return {
     kind: 'pglite',
     concurrency: 1,
-    transaction: async (work) => {
-      await session.query('BEGIN');
-      try {
-        const result = await work(session);
-        await session.query('COMMIT');
-        return result;
-      } catch (error) {
-        await session.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    },
-    autocommit: (work) => work(session),
+    transaction: (work) =>
+      exclusive(async () => {
+        await session.query('BEGIN');
+        try {
+          const result = await work(session);
+          await session.query('COMMIT');
+          return result;
+        } catch (error) {
+          await session.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      }),
+    autocommit: (work) => exclusive(() => work(session)),
     cancel: async () => false,
     typeName: (typeId) => types.get(typeId) ?? 'unknown',
     close: async () => {

@@ -37,7 +37,12 @@ export async function openPostgres(connectionString: string, poolSize = 4): Prom
     try {
       return await work(client);
     } finally {
-      client.release();
+      // a Data API call is its own session: no temp table or SET outlives it on a pooled connection
+      const reset = await client.query('DISCARD ALL').then(
+        () => undefined,
+        (error: Error) => error,
+      );
+      client.release(reset);
     }
   };
   const types = await withClient(async (client) => loadTypeNames(async (sql) => (await session(client)).query(sql)));

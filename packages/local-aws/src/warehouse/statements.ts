@@ -57,6 +57,8 @@ export class StatementRunner {
   constructor(
     private readonly db: Database,
     private readonly s3: S3Client,
+    /** The one database the warehouse holds; a statement naming another fails as Redshift fails it. */
+    readonly database: string,
     private readonly faults?: Faults,
   ) {}
 
@@ -135,6 +137,10 @@ export class StatementRunner {
     const loadErrors: { sub: SubStatement; table: string; errors: LoadError[] }[] = [];
     let current: SubStatement | undefined;
     try {
+      if (statement.target.database !== this.database) {
+        current = statement.subs[0];
+        throw new Error(missingDatabase(statement.target.database));
+      }
       for (const sub of statement.subs) sub.queryId = await nextQueryId(this.db);
       const translations = statement.subs.map((sub) => translate(sub.sql));
       const transactional = statement.batch || translations.every((t) => t.kind !== 'sql' || t.transactional);
@@ -196,9 +202,15 @@ export class StatementRunner {
   }
 }
 
+/** What Redshift answers a connection to a database it does not hold. */
+export function missingDatabase(name: string): string {
+  return `FATAL: database "${name}" does not exist`;
+}
+
 /** The error text the Data API reports: Redshift-style `ERROR: …` with Postgres's detail and position. */
 function errorText(error: unknown): string {
   const fields = postgresError(error);
+  if (fields.message.startsWith('FATAL: ')) return fields.message;
   const lines = [`ERROR: ${fields.message}`];
   if (fields.detail) lines.push(`  Detail: ${fields.detail}`);
   if (fields.position) lines.push(`  Position: ${fields.position}`);
