@@ -329,6 +329,98 @@ describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (
     ]);
   });
 
+  it('follows Redshift for empty and blank fields: NULL in other types, "" in VARCHAR unless EMPTYASNULL / BLANKSASNULL', async () => {
+    await ok('CREATE TABLE empty_fields (id INT, qty INT, at TIMESTAMP, name VARCHAR(20), code CHAR(3), note VARCHAR(20))');
+    // id 1: empty fields; 2: blank fields; 3: quoted empty and blank are data; 4: \N is NULL anywhere
+    await putObject('empty/fields.csv', '1,,,,,\n2,  , ,  , , \n3,1,2026-01-01,"",""," "\n4,\\N,\\N,\\N,\\N,\\N\n');
+    const load = async (options: string) => {
+      await ok('TRUNCATE empty_fields');
+      await ok(`COPY empty_fields FROM 's3://etl-data-test/empty/fields.csv' IAM_ROLE default CSV ${options}`);
+      return plain(
+        await rows("SELECT id, qty, at::text, '[' || name || ']', '[' || code || ']', '[' || note || ']' FROM empty_fields ORDER BY id"),
+      );
+    };
+    expect(await load('')).toEqual([
+      [1, null, null, '[]', '[]', '[]'],
+      [2, null, null, '[  ]', '[]', '[ ]'], // CHAR pads and trims: ' ' reads back as ''
+      [3, 1, '2026-01-01 00:00:00', '[]', '[]', '[ ]'],
+      [4, null, null, null, null, null],
+    ]);
+    expect(await load('EMPTYASNULL')).toEqual([
+      [1, null, null, null, null, null],
+      [2, null, null, '[  ]', '[]', '[ ]'],
+      [3, 1, '2026-01-01 00:00:00', '[]', '[]', '[ ]'],
+      [4, null, null, null, null, null],
+    ]);
+    expect(await load('BLANKSASNULL')).toEqual([
+      [1, null, null, '[]', '[]', '[]'],
+      [2, null, null, null, null, null],
+      [3, 1, '2026-01-01 00:00:00', '[]', '[]', '[ ]'],
+      [4, null, null, null, null, null],
+    ]);
+  });
+
+  it('runs the Redshift functions ETL SQL uses, with Redshift results', async () => {
+    const one = async (expression: string) => plain(await rows(`SELECT ${expression}`))[0]![0];
+    expect(await one("DATEADD(day, 1, '2026-02-28')::text")).toBe('2026-03-01 00:00:00');
+    expect(await one("DATEADD(qtr, 1, '2026-01-31 10:00:00')::text")).toBe('2026-04-30 10:00:00');
+    expect(await one("DATEADD(mins, -90, '2026-01-01 00:00:00')::text")).toBe('2025-12-31 22:30:00');
+    expect(await one("DATEDIFF(year, '2025-12-31 23:59:59', '2026-01-01 00:00:00')")).toBe(1);
+    expect(await one("DATEDIFF(day, '2026-01-01 23:00', '2026-01-02 01:00')")).toBe(1);
+    expect(await one("DATEDIFF(week, '2009-01-01', '2009-12-31')")).toBe(52);
+    expect(await one("DATEDIFF(hour, '2026-01-01 10:59', '2026-01-01 11:01')")).toBe(1);
+    expect(await one("DATEDIFF(month, '2026-03-31', '2026-02-01')")).toBe(-1);
+    expect(await one("CONVERT_TIMEZONE('UTC', 'America/New_York', '2026-07-01 12:00:00')::text")).toBe('2026-07-01 08:00:00');
+    expect(await one("CONVERT_TIMEZONE('Europe/Paris', '2026-01-01 12:00:00')::text")).toBe('2026-01-01 13:00:00');
+    expect(await one("TRUNC('2026-05-06 07:08:09'::timestamp)::text")).toBe('2026-05-06');
+    expect(await one("DECODE(NULL, NULL, 'null matched', 'other')")).toBe('null matched');
+    expect(await one("NVL2(NULL, 'a', 'b') || CHARINDEX('c', 'abc')")).toBe('b3');
+    expect(await one('SYSDATE IS NOT NULL')).toBe(true);
+    expect(await one(`JSON_SERIALIZE(JSON_PARSE('{"a": [1, 2]}'))`)).toBe('{"a": [1, 2]}');
+    expect(await one(`IS_VALID_JSON('{"a"') || '/' || IS_VALID_JSON_ARRAY('[1]')`)).toBe('false/true');
+    expect(await one(`JSON_EXTRACT_ARRAY_ELEMENT_TEXT('[10, 20]', 1)`)).toBe('20');
+    await expect(one("DATEADD(fortnight, 1, '2026-01-01')")).rejects.toThrow(/"fortnight" is not a date part Redshift knows/);
+
+    await ok('CREATE TABLE fn_orders (id INT, region VARCHAR(8), qty INT, doc SUPER)');
+    await ok(
+      `INSERT INTO fn_orders VALUES (1, 'eu', 3, JSON_PARSE('{"x":1}')), (2, 'eu', 1, NULL), (3, 'us', 8, NULL), (4, 'us', 8, NULL)`,
+    );
+    expect(
+      plain(
+        await rows(
+          `SELECT region, LISTAGG(id, ',') WITHIN GROUP (ORDER BY id DESC), MEDIAN(qty), APPROXIMATE COUNT(DISTINCT qty)
+             FROM fn_orders GROUP BY region ORDER BY region`,
+        ),
+      ),
+    ).toEqual([
+      ['eu', '2,1', 2, 2],
+      ['us', '4,3', 8, 1],
+    ]);
+    expect(plain(await rows('SELECT TOP 2 id FROM fn_orders ORDER BY id DESC'))).toEqual([[4], [3]]);
+    expect(plain(await rows('SELECT "column", type, notnull FROM PG_TABLE_DEF WHERE tablename = \'fn_orders\' ORDER BY "column"'))).toEqual(
+      [
+        ['doc', 'super', false],
+        ['id', 'integer', false],
+        ['qty', 'integer', false],
+        ['region', 'character varying(8)', false],
+      ],
+    );
+    expect(plain(await rows('SELECT "table", tbl_rows, max_varchar FROM SVV_TABLE_INFO WHERE "table" = \'fn_orders\''))).toEqual([
+      ['fn_orders', '4', 8],
+    ]);
+  });
+
+  it('fails Redshift SQL it does not run with an error that says so', async () => {
+    const external = await run("CREATE EXTERNAL SCHEMA spectrum FROM DATA CATALOG DATABASE 'db' IAM_ROLE default");
+    expect(external.Error).toMatch(/^ERROR: External schemas and tables \(Redshift Spectrum\) is not supported by the local warehouse/);
+    const missing = await run('SELECT APPROXIMATE_PERCENTILE_FANCY(1)');
+    expect(missing.Error).toMatch(
+      /function approximate_percentile_fancy\(integer\) does not exist[\s\S]*Hint: APPROXIMATE_PERCENTILE_FANCY with these argument types may exist in Redshift, but it is not supported by the local warehouse/,
+    );
+    const syntax = await run('SELECT a FROM t PIVOT (SUM(b) FOR c IN (1, 2))');
+    expect(syntax.Error).toMatch(/syntax error[\s\S]*Hint: if this is valid Redshift SQL/);
+  });
+
   it('runs each call in a session of its own: temp tables and SET do not outlive it', async () => {
     await ok('CREATE TEMP TABLE scratch_rows (id int)');
     const after = await run('SELECT count(*) FROM scratch_rows');

@@ -21,6 +21,7 @@ describe('parseCopy', () => {
       quote: "'",
       nullAs: '\\N',
       emptyAsNull: true,
+      blanksAsNull: false,
       dateStyle: 'ISO, DMY',
       maxError: 5,
     });

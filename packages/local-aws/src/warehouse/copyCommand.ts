@@ -20,6 +20,7 @@ export interface CopyCommand {
   quote: string;
   nullAs?: string;
   emptyAsNull: boolean;
+  blanksAsNull: boolean;
   /** A Postgres datestyle for DATEFORMAT/TIMEFORMAT, when not 'auto'. */
   dateStyle?: string;
   maxError: number;
@@ -59,7 +60,7 @@ const DATE_STYLES: Record<string, string> = {
 /**
  * Parses a Redshift COPY from S3. Supported: `[(cols)]`, `MANIFEST`, `CSV [QUOTE [AS] 'c']`,
  * `JSON 'auto' | 'auto ignorecase'`, `FORMAT [AS] CSV|JSON`, `GZIP`, `IGNOREHEADER [AS] n`,
- * `DELIMITER [AS] 'c'`, `NULL AS 's'`, `EMPTYASNULL`, `TIMEFORMAT`/`DATEFORMAT 'auto'` (or a
+ * `DELIMITER [AS] 'c'`, `NULL AS 's'`, `EMPTYASNULL`, `BLANKSASNULL`, `TIMEFORMAT`/`DATEFORMAT 'auto'` (or a
  * day-month order), `MAXERROR [AS] n`, and, without effect, `IAM_ROLE`, `CREDENTIALS`,
  * `REGION`, `COMPUPDATE`, `STATUPDATE`.
  *
@@ -102,6 +103,7 @@ export function parseCopy(sql: string): CopyCommand {
     delimiter: '',
     quote: '"',
     emptyAsNull: false,
+    blanksAsNull: false,
     maxError: 0,
   };
   const optionalAs = () => {
@@ -162,6 +164,9 @@ export function parseCopy(sql: string): CopyCommand {
       case 'NULL':
         optionalAs();
         command.nullAs = unquote(take(), 'NULL AS');
+        break;
+      case 'BLANKSASNULL':
+        command.blanksAsNull = true;
         break;
       case 'EMPTYASNULL':
         command.emptyAsNull = true;

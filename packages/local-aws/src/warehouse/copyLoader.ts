@@ -7,6 +7,8 @@ import { literal } from './copyCommand';
 import { recordAtLine, recordChunks, recordText, withoutRecord } from './copyRecords';
 import type { RecordChunk } from './copyRecords';
 import type { Session } from './database';
+import { emptyFieldRewriter } from './copyEmptyFields';
+import type { ColumnKind } from './copyEmptyFields';
 import { postgresError } from './database';
 
 /** One rejected input record, as `stl_load_errors` keeps it. */
@@ -74,13 +76,26 @@ async function sourceFiles(s3: S3Client, command: CopyCommand): Promise<{ bucket
   return files;
 }
 
-async function targetColumns(session: Session, command: CopyCommand): Promise<string[]> {
-  if (command.columns) return command.columns.map((c) => c.replace(/^"|"$/g, ''));
+interface TargetColumn {
+  name: string;
+  kind: ColumnKind;
+}
+
+/** The columns COPY fills, in input order, and whether each holds character data (CHAR, VARCHAR, TEXT). */
+async function targetColumns(session: Session, command: CopyCommand): Promise<TargetColumn[]> {
   const result = await session.query(
-    'SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum',
+    `SELECT a.attname, t.typcategory = 'S' FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+      WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
     [command.table],
   );
-  return result.rows.map(([name]) => name!);
+  const all = result.rows.map(([name, character]): TargetColumn => ({ name: name!, kind: character === 't' ? 'character' : 'other' }));
+  if (!command.columns) return all;
+  return command.columns.map((written) => {
+    const name = written.replace(/^"|"$/g, '');
+    // unquoted names fold to lower case, as Postgres folds them
+    const found = all.find((c) => c.name === name) ?? all.find((c) => c.name === name.toLowerCase());
+    return found ?? { name, kind: 'character' }; // Postgres reports the unknown column
+  });
 }
 
 function csvField(value: unknown): string {
@@ -117,19 +132,19 @@ function jsonConverter(columns: string[], ignoreCase: boolean, filename: string,
   };
 }
 
-function pgCopySql(command: CopyCommand, columns: string[]): string {
+/** The text that loads as NULL: `NULL AS`, else Redshift's default `\N`. */
+const nullString = (command: CopyCommand) => command.nullAs ?? '\\N';
+
+function pgCopySql(command: CopyCommand): string {
   const columnList = command.columns ? ` (${command.columns.join(', ')})` : '';
   const options =
     command.format === 'text'
-      ? [`FORMAT text`, `DELIMITER ${literal(command.delimiter)}`, `NULL ${literal(command.nullAs ?? '\\N')}`]
+      ? [`FORMAT text`, `DELIMITER ${literal(command.delimiter)}`, `NULL ${literal(nullString(command))}`]
       : [
           `FORMAT csv`,
           `DELIMITER ${literal(command.format === 'json' ? ',' : command.delimiter)}`,
           `QUOTE ${literal(command.format === 'json' ? '"' : command.quote)}`,
-          `NULL ${literal(command.format === 'json' ? '' : (command.nullAs ?? ''))}`,
-          ...(command.emptyAsNull && command.format === 'csv'
-            ? [`FORCE_NULL (${columns.map((c) => `"${c.replace(/"/g, '""')}"`).join(', ')})`]
-            : []),
+          `NULL ${literal(command.format === 'json' ? '' : nullString(command))}`,
         ];
   return `COPY ${command.table}${columnList} FROM STDIN WITH (${options.join(', ')})`;
 }
@@ -165,8 +180,21 @@ function blame(error: unknown, chunk: RecordChunk, filename: string): { index: n
  */
 export async function runCopy(session: Session, s3: S3Client, command: CopyCommand): Promise<CopyResult> {
   const files = await sourceFiles(s3, command);
-  const columns = await targetColumns(session, command);
-  const copySql = pgCopySql(command, columns);
+  const targets = await targetColumns(session, command);
+  const columns = targets.map((c) => c.name);
+  const copySql = pgCopySql(command);
+  const rewriteRecord =
+    command.format === 'json'
+      ? undefined
+      : emptyFieldRewriter({
+          format: command.format,
+          delimiter: command.delimiter,
+          quote: command.quote,
+          nullString: nullString(command),
+          emptyAsNull: command.emptyAsNull,
+          blanksAsNull: command.blanksAsNull,
+          columns: targets.map((c) => c.kind),
+        });
   if (command.dateStyle) await session.query(`SET LOCAL datestyle = ${literal(command.dateStyle)}`);
   const errors: LoadError[] = [];
   const reject = (error: LoadError) => {
@@ -192,6 +220,7 @@ export async function runCopy(session: Session, s3: S3Client, command: CopyComma
       ignoreHeader: command.ignoreHeader,
       chunkBytes: CHUNK_BYTES,
       jsonToCsv: command.format === 'json' ? jsonConverter(columns, command.ignoreCase, filename, reject) : undefined,
+      rewriteRecord,
     });
     try {
       for await (let chunk of chunks) {

@@ -22,6 +22,8 @@ export interface RecordSplitterOptions {
   chunkBytes: number;
   /** Turns one JSON Lines record into a CSV record, or undefined to skip it (format json only). */
   jsonToCsv?: (line: string, fileLine: number) => string | undefined;
+  /** Rewrites one CSV or text record (Redshift's empty-field rules); never adds or removes a line. */
+  rewriteRecord?: (record: Buffer) => Buffer;
 }
 
 /**
@@ -71,6 +73,8 @@ export async function* recordChunks(input: AsyncIterable<Buffer>, options: Recor
       physical = countNewlines(bytes);
     } else if (record.length === 1 && record[0] === NEWLINE) {
       return undefined; // a blank line
+    } else if (options.rewriteRecord) {
+      bytes = options.rewriteRecord(record);
     }
     meta.starts.push(chunkSize);
     meta.chunkLines.push(chunkLine);

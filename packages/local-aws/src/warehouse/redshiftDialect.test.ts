@@ -56,6 +56,44 @@ describe('translate', () => {
     expect(translate('ANALYZE COMPRESSION orders').kind).toBe('noop');
   });
 
+  it('quotes bare date parts of DATEADD, DATEDIFF and DATE_PART, and makes bare SYSDATE a call', () => {
+    expect(sql('SELECT DATEADD(day, 1, GETDATE()), DATEDIFF(hrs, a, b), date_part(dow, c), SYSDATE FROM t')).toBe(
+      "SELECT DATEADD('day', 1, GETDATE()), DATEDIFF('hrs', a, b), date_part('dow', c), sysdate() FROM t",
+    );
+    expect(sql("SELECT DATEADD('month', 1, x), t.sysdate FROM t")).toBe("SELECT DATEADD('month', 1, x), t.sysdate FROM t");
+  });
+
+  it('rewrites LISTAGG, MEDIAN, DECODE and APPROXIMATE COUNT, nested too', () => {
+    expect(sql("SELECT LISTAGG(name, ', ') WITHIN GROUP (ORDER BY DATEADD(day, 1, at)) FROM t")).toBe(
+      "SELECT string_agg((name)::text, ', ' ORDER BY DATEADD('day', 1, at)) FROM t",
+    );
+    expect(sql('SELECT LISTAGG(DISTINCT code) FROM t')).toBe("SELECT string_agg(DISTINCT (code)::text, '') FROM t");
+    expect(sql('SELECT MEDIAN(qty) FROM t')).toBe('SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY qty) FROM t');
+    expect(sql("SELECT DECODE(s, 'a', 1, 'b', DECODE(x, 1, 2), 0) FROM t")).toBe(
+      "SELECT CASE WHEN (s) IS NOT DISTINCT FROM ('a') THEN 1 WHEN (s) IS NOT DISTINCT FROM ('b') THEN CASE WHEN (x) IS NOT DISTINCT FROM (1) THEN 2 END ELSE 0 END FROM t",
+    );
+    expect(sql("SELECT decode('aGk=', 'base64')")).toBe("SELECT decode('aGk=', 'base64')"); // Postgres's own
+    expect(sql('SELECT APPROXIMATE COUNT(DISTINCT id) FROM t')).toBe('SELECT COUNT(DISTINCT id) FROM t');
+  });
+
+  it('turns TOP n into LIMIT n at the end of its own query level', () => {
+    expect(sql('SELECT TOP 10 * FROM t ORDER BY a')).toBe('SELECT * FROM t ORDER BY a LIMIT 10');
+    expect(sql('SELECT * FROM (SELECT DISTINCT TOP 2 a FROM t ORDER BY a) s WHERE a > 0')).toBe(
+      'SELECT * FROM (SELECT DISTINCT a FROM t ORDER BY a LIMIT 2) s WHERE a > 0',
+    );
+  });
+
+  it('points Redshift catalog views at their local stand-ins, and refuses Redshift-only statements by name', () => {
+    expect(sql('SELECT "column", type FROM PG_TABLE_DEF WHERE tablename = \'orders\'')).toBe(
+      'SELECT "column", type FROM local_aws.pg_table_def WHERE tablename = \'orders\'',
+    );
+    expect(translate("CREATE EXTERNAL SCHEMA s FROM DATA CATALOG DATABASE 'd'")).toEqual({
+      kind: 'unsupported',
+      message: expect.stringMatching(/^External schemas and tables \(Redshift Spectrum\) is not supported by the local warehouse/),
+    });
+    expect(translate('SHOW TABLES FROM SCHEMA dev.public').kind).toBe('unsupported');
+  });
+
   it('recognises COPY from S3', () => {
     expect(translate("COPY orders FROM 's3://b/staged/' IAM_ROLE default CSV GZIP").kind).toBe('copy');
   });

@@ -47,6 +47,30 @@ export function tokenize(sql: string): Token[] {
   return tokens;
 }
 
+/** Index of the next significant token at or after `from`. */
+export function next(tokens: Token[], from: number): number {
+  let at = from;
+  while (at < tokens.length && (tokens[at]!.kind === 'space' || tokens[at]!.kind === 'comment')) at++;
+  return at;
+}
+
+/** Index just past the parenthesised group starting at `open` (a `(` token). */
+export function closeParen(tokens: Token[], open: number): number {
+  let depth = 0;
+  for (let at = open; at < tokens.length; at++) {
+    if (tokens[at]!.text === '(') depth++;
+    else if (tokens[at]!.text === ')' && --depth === 0) return at + 1;
+  }
+  throw new Error('unbalanced parentheses in SQL');
+}
+
+/** Index of the significant token before `at`, or -1. */
+export function significantBefore(tokens: Token[], at: number): number {
+  let index = at - 1;
+  while (index >= 0 && (tokens[index]!.kind === 'space' || tokens[index]!.kind === 'comment')) index--;
+  return index;
+}
+
 export function render(tokens: readonly Token[]): string {
   return tokens.map((token) => token.text).join('');
 }

@@ -4,9 +4,9 @@ import type { Faults } from '../common/faults';
 import { parseCopy } from './copyCommand';
 import { LoadFailed, runCopy } from './copyLoader';
 import type { LoadError } from './copyLoader';
-import type { Database, QueryResult, Session } from './database';
+import type { Database, PostgresErrorFields, QueryResult, Session } from './database';
 import { postgresError } from './database';
-import { translate } from './redshiftDialect';
+import { notSupportedLocally, translate } from './redshiftDialect';
 import { bindNamedParameters, splitStatements } from './sqlTokens';
 import { nextQueryId, recordLoadErrors } from './warehouse';
 
@@ -153,7 +153,9 @@ export class StatementRunner {
           const started = process.hrtime.bigint();
           sub.updatedAt = Date.now();
           const translation = translations[index]!;
-          if (translation.kind === 'noop') {
+          if (translation.kind === 'unsupported') {
+            throw new Error(translation.message);
+          } else if (translation.kind === 'noop') {
             sub.resultRows = 0;
           } else if (translation.kind === 'copy') {
             const copy = parseCopy(translation.sql);
@@ -207,6 +209,20 @@ export function missingDatabase(name: string): string {
   return `FATAL: database "${name}" does not exist`;
 }
 
+/**
+ * Where Postgres refuses what may be Redshift SQL the stand-in does not translate, say so: a
+ * missing function or a syntax error is as often a construct missing here as a mistake.
+ */
+function localHint(fields: PostgresErrorFields): string | undefined {
+  if (fields.code === '42883') {
+    const name = /(?:function|operator) (?:does not exist: )?([\w.]+)\(/.exec(fields.message)?.[1];
+    return `${name ? `${name.toUpperCase()} with these argument types` : 'This function'} may exist in Redshift, but ${notSupportedLocally('it')}`;
+  }
+  if (fields.code === '42601')
+    return `if this is valid Redshift SQL, the construct near the position is one the local warehouse does not translate (it runs on Postgres; @etl/local-aws's README lists what it translates)`;
+  return undefined;
+}
+
 /** The error text the Data API reports: Redshift-style `ERROR: …` with Postgres's detail and position. */
 function errorText(error: unknown): string {
   const fields = postgresError(error);
@@ -214,6 +230,8 @@ function errorText(error: unknown): string {
   const lines = [`ERROR: ${fields.message}`];
   if (fields.detail) lines.push(`  Detail: ${fields.detail}`);
   if (fields.position) lines.push(`  Position: ${fields.position}`);
+  const hint = localHint(fields);
+  if (hint) lines.push(`  Hint: ${hint}`);
   return lines.join('\n');
 }
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Database } from './database';
 import { openPglite } from './pgliteDatabase';
 import { openPostgres } from './postgresDatabase';
-import { COMPATIBILITY_SQL } from './redshiftDialect';
+import { COMPATIBILITY_SQL } from './compatibilitySql';
 import { splitStatements } from './sqlTokens';
 import type { LoadError } from './copyLoader';
 

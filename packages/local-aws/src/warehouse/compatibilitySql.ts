@@ -1,0 +1,94 @@
+/**
+ * Functions, a type and catalog views Redshift has and Postgres lacks, created once in each
+ * database the stand-in uses (after the `local_aws` schema). Date parts take Redshift's
+ * abbreviations; DATEDIFF counts boundaries crossed, as Redshift does
+ * (`DATEDIFF(year, '2025-12-31', '2026-01-01')` is 1).
+ */
+export const COMPATIBILITY_SQL = `
+CREATE OR REPLACE FUNCTION getdate() RETURNS timestamp LANGUAGE sql STABLE AS $$ SELECT date_trunc('second', localtimestamp) $$;
+CREATE OR REPLACE FUNCTION sysdate() RETURNS timestamp LANGUAGE sql STABLE AS $$ SELECT localtimestamp $$;
+CREATE OR REPLACE FUNCTION nvl(a anycompatible, b anycompatible) RETURNS anycompatible LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce(a, b) $$;
+CREATE OR REPLACE FUNCTION len(s text) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT length(s) $$;
+CREATE OR REPLACE FUNCTION charindex(needle text, haystack text) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT strpos(haystack, needle) $$;
+CREATE OR REPLACE FUNCTION json_extract_path_text(json_string text, VARIADIC path_elems text[]) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT (json_string::json) #>> path_elems $$;
+CREATE OR REPLACE FUNCTION json_extract_array_element_text(json_string text, pos int) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT (json_string::json) ->> pos $$;
+CREATE OR REPLACE FUNCTION json_array_length(json_string text) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT json_array_length(json_string::json) $$;
+CREATE OR REPLACE FUNCTION is_valid_json(json_string text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN PERFORM json_string::json; RETURN true; EXCEPTION WHEN others THEN RETURN false; END $$;
+CREATE OR REPLACE FUNCTION is_valid_json_array(json_string text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN RETURN json_typeof(json_string::json) = 'array'; EXCEPTION WHEN others THEN RETURN false; END $$;
+DO $$ BEGIN
+  IF to_regtype('super') IS NULL THEN CREATE DOMAIN super AS jsonb; END IF;
+END $$;
+CREATE OR REPLACE FUNCTION json_parse(json_string text) RETURNS super LANGUAGE sql IMMUTABLE AS $$ SELECT json_string::jsonb::super $$;
+-- JSON_SERIALIZE is SQL/JSON syntax in Postgres 17+ (refusing a domain): calls are pointed here
+CREATE OR REPLACE FUNCTION local_aws.json_serialize(value super) RETURNS varchar LANGUAGE sql IMMUTABLE AS $$ SELECT value::jsonb::text $$;
+CREATE OR REPLACE FUNCTION local_aws.fail(message text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN RAISE EXCEPTION '%', message USING ERRCODE = '22023'; END $$;
+CREATE OR REPLACE FUNCTION local_aws.date_part_name(part text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+  RETURN CASE
+    WHEN lower(part) IN ('millennium', 'millennia', 'mil', 'mils') THEN 'millennium'
+    WHEN lower(part) IN ('century', 'centuries', 'c', 'cent', 'cents') THEN 'century'
+    WHEN lower(part) IN ('decade', 'decades', 'dec', 'decs') THEN 'decade'
+    WHEN lower(part) IN ('year', 'years', 'y', 'yr', 'yrs') THEN 'year'
+    WHEN lower(part) IN ('quarter', 'quarters', 'qtr', 'qtrs') THEN 'quarter'
+    WHEN lower(part) IN ('month', 'months', 'mon', 'mons') THEN 'month'
+    WHEN lower(part) IN ('week', 'weeks', 'w') THEN 'week'
+    WHEN lower(part) IN ('day', 'days', 'd') THEN 'day'
+    WHEN lower(part) IN ('hour', 'hours', 'h', 'hr', 'hrs') THEN 'hour'
+    WHEN lower(part) IN ('minute', 'minutes', 'm', 'min', 'mins') THEN 'minute'
+    WHEN lower(part) IN ('second', 'seconds', 's', 'sec', 'secs') THEN 'second'
+    WHEN lower(part) IN ('millisecond', 'milliseconds', 'ms', 'msec', 'msecs', 'msecond', 'mseconds', 'millisec', 'millisecs', 'millisecon') THEN 'millisecond'
+    WHEN lower(part) IN ('microsecond', 'microseconds', 'microsec', 'microsecs', 'usecond', 'useconds', 'us', 'usec', 'usecs') THEN 'microsecond'
+    ELSE local_aws.fail('"' || part || '" is not a date part Redshift knows (year, quarter, month, week, day, hour, minute, second, millisecond, microsecond, or their abbreviations)')
+  END;
+END $$;
+CREATE OR REPLACE FUNCTION dateadd(part text, amount bigint, value timestamp) RETURNS timestamp LANGUAGE sql IMMUTABLE AS $$
+  SELECT value + amount * CASE local_aws.date_part_name(part) WHEN 'quarter' THEN interval '3 months' ELSE ('1 ' || local_aws.date_part_name(part))::interval END
+$$;
+CREATE OR REPLACE FUNCTION datediff(part text, low timestamp, high timestamp) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE local_aws.date_part_name(part)
+    WHEN 'millennium' THEN floor((extract(year FROM high) - 1) / 1000) - floor((extract(year FROM low) - 1) / 1000)
+    WHEN 'century' THEN floor((extract(year FROM high) - 1) / 100) - floor((extract(year FROM low) - 1) / 100)
+    WHEN 'decade' THEN floor(extract(year FROM high) / 10) - floor(extract(year FROM low) / 10)
+    WHEN 'year' THEN extract(year FROM high) - extract(year FROM low)
+    WHEN 'quarter' THEN (extract(year FROM high) * 4 + extract(quarter FROM high)) - (extract(year FROM low) * 4 + extract(quarter FROM low))
+    WHEN 'month' THEN (extract(year FROM high) * 12 + extract(month FROM high)) - (extract(year FROM low) * 12 + extract(month FROM low))
+    WHEN 'week' THEN (date_trunc('week', high)::date - date_trunc('week', low)::date) / 7
+    WHEN 'day' THEN high::date - low::date
+    WHEN 'hour' THEN (extract(epoch FROM date_trunc('hour', high)) - extract(epoch FROM date_trunc('hour', low))) / 3600
+    WHEN 'minute' THEN (extract(epoch FROM date_trunc('minute', high)) - extract(epoch FROM date_trunc('minute', low))) / 60
+    WHEN 'second' THEN extract(epoch FROM date_trunc('second', high)) - extract(epoch FROM date_trunc('second', low))
+    WHEN 'millisecond' THEN (extract(epoch FROM date_trunc('milliseconds', high)) - extract(epoch FROM date_trunc('milliseconds', low))) * 1000
+    ELSE (extract(epoch FROM high) - extract(epoch FROM low)) * 1000000
+  END::bigint
+$$;
+CREATE OR REPLACE FUNCTION add_months(value timestamp, months bigint) RETURNS timestamp LANGUAGE sql IMMUTABLE AS $$ SELECT value + months * interval '1 month' $$;
+CREATE OR REPLACE FUNCTION trunc(value timestamp) RETURNS date LANGUAGE sql IMMUTABLE AS $$ SELECT value::date $$;
+CREATE OR REPLACE FUNCTION convert_timezone(source text, target text, value timestamp) RETURNS timestamp LANGUAGE sql IMMUTABLE AS $$
+  SELECT (value AT TIME ZONE source) AT TIME ZONE target
+$$;
+CREATE OR REPLACE FUNCTION convert_timezone(target text, value timestamp) RETURNS timestamp LANGUAGE sql IMMUTABLE AS $$
+  SELECT (value AT TIME ZONE 'UTC') AT TIME ZONE target
+$$;
+CREATE OR REPLACE FUNCTION local_aws.row_count(relation oid) RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+DECLARE counted bigint;
+BEGIN EXECUTE format('SELECT count(*) FROM %s', relation::regclass) INTO counted; RETURN counted; END $$;
+CREATE OR REPLACE VIEW local_aws.pg_table_def AS
+  SELECT n.nspname::name AS schemaname, c.relname::name AS tablename, a.attname::name AS "column",
+         format_type(a.atttypid, a.atttypmod)::varchar(128) AS type, 'none'::varchar(32) AS encoding,
+         false AS distkey, 0 AS sortkey, a.attnotnull AS notnull
+    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND n.nspname = ANY (current_schemas(false));
+CREATE OR REPLACE VIEW local_aws.svv_table_info AS
+  SELECT current_database()::text AS database, n.nspname::text AS schema, c.oid::int AS table_id, c.relname::text AS "table",
+         'N'::text AS encoded, 'AUTO(EVEN)'::text AS diststyle, NULL::text AS sortkey1,
+         (SELECT max(CASE WHEN a.atttypmod > 4 THEN a.atttypmod - 4 END) FROM pg_attribute a
+           WHERE a.attrelid = c.oid AND a.atttypid = 'varchar'::regtype AND a.attnum > 0 AND NOT a.attisdropped)::int AS max_varchar,
+         0 AS sortkey_num, ceil(pg_total_relation_size(c.oid) / 1048576.0)::bigint AS size, NULL::numeric(10, 4) AS pct_used,
+         0::numeric(10, 4) AS unsorted, 0::numeric(10, 4) AS stats_off,
+         local_aws.row_count(c.oid)::numeric(38, 0) AS tbl_rows, local_aws.row_count(c.oid)::numeric(38, 0) AS estimated_visible_rows
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'local_aws') AND n.nspname NOT LIKE 'pg\\_%';
+`;
