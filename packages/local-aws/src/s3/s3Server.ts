@@ -71,6 +71,7 @@ async function handle(context: S3Context, request: IncomingMessage, response: Se
       MaxSizeAllowed: '1024',
     });
   if (target.query.has('X-Amz-Signature')) checkPresignedUrl(target.query, request);
+  else if (target.query.has('Signature') && target.query.has('AWSAccessKeyId')) checkSigV2PresignedUrl(target.query);
   const allowed = target.key === undefined ? BUCKET_QUERY : OBJECT_QUERY;
   const unknown = [...target.query.keys()].find((name) => !allowed.has(name));
   if (unknown) throw s3Errors.notImplemented(`the "${unknown}" sub-resource (${method} ${target.key === undefined ? 'bucket' : 'object'})`);
@@ -117,6 +118,22 @@ function checkPresignedUrl(query: URLSearchParams, request: IncomingMessage): vo
     request.headers[name.toLowerCase()] = query.get(name)!;
     query.delete(name);
   }
+}
+
+/**
+ * A SigV2 presigned URL (`AWSAccessKeyId`, `Expires` in epoch seconds, `Signature`), which S3
+ * still accepts in us-east-1 and which boto3 before 1.36 generates by default. Checked for
+ * expiry (the signature is not verified), then taken off the query.
+ */
+function checkSigV2PresignedUrl(query: URLSearchParams): void {
+  const expires = Number(query.get('Expires'));
+  if (!Number.isInteger(expires)) throw new S3Error(400, 'InvalidArgument', 'Expires must be a number of seconds since the epoch');
+  if (Date.now() > expires * 1000)
+    throw new S3Error(403, 'AccessDenied', 'Request has expired', {
+      Expires: new Date(expires * 1000).toISOString(),
+      ServerTime: new Date().toISOString(),
+    });
+  for (const name of ['AWSAccessKeyId', 'Expires', 'Signature', 'x-amz-security-token']) query.delete(name);
 }
 
 function listBuckets(store: S3Store, response: ServerResponse): void {

@@ -1,0 +1,234 @@
+"""boto3 against the local stack: what a Python client sees must be what AWS would answer.
+
+Run by boto3.test.ts with Debian's python3 and python3-boto3; endpoints come from the
+AWS_ENDPOINT_URL_* variables the stack prints. One line per check ("ok <name>" or
+"FAIL <name>: <why>"); the exit code is the number of failed checks.
+"""
+
+import gzip
+import json
+import os
+import sys
+import time
+import urllib.request
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+config = Config(region_name="us-east-1", s3={"addressing_style": "path"}, retries={"max_attempts": 1})
+session = boto3.session.Session(aws_access_key_id="local", aws_secret_access_key="local")
+s3 = session.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL_S3"], config=config)
+sqs = session.client("sqs", endpoint_url=os.environ["AWS_ENDPOINT_URL_SQS"], config=config)
+data = session.client("redshift-data", endpoint_url=os.environ["AWS_ENDPOINT_URL_REDSHIFT_DATA"], config=config)
+TARGET = {"WorkgroupName": "etl-dev", "Database": "analytics"}
+
+failures = 0
+
+
+def check(name):
+    def run(test):
+        global failures
+        try:
+            test()
+            print(f"ok {name}", flush=True)
+        except Exception as error:  # a failed check is reported, the others still run
+            failures += 1
+            print(f"FAIL {name}: {type(error).__name__}: {error}", flush=True)
+        return test
+
+    return run
+
+
+def error_code(call):
+    try:
+        call()
+    except ClientError as error:
+        return error.response["Error"]["Code"], error.response["ResponseMetadata"]["HTTPStatusCode"]
+    raise AssertionError("the call succeeded")
+
+
+def expect(actual, expected):
+    if actual != expected:
+        raise AssertionError(f"expected {expected!r}, got {actual!r}")
+
+
+s3.create_bucket(Bucket="py-a")
+s3.create_bucket(Bucket="py-b")
+
+
+@check("s3: modeled errors match (except s3.exceptions.NoSuchKey / NoSuchBucket)")
+def _():
+    try:
+        s3.get_object(Bucket="py-a", Key="missing.txt")
+        raise AssertionError("no error")
+    except s3.exceptions.NoSuchKey as error:
+        expect(error.response["Error"]["Code"], "NoSuchKey")
+    try:
+        s3.list_objects_v2(Bucket="py-no-such-bucket")
+        raise AssertionError("no error")
+    except s3.exceptions.NoSuchBucket:
+        pass
+    expect(error_code(lambda: s3.head_object(Bucket="py-a", Key="missing.txt")), ("404", 404))
+
+
+@check("s3: keys are stored exactly as sent, never resolved as paths")
+def _():
+    s3.put_object(Bucket="py-b", Key="data.csv", Body=b"b's own data")
+    s3.put_object(Bucket="py-a", Key="../py-b/data.csv", Body=b"not b's")
+    s3.put_object(Bucket="py-a", Key="x/../y", Body=b"dots")
+    expect(s3.get_object(Bucket="py-b", Key="data.csv")["Body"].read(), b"b's own data")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="py-a")["Contents"]]
+    expect(sorted(keys), ["../py-b/data.csv", "x/../y"])
+    expect(s3.get_object(Bucket="py-a", Key="x/../y")["Body"].read(), b"dots")
+
+
+@check("s3: CopyObject with metadata, tagging, and presigned GET/PUT")
+def _():
+    s3.put_object(Bucket="py-a", Key="src.txt", Body=b"hello", Metadata={"origin": "py"}, Tagging="team=data")
+    s3.copy_object(Bucket="py-b", Key="dst.txt", CopySource={"Bucket": "py-a", "Key": "src.txt"})
+    copied = s3.get_object(Bucket="py-b", Key="dst.txt")
+    expect((copied["Body"].read(), copied["Metadata"]), (b"hello", {"origin": "py"}))
+    expect(s3.get_object_tagging(Bucket="py-b", Key="dst.txt")["TagSet"], [{"Key": "team", "Value": "data"}])
+    put_url = s3.generate_presigned_url("put_object", Params={"Bucket": "py-a", "Key": "signed.txt"}, ExpiresIn=60)
+    urllib.request.urlopen(urllib.request.Request(put_url, data=b"signed body", method="PUT")).read()
+    get_url = s3.generate_presigned_url("get_object", Params={"Bucket": "py-a", "Key": "signed.txt"}, ExpiresIn=60)
+    expect(urllib.request.urlopen(get_url).read(), b"signed body")
+
+
+@check("s3: limits S3 enforces answer 400 with S3's codes (never 500)")
+def _():
+    expect(error_code(lambda: s3.put_object(Bucket="py-a", Key="k" * 1025, Body=b"")), ("KeyTooLongError", 400))
+    expect(
+        error_code(lambda: s3.put_object(Bucket="py-a", Key="meta", Body=b"", Metadata={"big": "v" * 2100})),
+        ("MetadataTooLarge", 400),
+    )
+
+
+@check("s3: a bucket notification reaches an SQS queue (test event, then ObjectCreated)")
+def _():
+    queue_url = sqs.create_queue(QueueName="py-landing")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    s3.create_bucket(Bucket="py-notify")
+    s3.put_bucket_notification_configuration(
+        Bucket="py-notify",
+        NotificationConfiguration={
+            "QueueConfigurations": [
+                {
+                    "QueueArn": arn,
+                    "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "landing/"}]}},
+                }
+            ]
+        },
+    )
+    s3.put_object(Bucket="py-notify", Key="elsewhere/skip.csv", Body=b"x")
+    s3.put_object(Bucket="py-notify", Key="landing/a file.csv.gz", Body=gzip.compress(b"id\n1\n"))
+    bodies = []
+    deadline = time.time() + 10
+    while len(bodies) < 2 and time.time() < deadline:
+        for message in sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=1, MaxNumberOfMessages=10).get("Messages", []):
+            bodies.append(json.loads(message["Body"]))
+    expect(bodies[0]["Event"], "s3:TestEvent")
+    record = bodies[1]["Records"][0]
+    expect((record["eventName"], record["s3"]["object"]["key"]), ("ObjectCreated:Put", "landing/a+file.csv.gz"))
+
+
+@check("sqs: a RedrivePolicy whose dead-letter queue does not exist is refused")
+def _():
+    policy = json.dumps({"deadLetterTargetArn": "arn:aws:sqs:us-east-1:000000000000:py-nowhere", "maxReceiveCount": "2"})
+    code, status = error_code(lambda: sqs.create_queue(QueueName="py-orphan", Attributes={"RedrivePolicy": policy}))
+    expect(status, 400)
+    if "InvalidAttributeValue" not in code and "InvalidParameterValue" not in code:
+        raise AssertionError(f"unexpected code {code}")
+
+
+@check("sqs: FIFO ordering and a DLQ after maxReceiveCount")
+def _():
+    dlq = sqs.create_queue(QueueName="py-dead.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    queue = sqs.create_queue(
+        QueueName="py-work.fifo",
+        Attributes={
+            "FifoQueue": "true",
+            "ContentBasedDeduplication": "true",
+            "VisibilityTimeout": "1",
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "1"}),
+        },
+    )["QueueUrl"]
+    for body in ["first", "second"]:
+        sqs.send_message(QueueUrl=queue, MessageBody=body, MessageGroupId="g")
+    got = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1)["Messages"]
+    expect([m["Body"] for m in got], ["first", "second"])
+    time.sleep(1.5)  # not deleted: after one receive, both go to the DLQ
+    expect(sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []), [])
+    dead = sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10, WaitTimeSeconds=1)["Messages"]
+    expect([m["Body"] for m in dead], ["first", "second"])
+
+
+def settle(statement_id):
+    for _ in range(200):
+        described = data.describe_statement(Id=statement_id)
+        if described["Status"] in ("FINISHED", "FAILED", "ABORTED"):
+            return described
+        time.sleep(0.05)
+    raise AssertionError("statement did not finish")
+
+
+def query(sql, **extra):
+    described = settle(data.execute_statement(Sql=sql, **{**TARGET, **extra})["Id"])
+    if described["Status"] != "FINISHED":
+        raise AssertionError(f"{sql}: {described['Status']}: {described.get('Error')}")
+    return data.get_statement_result(Id=described["Id"])["Records"] if described.get("HasResultSet") else []
+
+
+@check("data api: parameters, typed fields, and a BIGINT beyond 2^53 exact")
+def _():
+    records = query("SELECT :big::bigint AS big, :name AS name, 1.5::float8 AS f, NULL AS n", Parameters=[
+        {"name": "big", "value": "9007199254740993"},
+        {"name": "name", "value": "Zoë"},
+    ])
+    expect(records[0], [{"longValue": 9007199254740993}, {"stringValue": "Zoë"}, {"doubleValue": 1.5}, {"isNull": True}])
+
+
+@check("data api: each call is its own session; another database fails as Redshift fails it; ListDatabases")
+def _():
+    query("CREATE TEMP TABLE py_scratch (id int)")
+    failed = settle(data.execute_statement(Sql="SELECT * FROM py_scratch", **TARGET)["Id"])
+    expect(failed["Status"], "FAILED")
+    other = settle(data.execute_statement(Sql="SELECT 1", WorkgroupName="etl-dev", Database="nowhere")["Id"])
+    expect((other["Status"], other["Error"]), ("FAILED", 'FATAL: database "nowhere" does not exist'))
+    expect(data.list_databases(**TARGET)["Databases"], ["analytics"])
+
+
+@check("data api: Redshift SQL translated (DATEADD, DATEDIFF, LISTAGG, DECODE, TOP) and an unsupported statement named")
+def _():
+    records = query(
+        "SELECT TOP 1 DATEADD(day, 1, '2026-01-31')::text, DATEDIFF(month, '2026-01-31', '2026-02-01'),"
+        " DECODE(2, 1, 'one', 2, 'two'), (SELECT LISTAGG(x, '-') WITHIN GROUP (ORDER BY x) FROM (SELECT 1 AS x UNION SELECT 2) s)"
+    )
+    expect(
+        records[0],
+        [{"stringValue": "2026-02-01 00:00:00"}, {"longValue": 1}, {"stringValue": "two"}, {"stringValue": "1-2"}],
+    )
+    refused = settle(data.execute_statement(Sql="CREATE EXTERNAL SCHEMA s FROM DATA CATALOG DATABASE 'd'", **TARGET)["Id"])
+    if "is not supported by the local warehouse" not in refused.get("Error", ""):
+        raise AssertionError(refused.get("Error"))
+
+
+@check("data api: malformed requests are ValidationException, an unknown Id ResourceNotFoundException")
+def _():
+    try:
+        data.execute_statement(Sql="SELECT 1; SELECT 2", **TARGET)
+        raise AssertionError("no error")
+    except data.exceptions.ValidationException:
+        pass
+    try:
+        data.describe_statement(Id="00000000-0000-0000-0000-000000000000")
+        raise AssertionError("no error")
+    except data.exceptions.ResourceNotFoundException:
+        pass
+
+
+print(f"boto3 {boto3.__version__}: {failures} failed", flush=True)
+sys.exit(failures)
