@@ -10,7 +10,7 @@ import type { Invoke } from './queuePoller';
  *
  * @param endpointOf the Lambda endpoint serving a function name (`<service>-<stage>-<fn>`).
  */
-export function lambdaInvoker(endpointOf: (functionName: string) => string): { invoke: Invoke; close: () => void } {
+export function lambdaInvoker(endpointOf: (functionName: string) => string): { invoke: Invoke<unknown>; close: () => void } {
   const clients = new Map<string, LambdaClient>();
   const client = (endpoint: string) => {
     let existing = clients.get(endpoint);

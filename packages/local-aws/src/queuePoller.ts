@@ -6,7 +6,8 @@ import { queueArn } from './sqs';
 import type { MappingSpec } from './templateResources';
 
 /** Invokes a function with an event; `functionError` is set when the handler threw or timed out. */
-export type Invoke = (functionName: string, event: SQSEvent) => Promise<{ functionError?: string; payload: unknown }>;
+/** Invokes a function with an event (an SQS batch by default), answering its error or its payload. */
+export type Invoke<E = SQSEvent> = (functionName: string, event: E) => Promise<{ functionError?: string; payload: unknown }>;
 
 /** One line of what the poller did, for logs and progress. */
 export type PollerEvent =

@@ -1,11 +1,10 @@
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { NotificationSink, NotificationTarget, S3EventRecord } from './s3/bucketNotifications';
 import type { SqsStore } from './sqs';
+import { lambdaInvoker } from './lambdaInvoker';
 import { lambdaEndpointOf } from './lambdaEndpoints';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './localAccount';
 
 /** Every delivery and its outcome, one JSON line each, in `<dir>/s3-notifications.jsonl`. */
 export const NOTIFICATION_LOG = 's3-notifications.jsonl';
@@ -52,26 +51,20 @@ export function notificationSink(dir: string, sqs: SqsStore, { waitForFunctionMs
         outcome: 'undelivered',
         error: `no local endpoint serves ${functionName} (its service is not running)`,
       });
-    const lambda = new LambdaClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+    const found = endpoint;
+    const { invoke, close } = lambdaInvoker(() => found);
     try {
       for (let attempt = 1; attempt <= LAMBDA_ATTEMPTS; attempt++) {
-        const answer = await lambda
-          .send(new InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify({ Records: [record] }) }))
-          .then(
-            (result) =>
-              result.FunctionError
-                ? `${result.FunctionError}: ${Buffer.from(result.Payload ?? new Uint8Array())
-                    .toString()
-                    .slice(0, 300)}`
-                : undefined,
-            (error: Error) => error.message,
-          );
+        const answer = await invoke(functionName, { Records: [record] }).then(
+          (result) => result.functionError,
+          (error: Error) => error.message,
+        );
         if (answer === undefined) return log({ target: target.arn, event, outcome: 'invoked', attempt });
         log({ target: target.arn, event, outcome: attempt < LAMBDA_ATTEMPTS ? 'retrying' : 'failed', attempt, error: answer });
         if (attempt < LAMBDA_ATTEMPTS) await sleep(retryDelayMs * attempt);
       }
     } finally {
-      lambda.destroy();
+      close();
     }
   }
 
