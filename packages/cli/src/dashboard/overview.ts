@@ -1,5 +1,6 @@
 import { recentRuns } from '@etl/warehouse';
 import type { RunListing } from '@etl/warehouse';
+import { runState } from '../runsCommand';
 import { pipelineStatus, queueStatus } from '../statusCommand';
 import type { PipelineStatus, QueueStatus } from '../statusCommand';
 import type { Target } from '../target';
@@ -9,7 +10,8 @@ export interface Overview {
   stage: string;
   /** ISO time the figures were read. */
   readAt: string;
-  pipelines: (PipelineStatus & { runs: RunListing[] })[];
+  /** Each run carries its state as `etl runs` words it, so the page has no rule of its own. */
+  pipelines: (PipelineStatus & { runs: (RunListing & { state: string })[] })[];
   queues: QueueStatus[];
 }
 
@@ -19,7 +21,10 @@ export async function readOverview(target: Target, runsPerPipeline = 20): Promis
   const pipelines = await Promise.all(
     statuses.map(async (status) => ({
       ...status,
-      runs: await recentRuns(target.warehouse, { pipeline: status.pipeline, limit: runsPerPipeline }),
+      runs: (await recentRuns(target.warehouse, { pipeline: status.pipeline, limit: runsPerPipeline })).map((run) => ({
+        ...run,
+        state: runState(run),
+      })),
     })),
   );
   return { stage: target.stage, readAt: new Date().toISOString(), pipelines, queues };

@@ -161,7 +161,7 @@ function renderOverview(view: Overview): Node[] {
         : table(
             ['run', 'state', 'rows in', 'inserted', 'updated', 'rejected', 'collapsed', 'extract s', 'transform s', 'load s', 'rows/s', ''],
             pipeline.runs.map((run) => {
-              const state = run.partsLoaded >= run.parts ? 'loaded' : `loading ${run.partsLoaded}/${run.parts} parts`;
+              const { state } = run;
               return h(
                 'tr',
                 { testid: 'run', data: { run: run.runId } },
