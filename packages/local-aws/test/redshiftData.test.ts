@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   BatchExecuteStatementCommand,
   CancelStatementCommand,
@@ -419,6 +419,48 @@ describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (
     );
     const syntax = await run('SELECT a FROM t PIVOT (SUM(b) FOR c IN (1, 2))');
     expect(syntax.Error).toMatch(/syntax error[\s\S]*Hint: if this is valid Redshift SQL/);
+  });
+
+  it('UNLOADs a query to S3 (text, CSV, HEADER, GZIP, PARALLEL OFF, MANIFEST) and refuses to overwrite unless ALLOWOVERWRITE', async () => {
+    await ok('CREATE TABLE unload_src (id INT, note VARCHAR(40), at TIMESTAMP)');
+    await ok(
+      `INSERT INTO unload_src VALUES (1, 'plain', '2026-01-02 03:04:05'), (2, 'a|b, "quoted"', NULL), (3, NULL, '2026-01-03 00:00:00')`,
+    );
+    const read = async (Key: string) => {
+      const object = await s3.send(new GetObjectCommand({ Bucket: 'etl-data-test', Key }));
+      return Buffer.from(await object.Body!.transformToByteArray());
+    };
+    const text = await run("UNLOAD ('SELECT id, note FROM unload_src ORDER BY id') TO 's3://etl-data-test/unload/text_' IAM_ROLE default");
+    expect([text.Status, text.Error, text.ResultRows]).toEqual(['FINISHED', undefined, 3]);
+    expect((await read('unload/text_0000_part_00')).toString()).toBe('1|plain\n2|a|b, "quoted"\n3|\n');
+
+    const unloadCsv = (extra = '') =>
+      run(
+        `UNLOAD ('SELECT id, note, at FROM unload_src WHERE note <> ''x'' OR note IS NULL ORDER BY id') TO 's3://etl-data-test/unload/csv_'
+           IAM_ROLE default CSV HEADER GZIP PARALLEL OFF MANIFEST VERBOSE ${extra}`,
+      );
+    expect((await unloadCsv()).Status).toBe('FINISHED');
+    expect(gunzipSync(await read('unload/csv_000.gz')).toString()).toBe(
+      'id,note,at\n1,plain,2026-01-02 03:04:05\n2,"a|b, ""quoted""",\n3,,2026-01-03 00:00:00\n',
+    );
+    const manifest = JSON.parse((await read('unload/csv_manifest')).toString()) as { entries: unknown[] };
+    expect(manifest.entries).toEqual([{ url: 's3://etl-data-test/unload/csv_000.gz', meta: expect.objectContaining({ record_count: 3 }) }]);
+
+    const again = await unloadCsv();
+    expect([again.Status, again.Error]).toEqual(['FAILED', expect.stringContaining('Specified unload destination on S3 is not empty')]);
+    expect((await unloadCsv('ALLOWOVERWRITE')).Status).toBe('FINISHED');
+
+    // what UNLOAD wrote, COPY reads back the same; as in Redshift, an unloaded NULL is an empty
+    // field, which a VARCHAR reads as '' unless EMPTYASNULL
+    await ok('CREATE TABLE unload_back (LIKE unload_src)');
+    await ok("COPY unload_back FROM 's3://etl-data-test/unload/csv_manifest' IAM_ROLE default MANIFEST CSV GZIP IGNOREHEADER 1");
+    expect(plain(await rows("SELECT count(*) FROM unload_back WHERE note = ''"))).toEqual([[1]]);
+    await ok('TRUNCATE unload_back');
+    await ok("COPY unload_back FROM 's3://etl-data-test/unload/csv_manifest' IAM_ROLE default MANIFEST CSV GZIP IGNOREHEADER 1 EMPTYASNULL");
+    expect(plain(await rows('SELECT * FROM unload_back EXCEPT SELECT * FROM unload_src'))).toEqual([]);
+    expect(plain(await rows('SELECT count(*) FROM unload_back'))).toEqual([[3]]);
+    const parquet = await run("UNLOAD ('SELECT 1') TO 's3://etl-data-test/unload/p_' IAM_ROLE default FORMAT PARQUET");
+    expect(parquet.Error).toMatch(/FORMAT PARQUET is not supported by the local warehouse/);
   });
 
   it('runs each call in a session of its own: temp tables and SET do not outlive it', async () => {

@@ -41,7 +41,7 @@ const IGNORED_FLAGS = ['TIMEFORMAT_AUTO'];
 
 export class CopySyntaxError extends Error {}
 
-function unquote(token: Token | undefined, option: string): string {
+export function unquote(token: Token | undefined, option: string): string {
   if (token?.kind !== 'string') throw new CopySyntaxError(`COPY: ${option} needs a quoted value, got ${token?.text ?? 'nothing'}`);
   return token.text.replace(/^[eE]?'|'$/g, '').replace(/''/g, "'");
 }

@@ -6,6 +6,7 @@ import { rewriteExpressions } from './redshiftExpressions';
 export type Translation =
   | { kind: 'sql'; sql: string; /** false for statements Postgres refuses inside a transaction (VACUUM) */ transactional: boolean }
   | { kind: 'copy'; sql: string }
+  | { kind: 'unload'; sql: string }
   | { kind: 'noop'; reason: string }
   /** Redshift SQL the local warehouse cannot run: the statement fails with `message`. */
   | { kind: 'unsupported'; message: string };
@@ -89,6 +90,7 @@ export function translate(statement: string): Translation {
   const words = significant(tokens);
   const first = words[0]?.text.toUpperCase();
   if (first === 'COPY' && words.some((t) => t.kind === 'string' && /^'s3:\/\//i.test(t.text))) return { kind: 'copy', sql: statement };
+  if (first === 'UNLOAD') return { kind: 'unload', sql: statement };
   if (first === 'VACUUM') {
     const table = words
       .slice(1)

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Faults } from '../common/faults';
 import { parseCopy } from './copyCommand';
+import { parseUnload, writeUnload } from './unloadCommand';
 import { LoadFailed, runCopy } from './copyLoader';
 import type { LoadError } from './copyLoader';
 import type { Database, PostgresErrorFields, QueryResult, Session } from './database';
@@ -155,6 +156,11 @@ export class StatementRunner {
           const translation = translations[index]!;
           if (translation.kind === 'unsupported') {
             throw new Error(translation.message);
+          } else if (translation.kind === 'unload') {
+            const unload = parseUnload(translation.sql);
+            const query = translate(unload.query);
+            if (query.kind !== 'sql') throw new Error(notSupportedLocally(`UNLOAD of a ${query.kind} statement`));
+            sub.resultRows = await writeUnload(this.s3, unload, await session.query(query.sql));
           } else if (translation.kind === 'noop') {
             sub.resultRows = 0;
           } else if (translation.kind === 'copy') {
