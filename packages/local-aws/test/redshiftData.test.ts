@@ -358,6 +358,11 @@ describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (
       [3, 1, '2026-01-01 00:00:00', '[]', '[]', '[ ]'],
       [4, null, null, null, null, null],
     ]);
+    // a rejected record is named as the file has it, not as rewritten for Postgres
+    await putObject('empty/bad.csv', '9,,not a time,,,\n');
+    const bad = await run("COPY empty_fields FROM 's3://etl-data-test/empty/bad.csv' IAM_ROLE default CSV");
+    expect(bad.Status).toBe('FAILED');
+    expect(plain(await rows("SELECT raw_line FROM stl_load_errors WHERE filename LIKE '%empty/bad.csv'"))).toEqual([['9,,not a time,,,']]);
   });
 
   it('runs the Redshift functions ETL SQL uses, with Redshift results', async () => {
@@ -456,7 +461,9 @@ describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (
     await ok("COPY unload_back FROM 's3://etl-data-test/unload/csv_manifest' IAM_ROLE default MANIFEST CSV GZIP IGNOREHEADER 1");
     expect(plain(await rows("SELECT count(*) FROM unload_back WHERE note = ''"))).toEqual([[1]]);
     await ok('TRUNCATE unload_back');
-    await ok("COPY unload_back FROM 's3://etl-data-test/unload/csv_manifest' IAM_ROLE default MANIFEST CSV GZIP IGNOREHEADER 1 EMPTYASNULL");
+    await ok(
+      "COPY unload_back FROM 's3://etl-data-test/unload/csv_manifest' IAM_ROLE default MANIFEST CSV GZIP IGNOREHEADER 1 EMPTYASNULL",
+    );
     expect(plain(await rows('SELECT * FROM unload_back EXCEPT SELECT * FROM unload_src'))).toEqual([]);
     expect(plain(await rows('SELECT count(*) FROM unload_back'))).toEqual([[3]]);
     const parquet = await run("UNLOAD ('SELECT 1') TO 's3://etl-data-test/unload/p_' IAM_ROLE default FORMAT PARQUET");

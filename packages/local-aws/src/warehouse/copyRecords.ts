@@ -12,6 +12,8 @@ export interface RecordChunk {
   chunkLines: number[];
   /** Line in the source file each record starts on (1-based, header lines included). */
   fileLines: number[];
+  /** A record's text as the file had it, where `rewriteRecord` changed it (by record index). */
+  originals: Map<number, string>;
 }
 
 export interface RecordSplitterOptions {
@@ -43,14 +45,14 @@ export async function* recordChunks(input: AsyncIterable<Buffer>, options: Recor
   let chunk: Buffer[] = [];
   let chunkSize = 0;
   let chunkLine = 1;
-  let meta = { starts: [] as number[], chunkLines: [] as number[], fileLines: [] as number[] };
+  let meta = { starts: [] as number[], chunkLines: [] as number[], fileLines: [] as number[], originals: new Map<number, string>() };
 
   const flush = (): RecordChunk => {
     const out = { data: Buffer.concat(chunk, chunkSize), ...meta };
     chunk = [];
     chunkSize = 0;
     chunkLine = 1;
-    meta = { starts: [], chunkLines: [], fileLines: [] };
+    meta = { starts: [], chunkLines: [], fileLines: [], originals: new Map() };
     return out;
   };
 
@@ -75,6 +77,8 @@ export async function* recordChunks(input: AsyncIterable<Buffer>, options: Recor
       return undefined; // a blank line
     } else if (options.rewriteRecord) {
       bytes = options.rewriteRecord(record);
+      // an error names the record as the file had it, never as rewritten
+      if (bytes !== record) meta.originals.set(meta.starts.length, record.toString('utf8'));
     }
     meta.starts.push(chunkSize);
     meta.chunkLines.push(chunkLine);
@@ -139,6 +143,7 @@ export function withoutRecord(chunk: RecordChunk, index: number): RecordChunk {
     starts: [...chunk.starts.slice(0, index), ...chunk.starts.slice(index + 1).map((s) => s - removedBytes)],
     chunkLines: [...chunk.chunkLines.slice(0, index), ...chunk.chunkLines.slice(index + 1).map((l) => l - removedLines)],
     fileLines: [...chunk.fileLines.slice(0, index), ...chunk.fileLines.slice(index + 1)],
+    originals: new Map([...chunk.originals].filter(([at]) => at !== index).map(([at, text]) => [at > index ? at - 1 : at, text])),
   };
 }
 
@@ -150,6 +155,8 @@ export function recordAtLine(chunk: RecordChunk, line: number): number | undefin
 }
 
 export function recordText(chunk: RecordChunk, index: number): string {
+  const original = chunk.originals.get(index);
+  if (original !== undefined) return original.replace(/\r?\n$/, '');
   return chunk.data
     .subarray(chunk.starts[index]!, chunk.starts[index + 1] ?? chunk.data.length)
     .toString('utf8')
