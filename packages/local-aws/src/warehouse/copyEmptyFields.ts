@@ -48,8 +48,9 @@ const isBlank = (text: string) => text.length > 0 && /^[ \t\r\f\v]+$/.test(text)
 export function emptyFieldRewriter(rules: EmptyFieldRules): ((record: Buffer) => Buffer) | undefined {
   if (!rules.columns.some((kind) => kind === 'other') && !rules.emptyAsNull && !rules.blanksAsNull) return undefined;
   const delimiter = rules.delimiter.charCodeAt(0);
+  const quote = rules.format === 'csv' ? rules.quote.charCodeAt(0) : undefined;
   return (record) => {
-    if (!mayHoldEmptyField(record, delimiter)) return record;
+    if (!mayHoldEmptyField(record, delimiter, quote)) return record;
     const text = record.toString('utf8');
     const ending = /\r?\n$/.exec(text)?.[0] ?? '';
     const fields = splitFields(text.slice(0, text.length - ending.length), rules);
@@ -67,14 +68,27 @@ export function emptyFieldRewriter(rules: EmptyFieldRules): ((record: Buffer) =>
   };
 }
 
-/** Cheap test: is there a field that starts with a delimiter, the line's end or white space? */
-function mayHoldEmptyField(record: Buffer, delimiter: number): boolean {
+/**
+ * Cheap test: is there a field that starts with a delimiter, the line's end or white space?
+ * A delimiter inside CSV quotes starts no field, so quoted text such as `"a, b"` does not send
+ * the record to the full parse (false positives only cost time, false negatives cannot happen).
+ */
+function mayHoldEmptyField(record: Buffer, delimiter: number, quote: number | undefined): boolean {
   const startsEmpty = (at: number) => {
     const next = record[at];
     return next === undefined || next === delimiter || next === NEWLINE || next === CR || next === SPACE || next === TAB;
   };
   if (startsEmpty(0)) return true;
-  for (let at = record.indexOf(delimiter); at >= 0; at = record.indexOf(delimiter, at + 1)) if (startsEmpty(at + 1)) return true;
+  if (quote === undefined || record.indexOf(quote) < 0) {
+    for (let at = record.indexOf(delimiter); at >= 0; at = record.indexOf(delimiter, at + 1)) if (startsEmpty(at + 1)) return true;
+    return false;
+  }
+  let inQuotes = false;
+  for (let at = 0; at < record.length; at++) {
+    const byte = record[at];
+    if (byte === quote) inQuotes = !inQuotes;
+    else if (byte === delimiter && !inQuotes && startsEmpty(at + 1)) return true;
+  }
   return false;
 }
 
