@@ -3,6 +3,7 @@
  * Local by default (the stack on .local, started for the command if none runs); `--stage <name>`
  * talks to a deployed stage through the AWS SDK's default credentials.
  */
+import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import {
   checkCommand,
@@ -20,7 +21,7 @@ import {
 } from '../src';
 import type { CommandOutput, Target } from '../src';
 import { pipelineNamed } from '@etl/pipelines';
-import { dropFilesLocally, runLocally } from '@etl/dev';
+import { dropFilesLocally, runLocally, stopBackgroundServices } from '@etl/dev';
 import { expandFiles } from '../src/expandFiles';
 import { runOutput } from '../src/progressBar';
 import { sourceParamsFor } from '../src/sourceParams';
@@ -145,7 +146,14 @@ program
 /** `etl run` and `etl replay`: a LocalPipeline for one run, progress on stderr with --json. */
 async function runOnTheLocalStack(
   name: string,
-  options: { sourceUrl?: string; files?: string[]; freePorts?: boolean; replay?: string; backfill?: { from: string | null; to: string } },
+  options: {
+    sourceUrl?: string;
+    files?: string[];
+    freePorts?: boolean;
+    once?: boolean;
+    replay?: string;
+    backfill?: { from: string | null; to: string };
+  },
 ): Promise<void> {
   const pipeline = pipelineNamed(name);
   const global = program.opts<{ stage?: string; dir?: string; json?: boolean }>();
@@ -162,6 +170,7 @@ async function runOnTheLocalStack(
     sourceParams: options.sourceUrl ? sourceParamsFor(pipeline, options.sourceUrl) : {},
     dir: global.dir,
     fixedPorts: !options.freePorts,
+    background: !options.once, // the next command reuses the services: planned in ~1 s, not ~12 s
     databaseUrl: process.env.DATABASE_URL || undefined,
     handleSignals: true,
     replay: options.replay,
@@ -181,7 +190,13 @@ program
   .option('--source-url <url>', 'your source: http(s)://… for an HTTP API, postgres://… or mysql://… for a database')
   .option('--files <paths...>', 'local JSON Lines or CSV files (gzip or not; globs too), each loaded as a run through the S3-drop path')
   .option('--free-ports', 'run the services on free ports (beside another pnpm dev or etl run)')
-  .action((name: string, options: { sourceUrl?: string; files?: string[]; freePorts?: boolean }) => runOnTheLocalStack(name, options));
+  .option(
+    '--once',
+    'stop the services at the end of this command (default: they keep running in the background for the next one; etl down stops them)',
+  )
+  .action((name: string, options: { sourceUrl?: string; files?: string[]; freePorts?: boolean; once?: boolean }) =>
+    runOnTheLocalStack(name, options),
+  );
 program
   .command('backfill <pipeline>')
   .description('re-extract a cursor range [--from, --to) through the normal path; the watermark is never moved back')
@@ -189,7 +204,11 @@ program
   .requiredOption('--to <cursor>', 'the range’s end (exclusive)')
   .option('--source-url <url>', 'your source, as for etl run')
   .option('--free-ports', 'run the services on free ports (beside another pnpm dev or etl run)')
-  .action((name: string, options: { from?: string; to: string; sourceUrl?: string; freePorts?: boolean }) => {
+  .option(
+    '--once',
+    'stop the services at the end of this command (default: they keep running in the background for the next one; etl down stops them)',
+  )
+  .action((name: string, options: { from?: string; to: string; sourceUrl?: string; freePorts?: boolean; once?: boolean }) => {
     const pipeline = pipelineNamed(name);
     const range = backfillRange(pipeline, { from: options.from ?? null, to: options.to }); // a clear error before anything starts
     return runOnTheLocalStack(name, { ...options, backfill: { from: range.from, to: range.until } });
@@ -198,7 +217,33 @@ program
   .command('replay <pipeline> <run>')
   .description('announce a run’s raw files again and follow them through transform and load (files already loaded load nothing)')
   .option('--free-ports', 'run the services on free ports (beside another pnpm dev or etl run)')
-  .action((name: string, run: string, options: { freePorts?: boolean }) => runOnTheLocalStack(name, { ...options, replay: run }));
+  .option(
+    '--once',
+    'stop the services at the end of this command (default: they keep running in the background for the next one; etl down stops them)',
+  )
+  .action((name: string, run: string, options: { freePorts?: boolean; once?: boolean }) =>
+    runOnTheLocalStack(name, { ...options, replay: run }),
+  );
+program
+  .command('down')
+  .description(
+    'stop the services etl run left running in the background on the local stack (the stack pnpm local:up started keeps running)',
+  )
+  .action(async () => {
+    const global = program.opts<{ stage?: string; dir?: string; json?: boolean }>();
+    if (global.stage && global.stage !== 'local') throw new Error(`etl down stops local services; stage ${global.stage} runs in AWS`);
+    const dir = path.resolve(global.dir ?? path.join(REPO_ROOT, '.local'));
+    const stopped = await stopBackgroundServices(dir);
+    printOutput(
+      {
+        json: { dir, stopped: stopped ?? null },
+        text: stopped
+          ? `✔ stopped the services running in the background on ${dir} (pid ${stopped.pid}, since ${stopped.startedAt})`
+          : `▶ no services run in the background on ${dir}`,
+      },
+      global.json ?? false,
+    );
+  });
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`✘ etl: ${error instanceof Error ? error.message : String(error)}`);

@@ -60,11 +60,15 @@ export async function startShopApi(orders: Order[]) {
 
 const ETL = path.join(REPO_ROOT, 'packages/cli/bin/etl.ts');
 
-/** Runs `etl <args>` in a child process (as `pnpm etl` does) and returns its stdout. */
-export async function etl(...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['-r', 'esbuild-register', ETL, ...args], {
+/** Runs `etl <args>` in a child process (as `pnpm etl` does) and returns what it printed. */
+export function etlOutput(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return promisify(execFile)(process.execPath, ['-r', 'esbuild-register', ETL, ...args], {
     cwd: REPO_ROOT,
     maxBuffer: 64 * 1024 * 1024,
   });
-  return stdout;
+}
+
+/** Runs `etl <args>` in a child process and returns its stdout. */
+export async function etl(...args: string[]): Promise<string> {
+  return (await etlOutput(...args)).stdout;
 }

@@ -5,7 +5,8 @@ import { gzipSync } from 'node:zlib';
 import type { RunSummary } from '@etl/dev';
 import { ORDERS_TABLE_QUERY } from '@etl/pipelines';
 import { useDevStack } from '../../dev/test/devStack';
-import { etl, expectedTable, iso, order, startShopApi, BASE } from './etlHelpers';
+import { isAlive } from '@etl/local-aws';
+import { etl, etlOutput, expectedTable, iso, order, startShopApi, BASE } from './etlHelpers';
 import type { Order } from './etlHelpers';
 
 jest.setTimeout(10 * 60_000);
@@ -17,12 +18,15 @@ describe('etl run orders --source-url: your own HTTP API into the warehouse', ()
   beforeAll(async () => (api = await startShopApi(orders)));
   afterAll(() => api?.stop());
 
-  const runOrders = async () =>
-    JSON.parse(await etl('--dir', local.dir, '--json', 'run', 'orders', '--free-ports', '--source-url', api.url)) as RunSummary;
+  const runOrders = async () => {
+    const { stdout, stderr } = await etlOutput('--dir', local.dir, '--json', 'run', 'orders', '--free-ports', '--source-url', api.url);
+    return { ...(JSON.parse(stdout) as RunSummary), log: stderr };
+  };
   const table = async () => JSON.parse(await etl('--dir', local.dir, '--json', 'query', ORDERS_TABLE_QUERY)) as string[][];
 
   it('loads exactly the valid orders, "" apart from NULL, and quarantines the rest', async () => {
     const summary = await runOrders();
+    expect(summary.log).toContain('starting the services in the background');
     const expected = expectedTable(orders);
     expect(await table()).toEqual(expected);
     expect(summary.rows).toMatchObject({
@@ -49,6 +53,8 @@ describe('etl run orders --source-url: your own HTTP API into the warehouse', ()
       ...Array.from({ length: 20 }, (_, k) => order(1_000 + k, 1)),
     );
     const summary = await runOrders();
+    expect(summary.log).toContain('▶ services running in the background since'); // the first run's: not packaged or started again
+    expect(summary.log).not.toContain('starting the services');
     expect(await table()).toEqual(expectedTable(orders));
     // the changes, and what the orders pipeline's 2 h lookback reads again below the watermark
     const served = orders.filter((o) => Date.parse(o.updated_at) >= watermark - 2 * 3_600_000);
@@ -79,6 +85,14 @@ describe('etl run orders --source-url: your own HTTP API into the warehouse', ()
     expect(await status()).toBe(watermark);
     const wrong = await etl('--dir', local.dir, 'backfill', 'orders', '--from', to, '--to', from).catch((error: Error) => error.message);
     expect(wrong).toContain('range is empty');
+  });
+
+  it('etl down stops the services the runs left running; the stack and its data stay', async () => {
+    const down = JSON.parse(await etl('--dir', local.dir, '--json', 'down')) as { stopped: { pid: number } | null };
+    expect(down.stopped?.pid).toEqual(expect.any(Number));
+    expect(isAlive(down.stopped!.pid)).toBe(false);
+    expect(await etl('--dir', local.dir, 'down')).toContain('no services run in the background');
+    expect(await table()).toEqual(expectedTable(orders)); // the stack pnpm local:up (here: the test) started answers still
   });
 });
 

@@ -7,3 +7,5 @@ export { rowLines } from './runSummary';
 export { LocalPipeline, localClients, packageServices, runningStack } from './localPipeline';
 export type { LocalPipelineOptions, PackagedServices } from './localPipeline';
 export { invokeFunction } from './invokeFunction';
+export { backgroundServices, stopBackgroundServices } from './backgroundServices';
+export type { ServicesState } from './backgroundServices';

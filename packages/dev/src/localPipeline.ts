@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import {
@@ -24,10 +24,8 @@ import {
   stopProcess,
 } from '@etl/local-aws';
 import type { HeldReceipts, Invoke, LocalEndpoints, OfflineService, ServiceName, StackResources } from '@etl/local-aws';
-import { runProgress } from '@etl/warehouse';
 import type { Warehouse } from '@etl/warehouse';
-import type { PlannerAnswer } from './interruptedRun';
-import { invokeFunction } from './invokeFunction';
+import { RunningPipeline } from './runningPipeline';
 
 export const SERVICES: ServiceName[] = ['extract', 'transform', 'load'];
 const credentials = LOCAL_CREDENTIALS;
@@ -64,6 +62,8 @@ export interface LocalPipelineOptions {
   esbuildWorkFolder?: string;
   /** Receipt-handle hooks per queue URL, for a poller (see heldMessages.ts). */
   held?: (queueUrl: string) => HeldReceipts;
+  /** Told what each service prints, as it comes (the background services write it to their logs). */
+  serviceOutput?: (service: ServiceName, text: string) => void;
   log: (line: string) => void;
 }
 
@@ -136,19 +136,20 @@ export function runningStack(dir: string): RunningStack | undefined {
  * the event source mappings polling the queues. `pnpm dev` and the chaos suite are built on it;
  * the chaos suite also kills and restarts its parts.
  */
-export class LocalPipeline {
+export class LocalPipeline extends RunningPipeline {
   private stack!: RunningStack;
   private resources!: PackagedServices;
   private readonly offline = new Map<ServiceName, OfflineService>();
   private pollers: QueuePoller[] = [];
   private invoker!: ReturnType<typeof lambdaInvoker>;
-  queueUrls: Record<string, string> = {};
-  sqs!: SQSClient;
-  s3!: S3Client;
-  warehouse!: Warehouse;
-  private lambda!: LambdaClient;
 
-  private constructor(private options: LocalPipelineOptions) {}
+  private constructor(private options: LocalPipelineOptions) {
+    super();
+  }
+
+  protected extractFunctionName(name: string): string {
+    return this.service('extract').functionName(name);
+  }
 
   static async start(options: LocalPipelineOptions): Promise<LocalPipeline> {
     const local = new LocalPipeline(options);
@@ -163,6 +164,14 @@ export class LocalPipeline {
 
   get endpoints(): LocalEndpoints {
     return this.stack.endpoints;
+  }
+
+  /** Where each service's functions are invoked (serverless-offline's Lambda endpoints). */
+  get lambdaEndpoints(): Record<ServiceName, string> {
+    return Object.fromEntries([...this.offline].map(([service, instance]) => [service, instance.lambdaEndpoint])) as Record<
+      ServiceName,
+      string
+    >;
   }
 
   private async startAll(): Promise<void> {
@@ -216,6 +225,7 @@ export class LocalPipeline {
       extraEnv: { ...this.stack.env, ...(this.options.esbuildWorkFolder ? { ESBUILD_WORK_FOLDER: this.options.esbuildWorkFolder } : {}) },
       freePorts: !this.options.fixedPorts,
       extraParams: this.options.sourceParams,
+      onOutput: this.options.serviceOutput && ((text) => this.options.serviceOutput!(service, text)),
     });
     this.offline.set(service, instance);
     setLambdaEndpoint(this.options.dir, `etl-${service}-dev`, instance.lambdaEndpoint); // where the stack's S3 sends this service's events
@@ -254,37 +264,6 @@ export class LocalPipeline {
     this.pollers = [];
   }
 
-  /** Invokes a function of the extract service (planner, publishRun) and returns its answer; throws with its error. */
-  invokeExtract<T>(name: string, payload: unknown): Promise<T> {
-    return invokeFunction<T>(this.lambda, this.service('extract').functionName(name), payload);
-  }
-
-  /** Asks the planner for a run of `pipeline` (`force`: even while a run is in flight; `backfill`: of that cursor range). */
-  plan(pipeline: string, force = false, backfill?: { from: string | null; to: string }): Promise<PlannerAnswer> {
-    return this.invokeExtract<PlannerAnswer>('planner', { pipeline, force, ...(backfill ? { backfill } : {}) });
-  }
-
-  /** Messages in a queue, visible and in flight. */
-  async depth(name: string): Promise<number> {
-    const { Attributes = {} } = await this.sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: this.queueUrls[name]!,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
-  }
-
-  get deadLetterQueues(): string[] {
-    return Object.keys(this.queueUrls).filter((name) => name.endsWith('-dlq'));
-  }
-
-  /** How far a run is: its parts and how many are loaded (parts null until a first file is loaded; the stack may be restarting). */
-  progress(pipeline: string, runId: string): Promise<{ parts: number | null; loaded: number }> {
-    return runProgress(this.warehouse, pipeline, runId).catch(() => ({ parts: null, loaded: 0 }));
-  }
-
-  /** The services' last log lines, to show why a run did not finish. */
   serviceLogs(lines = 25): { service: ServiceName; tail: string[] }[] {
     return [...this.offline].map(([service, instance]) => ({ service, tail: instance.output().trimEnd().split('\n').slice(-lines) }));
   }

@@ -8,10 +8,14 @@ import { qualifiedTable, quoteIdentifier } from '@etl/pipeline-kit';
 import type { Pipeline } from '@etl/pipeline-kit';
 import { committedWatermark, query, rejectsByRule as rejectsByRuleOf, runAccount, stageSeconds, tableColumns } from '@etl/warehouse';
 import type { RunRows, StageSeconds, Warehouse } from '@etl/warehouse';
+import { AttachedPipeline } from './attachedPipeline';
+import { backgroundServices, markUsed, servicesFingerprint, startBackgroundServices, stopBackgroundServices } from './backgroundServices';
+import type { ServicesState } from './backgroundServices';
 import { HeldMessages } from './heldMessages';
 import { anyVisibleMessages, planAfterInterruption } from './interruptedRun';
 import { LocalPipeline, WORK_QUEUES } from './localPipeline';
 import { rowLines } from './runSummary';
+import type { RunningPipeline } from './runningPipeline';
 import { dropFile, dropKey } from './dropFile';
 
 export interface LocalRunOptions {
@@ -42,9 +46,15 @@ export interface LocalRunOptions {
   /** Told each second while a run moves (instead of a progress line in `log`): a terminal draws a bar with it. */
   progress?: (progress: RunProgress) => void;
   /** Told once the stack and the services run (`pnpm dev` starts its dashboard here); what it returns is called at the end. */
-  onStarted?: (local: LocalPipeline) => Promise<(() => Promise<void>) | void>;
+  onStarted?: (local: RunningPipeline) => Promise<(() => Promise<void>) | void>;
   /** After the run, keep the stack and the services running until Ctrl-C / SIGTERM (needs `handleSignals`). */
   keepOpen?: boolean;
+  /**
+   * Run the services in the background and leave them running for the next command on `dir`
+   * (`etl run`; see backgroundServices.ts). Without it, services already running there are used
+   * when they match, and otherwise stopped and started in this process for this run.
+   */
+  background?: boolean;
 }
 
 /** How far a run is, as `follow` sees it each second. */
@@ -80,39 +90,36 @@ export interface RunSummary {
  */
 export function runLocally(options: LocalRunOptions): Promise<RunSummary> {
   const { pipeline } = options;
-  return withLocalPipeline(options, async ({ running, follow, replayAndSettle, summary, leftovers, log }) => {
-    if (options.replay) {
-      await replayAndSettle(options.replay);
-      return summary(options.replay, 'replayed');
-    }
-    const { backfill } = options;
-    log(
-      `▶ planning a ${backfill ? `backfill from ${backfill.from ?? '(the beginning)'} to ${backfill.to}` : 'run'} of the ${pipeline.name} pipeline`,
-    );
-    const outcome = await planAfterInterruption({
-      plan: (force) => running.plan(pipeline.name, force, backfill),
-      follow,
-      messagesBack: async () =>
-        leftovers.released > 0 ||
-        anyVisibleMessages(
-          running.sqs,
-          Object.entries(running.queueUrls)
-            .filter(([name]) => !name.endsWith('-dlq'))
-            .map(([, url]) => url),
-        ),
-      log,
-    });
-    if (!outcome.planned) throw new Error(`the planner did not plan a run: ${outcome.skipped}`);
-    const { runId, since } = outcome.planned;
-    log(
-      backfill
-        ? `  run ${runId}, from ${since ?? '(the beginning)'} below ${outcome.planned.until}`
-        : `  run ${runId}, from watermark ${since ?? '(none: first run)'}`,
-    );
-    await follow(runId);
-    if (options.replayRun) await replayAndSettle(runId);
-    return summary(runId, options.note);
-  });
+  // A replay reads the raw files in S3 only, so services reading any source serve it.
+  return withLocalPipeline(
+    { ...options, readsSource: !options.replay },
+    async ({ running, follow, replayAndSettle, summary, messagesBack, log }) => {
+      if (options.replay) {
+        await replayAndSettle(options.replay);
+        return summary(options.replay, 'replayed');
+      }
+      const { backfill } = options;
+      log(
+        `▶ planning a ${backfill ? `backfill from ${backfill.from ?? '(the beginning)'} to ${backfill.to}` : 'run'} of the ${pipeline.name} pipeline`,
+      );
+      const outcome = await planAfterInterruption({
+        plan: (force) => running.plan(pipeline.name, force, backfill),
+        follow,
+        messagesBack,
+        log,
+      });
+      if (!outcome.planned) throw new Error(`the planner did not plan a run: ${outcome.skipped}`);
+      const { runId, since } = outcome.planned;
+      log(
+        backfill
+          ? `  run ${runId}, from ${since ?? '(the beginning)'} below ${outcome.planned.until}`
+          : `  run ${runId}, from watermark ${since ?? '(none: first run)'}`,
+      );
+      await follow(runId);
+      if (options.replayRun) await replayAndSettle(runId);
+      return summary(runId, options.note);
+    },
+  );
 }
 
 /**
@@ -125,7 +132,7 @@ export function dropFilesLocally(options: LocalRunOptions & { files: string[] })
   const { pipeline } = options;
   const keys = options.files.map((file) => dropKey(pipeline, file)); // every file checked before anything starts
   if (new Set(keys).size < keys.length) throw new Error('--files: two files have the same name, so they would land at the same key');
-  return withLocalPipeline(options, async ({ running, follow, summary, log }) => {
+  return withLocalPipeline({ ...options, readsSource: false }, async ({ running, follow, summary, log }) => {
     const summaries: RunSummary[] = [];
     for (const file of options.files) {
       const { key, runId } = await dropFile(running.s3, pipeline, file);
@@ -139,10 +146,10 @@ export function dropFilesLocally(options: LocalRunOptions & { files: string[] })
 
 /** What a session on the local pipeline offers the run it is for. */
 interface LocalSession {
-  running: LocalPipeline;
+  running: RunningPipeline;
   log: (line: string) => void;
-  /** Messages an interrupted run held, made visible again. */
-  leftovers: { released: number };
+  /** Whether the messages of a run in flight are back for this session's pollers (see planAfterInterruption). */
+  messagesBack: () => Promise<boolean>;
   /** Waits until every part of the run is loaded, showing progress. */
   follow: (runId: string) => Promise<void>;
   /** Announces a run's raw files again and waits until the transform and load queues are quiet. */
@@ -156,7 +163,10 @@ interface LocalSession {
  * pollers), releases what an interrupted run held, runs `body`, and stops what it started —
  * on Ctrl-C too with `handleSignals`. With `keepOpen`, it waits for the signal after `body`.
  */
-async function withLocalPipeline<T>(options: LocalRunOptions, body: (session: LocalSession) => Promise<T>): Promise<T> {
+async function withLocalPipeline<T>(
+  options: LocalRunOptions & { readsSource?: boolean },
+  body: (session: LocalSession) => Promise<T>,
+): Promise<T> {
   const { pipeline, sourceParams } = options;
   const log = options.log ?? ((line: string) => console.log(line));
   const dir = path.resolve(options.dir ?? path.join(REPO_ROOT, '.local'));
@@ -168,42 +178,72 @@ async function withLocalPipeline<T>(options: LocalRunOptions, body: (session: Lo
     for (const cleanup of cleanups.splice(0).reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
   };
   const onSignal = (signal: NodeJS.Signals) => {
-    log(`\n✘ ${signal}: stopping the services and the stack (state stays in ${dir}; the next run finishes this one)`);
+    log(
+      attached
+        ? `\n✘ ${signal}: no longer following; the services in the background finish the run (etl status shows it, etl down stops them)`
+        : `\n✘ ${signal}: stopping the services and the stack (state stays in ${dir}; the next run finishes this one)`,
+    );
     void cleanUp().then(() => process.exit(130));
   };
   if (options.handleSignals) {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   }
-  let local: LocalPipeline | undefined;
+  let local: RunningPipeline | undefined;
+  let attached = false;
   try {
-    const heldFile = path.join(dir, 'held-messages.json');
-    const held = new HeldMessages(heldFile);
-    local = await LocalPipeline.start({
-      dir,
-      fixedPorts,
-      databaseUrl: options.databaseUrl,
-      reuseRunningStack: true,
-      sourceParams,
-      wrapInvoke: options.deliverTwice
-        ? (invoke) => async (functionName, event) => {
-            await invoke(functionName, event);
-            return invoke(functionName, event);
-          }
-        : undefined,
-      held: (queueUrl) => held.forQueue(queueUrl),
-      log,
-    });
+    let released = 0;
+    const background = await useBackgroundServices(dir, options, log);
+    if (background) {
+      attached = true;
+      local = new AttachedPipeline(dir, background);
+      markUsed(dir);
+      cleanups.push(() => local?.stop());
+      log(`▶ services running in the background since ${background.startedAt} (pid ${background.pid}; etl down stops them)`);
+      await options.onStarted?.(local).then((stopAfter) => stopAfter && cleanups.push(stopAfter));
+    } else {
+      const heldFile = path.join(dir, 'held-messages.json');
+      const held = new HeldMessages(heldFile);
+      const inProcess = await LocalPipeline.start({
+        dir,
+        fixedPorts,
+        databaseUrl: options.databaseUrl,
+        reuseRunningStack: true,
+        sourceParams,
+        wrapInvoke: options.deliverTwice
+          ? (invoke) => async (functionName, event) => {
+              await invoke(functionName, event);
+              return invoke(functionName, event);
+            }
+          : undefined,
+        held: (queueUrl) => held.forQueue(queueUrl),
+        log,
+      });
+      local = inProcess;
+      cleanups.push(() => inProcess.stop());
+      cleanups.push(() => inProcess.stopPollers().then(() => held.clear())); // stopped: every batch settled
+      const stopAfter = await options.onStarted?.(inProcess);
+      if (stopAfter) cleanups.push(stopAfter);
+      // messages an interrupted pnpm dev held come back now, not after their visibility timeout
+      const leftovers = await HeldMessages.releaseLeftovers(heldFile, inProcess.sqs);
+      if (leftovers.stillRunning) throw new Error(`another pnpm dev (pid ${leftovers.stillRunning}) runs on ${dir}: stop it first`);
+      if (leftovers.released > 0)
+        log(`▶ an interrupted pnpm dev held ${leftovers.released} message(s) in flight: made visible again, they are processed now`);
+      released = leftovers.released;
+    }
     const running = local;
-    cleanups.push(() => running.stop());
-    cleanups.push(() => running.stopPollers().then(() => held.clear())); // stopped: every batch settled
-    // messages an interrupted pnpm dev held come back now, not after their visibility timeout
-    const stopAfter = await options.onStarted?.(running);
-    if (stopAfter) cleanups.push(stopAfter);
-    const leftovers = await HeldMessages.releaseLeftovers(heldFile, local.sqs);
-    if (leftovers.stillRunning) throw new Error(`another pnpm dev (pid ${leftovers.stillRunning}) runs on ${dir}: stop it first`);
-    if (leftovers.released > 0)
-      log(`▶ an interrupted pnpm dev held ${leftovers.released} message(s) in flight: made visible again, they are processed now`);
+    const workQueues = Object.entries(running.queueUrls)
+      .filter(([name]) => !name.endsWith('-dlq'))
+      .map(([name, url]) => ({ name, url }));
+    // this process's pollers see a message once it is visible; the background services' pollers also hold those in flight
+    const messagesBack = async () =>
+      released > 0 ||
+      (attached
+        ? (await Promise.all(workQueues.map(({ name }) => running.depth(name)))).some((n) => n > 0)
+        : anyVisibleMessages(
+            running.sqs,
+            workQueues.map(({ url }) => url),
+          ));
 
     const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
     const checkDeadLetters = async () => {
@@ -213,6 +253,7 @@ async function withLocalPipeline<T>(options: LocalRunOptions, body: (session: Lo
     };
     const follow = async (runId: string) => {
       for (;;) {
+        if (attached) markUsed(dir);
         const { parts, loaded } = await running.progress(pipeline.name, runId);
         const queues = await Promise.all(WORK_QUEUES.map((name) => running.depth(name)));
         const seconds = (Date.now() - started) / 1000;
@@ -241,9 +282,14 @@ async function withLocalPipeline<T>(options: LocalRunOptions, body: (session: Lo
     };
     const summary = async (runId: string, note?: string) =>
       summarize(running.warehouse, pipeline, { runId, tasks: await extractTasksOf(running.s3, pipeline.name, runId) }, log, note);
-    const result = await body({ running, log, leftovers, follow, replayAndSettle, summary });
+    const result = await body({ running, log, messagesBack, follow, replayAndSettle, summary });
+    if (attached && !options.keepOpen) log(`▶ the services keep running in the background for the next command (etl down stops them)`);
     if (options.keepOpen && options.handleSignals) {
-      log('\n▶ the stack and the services keep running: Ctrl-C stops them');
+      log(
+        attached
+          ? '\n▶ watching: Ctrl-C stops this command (the services in the background keep running; etl down stops them)'
+          : '\n▶ the stack and the services keep running: Ctrl-C stops them',
+      );
       await new Promise<never>(() => undefined); // the signal handler cleans up and exits
     }
     return result;
@@ -259,6 +305,45 @@ async function withLocalPipeline<T>(options: LocalRunOptions, body: (session: Lo
     process.off('SIGTERM', onSignal);
     await cleanUp();
   }
+}
+
+/**
+ * The background services this session uses, if any: those running on `dir` when they run the
+ * current code and read the session's source (any source, for a replay or dropped files, which
+ * read S3 only), or, with `background`, new ones. Services that do not match are stopped, so the
+ * session's own start finds the ports free.
+ */
+async function useBackgroundServices(
+  dir: string,
+  options: LocalRunOptions & { readsSource?: boolean },
+  log: (line: string) => void,
+): Promise<ServicesState | undefined> {
+  const fingerprint = servicesFingerprint(options.sourceParams, options.databaseUrl);
+  const usable = !options.deliverTwice && !options.onStarted; // fault injection and pnpm dev's dashboard need this process's pollers
+  let state = backgroundServices(dir);
+  if (state) {
+    const mismatch = !usable
+      ? 'this run injects faults into its own pollers'
+      : state.code !== fingerprint.code
+        ? 'the code changed since they started'
+        : options.readsSource !== false && state.source !== fingerprint.source
+          ? 'they read another source'
+          : undefined;
+    if (!mismatch) return state;
+    log(`▶ stopping the services running in the background on ${dir}: ${mismatch}`);
+    await stopBackgroundServices(dir);
+    state = undefined;
+  }
+  if (!options.background || !usable) return undefined;
+  log('▶ starting the services in the background: they keep running for the next command on this folder');
+  return startBackgroundServices({
+    dir,
+    fixedPorts: options.fixedPorts ?? true,
+    databaseUrl: options.databaseUrl,
+    sourceParams: options.sourceParams,
+    fingerprint,
+    log: (line) => log(`  ${line}`),
+  });
 }
 
 /** How many extract tasks a run was fanned out into: its slice manifests (1: the run was one task). */

@@ -8,6 +8,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { LOCAL_CREDENTIALS, launchStack, stopProcess } from '@etl/local-aws';
 import type { Warehouse } from '@etl/warehouse';
+import { stopBackgroundServices } from '../src/backgroundServices';
 
 /** What an end-to-end test of `pnpm dev` looks at: its state folder, and the warehouse and S3 of a stack that outlives each run. */
 export interface DevStack {
@@ -41,6 +42,7 @@ export function useDevStack(prefix: string): Readonly<DevStack> {
     fixture.warehouse?.client.destroy();
     fixture.s3?.destroy();
     fixture.sqs?.destroy();
+    if (fixture.dir) await stopBackgroundServices(fixture.dir); // what an etl run left running on the stack
     if (fixture.child) await stopProcess(fixture.child);
     if (fixture.dir) await rm(fixture.dir, { recursive: true, force: true });
   });

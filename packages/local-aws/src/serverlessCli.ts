@@ -103,6 +103,8 @@ export interface OfflineService {
   kill: () => Promise<void>;
 }
 
+const MAX_OUTPUT = 8 * 1024 * 1024;
+
 /** A TCP port nothing listens on right now. */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -136,6 +138,7 @@ export async function startOffline(
     timeoutMs = 60_000,
     freePorts = false,
     extraParams = {},
+    onOutput,
   }: {
     stage?: string;
     extraEnv?: Record<string, string>;
@@ -145,6 +148,8 @@ export async function startOffline(
     freePorts?: boolean;
     /** Params on top of the local ones (e.g. a sample source's URL). */
     extraParams?: Record<string, string>;
+    /** Told everything the service prints (its handlers' logs included), as it comes. */
+    onOutput?: (text: string) => void;
   } = {},
 ): Promise<OfflineService> {
   const cwd = serviceDir(service);
@@ -186,8 +191,14 @@ export async function startOffline(
     },
   );
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const take = (chunk: Buffer) => {
+    const text = chunk.toString();
+    output += text;
+    if (output.length > MAX_OUTPUT) output = output.slice(-MAX_OUTPUT / 2); // a service that runs for hours keeps its recent output
+    onOutput?.(text);
+  };
+  child.stdout?.on('data', take);
+  child.stderr?.on('data', take);
 
   const stop = () => stopProcess(child, { group: true, graceMs: 5_000 });
 
