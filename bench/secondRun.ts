@@ -1,5 +1,5 @@
 /**
- * Benchmark 6: how soon a second `etl run` starts planning.
+ * Benchmark 7: how soon a second `etl run` starts planning.
  *
  *   pnpm bench second-run [--rows 2000]
  *

@@ -83,6 +83,9 @@ export async function statusCommand(target: Target): Promise<CommandOutput> {
           ['queue', 'waiting', 'in flight', 'in DLQ'],
           queueRows.map((q) => [q.queue, q.visible, q.inFlight, q.deadLetters]),
         ),
+    ...(target.services
+      ? [`services: running in the background since ${target.services.startedAt} (pid ${target.services.pid}; etl down stops them)`]
+      : []),
   ].join('\n');
-  return { json: { stage: target.stage, pipelines: pipelineRows, queues: queueRows }, text };
+  return { json: { stage: target.stage, pipelines: pipelineRows, queues: queueRows, services: target.services ?? null }, text };
 }

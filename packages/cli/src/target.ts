@@ -4,7 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { invokeFunction, localClients, runningStack } from '@etl/dev';
+import { AttachedPipeline, backgroundServices, invokeFunction, localClients, runningStack } from '@etl/dev';
 import { dataBucketName, launchStack, REPO_ROOT, stopProcess } from '@etl/local-aws';
 import { redshiftDataClient, s3Client, sqsClient } from '@etl/middleware';
 import type { Warehouse } from '@etl/warehouse';
@@ -21,9 +21,12 @@ export interface Target {
   queues: () => Promise<Record<string, string>>;
   /**
    * Invokes a function of the extract service (`planner`, `publishRun`) and returns its answer.
-   * Undefined where none runs: a local stack without its services (they run while `pnpm dev` or `etl run` does).
+   * Undefined where none runs: a local stack without its services (they run while `pnpm dev` runs,
+   * and in the background after an `etl run` until `etl down`).
    */
   invokeExtract?: <T>(name: 'planner' | 'publishRun', payload: unknown) => Promise<T>;
+  /** Local: the services an `etl run` left running in the background, if any. */
+  services?: { pid: number; startedAt: string };
   /** Releases the clients, and stops a local stack this command started. */
   close: () => Promise<void>;
 }
@@ -60,6 +63,18 @@ async function queueMap(sqs: SQSClient, prefix: string): Promise<Record<string, 
 export async function connect(options: TargetOptions = {}): Promise<Target> {
   if (options.stage && options.stage !== 'local') return deployed(options.stage, options);
   const dir = path.resolve(options.dir ?? path.join(REPO_ROOT, '.local'));
+  const services = backgroundServices(dir);
+  if (services) {
+    // an etl run's services still run: their stack, and their extract service for replays and backfills
+    const attached = new AttachedPipeline(dir, services);
+    return {
+      ...localTarget(attached, {
+        invokeExtract: (name, payload) => attached.invokeExtract(name, payload),
+        close: () => attached.stop(),
+      }),
+      services: { pid: services.pid, startedAt: services.startedAt },
+    };
+  }
   let child: ChildProcess | undefined;
   let endpoints = runningStack(dir)?.endpoints;
   if (!endpoints) {

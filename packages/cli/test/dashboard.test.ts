@@ -34,7 +34,8 @@ describe('etl dashboard: pipelines, runs, accounting, quarantine and queues in a
   let dashboard: Dashboard;
   let browser: Browser;
   let page: Page;
-  const runOrders = () => etl('--dir', local.dir, '--json', 'run', 'orders', '--free-ports', '--source-url', api.url);
+  // --once: no services stay running after a run, so a message redriven to a queue waits there for the page to show it
+  const runOrders = () => etl('--dir', local.dir, '--json', 'run', 'orders', '--free-ports', '--once', '--source-url', api.url);
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });

@@ -88,8 +88,14 @@ describe('etl run orders --source-url: your own HTTP API into the warehouse', ()
   });
 
   it('etl down stops the services the runs left running; the stack and its data stay', async () => {
+    const services = async () =>
+      (JSON.parse(await etl('--dir', local.dir, '--json', 'status')) as { services: { pid: number } | null }).services;
+    const running = await services();
+    expect(running?.pid).toEqual(expect.any(Number));
+    expect(isAlive(running!.pid)).toBe(true);
     const down = JSON.parse(await etl('--dir', local.dir, '--json', 'down')) as { stopped: { pid: number } | null };
-    expect(down.stopped?.pid).toEqual(expect.any(Number));
+    expect(down.stopped?.pid).toBe(running!.pid);
+    expect(await services()).toBeNull();
     expect(isAlive(down.stopped!.pid)).toBe(false);
     expect(await etl('--dir', local.dir, 'down')).toContain('no services run in the background');
     expect(await table()).toEqual(expectedTable(orders)); // the stack pnpm local:up (here: the test) started answers still

@@ -9,3 +9,5 @@ export type { LocalPipelineOptions, PackagedServices } from './localPipeline';
 export { invokeFunction } from './invokeFunction';
 export { backgroundServices, stopBackgroundServices } from './backgroundServices';
 export type { ServicesState } from './backgroundServices';
+export { AttachedPipeline } from './attachedPipeline';
+export { RunningPipeline } from './runningPipeline';
