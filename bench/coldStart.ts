@@ -15,7 +15,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Metafile } from 'esbuild';
-import { bundleHandler, handlerEntries } from '@etl/local-aws';
+import { bundleHandler, handlerEntries } from '@etl/harness';
 import { BUILD_DIR } from './bundle';
 import { median } from './median';
 

@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT, serviceDir } from '@etl/local-aws';
+import { REPO_ROOT, serviceDir } from '@etl/harness';
 import { sampleLines, startOrdersApi } from '@etl/pipelines';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '2000' } } });

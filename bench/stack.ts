@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { ObjectPointer } from '@etl/contracts';
-import { startScratchStack } from '@etl/local-aws';
-import type { ScratchStack } from '@etl/local-aws';
+import { startScratchStack } from '@etl/harness';
+import type { ScratchStack } from '@etl/harness';
 import type { OrdersInput } from './inputs';
 
 export const BENCH_BUCKET = 'etl-bench';

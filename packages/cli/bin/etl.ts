@@ -27,7 +27,7 @@ import { runOutput } from '../src/progressBar';
 import { sourceParamsFor } from '../src/sourceParams';
 import { scaffoldPipeline } from '../src/newPipeline';
 import type { NewSource } from '../src/newPipeline';
-import { REPO_ROOT } from '@etl/local-aws';
+import { REPO_ROOT } from '@etl/harness';
 import { backfillRange } from '@etl/extract';
 
 const program = new Command('etl')

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { serviceDir } from '@etl/local-aws';
+import { serviceDir } from '@etl/harness';
 import type { Pipeline } from '@etl/pipeline-kit';
 
 const SCHEMES: Record<string, RegExp> = { http: /^https?:\/\//, sql: /^(postgres|postgresql|mysql):\/\// };

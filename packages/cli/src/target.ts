@@ -5,7 +5,8 @@ import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { AttachedPipeline, backgroundServices, invokeFunction, localClients, runningStack } from '@etl/dev';
-import { dataBucketName, launchStack, REPO_ROOT, stopProcess } from '@etl/local-aws';
+import { launchStack, stopProcess } from '@etl/local-aws';
+import { dataBucketName, REPO_ROOT } from '@etl/harness';
 import { redshiftDataClient, s3Client, sqsClient } from '@etl/middleware';
 import type { Warehouse } from '@etl/warehouse';
 

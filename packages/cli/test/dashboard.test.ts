@@ -4,7 +4,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { REPO_ROOT } from '@etl/local-aws';
+import { REPO_ROOT } from '@etl/harness';
 import { recentRuns, runFiles } from '@etl/warehouse';
 import { useDevStack } from '../../dev/test/devStack';
 import { connect, queueStatus, quarantinedRows, startDashboard } from '../src';

@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '@etl/local-aws';
+import { REPO_ROOT } from '@etl/harness';
 import { runDev, sampleGeneration } from '@etl/dev';
 import type { DevSummary } from '@etl/dev';
 import { expectedOrdersTable } from '@etl/pipelines';

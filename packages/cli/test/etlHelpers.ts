@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '@etl/local-aws';
+import { REPO_ROOT } from '@etl/harness';
 import { expectedOrdersTable } from '@etl/pipelines';
 import type { SampleOrder } from '@etl/pipelines';
 

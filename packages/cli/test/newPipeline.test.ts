@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '@etl/local-aws';
+import { REPO_ROOT } from '@etl/harness';
 import { scaffoldPipeline } from '../src/newPipeline';
 
 describe('etl new', () => {

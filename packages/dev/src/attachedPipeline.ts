@@ -1,6 +1,6 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '@etl/local-aws';
-import type { ServiceName } from '@etl/local-aws';
+import type { ServiceName } from '@etl/harness';
 import { servicesFiles, tail } from './backgroundServices';
 import type { ServicesState } from './backgroundServices';
 import { localClients, SERVICES } from './localPipeline';

@@ -2,8 +2,10 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { isAlive, REPO_ROOT } from '@etl/local-aws';
-import type { LocalEndpoints, ServiceName } from '@etl/local-aws';
+import { isAlive } from '@etl/local-aws';
+import { REPO_ROOT } from '@etl/harness';
+import type { LocalEndpoints } from '@etl/local-aws';
+import type { ServiceName } from '@etl/harness';
 import { runningStack } from './localPipeline';
 
 /**
@@ -60,7 +62,7 @@ const ROOT_FILES = ['pnpm-lock.yaml', 'serverless-compose.yml', 'package.json', 
 function sourceFiles(folder: string): string[] {
   const files: string[] = [];
   for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules' || entry.name === 'test') continue;
+    if (entry.name.startsWith('.') || ['node_modules', 'test', 'dist'].includes(entry.name)) continue; // dist: a build of the stack's package
     const full = path.join(folder, entry.name);
     if (entry.isDirectory()) files.push(...sourceFiles(full));
     else if (entry.isFile() && !/\.(test\.ts|md)$/.test(entry.name)) files.push(full);

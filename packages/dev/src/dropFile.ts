@@ -4,7 +4,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { dropFormat, dropRunId, landingPrefix } from '@etl/extract';
-import { dataBucketName } from '@etl/local-aws';
+import { dataBucketName } from '@etl/harness';
 import type { Pipeline } from '@etl/pipeline-kit';
 
 /**

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { ChangeMessageVisibilityBatchCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { isAlive } from '@etl/local-aws';
-import type { HeldReceipts } from '@etl/local-aws';
+import type { HeldReceipts } from '@etl/harness';
 
 interface HeldFile {
   pid: number;

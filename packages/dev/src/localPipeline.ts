@@ -6,24 +6,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import {
-  LOCAL_CREDENTIALS,
-  isAlive,
-  launchStack,
-  lambdaInvoker,
-  localParams,
-  packageService,
-  provision,
-  provisionNotifications,
-  QueuePoller,
-  REPO_ROOT,
-  serviceDir,
-  setLambdaEndpoint,
-  stackResources,
-  startOffline,
-  stopProcess,
-} from '@etl/local-aws';
-import type { HeldReceipts, Invoke, LocalEndpoints, OfflineService, ServiceName, StackResources } from '@etl/local-aws';
+import { LOCAL_CREDENTIALS, isAlive, launchStack, lambdaInvoker, setLambdaEndpoint, stopProcess } from '@etl/local-aws';
+import { localParams, packageService, provision, provisionNotifications, QueuePoller, REPO_ROOT, serviceDir, stackResources, startOffline } from '@etl/harness';
+import type { LocalEndpoints } from '@etl/local-aws';
+import type { HeldReceipts, Invoke, OfflineService, ServiceName, StackResources } from '@etl/harness';
 import type { Warehouse } from '@etl/warehouse';
 import { RunningPipeline } from './runningPipeline';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { dataKeys, runIdTime } from '@etl/contracts';
-import { dataBucketName, REPO_ROOT } from '@etl/local-aws';
+import { dataBucketName, REPO_ROOT } from '@etl/harness';
 import { qualifiedTable, quoteIdentifier } from '@etl/pipeline-kit';
 import type { Pipeline } from '@etl/pipeline-kit';
 import { committedWatermark, query, rejectsByRule as rejectsByRuleOf, runAccount, stageSeconds, tableColumns } from '@etl/warehouse';

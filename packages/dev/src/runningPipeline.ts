@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import type { ServiceName } from '@etl/local-aws';
+import type { ServiceName } from '@etl/harness';
 import { runProgress } from '@etl/warehouse';
 import type { Warehouse } from '@etl/warehouse';
 import type { PlannerAnswer } from './interruptedRun';

@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Invoke } from '@etl/local-aws';
+import type { Invoke } from '@etl/harness';
 import { servicesFiles } from './backgroundServices';
 import type { ServicesHostOptions, ServicesState } from './backgroundServices';
 import { HeldMessages } from './heldMessages';

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { expectedOrdersTable, ORDERS_TABLE_QUERY } from '@etl/pipelines';

@@ -4,7 +4,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { AddressInfo } from 'node:net';
 import { withRetry } from '@etl/middleware';
 import type { Retry } from '@etl/middleware';
-import { useStackWithBucket } from '@etl/local-aws/testing';
+import { useStackWithBucket } from '@etl/harness/testing';
 import { orders, sampleLines, startOrdersApi } from '@etl/pipelines';
 import { cursorToIso, extractRun, httpRecords, HttpSourceError, readRunManifest } from '../src';
 

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { useStackWithBucket } from '@etl/local-aws/testing';
+import { useStackWithBucket } from '@etl/harness/testing';
 import { definePipeline } from '@etl/pipeline-kit';
 import { orders } from '@etl/pipelines';
 import { transformFile } from '@etl/transform';

@@ -1,6 +1,8 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './localAccount';
-import type { Invoke } from './queuePoller';
+
+/** A function invoked with an event: its error (FunctionError and the payload's start) or its payload. */
+export type LambdaInvoke = (functionName: string, event: unknown) => Promise<{ functionError?: string; payload: unknown }>;
 
 /**
  * Invokes functions through the Lambda Invoke API, as the real event source mapping does:
@@ -10,7 +12,7 @@ import type { Invoke } from './queuePoller';
  *
  * @param endpointOf the Lambda endpoint serving a function name (`<service>-<stage>-<fn>`).
  */
-export function lambdaInvoker(endpointOf: (functionName: string) => string): { invoke: Invoke<unknown>; close: () => void } {
+export function lambdaInvoker(endpointOf: (functionName: string) => string): { invoke: LambdaInvoke; close: () => void } {
   const clients = new Map<string, LambdaClient>();
   const client = (endpoint: string) => {
     let existing = clients.get(endpoint);

@@ -1,18 +1,11 @@
-/**
- * The local AWS account: the ids, region and endpoints that local runs use in place of AWS,
- * and the names the deployed resources would have. Everything that needs to know "where
- * is the load queue locally" asks here.
- */
+/** The local AWS account: the id, region, credentials and endpoints the stack answers as. */
 export const LOCAL_ACCOUNT_ID = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
 /** Any credentials do locally (SigV4 is accepted, not checked); the SDK just needs some. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
-/** The database the local warehouse holds: the one the services' `warehouseDatabase` names. */
+/** The database the local warehouse holds unless told another (`--database`). */
 export const LOCAL_WAREHOUSE_DATABASE = 'analytics';
-
-/** Stages that run on the local stack, never deployed from a laptop by accident. */
-export const LOCAL_STAGES = ['dev', 'local', 'test'] as const;
 
 export interface LocalEndpoints {
   s3: string;
@@ -28,59 +21,3 @@ export function localEndpoints(env: NodeJS.ProcessEnv = process.env): LocalEndpo
     redshiftData: env.AWS_ENDPOINT_URL_REDSHIFT_DATA ?? 'http://127.0.0.1:9355',
   };
 }
-
-/** Lift names a queue `<service>-<stage>-<construct id>` (its DLQ adds `-dlq`). */
-export function liftQueueName(service: string, stage: string, queueId: string): string {
-  return `${service}-${stage}-${queueId}`;
-}
-
-/** A local queue's URL and ARN, shaped as SQS shapes them. */
-export function localQueue(endpoints: LocalEndpoints, name: string): { url: string; arn: string } {
-  return {
-    url: `${endpoints.sqs.replace(/\/$/, '')}/${LOCAL_ACCOUNT_ID}/${name}`,
-    arn: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${name}`,
-  };
-}
-
-/** The data bucket's name on a stage (the load service's `dataBucketName` param default). */
-export function dataBucketName(stage: string): string {
-  return `etl-data-${stage}`;
-}
-
-/**
- * What each service would output once deployed, for a local stage: the values compose
- * passes on as params (see serverless-compose.yml).
- */
-export function localServiceOutputs(stage: string, endpoints: LocalEndpoints = localEndpoints()) {
-  const load = localQueue(endpoints, liftQueueName('etl-load', stage, 'load'));
-  const loadDlq = localQueue(endpoints, liftQueueName('etl-load', stage, 'load-dlq'));
-  const transform = localQueue(endpoints, liftQueueName('etl-transform', stage, 'transform'));
-  const transformDlq = localQueue(endpoints, liftQueueName('etl-transform', stage, 'transform-dlq'));
-  const extract = localQueue(endpoints, liftQueueName('etl-extract', stage, 'extract'));
-  const extractDlq = localQueue(endpoints, liftQueueName('etl-extract', stage, 'extract-dlq'));
-  const extractSql = localQueue(endpoints, liftQueueName('etl-extract', stage, 'extractSql'));
-  const extractSqlDlq = localQueue(endpoints, liftQueueName('etl-extract', stage, 'extractSql-dlq'));
-  return {
-    load: {
-      dataBucketName: dataBucketName(stage),
-      loadQueueUrl: load.url,
-      loadQueueArn: load.arn,
-      loadDlqUrl: loadDlq.url,
-      warehouseCopyRoleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/etl-load-${stage}-warehouse-copy`,
-    },
-    transform: {
-      transformQueueUrl: transform.url,
-      transformQueueArn: transform.arn,
-      transformDlqUrl: transformDlq.url,
-    },
-    extract: {
-      extractQueueUrl: extract.url,
-      extractQueueArn: extract.arn,
-      extractDlqUrl: extractDlq.url,
-      extractSqlQueueUrl: extractSql.url,
-      extractSqlDlqUrl: extractSqlDlq.url,
-    },
-  };
-}
-
-export type LocalServiceOutputs = ReturnType<typeof localServiceOutputs>;

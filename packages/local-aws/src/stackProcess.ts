@@ -4,10 +4,12 @@ import path from 'node:path';
 import type { LocalEndpoints } from './localAccount';
 import { EXIT_WITH_PARENT } from './common/tether';
 
-const CLI = path.resolve(__dirname, '../bin/local-stack.ts');
+// run from the sources (this repository) or from the built JavaScript (the published package)
+const BUILT = __filename.endsWith('.js');
+const CLI = path.resolve(__dirname, BUILT ? '../bin/local-aws.js' : '../bin/local-aws.ts');
 
 /**
- * Starts `local-stack serve` in a child process with `args` (`--dir`, `--s3-port`…) and resolves
+ * Starts `local-aws serve` in a child process with `args` (`--dir`, `--s3-port`…) and resolves
  * with its endpoints once it prints that it is ready.
  */
 export async function launchStack(
@@ -15,7 +17,7 @@ export async function launchStack(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ child: ChildProcess; ready: { endpoints: LocalEndpoints; env: Record<string, string> } }> {
   // stdin a pipe from this process: the stack stops when this process dies, even by SIGKILL
-  const child = spawn(process.execPath, [...EXIT_WITH_PARENT, '-r', 'esbuild-register', CLI, 'serve', ...args], {
+  const child = spawn(process.execPath, [...EXIT_WITH_PARENT, ...(BUILT ? [] : ['-r', 'esbuild-register']), CLI, 'serve', ...args], {
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -20,7 +20,7 @@ export interface TestStack {
 }
 
 /**
- * Runs the local stack as `local-stack serve` in a child process — as `pnpm local:up` does —
+ * Runs the local stack as `local-aws serve` in a child process — as `pnpm local:up` does —
  * on free ports in a temporary folder; on the Postgres engine, with a fresh database of its
  * own (created here, dropped by `cleanup`).
  */

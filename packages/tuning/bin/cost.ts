@@ -7,7 +7,7 @@
  * requests the workers make; not the warehouse's compute, storage, data transfer or logs.
  */
 import { parseArgs } from 'node:util';
-import { stageParams } from '@etl/local-aws';
+import { stageParams } from '@etl/harness';
 import { modelTiers } from '../src/lambdaModel';
 import { measureStages } from '../src/measureStages';
 import { requestCost } from '../src/lambdaModel';

@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isScalar, parseDocument } from 'yaml';
-import { serviceDir, stageParams } from '@etl/local-aws';
+import { serviceDir, stageParams } from '@etl/harness';
 import { measureStages } from '../src/measureStages';
 import { PRICES } from '../src/prices';
 import { describeInvocation, tierTable } from '../src/report';

@@ -3,7 +3,7 @@ import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { exampleStagedFileReady } from '@etl/contracts';
 import { announcements, writeRawFile } from '@etl/extract';
 import { query } from '@etl/warehouse';
-import { describeOfflineWorker } from '@etl/local-aws/testing';
+import { describeOfflineWorker } from '@etl/harness/testing';
 import type { TestStack } from '@etl/local-aws/testing';
 import { orders, sampleOrder } from '@etl/pipelines';
 import { transformFile } from '@etl/transform';

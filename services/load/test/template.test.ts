@@ -1,4 +1,4 @@
-import { describeServiceTemplate } from '@etl/local-aws/testing';
+import { describeServiceTemplate } from '@etl/harness/testing';
 
 describeServiceTemplate({
   service: 'load',

@@ -2,7 +2,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { contracts, exampleRawFileReady, parseMessage } from '@etl/contracts';
 import { announcements, writeRawFile } from '@etl/extract';
-import { describeOfflineWorker } from '@etl/local-aws/testing';
+import { describeOfflineWorker } from '@etl/harness/testing';
 import type { TestStack } from '@etl/local-aws/testing';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };

@@ -2,8 +2,9 @@ import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-s
 import { announcements, writeRawFile } from '@etl/extract';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { lambdaInvoker, packageService, provision, QueuePoller, stackResources, stageParams, startOffline } from '@etl/local-aws';
-import type { MappingSpec, OfflineService } from '@etl/local-aws';
+import { lambdaInvoker } from '@etl/local-aws';
+import { packageService, provision, QueuePoller, stackResources, stageParams, startOffline } from '@etl/harness';
+import type { MappingSpec, OfflineService } from '@etl/harness';
 import { startTestStack } from '@etl/local-aws/testing';
 import type { TestStack } from '@etl/local-aws/testing';
 

@@ -1,6 +1,7 @@
 import { seededRandom } from '@etl/pipelines';
 import type { ApiFault } from '@etl/pipelines';
-import type { FaultPlan, ServiceName } from '@etl/local-aws';
+import type { FaultPlan } from '@etl/local-aws';
+import type { ServiceName } from '@etl/harness';
 
 /** Which of a seed's two runs a fault strikes. */
 export type RunNumber = 1 | 2;

@@ -35,7 +35,9 @@ const parser = new XMLParser({
   parseTagValue: false,
   trimValues: true,
   isArray: (name) =>
-    ['Part', 'Object', 'QueueConfiguration', 'CloudFunctionConfiguration', 'TopicConfiguration', 'Event', 'FilterRule', 'Tag'].includes(name),
+    ['Part', 'Object', 'QueueConfiguration', 'CloudFunctionConfiguration', 'TopicConfiguration', 'Event', 'FilterRule', 'Tag'].includes(
+      name,
+    ),
 });
 
 /** Parses a request body; element text stays a string; elements that may repeat (`Part`, `Object`, notification configurations, `Event`, `FilterRule`) are always arrays. */

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Journal } from '../common/journal';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../localAccount';
-import type { MessageAttributeValue } from './md5';
-import { md5OfAttributes, messageSize } from './md5';
+import { md5OfAttributes } from './md5';
 import { SqsError, sqsErrors } from './sqsErrors';
+import { batchEntries, isQueueAttribute, sendBatchEntries, validateQueueAttributes, validSendEntry } from './sqsValidation';
 import { DEFAULT_ATTRIBUTES, SqsQueue } from './sqsQueue';
 import type { DeliveryState, QueueDefinition, StoredMessage } from './sqsQueue';
 
@@ -26,33 +26,6 @@ export interface RequestContext {
 
 type Input = Record<string, unknown>;
 type Output = Record<string, unknown>;
-
-const SETTABLE_ATTRIBUTES = new Set([
-  'DelaySeconds',
-  'MaximumMessageSize',
-  'MessageRetentionPeriod',
-  'ReceiveMessageWaitTimeSeconds',
-  'VisibilityTimeout',
-  'RedrivePolicy',
-  'RedriveAllowPolicy',
-  'FifoQueue',
-  'ContentBasedDeduplication',
-  'DeduplicationScope',
-  'FifoThroughputLimit',
-  'KmsMasterKeyId',
-  'KmsDataKeyReusePeriodSeconds',
-  'SqsManagedSseEnabled',
-  'Policy',
-]);
-const RANGES: Record<string, [number, number]> = {
-  DelaySeconds: [0, 900],
-  MaximumMessageSize: [1024, 1_048_576],
-  MessageRetentionPeriod: [60, 1_209_600],
-  ReceiveMessageWaitTimeSeconds: [0, 20],
-  VisibilityTimeout: [0, 43_200],
-};
-const MAX_MESSAGE_BYTES = 1_048_576;
-const VALID_BODY = /^[\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
 
 export function queueArn(name: string): string {
   return `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${name}`;
@@ -156,47 +129,6 @@ export class SqsStore {
     return `${context.origin}/${LOCAL_ACCOUNT_ID}/${name}`;
   }
 
-  private validateAttributes(name: string, attributes: Record<string, string>): void {
-    for (const [attribute, value] of Object.entries(attributes)) {
-      if (!SETTABLE_ATTRIBUTES.has(attribute)) throw sqsErrors.invalidAttributeName(attribute);
-      const range = RANGES[attribute];
-      if (range && !(Number.isInteger(Number(value)) && Number(value) >= range[0] && Number(value) <= range[1])) {
-        throw sqsErrors.invalidAttributeValue(`Invalid value for the parameter ${attribute}: ${value} (must be ${range[0]}–${range[1]}).`);
-      }
-      if (attribute === 'RedrivePolicy' && value !== '') {
-        let policy: { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown };
-        try {
-          policy = JSON.parse(value) as typeof policy;
-        } catch {
-          throw sqsErrors.invalidAttributeValue(`Invalid value for the parameter RedrivePolicy: not JSON: ${value}`);
-        }
-        if (
-          typeof policy.deadLetterTargetArn !== 'string' ||
-          !(Number(policy.maxReceiveCount) >= 1 && Number(policy.maxReceiveCount) <= 1000)
-        ) {
-          throw sqsErrors.invalidAttributeValue(
-            'Invalid value for the parameter RedrivePolicy: needs deadLetterTargetArn and maxReceiveCount 1–1000.',
-          );
-        }
-        // as SQS does: a policy whose target is not a queue would drop the messages after maxReceiveCount
-        const target = this.queues.get(policy.deadLetterTargetArn.split(':').pop()!);
-        if (!target)
-          throw sqsErrors.invalidAttributeValue(
-            `Value ${value} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.`,
-          );
-        if (target.fifo !== name.endsWith('.fifo'))
-          throw sqsErrors.invalidAttributeValue(
-            `Value ${value} for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source.`,
-          );
-      }
-    }
-    if (name.endsWith('.fifo') !== (attributes.FifoQueue === 'true')) {
-      throw sqsErrors.invalidParameter(
-        `A FIFO queue's name must end with ".fifo" and it must have the FifoQueue attribute set to true (queue "${name}").`,
-      );
-    }
-  }
-
   /** Whether a queue of this name exists (for the stack's own checks, e.g. S3 notification targets). */
   hasQueue(name: string): boolean {
     return this.queues.has(name);
@@ -208,7 +140,7 @@ export class SqsStore {
       throw sqsErrors.invalidParameter(`Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length: "${name}".`);
     }
     const attributes = stringMap(input.Attributes);
-    this.validateAttributes(name, attributes);
+    validateQueueAttributes(name, attributes, (n) => this.queues.get(n));
     const existing = this.queues.get(name);
     if (existing) {
       const differs = Object.entries(attributes).some(
@@ -268,7 +200,7 @@ export class SqsStore {
     };
     if (!queue.fifo) delete all.FifoQueue;
     if (wanted.includes('All')) return { Attributes: all };
-    const unknown = wanted.find((name) => !(name in all) && !SETTABLE_ATTRIBUTES.has(name));
+    const unknown = wanted.find((name) => !(name in all) && !isQueueAttribute(name));
     if (unknown) throw sqsErrors.invalidAttributeName(unknown);
     return { Attributes: Object.fromEntries(wanted.filter((name) => name in all).map((name) => [name, all[name]!])) };
   }
@@ -278,7 +210,7 @@ export class SqsStore {
     const attributes = stringMap(input.Attributes);
     if ('FifoQueue' in attributes) throw sqsErrors.invalidAttributeName('FifoQueue (it cannot be changed)');
     const merged = { ...queue.definition.attributes, ...attributes };
-    this.validateAttributes(queue.name, merged);
+    validateQueueAttributes(queue.name, merged, (n) => this.queues.get(n));
     await this.commit([{ t: 'queue', queue: { ...queue.definition, attributes: merged, modified: Date.now() } }]);
     queue.notify();
     return {};
@@ -286,50 +218,11 @@ export class SqsStore {
 
   // ---- sending
 
-  /** Validates one entry and builds its message (or finds its FIFO duplicate). */
+  /** Builds one valid entry's message (or finds its FIFO duplicate). */
   private prepareSend(queue: SqsQueue, entry: Input, now: number): { message?: StoredMessage; duplicateOf?: string; output: Output } {
-    const body = entry.MessageBody;
-    if (typeof body !== 'string' || body === '') throw sqsErrors.missingParameter('MessageBody');
-    if (!VALID_BODY.test(body))
-      throw sqsErrors.invalidContents(
-        'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF',
-      );
-    const attributes = entry.MessageAttributes as Record<string, MessageAttributeValue> | undefined;
-    for (const [name, value] of Object.entries(attributes ?? {})) {
-      if (!value?.DataType || (value.StringValue === undefined && value.BinaryValue === undefined)) {
-        throw sqsErrors.invalidParameter(
-          `The message attribute '${name}' must contain a non-empty value of message attribute type '${value?.DataType ?? '?'}'.`,
-        );
-      }
-    }
-    const limit = Math.min(MAX_MESSAGE_BYTES, queue.number('MaximumMessageSize'));
-    const size = messageSize(body, attributes);
-    if (size > limit)
-      throw sqsErrors.tooLong(`One or more parameters are invalid. Reason: Message must be shorter than ${limit} bytes (was ${size}).`);
-    const perMessageDelay = entry.DelaySeconds === undefined ? undefined : Number(entry.DelaySeconds);
-    if (perMessageDelay !== undefined && queue.fifo)
-      throw sqsErrors.invalidParameter(
-        'The request include parameter that is not valid for this queue type: DelaySeconds (per message) on a FIFO queue.',
-      );
-    const delaySeconds = perMessageDelay ?? queue.number('DelaySeconds');
-    if (!(Number.isInteger(delaySeconds) && delaySeconds >= 0 && delaySeconds <= 900))
-      throw sqsErrors.invalidParameter(
-        `Value ${entry.DelaySeconds} for parameter DelaySeconds is invalid. Reason: must be between 0 and 900.`,
-      );
-    const groupId = entry.MessageGroupId === undefined ? undefined : String(entry.MessageGroupId);
-    let dedupId = entry.MessageDeduplicationId === undefined ? undefined : String(entry.MessageDeduplicationId);
-    if (queue.fifo) {
-      if (!groupId) throw sqsErrors.missingParameter('MessageGroupId');
-      if (!dedupId && queue.definition.attributes.ContentBasedDeduplication !== 'true') {
-        throw sqsErrors.invalidParameter(
-          'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly.',
-        );
-      }
-    } else if (groupId !== undefined || dedupId !== undefined) {
-      if (dedupId !== undefined)
-        throw sqsErrors.invalidParameter('The request include parameter that is not valid for this queue type: MessageDeduplicationId.');
-    }
-    const message = queue.newMessage({ body, attributes, delaySeconds, groupId: queue.fifo ? groupId : undefined, dedupId }, now);
+    const { body, attributes, delaySeconds, groupId, dedupId: givenDedupId } = validSendEntry(queue, entry);
+    let dedupId = givenDedupId;
+    const message = queue.newMessage({ body, attributes, delaySeconds, groupId, dedupId }, now);
     dedupId = message.dedupId;
     if (dedupId !== undefined) {
       const duplicateOf = queue.duplicateOf(dedupId, now);
@@ -357,13 +250,7 @@ export class SqsStore {
 
   async sendMessageBatch(input: Input): Promise<Output> {
     const queue = this.queueFromUrl(input);
-    const entries = batchEntries(input);
-    const total = entries.reduce(
-      (sum, entry) =>
-        sum + messageSize(String(entry.MessageBody ?? ''), entry.MessageAttributes as Record<string, MessageAttributeValue> | undefined),
-      0,
-    );
-    if (total > MAX_MESSAGE_BYTES) throw sqsErrors.batchTooLong(total);
+    const entries = sendBatchEntries(input);
     const now = Date.now();
     const successful: Output[] = [];
     const failed: Output[] = [];
@@ -597,20 +484,6 @@ function sendOutput(message: StoredMessage): Output {
     MD5OfMessageAttributes: message.md5OfAttributes,
     SequenceNumber: message.sequenceNumber,
   };
-}
-
-function batchEntries(input: Input): Input[] {
-  const entries = input.Entries as Input[] | undefined;
-  if (!entries || entries.length === 0) throw sqsErrors.emptyBatch();
-  if (entries.length > 10) throw sqsErrors.tooManyEntries(entries.length);
-  const seen = new Set<string>();
-  for (const entry of entries) {
-    const id = String(entry.Id ?? '');
-    if (!/^[A-Za-z0-9_-]{1,80}$/.test(id)) throw sqsErrors.invalidBatchId(id);
-    if (seen.has(id)) throw sqsErrors.duplicateIds(id);
-    seen.add(id);
-  }
-  return entries;
 }
 
 function batchFailure(id: unknown, error: unknown): Output {

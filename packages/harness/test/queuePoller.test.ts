@@ -7,9 +7,9 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { QueuePoller, succeededRecords } from '../src/queuePoller';
-import { queueArn } from '../src/sqs';
-import { startTestStack } from '../src/testStack';
-import type { TestStack } from '../src/testStack';
+import { queueArn } from '@etl/local-aws';
+import { startTestStack } from '@etl/local-aws/testing';
+import type { TestStack } from '@etl/local-aws/testing';
 
 jest.setTimeout(120_000);
 

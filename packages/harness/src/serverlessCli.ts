@@ -7,11 +7,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseDocument } from 'yaml';
 import { localParams } from './composeState';
-import type { LocalEndpoints } from './localAccount';
-import { stopProcess } from './common/stopProcess';
-import { EXIT_WITH_PARENT } from './common/tether';
+import { EXIT_WITH_PARENT, stopProcess } from '@etl/local-aws';
+import type { LocalEndpoints } from '@etl/local-aws';
 
-/** The repository root (this file is packages/local-aws/src/serverlessCli.ts). */
+/** The repository root (this file is packages/harness/src/serverlessCli.ts). */
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
 export type ServiceName = 'extract' | 'transform' | 'load';

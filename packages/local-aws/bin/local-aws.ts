@@ -1,10 +1,13 @@
+#!/usr/bin/env node
 /**
  * The local AWS stack: S3, SQS and the Redshift Data API on localhost.
  *
- *   local-stack serve [--dir .local] [--s3-port 4569] [--sqs-port 9324] [--redshift-port 9355]
+ *   local-aws serve [--dir .local] [--s3-port 4569] [--sqs-port 9324] [--redshift-port 9355] [--database analytics]
  *       runs in the foreground; prints one JSON line {"ready":true,...} when listening
- *   local-stack up    [same options]   starts it in the background, waits until ready, prints the environment
- *   local-stack down  [--dir .local]   stops the background stack
+ *   local-aws up    [same options]   starts it in the background, waits until ready, prints the environment
+ *   local-aws down  [--dir .local]   stops the background stack
+ *
+ * --dir is relative to the working directory; ports 0 mean free ones.
  *
  * DATABASE_URL set: the warehouse runs on that Postgres instead of the embedded PGlite.
  * LOCAL_AWS_FAULTS set (JSON, see src/common/faults.ts): the stack injects those faults.
@@ -13,6 +16,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { LOCAL_WAREHOUSE_DATABASE } from '../src/localAccount';
 import { startLocalStack } from '../src/localStack';
 import { isAlive } from '../src/common/stopProcess';
 import { faultPlanFromEnv } from '../src/common/faults';
@@ -20,7 +24,9 @@ import { faultPlanFromEnv } from '../src/common/faults';
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
-    dir: { type: 'string', default: path.resolve(__dirname, '../../../.local') },
+    dir: { type: 'string', default: '.local' },
+    database: { type: 'string', default: LOCAL_WAREHOUSE_DATABASE },
+    help: { type: 'boolean', short: 'h' },
     's3-port': { type: 'string', default: '4569' },
     'sqs-port': { type: 'string', default: '9324' },
     'redshift-port': { type: 'string', default: '9355' },
@@ -53,6 +59,7 @@ async function serve(): Promise<void> {
     dir,
     ports: { s3: Number(values['s3-port']), sqs: Number(values['sqs-port']), redshiftData: Number(values['redshift-port']) },
     databaseUrl: process.env.DATABASE_URL || undefined,
+    database: values.database,
     resultPageRows: Number(values['result-page-rows']),
     faults: faultPlanFromEnv(),
   });
@@ -114,14 +121,19 @@ async function down(): Promise<void> {
   console.log(`local stack stopped (pid ${pid})`);
 }
 
-mkdirSync(dir, { recursive: true });
-const command = positionals[0] ?? 'serve';
+const command = values.help ? 'help' : (positionals[0] ?? 'serve');
 const commands: Record<string, () => Promise<void>> = { serve, up, down };
+const USAGE = 'usage: local-aws serve|up|down [--dir .local] [--s3-port N] [--sqs-port N] [--redshift-port N] [--database NAME]';
+if (command === 'help') {
+  console.log(USAGE);
+  process.exit(0);
+}
 if (!commands[command]) {
-  console.error(`usage: local-stack serve|up|down [--dir .local] [--s3-port N] [--sqs-port N] [--redshift-port N]`);
+  console.error(USAGE);
   process.exit(2);
 }
+mkdirSync(dir, { recursive: true });
 commands[command]!().catch((error: unknown) => {
-  console.error(`local-stack ${command}: ${error instanceof Error ? error.stack : String(error)}`);
+  console.error(`local-aws ${command}: ${error instanceof Error ? error.stack : String(error)}`);
   process.exit(1);
 });

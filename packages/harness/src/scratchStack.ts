@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { freshPostgresDatabase } from './freshDatabase';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './localAccount';
-import { startLocalStack } from './localStack';
-import type { LocalStack } from './localStack';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalStack } from '@etl/local-aws';
+import { freshPostgresDatabase } from '@etl/local-aws/testing';
+import type { LocalStack } from '@etl/local-aws';
 
 export interface ScratchStack {
   stack: LocalStack;

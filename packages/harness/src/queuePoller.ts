@@ -1,8 +1,7 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { LOCAL_REGION } from './localAccount';
-import { queueArn } from './sqs';
+import { LOCAL_REGION, queueArn } from '@etl/local-aws';
 import type { MappingSpec } from './templateResources';
 
 /** Invokes a function with an event; `functionError` is set when the handler threw or timed out. */

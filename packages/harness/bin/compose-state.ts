@@ -2,7 +2,7 @@
  * Writes .serverless/state.<stage>.json at the repository root so that compose can resolve
  * cross-service outputs for a local stage without AWS.
  *
- *   node -r esbuild-register packages/local-aws/bin/compose-state.ts [--stage dev]
+ *   node -r esbuild-register packages/harness/bin/compose-state.ts [--stage dev]
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';

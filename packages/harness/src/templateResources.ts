@@ -1,4 +1,4 @@
-import { queueArn } from './sqs';
+import { queueArn } from '@etl/local-aws';
 import type { Template } from './serverlessCli';
 import { resourcesOfType } from './templateChecks';
 

@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-s3';
 import type { LambdaFunctionConfiguration } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueUrlCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { LocalEndpoints } from './localAccount';
-import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from './localAccount';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '@etl/local-aws';
+import type { LocalEndpoints } from '@etl/local-aws';
 import type { BucketNotificationSpec, StackResources } from './templateResources';
 
 const credentials = LOCAL_CREDENTIALS;

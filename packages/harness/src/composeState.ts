@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { LOCAL_STAGES, localServiceOutputs } from './localAccount';
-import type { LocalEndpoints } from './localAccount';
+import type { LocalEndpoints } from '@etl/local-aws';
 
 type Outputs = Record<string, Record<string, string>>;
 

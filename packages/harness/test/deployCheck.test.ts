@@ -5,7 +5,7 @@ import { REPO_ROOT } from '../src/serverlessCli';
 
 /** `pnpm deploy:check` as a user runs it: the bin, its output and its exit code. */
 async function deployCheck(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const bin = path.join(REPO_ROOT, 'packages/local-aws/bin/deploy-check.ts');
+  const bin = path.join(REPO_ROOT, 'packages/harness/bin/deploy-check.ts');
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-r', 'esbuild-register', bin, ...args], { cwd: REPO_ROOT });
     return { code: 0, stdout, stderr };

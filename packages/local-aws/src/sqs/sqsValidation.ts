@@ -1,0 +1,170 @@
+import type { MessageAttributeValue } from './md5';
+import { messageSize } from './md5';
+import { sqsErrors } from './sqsErrors';
+import type { SqsQueue } from './sqsQueue';
+
+/**
+ * What SQS refuses before it changes anything: queue attributes (names, ranges, redrive
+ * policies whose target must exist and be of the same type), message entries, batch entries —
+ * each with the error SQS answers.
+ */
+
+type Input = Record<string, unknown>;
+
+/** A message entry that passed the checks, with what the queue adds (its default delay). */
+export interface SendEntry {
+  body: string;
+  attributes: Record<string, MessageAttributeValue> | undefined;
+  delaySeconds: number;
+  groupId: string | undefined;
+  dedupId: string | undefined;
+}
+
+const SETTABLE_ATTRIBUTES = new Set([
+  'DelaySeconds',
+  'MaximumMessageSize',
+  'MessageRetentionPeriod',
+  'ReceiveMessageWaitTimeSeconds',
+  'VisibilityTimeout',
+  'RedrivePolicy',
+  'RedriveAllowPolicy',
+  'FifoQueue',
+  'ContentBasedDeduplication',
+  'DeduplicationScope',
+  'FifoThroughputLimit',
+  'KmsMasterKeyId',
+  'KmsDataKeyReusePeriodSeconds',
+  'SqsManagedSseEnabled',
+  'Policy',
+]);
+const RANGES: Record<string, [number, number]> = {
+  DelaySeconds: [0, 900],
+  MaximumMessageSize: [1024, 1_048_576],
+  MessageRetentionPeriod: [60, 1_209_600],
+  ReceiveMessageWaitTimeSeconds: [0, 20],
+  VisibilityTimeout: [0, 43_200],
+};
+const MAX_MESSAGE_BYTES = 1_048_576;
+const VALID_BODY = /^[\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
+
+/** Queue attributes as CreateQueue and SetQueueAttributes check them; `queueNamed` finds a redrive policy's target. */
+export function validateQueueAttributes(
+  name: string,
+  attributes: Record<string, string>,
+  queueNamed: (name: string) => SqsQueue | undefined,
+): void {
+  for (const [attribute, value] of Object.entries(attributes)) {
+    if (!SETTABLE_ATTRIBUTES.has(attribute)) throw sqsErrors.invalidAttributeName(attribute);
+    const range = RANGES[attribute];
+    if (range && !(Number.isInteger(Number(value)) && Number(value) >= range[0] && Number(value) <= range[1])) {
+      throw sqsErrors.invalidAttributeValue(`Invalid value for the parameter ${attribute}: ${value} (must be ${range[0]}–${range[1]}).`);
+    }
+    if (attribute === 'RedrivePolicy' && value !== '') {
+      let policy: { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown };
+      try {
+        policy = JSON.parse(value) as typeof policy;
+      } catch {
+        throw sqsErrors.invalidAttributeValue(`Invalid value for the parameter RedrivePolicy: not JSON: ${value}`);
+      }
+      if (
+        typeof policy.deadLetterTargetArn !== 'string' ||
+        !(Number(policy.maxReceiveCount) >= 1 && Number(policy.maxReceiveCount) <= 1000)
+      ) {
+        throw sqsErrors.invalidAttributeValue(
+          'Invalid value for the parameter RedrivePolicy: needs deadLetterTargetArn and maxReceiveCount 1–1000.',
+        );
+      }
+      // as SQS does: a policy whose target is not a queue would drop the messages after maxReceiveCount
+      const target = queueNamed(policy.deadLetterTargetArn.split(':').pop()!);
+      if (!target)
+        throw sqsErrors.invalidAttributeValue(
+          `Value ${value} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.`,
+        );
+      if (target.fifo !== name.endsWith('.fifo'))
+        throw sqsErrors.invalidAttributeValue(
+          `Value ${value} for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be same type of queue as the source.`,
+        );
+    }
+  }
+  if (name.endsWith('.fifo') !== (attributes.FifoQueue === 'true')) {
+    throw sqsErrors.invalidParameter(
+      `A FIFO queue's name must end with ".fifo" and it must have the FifoQueue attribute set to true (queue "${name}").`,
+    );
+  }
+}
+
+/** A SendMessage entry as SQS checks it: the body's characters and size, attributes, delay, FIFO group and deduplication ids. */
+export function validSendEntry(queue: SqsQueue, entry: Input): SendEntry {
+  const body = entry.MessageBody;
+  if (typeof body !== 'string' || body === '') throw sqsErrors.missingParameter('MessageBody');
+  if (!VALID_BODY.test(body))
+    throw sqsErrors.invalidContents(
+      'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF',
+    );
+  const attributes = entry.MessageAttributes as Record<string, MessageAttributeValue> | undefined;
+  for (const [name, value] of Object.entries(attributes ?? {})) {
+    if (!value?.DataType || (value.StringValue === undefined && value.BinaryValue === undefined)) {
+      throw sqsErrors.invalidParameter(
+        `The message attribute '${name}' must contain a non-empty value of message attribute type '${value?.DataType ?? '?'}'.`,
+      );
+    }
+  }
+  const limit = Math.min(MAX_MESSAGE_BYTES, queue.number('MaximumMessageSize'));
+  const size = messageSize(body, attributes);
+  if (size > limit)
+    throw sqsErrors.tooLong(`One or more parameters are invalid. Reason: Message must be shorter than ${limit} bytes (was ${size}).`);
+  const perMessageDelay = entry.DelaySeconds === undefined ? undefined : Number(entry.DelaySeconds);
+  if (perMessageDelay !== undefined && queue.fifo)
+    throw sqsErrors.invalidParameter(
+      'The request include parameter that is not valid for this queue type: DelaySeconds (per message) on a FIFO queue.',
+    );
+  const delaySeconds = perMessageDelay ?? queue.number('DelaySeconds');
+  if (!(Number.isInteger(delaySeconds) && delaySeconds >= 0 && delaySeconds <= 900))
+    throw sqsErrors.invalidParameter(
+      `Value ${entry.DelaySeconds} for parameter DelaySeconds is invalid. Reason: must be between 0 and 900.`,
+    );
+  const groupId = entry.MessageGroupId === undefined ? undefined : String(entry.MessageGroupId);
+  const dedupId = entry.MessageDeduplicationId === undefined ? undefined : String(entry.MessageDeduplicationId);
+  if (queue.fifo) {
+    if (!groupId) throw sqsErrors.missingParameter('MessageGroupId');
+    if (!dedupId && queue.definition.attributes.ContentBasedDeduplication !== 'true') {
+      throw sqsErrors.invalidParameter(
+        'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly.',
+      );
+    }
+  } else if (groupId !== undefined || dedupId !== undefined) {
+    if (dedupId !== undefined)
+      throw sqsErrors.invalidParameter('The request include parameter that is not valid for this queue type: MessageDeduplicationId.');
+  }
+  return { body, attributes, delaySeconds, groupId: queue.fifo ? groupId : undefined, dedupId };
+}
+
+/** A batch request's entries: 1 to 10, each with a distinct, well-formed Id. */
+export function batchEntries(input: Input): Input[] {
+  const entries = input.Entries as Input[] | undefined;
+  if (!entries || entries.length === 0) throw sqsErrors.emptyBatch();
+  if (entries.length > 10) throw sqsErrors.tooManyEntries(entries.length);
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    const id = String(entry.Id ?? '');
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(id)) throw sqsErrors.invalidBatchId(id);
+    if (seen.has(id)) throw sqsErrors.duplicateIds(id);
+    seen.add(id);
+  }
+  return entries;
+}
+
+/** A SendMessageBatch's entries: as {@link batchEntries}, and at most 1 MiB of messages in all. */
+export function sendBatchEntries(input: Input): Input[] {
+  const entries = batchEntries(input);
+  const total = entries.reduce(
+    (sum, entry) =>
+      sum + messageSize(String(entry.MessageBody ?? ''), entry.MessageAttributes as Record<string, MessageAttributeValue> | undefined),
+    0,
+  );
+  if (total > MAX_MESSAGE_BYTES) throw sqsErrors.batchTooLong(total);
+  return entries;
+}
+
+/** Whether a queue attribute of this name can be set (GetQueueAttributes refuses other names). */
+export const isQueueAttribute = (name: string): boolean => SETTABLE_ATTRIBUTES.has(name);
