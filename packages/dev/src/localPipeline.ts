@@ -7,7 +7,17 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { LOCAL_CREDENTIALS, isAlive, launchStack, lambdaInvoker, setLambdaEndpoint, stopProcess } from '@etl/local-aws';
-import { localParams, packageService, provision, provisionNotifications, QueuePoller, REPO_ROOT, serviceDir, stackResources, startOffline } from '@etl/harness';
+import {
+  localParams,
+  packageService,
+  provision,
+  provisionNotifications,
+  QueuePoller,
+  REPO_ROOT,
+  serviceDir,
+  stackResources,
+  startOffline,
+} from '@etl/harness';
 import type { LocalEndpoints } from '@etl/local-aws';
 import type { HeldReceipts, Invoke, OfflineService, ServiceName, StackResources } from '@etl/harness';
 import type { Warehouse } from '@etl/warehouse';

@@ -55,7 +55,7 @@ if (!available && process.env.CI) throw new Error(`${AWS} is missing: .ci/run in
     }
   }
 
-  it('copies files up and down with aws s3 cp (a multipart upload included)', async () => {
+  it('copies files up, down and bucket to bucket with aws s3 cp (multipart uploads and multipart copies included)', async () => {
     await aws('s3api', 'create-bucket', '--bucket', 'cli-bucket');
     for (const size of [1234, 20 * 1024 * 1024]) {
       const original = randomBytes(size);
@@ -65,6 +65,17 @@ if (!available && process.env.CI) throw new Error(`${AWS} is missing: .ci/run in
       expect((await readFile(path.join(dir, 'down.bin'))).equals(original)).toBe(true);
     }
     expect(await aws('s3', 'ls', 's3://cli-bucket/raw/')).toMatch(/file-1234\.bin[\s\S]*file-20971520\.bin/);
+
+    // bucket to bucket over the CLI's 8 MB threshold: a multipart upload whose parts are UploadPartCopy
+    const original = randomBytes(20 * 1024 * 1024);
+    await writeFile(path.join(dir, 'up.bin'), original);
+    await aws('s3', 'cp', path.join(dir, 'up.bin'), 's3://cli-bucket/raw/big.bin');
+    await aws('s3api', 'create-bucket', '--bucket', 'cli-copies');
+    await aws('s3', 'cp', 's3://cli-bucket/raw/big.bin', 's3://cli-copies/big copy.bin');
+    await aws('s3', 'cp', 's3://cli-copies/big copy.bin', path.join(dir, 'down.bin'));
+    expect((await readFile(path.join(dir, 'down.bin'))).equals(original)).toBe(true);
+    const head = JSON.parse(await aws('s3api', 'head-object', '--bucket', 'cli-copies', '--key', 'big copy.bin')) as { ETag: string };
+    expect(head.ETag).toMatch(/-\d+"$/); // made of parts, as S3 makes a multipart copy
   });
 
   it('gives S3 errors botocore can read: the code, not "An error occurred ()"', async () => {

@@ -298,11 +298,7 @@ async function objectRequest(
       if (uploadId !== null) throw s3Errors.notImplemented('ListParts');
       return getObject(store, store.getObject(bucket, key), method, request, response);
     case 'PUT':
-      if (uploadId !== null) {
-        // UploadPartCopy: a part copied from another object, not a body
-        if (header(request, 'x-amz-copy-source')) throw s3Errors.notImplemented('UploadPartCopy (a part copied with x-amz-copy-source)');
-        return uploadPart(store, bucket, key, uploadId, query.get('partNumber'), request, response);
-      }
+      if (uploadId !== null) return uploadPart(store, bucket, key, uploadId, query.get('partNumber'), request, response);
       if (header(request, 'x-amz-copy-source')) {
         await copyObject(store, bucket, key, request, response);
         return created('ObjectCreated:Copy');
@@ -442,13 +438,32 @@ function getObject(store: S3Store, object: StoredObject, method: string, request
   body.pipe(response);
 }
 
-async function copyObject(store: S3Store, bucket: string, key: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+/** The object `x-amz-copy-source` names (`bucket/key`, URL-encoded), if `x-amz-copy-source-if-match` holds. */
+function copySource(store: S3Store, request: IncomingMessage): StoredObject {
   const source = decodeURIComponent(header(request, 'x-amz-copy-source')!.split('?')[0]!).replace(/^\//, '');
   const slash = source.indexOf('/');
   if (slash <= 0) throw s3Errors.invalidArgument(`x-amz-copy-source must be bucket/key, got "${source}"`);
   const original = store.getObject(source.slice(0, slash), source.slice(slash + 1));
   const ifMatch = header(request, 'x-amz-copy-source-if-match');
   if (ifMatch !== undefined && !etagMatches(ifMatch, original.etag)) throw s3Errors.preconditionFailed('x-amz-copy-source-If-Match');
+  return original;
+}
+
+/** `x-amz-copy-source-range: bytes=first-last` (both given, within the source), as UploadPartCopy reads it. */
+function copySourceRange(value: string | undefined, size: number): { start: number; end: number } | undefined {
+  if (value === undefined) return undefined;
+  const match = /^bytes=(\d+)-(\d+)$/.exec(value.trim());
+  if (!match)
+    throw s3Errors.invalidArgument(
+      'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy',
+    );
+  const [start, end] = [Number(match[1]), Number(match[2])];
+  if (start > end || end >= size) throw s3Errors.invalidArgument(`Range specified is not valid for source object of size: ${size}`);
+  return { start, end };
+}
+
+async function copyObject(store: S3Store, bucket: string, key: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const original = copySource(store, request);
   await readBody(request);
   const replace = header(request, 'x-amz-metadata-directive')?.toUpperCase() === 'REPLACE';
   const { contentType, contentEncoding, contentDisposition, contentLanguage, cacheControl, expires, metadata } = original;
@@ -520,8 +535,15 @@ async function uploadPart(
   const number = Number(partNumber);
   if (!Number.isInteger(number) || number < 1 || number > 10_000)
     throw s3Errors.invalidArgument(`Part number must be an integer between 1 and 10000, got ${partNumber}`);
-  if (header(request, 'x-amz-copy-source')) throw s3Errors.notImplemented('UploadPartCopy');
   const upload = store.upload(bucket, key, uploadId);
+  if (header(request, 'x-amz-copy-source')) {
+    // UploadPartCopy: the part is (a byte range of) another object, streamed blob to blob
+    const original = copySource(store, request);
+    const range = copySourceRange(header(request, 'x-amz-copy-source-range'), original.size);
+    await readBody(request);
+    const part = await store.putPart(upload, number, await store.writeBlob(store.readBlob(original, range)));
+    return sendXml(response, 200, 'CopyPartResult', { LastModified: new Date().toISOString(), ETag: part.etag });
+  }
   const { written, checksums } = await storeBody(store, request);
   const part = await store.putPart(upload, number, written);
   response.writeHead(200, { etag: part.etag, ...(hasChecksumHeader(request) ? checksumHeaders(checksums) : {}) }).end();
