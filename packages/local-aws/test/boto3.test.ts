@@ -38,6 +38,6 @@ if (!available && process.env.CI) throw new Error(`${PYTHON} cannot import boto3
       failed: [],
       stderr: '',
     });
-    expect(lines.filter((line) => line.startsWith('ok '))).toHaveLength(11);
+    expect(lines.filter((line) => line.startsWith('ok '))).toHaveLength(12);
   });
 });

@@ -96,6 +96,24 @@ def _():
     expect(urllib.request.urlopen(get_url).read(), b"signed body")
 
 
+@check("s3: a managed copy over the threshold is a multipart copy (UploadPartCopy), byte for byte")
+def _():
+    from boto3.s3.transfer import TransferConfig
+
+    body = os.urandom(12 * 1024 * 1024 + 7)
+    s3.put_object(Bucket="py-a", Key="big.bin", Body=body)
+    threshold = TransferConfig(multipart_threshold=8 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024)
+    s3.copy({"Bucket": "py-a", "Key": "big.bin"}, "py-b", "big copy.bin", Config=threshold)
+    expect(s3.get_object(Bucket="py-b", Key="big copy.bin")["Body"].read() == body, True)
+    expect(s3.head_object(Bucket="py-b", Key="big copy.bin")["ETag"].endswith('-3"'), True)
+    upload = s3.create_multipart_upload(Bucket="py-b", Key="bad.bin")["UploadId"]
+    bad_range = lambda: s3.upload_part_copy(
+        Bucket="py-b", Key="bad.bin", UploadId=upload, PartNumber=1,
+        CopySource={"Bucket": "py-a", "Key": "big.bin"}, CopySourceRange=f"bytes=0-{len(body)}",
+    )
+    expect(error_code(bad_range), ("InvalidArgument", 400))
+
+
 @check("s3: limits S3 enforces answer 400 with S3's codes (never 500)")
 def _():
     expect(error_code(lambda: s3.put_object(Bucket="py-a", Key="k" * 1025, Body=b"")), ("KeyTooLongError", 400))
