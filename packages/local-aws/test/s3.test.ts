@@ -228,46 +228,17 @@ describe('local S3', () => {
     const copied = await s3.send(new GetObjectCommand({ Bucket, Key: 'copied/big.bin' }));
     expect(Buffer.from(await copied.Body!.transformToByteArray()).equals(source)).toBe(true);
 
-    const bad = (CopySourceRange: string) =>
+    const copyPart = (Key: string, uploadId: string | undefined, CopySourceRange: string) =>
       s3.send(
-        new UploadPartCopyCommand({
-          Bucket,
-          Key: 'copied/big.bin',
-          UploadId: 'gone',
-          PartNumber: 1,
-          CopySource: `${Bucket}/raw/big.bin`,
-          CopySourceRange,
-        }),
+        new UploadPartCopyCommand({ Bucket, Key, UploadId: uploadId, PartNumber: 1, CopySource: `${Bucket}/raw/big.bin`, CopySourceRange }),
       );
-    await expect(bad('bytes=0-1')).rejects.toMatchObject({ name: 'NoSuchUpload' }); // completed: the upload is gone
+    await expect(copyPart('copied/big.bin', UploadId, 'bytes=0-1')).rejects.toMatchObject({ name: 'NoSuchUpload' }); // completed: gone
     const { UploadId: open } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'copied/bad.bin' }));
-    await expect(
-      s3.send(
-        new UploadPartCopyCommand({
-          Bucket,
-          Key: 'copied/bad.bin',
-          UploadId: open,
-          PartNumber: 1,
-          CopySource: `${Bucket}/raw/big.bin`,
-          CopySourceRange: `bytes=0-${source.length}`,
-        }),
-      ),
-    ).rejects.toMatchObject({
+    await expect(copyPart('copied/bad.bin', open, `bytes=0-${source.length}`)).rejects.toMatchObject({
       name: 'InvalidArgument',
       message: `Range specified is not valid for source object of size: ${source.length}`,
     });
-    await expect(
-      s3.send(
-        new UploadPartCopyCommand({
-          Bucket,
-          Key: 'copied/bad.bin',
-          UploadId: open,
-          PartNumber: 1,
-          CopySource: `${Bucket}/raw/big.bin`,
-          CopySourceRange: 'bytes=5-',
-        }),
-      ),
-    ).rejects.toMatchObject({ name: 'InvalidArgument' });
+    await expect(copyPart('copied/bad.bin', open, 'bytes=5-')).rejects.toMatchObject({ name: 'InvalidArgument' });
   });
 
   it('rejects a body whose checksum does not match (a fault the SDK cannot be made to send)', async () => {
