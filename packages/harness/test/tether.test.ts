@@ -2,11 +2,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { isAlive } from '../src/common/stopProcess';
+import { isAlive } from '@etl/local-aws';
 
 jest.setTimeout(90_000);
 
-const SRC = path.resolve(__dirname, '../src');
+// the emulator's launchStack and this package's startOffline, each loaded in a starter process of its own
+const STACK = require.resolve('@etl/local-aws');
+const SERVERLESS_CLI = path.resolve(__dirname, '../src/serverlessCli.ts');
 
 /** Starts a Node process running `script` (which prints the pid of the server it started), and resolves with both pids. */
 function starter(script: string): Promise<{ parent: number; server: number }> {
@@ -35,7 +37,7 @@ describe('servers started for a run die with the process that started them, even
     const dir = mkdtempSync(path.join(tmpdir(), 'tether-'));
     try {
       const { parent, server } = await starter(
-        `require(${JSON.stringify(path.join(SRC, 'stackProcess.ts'))})
+        `require(${JSON.stringify(STACK)})
           .launchStack(['--dir', ${JSON.stringify(dir)}, '--s3-port', '0', '--sqs-port', '0', '--redshift-port', '0'])
           .then(({ child }) => console.log('server ' + child.pid));
          setInterval(() => {}, 1000);`,
@@ -50,7 +52,7 @@ describe('servers started for a run die with the process that started them, even
 
   it('serverless offline', async () => {
     const { parent, server } = await starter(
-      `require(${JSON.stringify(path.join(SRC, 'serverlessCli.ts'))})
+      `require(${JSON.stringify(SERVERLESS_CLI)})
         .startOffline('transform', { freePorts: true })
         .then((offline) => console.log('server ' + offline.pid));
        setInterval(() => {}, 1000);`,
