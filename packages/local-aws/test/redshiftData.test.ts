@@ -375,6 +375,21 @@ describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (
     expect(await one("DATEDIFF(week, '2009-01-01', '2009-12-31')")).toBe(52);
     expect(await one("DATEDIFF(hour, '2026-01-01 10:59', '2026-01-01 11:01')")).toBe(1);
     expect(await one("DATEDIFF(month, '2026-03-31', '2026-02-01')")).toBe(-1);
+    // every date or time type, and an untyped literal read as a TIMESTAMP (what Redshift returns)
+    expect(await one("pg_typeof(DATEADD(day, 1, '2026-02-28'))::text")).toBe('timestamp without time zone');
+    expect(await one("DATEADD(day, 1, '2026-02-28 10:00+02'::timestamptz)::text")).toBe('2026-03-01 08:00:00');
+    expect(await one("DATEADD(month, 1, '2026-01-31'::date)::text")).toBe('2026-02-28 00:00:00');
+    expect(await one("DATEADD(hour, 3, '23:00'::time)::text")).toBe('02:00:00');
+    await expect(one("DATEADD(day, 1, '23:00'::time)")).rejects.toThrow(/DATEADD: a TIME value has no day part/);
+    expect(await one("DATEDIFF(hour, '2026-01-01'::date, '2026-01-01 10:00+02'::timestamptz)")).toBe(8);
+    expect(await one("DATEDIFF(hour, '2026-01-01 00:00'::timestamp, now()) > 0")).toBe(true);
+    expect(await one("DATEDIFF(hour, '08:30'::time, '10:00'::time)")).toBe(2);
+    expect(await one("DATEDIFF(days, 'Jun 1,2008 09:59:59 EST', 'Jul 4,2008 09:59:59 EST')")).toBe(33);
+    expect(await one("ADD_MONTHS('2026-02-28', 1)::text || ' ' || ADD_MONTHS('2026-01-31 10:00'::timestamptz, 1)::text")).toBe(
+      '2026-03-31 00:00:00 2026-02-28 10:00:00',
+    );
+    expect(await one("TRUNC('2026-05-06 23:08:09-05'::timestamptz)::text")).toBe('2026-05-07');
+    expect(await one("CONVERT_TIMEZONE('America/New_York', '2026-07-01 12:00:00+00'::timestamptz)::text")).toBe('2026-07-01 08:00:00');
     expect(await one("CONVERT_TIMEZONE('UTC', 'America/New_York', '2026-07-01 12:00:00')::text")).toBe('2026-07-01 08:00:00');
     expect(await one("CONVERT_TIMEZONE('Europe/Paris', '2026-01-01 12:00:00')::text")).toBe('2026-01-01 13:00:00');
     expect(await one("TRUNC('2026-05-06 07:08:09'::timestamp)::text")).toBe('2026-05-06');

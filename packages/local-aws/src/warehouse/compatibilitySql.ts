@@ -1,8 +1,28 @@
 /**
+ * A function Redshift applies to any date or time expression, over Postgres's resolution rules:
+ * beside the `timestamp` version, one taking `timestamptz` (converted to UTC, as Redshift's implicit
+ * TIMESTAMPTZ → TIMESTAMP conversion does) and one taking `text`, so that an untyped literal
+ * (`DATEADD(day, 1, '2026-01-01')`) resolves to the text version and is read as a timestamp,
+ * rather than to `timestamptz`, the type Postgres prefers and Redshift does not return.
+ */
+function overloads(name: string, signature: string, returns: string, variants = ['timestamptz', 'text']): string {
+  const params = signature.split(', ').map((param) => param.split(' ') as [string, string]);
+  return variants
+    .map((variant) => {
+      const declared = params.map(([param, type]) => `${param} ${type === 'timestamp' ? variant : type}`);
+      const converted = variant === 'text' ? '::timestamp' : " AT TIME ZONE 'UTC'";
+      const args = params.map(([param, type]) => (type === 'timestamp' ? `${param}${converted}` : param));
+      const volatility = variant === 'text' ? 'STABLE' : 'IMMUTABLE'; // reading text depends on DateStyle
+      return `CREATE OR REPLACE FUNCTION ${name}(${declared.join(', ')}) RETURNS ${returns} LANGUAGE sql ${volatility} AS $$ SELECT ${name}(${args.join(', ')}) $$;`;
+    })
+    .join('\n');
+}
+
+/**
  * Functions, a type and catalog views Redshift has and Postgres lacks, created once in each
  * database the stand-in uses (after the `local_aws` schema). Date parts take Redshift's
  * abbreviations; DATEDIFF counts boundaries crossed, as Redshift does
- * (`DATEDIFF(year, '2025-12-31', '2026-01-01')` is 1).
+ * (`DATEDIFF(year, '2025-12-31', '2026-01-01')` is 1). Sessions run in UTC, as Redshift's do.
  */
 export const COMPATIBILITY_SQL = `
 CREATE OR REPLACE FUNCTION getdate() RETURNS timestamp LANGUAGE sql STABLE AS $$ SELECT date_trunc('second', localtimestamp) $$;
@@ -44,6 +64,11 @@ BEGIN
     ELSE local_aws.fail('"' || part || '" is not a date part Redshift knows (year, quarter, month, week, day, hour, minute, second, millisecond, microsecond, or their abbreviations)')
   END;
 END $$;
+CREATE OR REPLACE FUNCTION local_aws.time_part_name(function_name text, part text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+  IF local_aws.date_part_name(part) IN ('hour', 'minute', 'second', 'millisecond', 'microsecond') THEN RETURN local_aws.date_part_name(part); END IF;
+  RETURN local_aws.fail(function_name || ': a TIME value has no ' || local_aws.date_part_name(part) || ' part (use hour, minute, second, millisecond or microsecond)');
+END $$;
 CREATE OR REPLACE FUNCTION dateadd(part text, amount bigint, value timestamp) RETURNS timestamp LANGUAGE sql IMMUTABLE AS $$
   SELECT value + amount * CASE local_aws.date_part_name(part) WHEN 'quarter' THEN interval '3 months' ELSE ('1 ' || local_aws.date_part_name(part))::interval END
 $$;
@@ -64,7 +89,12 @@ CREATE OR REPLACE FUNCTION datediff(part text, low timestamp, high timestamp) RE
     ELSE (extract(epoch FROM high) - extract(epoch FROM low)) * 1000000
   END::bigint
 $$;
-CREATE OR REPLACE FUNCTION add_months(value timestamp, months bigint) RETURNS timestamp LANGUAGE sql IMMUTABLE AS $$ SELECT value + months * interval '1 month' $$;
+CREATE OR REPLACE FUNCTION add_months(value timestamp, months bigint) RETURNS timestamp LANGUAGE sql IMMUTABLE AS $$
+  -- the last day of a month stays the last day (Redshift: ADD_MONTHS('2026-02-28', 1) is 2026-03-31)
+  SELECT CASE WHEN (value + interval '1 day')::date = date_trunc('month', value + interval '1 day')::date
+    THEN (date_trunc('month', value) + (months + 1) * interval '1 month' - interval '1 day')::date + value::time
+    ELSE value + months * interval '1 month' END
+$$;
 CREATE OR REPLACE FUNCTION trunc(value timestamp) RETURNS date LANGUAGE sql IMMUTABLE AS $$ SELECT value::date $$;
 CREATE OR REPLACE FUNCTION convert_timezone(source text, target text, value timestamp) RETURNS timestamp LANGUAGE sql IMMUTABLE AS $$
   SELECT (value AT TIME ZONE source) AT TIME ZONE target
@@ -72,6 +102,18 @@ $$;
 CREATE OR REPLACE FUNCTION convert_timezone(target text, value timestamp) RETURNS timestamp LANGUAGE sql IMMUTABLE AS $$
   SELECT (value AT TIME ZONE 'UTC') AT TIME ZONE target
 $$;
+CREATE OR REPLACE FUNCTION dateadd(part text, amount bigint, value time) RETURNS time LANGUAGE sql IMMUTABLE AS $$
+  SELECT value + amount * ('1 ' || local_aws.time_part_name('DATEADD', part))::interval
+$$;
+CREATE OR REPLACE FUNCTION datediff(part text, low time, high time) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+  SELECT datediff(local_aws.time_part_name('DATEDIFF', part), '2000-01-01'::date + low, '2000-01-01'::date + high)
+$$;
+${overloads('add_months', 'value timestamp, months bigint', 'timestamp')}
+${overloads('trunc', 'value timestamp', 'date', ['timestamptz'])}
+${overloads('convert_timezone', 'source text, target text, value timestamp', 'timestamp')}
+${overloads('convert_timezone', 'target text, value timestamp', 'timestamp')}
+${overloads('dateadd', 'part text, amount bigint, value timestamp', 'timestamp')}
+${overloads('datediff', 'part text, low timestamp, high timestamp', 'bigint')}
 CREATE OR REPLACE FUNCTION local_aws.row_count(relation oid) RETURNS bigint LANGUAGE plpgsql STABLE AS $$
 DECLARE counted bigint;
 BEGIN EXECUTE format('SELECT count(*) FROM %s', relation::regclass) INTO counted; RETURN counted; END $$;

@@ -29,8 +29,13 @@ async function session(client: PoolClient): Promise<Session> {
 
 /** A real Postgres (`DATABASE_URL`), through a pool: statements run concurrently, one connection each. */
 export async function openPostgres(connectionString: string, poolSize = 4): Promise<Database> {
-  // every value as Postgres's text form, as the Data API reports it
-  const pool = new pg.Pool({ connectionString, max: poolSize + 1, types: { getTypeParser: () => (value: string) => value } });
+  // every value as Postgres's text form, as the Data API reports it; sessions in UTC, as Redshift's
+  const pool = new pg.Pool({
+    connectionString,
+    options: '-c TimeZone=UTC',
+    max: poolSize + 1,
+    types: { getTypeParser: () => (value: string) => value },
+  });
   pool.on('error', () => undefined); // an idle client dropped by the server: the pool replaces it
   const withClient = async <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
