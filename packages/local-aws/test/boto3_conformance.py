@@ -219,7 +219,7 @@ def _():
     expect(data.list_databases(**TARGET)["Databases"], ["analytics"])
 
 
-@check("data api: Redshift SQL translated (DATEADD, DATEDIFF, LISTAGG, DECODE, TOP) and an unsupported statement named")
+@check("data api: Redshift SQL translated (DATEADD, DATEDIFF on timestamptz, ADD_MONTHS, LISTAGG, DECODE, TOP); Spectrum and a PartiQL path named as unsupported")
 def _():
     records = query(
         "SELECT TOP 1 DATEADD(day, 1, '2026-01-31')::text, DATEDIFF(month, '2026-01-31', '2026-02-01'),"
@@ -229,9 +229,13 @@ def _():
         records[0],
         [{"stringValue": "2026-02-01 00:00:00"}, {"longValue": 1}, {"stringValue": "two"}, {"stringValue": "1-2"}],
     )
-    refused = settle(data.execute_statement(Sql="CREATE EXTERNAL SCHEMA s FROM DATA CATALOG DATABASE 'd'", **TARGET)["Id"])
-    if "is not supported by the local warehouse" not in refused.get("Error", ""):
-        raise AssertionError(refused.get("Error"))
+    tz = query("SELECT DATEDIFF(hour, '2026-01-01'::date, '2026-01-01 10:00+02'::timestamptz), ADD_MONTHS('2026-02-28', 1)::text")
+    expect(tz[0], [{"longValue": 8}, {"stringValue": "2026-03-31 00:00:00"}])
+    query("CREATE TABLE py_super (payload SUPER)")
+    for sql in ("CREATE EXTERNAL SCHEMA s FROM DATA CATALOG DATABASE 'd'", "SELECT payload.customer.id FROM py_super"):
+        refused = settle(data.execute_statement(Sql=sql, **TARGET)["Id"])
+        if "is not supported by the local warehouse" not in refused.get("Error", ""):
+            raise AssertionError(f"{sql}: {refused.get('Error')}")
 
 
 @check("data api: malformed requests are ValidationException, an unknown Id ResourceNotFoundException")

@@ -439,6 +439,29 @@ describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (
     );
     const syntax = await run('SELECT a FROM t PIVOT (SUM(b) FOR c IN (1, 2))');
     expect(syntax.Error).toMatch(/syntax error[\s\S]*Hint: if this is valid Redshift SQL/);
+    // PartiQL paths into SUPER values: refused by name, in every form Postgres fails differently
+    await ok('CREATE TABLE partiql_events (id INT, payload SUPER)');
+    await ok(`INSERT INTO partiql_events VALUES (1, JSON_PARSE('{"customer": {"id": 7}, "items": [{"sku": "a"}]}'))`);
+    for (const [sql, path] of [
+      ['SELECT payload.customer.id FROM partiql_events', 'payload.customer.id'],
+      ['SELECT e.payload.customer FROM partiql_events e', 'payload.customer'],
+      ['SELECT payload.items[0].sku FROM partiql_events', 'payload.items[0].sku'],
+      ['SELECT i.sku FROM partiql_events AS e, e.payload.items AS i', 'payload.items'],
+    ]) {
+      const refused = await run(sql!);
+      expect(refused.Error).toMatch(
+        new RegExp(`^ERROR: PartiQL navigation of a SUPER value \\(${path!.replace(/[.[\]]/g, '\\$&')}\\) is not supported`),
+      );
+    }
+    // what runs in both: subscripts, the type functions and JSON_EXTRACT_PATH_TEXT over JSON_SERIALIZE
+    expect(
+      plain(
+        await rows(
+          `SELECT JSON_EXTRACT_PATH_TEXT(JSON_SERIALIZE(payload), 'customer', 'id'), IS_OBJECT(payload), GET_ARRAY_LENGTH(payload['items']),
+                  JSON_TYPEOF(payload['items'][0]) FROM partiql_events`,
+        ),
+      ),
+    ).toEqual([['7', true, 1, 'object']]);
   });
 
   it('UNLOADs a query to S3 (text, CSV, HEADER, GZIP, PARALLEL OFF, MANIFEST) and refuses to overwrite unless ALLOWOVERWRITE', async () => {

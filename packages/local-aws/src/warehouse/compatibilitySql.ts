@@ -41,6 +41,15 @@ DO $$ BEGIN
   IF to_regtype('super') IS NULL THEN CREATE DOMAIN super AS jsonb; END IF;
 END $$;
 CREATE OR REPLACE FUNCTION json_parse(json_string text) RETURNS super LANGUAGE sql IMMUTABLE AS $$ SELECT json_string::jsonb::super $$;
+CREATE OR REPLACE FUNCTION is_array(value super) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT jsonb_typeof(value) = 'array' $$;
+CREATE OR REPLACE FUNCTION is_object(value super) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT jsonb_typeof(value) = 'object' $$;
+CREATE OR REPLACE FUNCTION is_scalar(value super) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT jsonb_typeof(value) NOT IN ('array', 'object') $$;
+CREATE OR REPLACE FUNCTION is_boolean(value super) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT jsonb_typeof(value) = 'boolean' $$;
+CREATE OR REPLACE FUNCTION is_varchar(value super) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT jsonb_typeof(value) = 'string' $$;
+CREATE OR REPLACE FUNCTION json_typeof(value super) RETURNS varchar LANGUAGE sql IMMUTABLE AS $$ SELECT jsonb_typeof(value) $$;
+CREATE OR REPLACE FUNCTION get_array_length(value super) RETURNS int LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN jsonb_typeof(value) = 'array' THEN jsonb_array_length(value) END
+$$;
 -- JSON_SERIALIZE is SQL/JSON syntax in Postgres 17+ (refusing a domain): calls are pointed here
 CREATE OR REPLACE FUNCTION local_aws.json_serialize(value super) RETURNS varchar LANGUAGE sql IMMUTABLE AS $$ SELECT value::jsonb::text $$;
 CREATE OR REPLACE FUNCTION local_aws.fail(message text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$

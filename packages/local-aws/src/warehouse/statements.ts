@@ -9,6 +9,7 @@ import type { Database, PostgresErrorFields, QueryResult, Session } from './data
 import { postgresError } from './database';
 import { notSupportedLocally, translate } from './redshiftDialect';
 import { bindNamedParameters, splitStatements } from './sqlTokens';
+import { SUPER_COLUMNS_SQL, superNavigationError } from './superNavigation';
 import { nextQueryId, recordLoadErrors } from './warehouse';
 
 export type StatementStatus = 'SUBMITTED' | 'PICKED' | 'STARTED' | 'FINISHED' | 'ABORTED' | 'FAILED';
@@ -132,6 +133,17 @@ export class StatementRunner {
     statement.updatedAt = Date.now();
   }
 
+  /** The error a failed statement reports: Postgres's, unless it refused a PartiQL path into a SUPER. */
+  private async failureText(error: unknown, failed: SubStatement | undefined): Promise<string> {
+    const superColumns = () =>
+      this.db
+        .autocommit(async (session) => new Set((await session.query(SUPER_COLUMNS_SQL)).rows.map(([name]) => name!)))
+        .catch(() => new Set<string>());
+    const navigation = failed && (await superNavigationError(failed.sql, postgresError(error), superColumns));
+    if (navigation) return `ERROR: ${navigation}`;
+    return errorText(error);
+  }
+
   private async run(statement: Statement): Promise<void> {
     statement.status = 'STARTED';
     statement.updatedAt = Date.now();
@@ -193,7 +205,7 @@ export class StatementRunner {
       this.finish(statement, 'FINISHED');
     } catch (error) {
       const aborted = error instanceof Aborted || postgresError(error).code === '57014';
-      const message = aborted ? 'Query was cancelled by the user' : errorText(error);
+      const message = aborted ? 'Query was cancelled by the user' : await this.failureText(error, current);
       for (const sub of statement.subs) {
         if (sub === current) {
           sub.status = aborted ? 'ABORTED' : 'FAILED';
