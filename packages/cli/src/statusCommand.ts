@@ -1,4 +1,4 @@
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { queueDepth } from '@etl/dev';
 import { pipelines } from '@etl/pipelines';
 import { recentRuns, watermarks } from '@etl/warehouse';
 import type { Target } from './target';
@@ -41,20 +41,6 @@ export async function pipelineStatus(target: Target): Promise<PipelineStatus[]> 
   });
 }
 
-async function depth(target: Target, queueUrl: string | undefined): Promise<{ visible: number; inFlight: number }> {
-  if (!queueUrl) return { visible: 0, inFlight: 0 };
-  const { Attributes = {} } = await target.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return {
-    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
-    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
-  };
-}
-
 /** Every work queue of the stage (by name) with its depth and its DLQ's. */
 export async function queueStatus(target: Target): Promise<QueueStatus[]> {
   const queueUrls = await target.queues();
@@ -63,7 +49,7 @@ export async function queueStatus(target: Target): Promise<QueueStatus[]> {
       .filter(([name]) => !name.endsWith('-dlq'))
       .sort(([a], [b]) => a.localeCompare(b))
       .map(async ([name, url]) => {
-        const [queue, dlq] = await Promise.all([depth(target, url), depth(target, queueUrls[`${name}-dlq`])]);
+        const [queue, dlq] = await Promise.all([queueDepth(target.sqs, url), queueDepth(target.sqs, queueUrls[`${name}-dlq`])]);
         return { queue: name, visible: queue.visible, inFlight: queue.inFlight, deadLetters: dlq.visible + dlq.inFlight };
       }),
   );

@@ -11,3 +11,5 @@ export { backgroundServices, stopBackgroundServices } from './backgroundServices
 export type { ServicesState } from './backgroundServices';
 export { AttachedPipeline } from './attachedPipeline';
 export { RunningPipeline } from './runningPipeline';
+export { queueDepth } from './queueDepth';
+export type { QueueDepth } from './queueDepth';

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { queueDepth } from './queueDepth';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { ServiceName } from '@etl/harness';
@@ -43,13 +43,8 @@ export abstract class RunningPipeline {
 
   /** Messages in a queue, visible and in flight. */
   async depth(name: string): Promise<number> {
-    const { Attributes = {} } = await this.sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: this.queueUrls[name]!,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+    const { visible, inFlight } = await queueDepth(this.sqs, this.queueUrls[name]!);
+    return visible + inFlight;
   }
 
   get deadLetterQueues(): string[] {
