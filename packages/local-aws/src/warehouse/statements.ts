@@ -149,6 +149,7 @@ export class StatementRunner {
     statement.updatedAt = Date.now();
     const loadErrors: { sub: SubStatement; table: string; errors: LoadError[] }[] = [];
     let current: SubStatement | undefined;
+    let outcome: { status: StatementStatus; error?: string } = { status: 'FINISHED' };
     try {
       if (statement.target.database !== this.database) {
         current = statement.subs[0];
@@ -202,7 +203,6 @@ export class StatementRunner {
       };
       if (transactional) await this.db.transaction(work);
       else await this.db.autocommit(work);
-      this.finish(statement, 'FINISHED');
     } catch (error) {
       const aborted = error instanceof Aborted || postgresError(error).code === '57014';
       const message = aborted ? 'Query was cancelled by the user' : await this.failureText(error, current);
@@ -213,12 +213,13 @@ export class StatementRunner {
         } else if (sub.status !== 'FINISHED') sub.status = 'ABORTED';
         sub.updatedAt = Date.now();
       }
-      this.finish(statement, aborted ? 'ABORTED' : 'FAILED', message);
-    } finally {
-      statement.pid = 0;
-      for (const { sub, table, errors } of loadErrors)
-        await recordLoadErrors(this.db, sub.queryId, statement.id, table, errors).catch(() => undefined);
+      outcome = { status: aborted ? 'ABORTED' : 'FAILED', error: message };
     }
+    statement.pid = 0;
+    // rejected records are in stl_load_errors before the statement reads as done: a client looks right away
+    for (const { sub, table, errors } of loadErrors)
+      await recordLoadErrors(this.db, sub.queryId, statement.id, table, errors).catch(() => undefined);
+    this.finish(statement, outcome.status, outcome.error);
   }
 }
 
