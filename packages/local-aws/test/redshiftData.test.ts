@@ -389,6 +389,13 @@ describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (
       '2026-03-31 00:00:00 2026-02-28 10:00:00',
     );
     expect(await one("TRUNC('2026-05-06 23:08:09-05'::timestamptz)::text")).toBe('2026-05-07');
+    expect(await one("NEXT_DAY('2014-08-20', 'Tuesday')::text || ' ' || NEXT_DAY('2014-08-19'::timestamp, 'tu')::text")).toBe(
+      '2014-08-26 2014-08-26',
+    );
+    await expect(one("NEXT_DAY('2014-08-20', 'Tusday')")).rejects.toThrow(/NEXT_DAY: "Tusday" is not a day of the week/);
+    expect(await one("MONTHS_BETWEEN('1969-01-18', '1969-03-18') || ' ' || MONTHS_BETWEEN('2014-08-31', '2014-09-30')")).toBe('-2 -1');
+    expect(await one("round(MONTHS_BETWEEN('2005-07-06', '2003-07-17')::numeric, 2)")).toBe('23.65');
+    expect(await one("LAST_DAY('2024-02-10')::text || ' ' || DATE_CMP('2008-01-01', '2008-01-04')")).toBe('2024-02-29 -1');
     expect(await one("CONVERT_TIMEZONE('America/New_York', '2026-07-01 12:00:00+00'::timestamptz)::text")).toBe('2026-07-01 08:00:00');
     expect(await one("CONVERT_TIMEZONE('UTC', 'America/New_York', '2026-07-01 12:00:00')::text")).toBe('2026-07-01 08:00:00');
     expect(await one("CONVERT_TIMEZONE('Europe/Paris', '2026-01-01 12:00:00')::text")).toBe('2026-01-01 13:00:00');
@@ -437,7 +444,11 @@ describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (
     expect(missing.Error).toMatch(
       /function approximate_percentile_fancy\(integer\) does not exist[\s\S]*Hint: APPROXIMATE_PERCENTILE_FANCY with these argument types may exist in Redshift, but it is not supported by the local warehouse/,
     );
-    const syntax = await run('SELECT a FROM t PIVOT (SUM(b) FOR c IN (1, 2))');
+    const redshiftFunction = await run('SELECT RATIO_TO_REPORT(1) OVER ()');
+    expect(redshiftFunction.Error).toMatch(/^ERROR: The Redshift function RATIO_TO_REPORT is not supported by the local warehouse/);
+    const pivot = await run('SELECT a FROM t PIVOT (SUM(b) FOR c IN (1, 2))');
+    expect(pivot.Error).toMatch(/^ERROR: PIVOT is not supported by the local warehouse/);
+    const syntax = await run('SELECT a FROM t WHERE');
     expect(syntax.Error).toMatch(/syntax error[\s\S]*Hint: if this is valid Redshift SQL/);
     // PartiQL paths into SUPER values: refused by name, in every form Postgres fails differently
     await ok('CREATE TABLE partiql_events (id INT, payload SUPER)');

@@ -104,6 +104,27 @@ CREATE OR REPLACE FUNCTION add_months(value timestamp, months bigint) RETURNS ti
     THEN (date_trunc('month', value) + (months + 1) * interval '1 month' - interval '1 day')::date + value::time
     ELSE value + months * interval '1 month' END
 $$;
+CREATE OR REPLACE FUNCTION last_day(value timestamp) RETURNS date LANGUAGE sql IMMUTABLE AS $$
+  SELECT (date_trunc('month', value) + interval '1 month' - interval '1 day')::date
+$$;
+CREATE OR REPLACE FUNCTION months_between(later timestamp, earlier timestamp) RETURNS float8 LANGUAGE sql IMMUTABLE AS $$
+  -- whole months when the days match or both are month ends; else the day difference over a 31-day month
+  SELECT (extract(year FROM later) - extract(year FROM earlier)) * 12 + extract(month FROM later) - extract(month FROM earlier)
+    + CASE WHEN extract(day FROM later) = extract(day FROM earlier) OR (later::date = last_day(later) AND earlier::date = last_day(earlier)) THEN 0
+      ELSE (extract(day FROM later) - extract(day FROM earlier)) / 31.0 END
+$$;
+CREATE OR REPLACE FUNCTION next_day(value timestamp, day text) RETURNS date LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE target int := CASE
+    WHEN lower(day) IN ('su', 'sun', 'sunday') THEN 0 WHEN lower(day) IN ('m', 'mo', 'mon', 'monday') THEN 1
+    WHEN lower(day) IN ('tu', 'tue', 'tues', 'tuesday') THEN 2 WHEN lower(day) IN ('w', 'we', 'wed', 'wednesday') THEN 3
+    WHEN lower(day) IN ('th', 'thu', 'thurs', 'thursday') THEN 4 WHEN lower(day) IN ('f', 'fr', 'fri', 'friday') THEN 5
+    WHEN lower(day) IN ('sa', 'sat', 'saturday') THEN 6 END;
+BEGIN
+  IF target IS NULL THEN PERFORM local_aws.fail('NEXT_DAY: "' || day || '" is not a day of the week (Sunday, Sun, Su, Monday, Mon, Mo, M, …)'); END IF;
+  -- the next such day strictly after the date: a Tuesday's next Tuesday is a week on
+  RETURN value::date + ((target - extract(dow FROM value)::int + 6) % 7) + 1;
+END $$;
+CREATE OR REPLACE FUNCTION date_cmp(a date, b date) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT sign(a - b)::int $$;
 CREATE OR REPLACE FUNCTION trunc(value timestamp) RETURNS date LANGUAGE sql IMMUTABLE AS $$ SELECT value::date $$;
 CREATE OR REPLACE FUNCTION convert_timezone(source text, target text, value timestamp) RETURNS timestamp LANGUAGE sql IMMUTABLE AS $$
   SELECT (value AT TIME ZONE source) AT TIME ZONE target

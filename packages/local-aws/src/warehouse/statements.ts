@@ -10,6 +10,7 @@ import { postgresError } from './database';
 import { notSupportedLocally, translate } from './redshiftDialect';
 import { bindNamedParameters, splitStatements } from './sqlTokens';
 import { SUPER_COLUMNS_SQL, superNavigationError } from './superNavigation';
+import { untranslatedConstruct } from './untranslatedSql';
 import { nextQueryId, recordLoadErrors } from './warehouse';
 
 export type StatementStatus = 'SUBMITTED' | 'PICKED' | 'STARTED' | 'FINISHED' | 'ABORTED' | 'FAILED';
@@ -133,14 +134,16 @@ export class StatementRunner {
     statement.updatedAt = Date.now();
   }
 
-  /** The error a failed statement reports: Postgres's, unless it refused a PartiQL path into a SUPER. */
+  /** The error a failed statement reports: Postgres's, unless it refused Redshift SQL not translated here (then that, by name). */
   private async failureText(error: unknown, failed: SubStatement | undefined): Promise<string> {
     const superColumns = () =>
       this.db
         .autocommit(async (session) => new Set((await session.query(SUPER_COLUMNS_SQL)).rows.map(([name]) => name!)))
         .catch(() => new Set<string>());
-    const navigation = failed && (await superNavigationError(failed.sql, postgresError(error), superColumns));
-    if (navigation) return `ERROR: ${navigation}`;
+    const fields = postgresError(error);
+    const untranslated =
+      failed && ((await superNavigationError(failed.sql, fields, superColumns)) ?? untranslatedConstruct(failed.sql, fields));
+    if (untranslated) return `ERROR: ${untranslated}`;
     return errorText(error);
   }
 
