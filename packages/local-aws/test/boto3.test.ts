@@ -49,7 +49,7 @@ if (!versions.some(({ python }) => python === DEBIAN_PYTHON) && process.env.CI)
         failed: [],
         stderr: '',
       });
-      expect(lines.filter((line) => line.startsWith('ok '))).toHaveLength(12);
+      expect(lines.filter((line) => line.startsWith('ok '))).toHaveLength(14);
     });
   },
 );

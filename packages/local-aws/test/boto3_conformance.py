@@ -238,6 +238,32 @@ def _():
             raise AssertionError(f"{sql}: {refused.get('Error')}")
 
 
+@check("data api: a statement is SUBMITTED or STARTED before it is FINISHED")
+def _():
+    statement_id = data.execute_statement(Sql="SELECT pg_sleep(0.5)", **TARGET)["Id"]
+    early = data.describe_statement(Id=statement_id)["Status"]
+    if early not in ("SUBMITTED", "PICKED", "STARTED"):
+        raise AssertionError(f"first status {early}")
+    expect(settle(statement_id)["Status"], "FINISHED")
+
+
+@check("data api: COPY from S3 keeps '' in VARCHAR and NULL elsewhere (EMPTYASNULL makes both NULL); UNLOAD writes to S3")
+def _():
+    s3.create_bucket(Bucket="py-warehouse")
+    s3.put_object(Bucket="py-warehouse", Key="in/rows.csv.gz", Body=gzip.compress(b'1,,\n2,"",5\n'))
+    query("CREATE TABLE py_copied (id INT, name VARCHAR(10), qty INT)")
+    shown = "SELECT id, coalesce('[' || name || ']', 'NULL'), coalesce(qty::text, 'NULL') FROM py_copied ORDER BY id"
+    for options, rows in (
+        ("", [["1", "[]", "NULL"], ["2", "[]", "5"]]),
+        ("EMPTYASNULL", [["1", "NULL", "NULL"], ["2", "[]", "5"]]),
+    ):
+        query("TRUNCATE py_copied")
+        query(f"COPY py_copied FROM 's3://py-warehouse/in/' IAM_ROLE default CSV GZIP {options}")
+        expect([[str(next(iter(field.values()))) for field in record] for record in query(shown)], rows)
+    query("UNLOAD ('SELECT id, qty FROM py_copied ORDER BY id') TO 's3://py-warehouse/out/rows_' IAM_ROLE default CSV PARALLEL OFF")
+    expect(s3.get_object(Bucket="py-warehouse", Key="out/rows_000")["Body"].read(), b"1,\n2,5\n")
+
+
 @check("data api: malformed requests are ValidationException, an unknown Id ResourceNotFoundException")
 def _():
     try:
