@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Journal } from '../common/journal';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../localAccount';
-import { md5OfAttributes } from './md5';
-import { SqsError, sqsErrors } from './sqsErrors';
+import { sqsErrors } from './sqsErrors';
+import { batchFailure, receivedMessage, sendOutput } from './sqsReplies';
 import { batchEntries, isQueueAttribute, sendBatchEntries, validateQueueAttributes, validSendEntry } from './sqsValidation';
 import { DEFAULT_ATTRIBUTES, SqsQueue } from './sqsQueue';
 import type { DeliveryState, QueueDefinition, StoredMessage } from './sqsQueue';
@@ -474,59 +474,5 @@ function deliveryState(message: StoredMessage): DeliveryState {
     receiveCount: message.receiveCount,
     firstReceiveAt: message.firstReceiveAt,
     receiptHandle: message.receiptHandle,
-  };
-}
-
-function sendOutput(message: StoredMessage): Output {
-  return {
-    MessageId: message.id,
-    MD5OfMessageBody: message.md5,
-    MD5OfMessageAttributes: message.md5OfAttributes,
-    SequenceNumber: message.sequenceNumber,
-  };
-}
-
-function batchFailure(id: unknown, error: unknown): Output {
-  const sqs = error instanceof SqsError ? error : new SqsError('InternalError', String(error), 'InternalError', 500, false);
-  return { Id: id, SenderFault: sqs.senderFault, Code: sqs.queryCode, Message: sqs.message };
-}
-
-/** A received message as ReceiveMessage returns it, with the system and message attributes asked for. */
-function receivedMessage(stored: StoredMessage, input: Input): Output {
-  const names = new Set([
-    ...((input.AttributeNames as string[] | undefined) ?? []),
-    ...((input.MessageSystemAttributeNames as string[] | undefined) ?? []),
-  ]);
-  const all = names.has('All');
-  const system: Record<string, string | undefined> = {
-    SenderId: LOCAL_ACCOUNT_ID,
-    SentTimestamp: String(stored.sentAt),
-    ApproximateReceiveCount: String(stored.receiveCount),
-    ApproximateFirstReceiveTimestamp: stored.firstReceiveAt === undefined ? undefined : String(stored.firstReceiveAt),
-    MessageGroupId: stored.groupId,
-    MessageDeduplicationId: stored.dedupId,
-    SequenceNumber: stored.sequenceNumber,
-    DeadLetterQueueSourceArn: stored.deadLetterSourceArn,
-  };
-  const attributes = Object.fromEntries(Object.entries(system).filter(([name, value]) => value !== undefined && (all || names.has(name))));
-  const wanted = (input.MessageAttributeNames as string[] | undefined) ?? [];
-  const messageAttributes = Object.fromEntries(
-    Object.entries(stored.attributes ?? {}).filter(
-      ([name]) =>
-        wanted.includes('All') ||
-        wanted.includes('.*') ||
-        wanted.includes(name) ||
-        wanted.some((w) => w.endsWith('.*') && name.startsWith(w.slice(0, -1))),
-    ),
-  );
-  const hasMessageAttributes = Object.keys(messageAttributes).length > 0;
-  return {
-    MessageId: stored.id,
-    ReceiptHandle: stored.receiptHandle,
-    MD5OfBody: stored.md5,
-    Body: stored.body,
-    Attributes: Object.keys(attributes).length > 0 ? attributes : undefined,
-    MessageAttributes: hasMessageAttributes ? messageAttributes : undefined,
-    MD5OfMessageAttributes: hasMessageAttributes ? md5OfAttributes(messageAttributes) : undefined,
   };
 }
