@@ -458,6 +458,7 @@ describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (
       ['SELECT e.payload.customer FROM partiql_events e', 'payload.customer'],
       ['SELECT payload.items[0].sku FROM partiql_events', 'payload.items[0].sku'],
       ['SELECT i.sku FROM partiql_events AS e, e.payload.items AS i', 'payload.items'],
+      [`WITH parsed AS (SELECT JSON_PARSE('{"a": 1}') AS doc) SELECT doc.a FROM parsed`, 'doc.a'],
     ]) {
       const refused = await run(sql!);
       expect(refused.Error).toMatch(

@@ -20,6 +20,19 @@ describe('superNavigationError', () => {
     await expect(refused('SELECT o FROM t, t.c_orders.lines AS o', '0A000')).resolves.toMatch(/\(c_orders\.lines\)/);
   });
 
+  it('knows SUPER values the statement names itself: JSON_PARSE, CAST … AS SUPER, ::SUPER', async () => {
+    const none = async () => new Set<string>();
+    const fromCte = "WITH e AS (SELECT JSON_PARSE('{}') AS doc) SELECT doc.customer FROM e";
+    await expect(superNavigationError(fromCte, { message: '', code: '42P01' }, none)).resolves.toMatch(/\(doc\.customer\)/);
+    const cast = 'SELECT x.body.id FROM (SELECT CAST(raw AS SUPER) body FROM t) x';
+    await expect(superNavigationError(cast, { message: '', code: '0A000' }, none)).resolves.toMatch(/\(body\.id\)/);
+    const colon = 'SELECT v.a FROM (SELECT raw::super AS v FROM t) s';
+    await expect(superNavigationError(colon, { message: '', code: '42P01' }, none)).resolves.toMatch(/\(v\.a\)/);
+    await expect(
+      superNavigationError('SELECT CAST(x AS INT) n, n.a FROM t', { message: '', code: '42P01' }, none),
+    ).resolves.toBeUndefined();
+  });
+
   it('leaves other failures alone: other codes, columns that are not SUPER, a subscript alone', async () => {
     await expect(refused('SELECT payload.customer FROM ev', '42883')).resolves.toBeUndefined();
     await expect(refused('SELECT other.customer FROM ev')).resolves.toBeUndefined();

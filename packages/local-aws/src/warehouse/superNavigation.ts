@@ -1,6 +1,6 @@
 import type { PostgresErrorFields } from './database';
 import { notSupportedLocally } from './redshiftDialect';
-import { significant, tokenize } from './sqlTokens';
+import { closeParen, isWord, significant, tokenize } from './sqlTokens';
 import type { Token } from './sqlTokens';
 
 /**
@@ -35,6 +35,23 @@ function pathFrom(tokens: Token[], start: number): { text: string; keys: string[
   return path;
 }
 
+/** Names the statement itself gives SUPER values: `JSON_PARSE(…) [AS] name`, `CAST(… AS SUPER) [AS] name`, `…::SUPER [AS] name`. */
+function superAliases(tokens: Token[]): string[] {
+  const aliases: string[] = [];
+  for (const [at, token] of tokens.entries()) {
+    let end: number | undefined;
+    if ((isWord(token, 'JSON_PARSE') || isWord(token, 'CAST')) && tokens[at + 1]?.text === '(') {
+      end = closeParen(tokens, at + 1);
+      if (isWord(token, 'CAST') && !isWord(tokens[end - 2], 'SUPER')) continue;
+    } else if (token.text === '::' && isWord(tokens[at + 1], 'SUPER')) end = at + 2;
+    if (end === undefined) continue;
+    const alias = tokens[isWord(tokens[end], 'AS') ? end + 1 : end];
+    const name = alias && !isWord(alias, 'FROM', 'WHERE', 'GROUP', 'ORDER', 'LIMIT', 'UNION') ? nameOf(alias) : undefined;
+    if (name !== undefined) aliases.push(name);
+  }
+  return aliases;
+}
+
 /**
  * Where Postgres refused a statement because it navigates into a SUPER value with PartiQL
  * (`payload.customer.id`, `items[0].sku`, `FROM t, t.payload.items AS i`), the error that says so
@@ -51,13 +68,15 @@ export async function superNavigationError(
   superColumns: () => Promise<ReadonlySet<string>>,
 ): Promise<string | undefined> {
   if (!PATH_ERRORS.has(fields.code ?? '')) return undefined;
-  const columns = await superColumns();
   let tokens: Token[];
+  let aliases: string[];
   try {
     tokens = significant(tokenize(sql));
+    aliases = superAliases(tokens);
   } catch {
-    return undefined;
+    return undefined; // SQL this cannot read (unbalanced): Postgres's own error stands
   }
+  const columns = new Set([...(await superColumns()), ...aliases]);
   for (const [at, token] of tokens.entries()) {
     const name = nameOf(token);
     if (name === undefined || !columns.has(name)) continue;
