@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { startTestStack } from '../src/testStack';
 import type { TestStack } from '../src/testStack';
+import { installedClients } from './installedClients';
 
 jest.setTimeout(120_000);
 
@@ -14,28 +15,14 @@ jest.setTimeout(120_000);
 const DEBIAN_AWS = '/usr/bin/aws';
 if (!existsSync(DEBIAN_AWS) && process.env.CI) throw new Error(`${DEBIAN_AWS} is missing: .ci/run installs Debian's awscli`);
 
-interface AwsCli {
-  path: string;
-  version: string;
-}
-
 /**
  * Every major version of the AWS CLI this machine has: Debian's v2 and, where one is on PATH
- * (pip's `awscli`; Debian ships no v1), a v1: the first of each major version found.
+ * (pip's `awscli`; Debian ships no v1), a v1.
  */
-function installedClis(): AwsCli[] {
-  const candidates = [DEBIAN_AWS, ...(process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, 'aws'))];
-  const byMajor = new Map<string, AwsCli>();
-  for (const candidate of candidates) {
-    if (!existsSync(candidate)) continue;
-    const result = spawnSync(candidate, ['--version'], { encoding: 'utf8', timeout: 30_000 });
-    const version = /aws-cli\/(\d+)\.[\d.]+/.exec(`${result.stdout}${result.stderr}`);
-    if (version && !byMajor.has(version[1]!)) byMajor.set(version[1]!, { path: candidate, version: version[0] });
-  }
-  return [...byMajor.values()];
-}
-
-const clis = installedClis();
+const clis = installedClients(DEBIAN_AWS, 'aws', ['--version'], (stdout, stderr) => {
+  const version = /aws-cli\/(\d+)\.[\d.]+/.exec(`${stdout}${stderr}`); // read both: some v1 releases print it to stderr
+  return version ? { version: version[0], key: version[1]! } : undefined;
+});
 
 /**
  * The AWS CLIs against the local stack. They validate input locally and read errors through

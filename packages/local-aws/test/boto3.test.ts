@@ -1,9 +1,9 @@
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startTestStack } from '../src/testStack';
 import type { TestStack } from '../src/testStack';
+import { installedClients } from './installedClients';
 
 jest.setTimeout(120_000);
 
@@ -11,26 +11,18 @@ jest.setTimeout(120_000);
 const DEBIAN_PYTHON = '/usr/bin/python3';
 const SCRIPT = path.join(__dirname, 'boto3_conformance.py');
 
-/** Each Python (Debian's, then any on PATH) that imports a boto3 version not seen yet, with that version. */
-function boto3Versions(): { python: string; boto3: string }[] {
-  const pythons = [DEBIAN_PYTHON, ...(process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, 'python3'))];
-  const found = new Map<string, string>();
-  for (const python of pythons) {
-    if (!existsSync(python)) continue;
-    const probe = spawnSync(python, ['-c', 'import boto3; print(boto3.__version__)'], { encoding: 'utf8', timeout: 30_000 });
-    const version = probe.status === 0 ? probe.stdout.trim() : '';
-    if (version && !found.has(version)) found.set(version, python);
-  }
-  return [...found].map(([boto3, python]) => ({ python, boto3 }));
-}
-const versions = boto3Versions();
-if (!versions.some(({ python }) => python === DEBIAN_PYTHON) && process.env.CI)
+/** Each boto3 version this machine has: Debian's python3 first, then any python3 on PATH with another. */
+const versions = installedClients(DEBIAN_PYTHON, 'python3', ['-c', 'import boto3; print(boto3.__version__)'], (stdout) => {
+  const version = stdout.trim();
+  return version ? { version, key: version } : undefined;
+});
+if (!versions.some(({ path: python }) => python === DEBIAN_PYTHON) && process.env.CI)
   throw new Error(`${DEBIAN_PYTHON} cannot import boto3: .ci/run installs Debian's python3-boto3`);
 
 /** boto3 (botocore's own parsers and models) against the local stack: every check in boto3_conformance.py. */
-(versions.length > 0 ? describe.each(versions) : describe.skip.each([{ python: DEBIAN_PYTHON, boto3: 'none' }]))(
-  'boto3 $boto3 against the local stack',
-  ({ python }) => {
+(versions.length > 0 ? describe.each(versions) : describe.skip.each([{ path: DEBIAN_PYTHON, version: 'none' }]))(
+  'boto3 $version against the local stack',
+  ({ path: python }) => {
     let stack: TestStack;
 
     beforeAll(async () => {

@@ -5,12 +5,12 @@ import { parseCopy } from './copyCommand';
 import { parseUnload, writeUnload } from './unloadCommand';
 import { LoadFailed, runCopy } from './copyLoader';
 import type { LoadError } from './copyLoader';
-import type { Database, PostgresErrorFields, QueryResult, Session } from './database';
+import type { Database, QueryResult, Session } from './database';
 import { postgresError } from './database';
 import { notSupportedLocally, translate } from './redshiftDialect';
 import { bindNamedParameters, splitStatements } from './sqlTokens';
 import { SUPER_COLUMNS_SQL, superNavigationError } from './superNavigation';
-import { untranslatedConstruct } from './untranslatedSql';
+import { untranslatedConstruct, untranslatedHint } from './untranslatedSql';
 import { nextQueryId, recordLoadErrors } from './warehouse';
 
 export type StatementStatus = 'SUBMITTED' | 'PICKED' | 'STARTED' | 'FINISHED' | 'ABORTED' | 'FAILED';
@@ -231,20 +231,6 @@ export function missingDatabase(name: string): string {
   return `FATAL: database "${name}" does not exist`;
 }
 
-/**
- * Where Postgres refuses what may be Redshift SQL the stand-in does not translate, say so: a
- * missing function or a syntax error is as often a construct missing here as a mistake.
- */
-function localHint(fields: PostgresErrorFields): string | undefined {
-  if (fields.code === '42883') {
-    const name = /(?:function|operator) (?:does not exist: )?([\w.]+)\(/.exec(fields.message)?.[1];
-    return `${name ? `${name.toUpperCase()} with these argument types` : 'This function'} may exist in Redshift, but ${notSupportedLocally('it')}`;
-  }
-  if (fields.code === '42601')
-    return `if this is valid Redshift SQL, the construct near the position is one the local warehouse does not translate (it runs on Postgres; @etl/local-aws's README lists what it translates)`;
-  return undefined;
-}
-
 /** The error text the Data API reports: Redshift-style `ERROR: …` with Postgres's detail and position. */
 function errorText(error: unknown): string {
   const fields = postgresError(error);
@@ -252,7 +238,7 @@ function errorText(error: unknown): string {
   const lines = [`ERROR: ${fields.message}`];
   if (fields.detail) lines.push(`  Detail: ${fields.detail}`);
   if (fields.position) lines.push(`  Position: ${fields.position}`);
-  const hint = localHint(fields);
+  const hint = untranslatedHint(fields);
   if (hint) lines.push(`  Hint: ${hint}`);
   return lines.join('\n');
 }

@@ -89,6 +89,11 @@ function redshiftClause(tokens: Token[]): string | undefined {
   return undefined;
 }
 
+/** The function Postgres found no match for (42883), upper-cased as Redshift names it. */
+function missingFunction(fields: PostgresErrorFields): string | undefined {
+  return fields.code === '42883' ? /function ([\w.]+)\(/.exec(fields.message)?.[1]?.toUpperCase() : undefined;
+}
+
 /**
  * The error for a statement Postgres refused because it holds Redshift SQL the local warehouse
  * does not translate — a Redshift function it lacks, PIVOT/UNPIVOT, QUALIFY — naming the
@@ -96,7 +101,7 @@ function redshiftClause(tokens: Token[]): string | undefined {
  */
 export function untranslatedConstruct(sql: string, fields: PostgresErrorFields): string | undefined {
   if (fields.code === '42883') {
-    const name = /function ([\w.]+)\(/.exec(fields.message)?.[1]?.toUpperCase();
+    const name = missingFunction(fields);
     if (!name) return undefined;
     if (REDSHIFT_FUNCTIONS.has(name)) return notSupportedLocally(`The Redshift function ${name}`);
     const family = REDSHIFT_FUNCTION_FAMILIES.find(([prefix]) => prefix.test(name));
@@ -109,4 +114,18 @@ export function untranslatedConstruct(sql: string, fields: PostgresErrorFields):
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The hint for the other refusals that may be Redshift SQL the stand-in does not translate: a
+ * missing function or a syntax error is as often a construct missing here as a mistake.
+ */
+export function untranslatedHint(fields: PostgresErrorFields): string | undefined {
+  if (fields.code === '42883') {
+    const name = missingFunction(fields);
+    return `${name ? `${name} with these argument types` : 'This function'} may exist in Redshift, but ${notSupportedLocally('it')}`;
+  }
+  if (fields.code === '42601')
+    return `if this is valid Redshift SQL, the construct near the position is one the local warehouse does not translate (it runs on Postgres; @etl/local-aws's README lists what it translates)`;
+  return undefined;
 }
