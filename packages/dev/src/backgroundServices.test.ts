@@ -39,7 +39,7 @@ describe('background services state', () => {
     pid,
     code: 'c',
     source: 's',
-    endpoints: { s3: 'http://127.0.0.1:1', sqs: 'http://127.0.0.1:2', redshiftData: 'http://127.0.0.1:3' },
+    endpoints: { s3: 'http://127.0.0.1:1', sqs: 'http://127.0.0.1:2', redshiftData: 'http://127.0.0.1:3', iam: 'http://127.0.0.1:7' },
     lambdaEndpoints: { extract: 'http://127.0.0.1:4', transform: 'http://127.0.0.1:5', load: 'http://127.0.0.1:6' },
     queueUrls: {},
     startedAt: '2026-12-03T00:00:00.000Z',

@@ -190,7 +190,10 @@ export class LocalPipeline extends RunningPipeline {
     const port = (endpoint: string | undefined) => (endpoint ? new URL(endpoint).port : '0');
     const portArgs =
       ports || !this.options.fixedPorts
-        ? ['--s3-port', port(ports?.s3), '--sqs-port', port(ports?.sqs), '--redshift-port', port(ports?.redshiftData)]
+        ? [
+            ...['--s3-port', port(ports?.s3), '--sqs-port', port(ports?.sqs)],
+            ...['--redshift-port', port(ports?.redshiftData), '--iam-port', port(ports?.iam)],
+          ]
         : [];
     const env = {
       ...process.env,

@@ -29,7 +29,7 @@ export async function startScratchStack({
 }): Promise<ScratchStack> {
   const dir = mkdtempSync(path.join(tmpdir(), 'etl-scratch-'));
   const database = engine === 'postgres' ? await freshPostgresDatabase('etl_scratch') : undefined;
-  const stack = await startLocalStack({ dir, ports: { s3: 0, sqs: 0, redshiftData: 0 }, databaseUrl: database?.url });
+  const stack = await startLocalStack({ dir, ports: { s3: 0, sqs: 0, redshiftData: 0, iam: 0 }, databaseUrl: database?.url });
   const clientConfig = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
   const s3 = new S3Client({ ...clientConfig, endpoint: stack.endpoints.s3, forcePathStyle: true });
   const sqs = new SQSClient({ ...clientConfig, endpoint: stack.endpoints.sqs });

@@ -38,7 +38,7 @@ describe('servers started for a run die with the process that started them, even
     try {
       const { parent, server } = await starter(
         `require(${JSON.stringify(STACK)})
-          .launchStack(['--dir', ${JSON.stringify(dir)}, '--s3-port', '0', '--sqs-port', '0', '--redshift-port', '0'])
+          .launchStack(['--dir', ${JSON.stringify(dir)}, '--s3-port', '0', '--sqs-port', '0', '--redshift-port', '0', '--iam-port', '0'])
           .then(({ child }) => console.log('server ' + child.pid));
          setInterval(() => {}, 1000);`,
       );

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * The local AWS stack: S3, SQS and the Redshift Data API on localhost.
+ * The local AWS stack: S3, SQS, the Redshift Data API, IAM and STS on localhost.
  *
- *   local-aws serve [--dir .local] [--s3-port 4569] [--sqs-port 9324] [--redshift-port 9355] [--database analytics]
+ *   local-aws serve [--dir .local] [--s3-port 4569] [--sqs-port 9324] [--redshift-port 9355] [--iam-port 4593] [--database analytics]
  *       runs in the foreground; prints one JSON line {"ready":true,...} when listening
  *   local-aws up    [same options]   starts it in the background, waits until ready, prints the environment
  *   local-aws down  [--dir .local]   stops the background stack
@@ -30,6 +30,7 @@ const { positionals, values } = parseArgs({
     's3-port': { type: 'string', default: '4569' },
     'sqs-port': { type: 'string', default: '9324' },
     'redshift-port': { type: 'string', default: '9355' },
+    'iam-port': { type: 'string', default: '4593' },
     'result-page-rows': { type: 'string', default: '10000' },
   },
 });
@@ -50,6 +51,7 @@ function printEnvironment(state: StackState): void {
   console.log(
     `  Redshift Data API  ${state.endpoints.redshiftData}  (${process.env.DATABASE_URL ? 'Postgres at DATABASE_URL' : 'embedded PGlite'})`,
   );
+  console.log(`  IAM and STS        ${state.endpoints.iam}  (keys it issues are checked against their policies; any other key is the administrator)`);
   console.log('\nTo use it from a shell, the AWS CLI or a handler:\n');
   for (const [name, value] of Object.entries(state.env)) console.log(`export ${name}=${value}`);
 }
@@ -57,7 +59,12 @@ function printEnvironment(state: StackState): void {
 async function serve(): Promise<void> {
   const stack = await startLocalStack({
     dir,
-    ports: { s3: Number(values['s3-port']), sqs: Number(values['sqs-port']), redshiftData: Number(values['redshift-port']) },
+    ports: {
+      s3: Number(values['s3-port']),
+      sqs: Number(values['sqs-port']),
+      redshiftData: Number(values['redshift-port']),
+      iam: Number(values['iam-port']),
+    },
     databaseUrl: process.env.DATABASE_URL || undefined,
     database: values.database,
     resultPageRows: Number(values['result-page-rows']),
@@ -123,7 +130,7 @@ async function down(): Promise<void> {
 
 const command = values.help ? 'help' : (positionals[0] ?? 'serve');
 const commands: Record<string, () => Promise<void>> = { serve, up, down };
-const USAGE = 'usage: local-aws serve|up|down [--dir .local] [--s3-port N] [--sqs-port N] [--redshift-port N] [--database NAME]';
+const USAGE = 'usage: local-aws serve|up|down [--dir .local] [--s3-port N] [--sqs-port N] [--redshift-port N] [--iam-port N] [--database NAME]';
 if (command === 'help') {
   console.log(USAGE);
   process.exit(0);

@@ -10,13 +10,14 @@ import type { LocalEndpoints } from './localAccount';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_WAREHOUSE_DATABASE } from './localAccount';
 import { FAULT_LOG, Faults, scaledVisibilityMs } from './common/faults';
 import { notificationSink } from './s3Notifications';
+import { AccessControl, createIamServer, IamStore } from './iam';
 import type { FaultPlan } from './common/faults';
 
 export interface LocalStackOptions {
   /** Where state is kept; a restart on the same folder loses nothing acknowledged. Default `.local`. */
   dir: string;
-  /** Ports to listen on (0 picks a free one). Defaults: S3 4569, SQS 9324, Redshift Data API 9355. */
-  ports?: { s3?: number; sqs?: number; redshiftData?: number };
+  /** Ports to listen on (0 picks a free one). Defaults: S3 4569, SQS 9324, Redshift Data API 9355, IAM and STS 4593. */
+  ports?: { s3?: number; sqs?: number; redshiftData?: number; iam?: number };
   host?: string;
   /** Run the warehouse on this Postgres instead of the embedded PGlite (kept in `<dir>/warehouse`). */
   databaseUrl?: string;
@@ -35,6 +36,7 @@ export interface LocalStack {
   s3: S3Store;
   sqs: SqsStore;
   warehouse: Database;
+  iam: IamStore;
   stop: () => Promise<void>;
 }
 
@@ -66,7 +68,14 @@ export async function startLocalStack({
   const faults = plan ? new Faults(plan, path.join(dir, FAULT_LOG)) : undefined;
   const s3 = await S3Store.open(path.join(dir, 's3'));
   const sqs = await SqsStore.open(path.join(dir, 'sqs'), { visibilityMs: (seconds) => scaledVisibilityMs(seconds, plan) });
-  const servers: Server[] = [createS3Server(s3, faults, notificationSink(dir, sqs)), createSqsServer(sqs)];
+  const iam = await IamStore.open(path.join(dir, 'iam'));
+  // every service checks requests made with the keys this IAM issued; any other key is the administrator's
+  const access = new AccessControl(iam);
+  const servers: Server[] = [
+    createS3Server(s3, faults, notificationSink(dir, sqs), access),
+    createSqsServer(sqs, access),
+    createIamServer(access),
+  ];
   let warehouse: Database | undefined;
   let warehouseS3: S3Client | undefined;
   let runner: StatementRunner | undefined;
@@ -80,10 +89,12 @@ export async function startLocalStack({
     await warehouse?.close();
     await s3.close();
     await sqs.close();
+    await iam.close();
   };
   try {
     const s3Endpoint = await listen(servers[0]!, ports.s3 ?? 4569, host);
     const sqsEndpoint = await listen(servers[1]!, ports.sqs ?? 9324, host);
+    const iamEndpoint = await listen(servers[2]!, ports.iam ?? 4593, host);
     warehouse = await openWarehouseDatabase({ databaseUrl, dir: path.join(dir, 'warehouse') });
     // the warehouse reads COPY input from the local S3 over HTTP, as Redshift reads from S3
     warehouseS3 = new S3Client({
@@ -93,11 +104,12 @@ export async function startLocalStack({
       credentials: LOCAL_CREDENTIALS,
     });
     runner = new StatementRunner(warehouse, warehouseS3, database, faults);
-    servers.push(createDataApiServer(runner, warehouse, { pageRows: resultPageRows }));
+    servers.push(createDataApiServer(runner, warehouse, { pageRows: resultPageRows }, access));
     const endpoints: LocalEndpoints = {
       s3: s3Endpoint,
       sqs: sqsEndpoint,
-      redshiftData: await listen(servers[2]!, ports.redshiftData ?? 9355, host),
+      redshiftData: await listen(servers[3]!, ports.redshiftData ?? 9355, host),
+      iam: iamEndpoint,
     };
     const env = {
       AWS_REGION: LOCAL_REGION,
@@ -106,8 +118,10 @@ export async function startLocalStack({
       AWS_ENDPOINT_URL_S3: endpoints.s3,
       AWS_ENDPOINT_URL_SQS: endpoints.sqs,
       AWS_ENDPOINT_URL_REDSHIFT_DATA: endpoints.redshiftData,
+      AWS_ENDPOINT_URL_IAM: endpoints.iam,
+      AWS_ENDPOINT_URL_STS: endpoints.iam,
     };
-    return { endpoints, env, s3, sqs, warehouse, stop };
+    return { endpoints, env, s3, sqs, warehouse, iam, stop };
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;

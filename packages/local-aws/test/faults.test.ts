@@ -18,7 +18,7 @@ const clients = { region: 'us-east-1', credentials: LOCAL_CREDENTIALS };
 
 async function withStack(faults: FaultPlan, test: (stack: LocalStack, dir: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'etl-faults-'));
-  const stack = await startLocalStack({ dir, ports: { s3: 0, sqs: 0, redshiftData: 0 }, faults });
+  const stack = await startLocalStack({ dir, ports: { s3: 0, sqs: 0, redshiftData: 0, iam: 0 }, faults });
   try {
     await test(stack, dir);
   } finally {

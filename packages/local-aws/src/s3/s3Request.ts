@@ -5,7 +5,8 @@ import type { Readable } from 'node:stream';
 import { header } from '../common/http';
 import { toXml } from '../common/xml';
 import type { XmlNode } from '../common/xml';
-import { AwsChunkedDecoder } from './awsChunked';
+import { AwsChunkedDecoder, ChunkSignatureError } from './awsChunked';
+import type { ChunkSignatureChain } from '../iam/sigv4';
 import type { BlobDigests } from './blobFiles';
 import { S3Error, s3Errors } from './s3Errors';
 import { tagsFromHeader } from './objectTags';
@@ -110,6 +111,13 @@ export function objectHeaders(request: IncomingMessage): ObjectHeaders {
 const CHECKSUM_ALGORITHMS = ['crc32', 'crc32c', 'sha1', 'sha256', 'crc64nvme'] as const;
 type ChecksumName = (typeof CHECKSUM_ALGORITHMS)[number];
 
+/**
+ * The chunk-signature chain of a request signed with a key the stack issued and sent with
+ * `STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]`: set where the request is authenticated,
+ * read where its body is decoded.
+ */
+export const chunkSignatures = new WeakMap<IncomingMessage, ChunkSignatureChain>();
+
 /** A request body decoded for storage, with what it claims about itself, checked once it is read. */
 export interface IncomingBody {
   stream: Readable;
@@ -129,7 +137,7 @@ export function incomingBody(request: IncomingMessage): IncomingBody {
   const chunked =
     /aws-chunked/.test(header(request, 'content-encoding') ?? '') ||
     (header(request, 'x-amz-content-sha256') ?? '').startsWith('STREAMING-');
-  const decoder = chunked ? new AwsChunkedDecoder() : undefined;
+  const decoder = chunked ? new AwsChunkedDecoder(chunkSignatures.get(request)) : undefined;
   const stream = decoder ? request.pipe(decoder) : request.pipe(new PassThrough());
   if (decoder) request.on('error', (error) => decoder.destroy(error));
   const trailerName = header(request, 'x-amz-trailer')?.toLowerCase();
@@ -193,6 +201,7 @@ export function checksumHeaders(checksums: ObjectChecksum[]): Record<string, str
 export function toS3Error(error: unknown): S3Error {
   if (error instanceof S3Error) return error;
   const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof ChunkSignatureError) return new S3Error(403, 'SignatureDoesNotMatch', message);
   if (/aws-chunked/.test(message)) return new S3Error(400, 'IncompleteBody', message);
   return new S3Error(500, 'InternalError', `local S3: ${message}`);
 }

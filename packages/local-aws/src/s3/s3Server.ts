@@ -11,6 +11,10 @@ import { tagsFromHeader, tagsFromXml, tagsXml } from './objectTags';
 import { matchingTargets, notificationConfigXml, parseNotificationConfig, s3EventRecord } from './bucketNotifications';
 import type { NotificationSink } from './bucketNotifications';
 import type { StoredObject, WriteConditions } from './s3Store';
+import type { AccessControl, Caller } from '../iam/accessControl';
+import { parsePolicy } from '../iam/policyEvaluation';
+import { s3Permissions } from './s3Actions';
+import { authorizeS3, missingKeyError, s3Allows, s3Caller } from './s3Authorization';
 
 /** Sub-resources this stand-in answers; any other (`?acl`, `?retention`…) gets a clear 501. */
 const OBJECT_QUERY = new Set(['uploads', 'uploadId', 'partNumber', 'x-id', 'versionId', 'tagging']);
@@ -27,18 +31,23 @@ const BUCKET_QUERY = new Set([
   'delete',
   'location',
   'notification',
+  'policy',
   'x-id',
 ]);
 
-/** An HTTP server speaking the S3 REST API subset the pipeline and the AWS CLI use; `sink` delivers bucket notifications. */
-export function createS3Server(store: S3Store, faults?: Faults, sink?: NotificationSink): Server {
+/**
+ * An HTTP server speaking the S3 REST API subset the pipeline and the AWS CLI use; `sink`
+ * delivers bucket notifications; `access` authenticates requests and authorises those made with
+ * keys the local IAM issued (without it, every request is the administrator's).
+ */
+export function createS3Server(store: S3Store, faults?: Faults, sink?: NotificationSink, access?: AccessControl): Server {
   const notify = (eventName: string, bucket: string, object: { key: string; size?: number; etag?: string; lastModified: number }) => {
     if (!sink) return;
     for (const target of matchingTargets(store.bucket(bucket).notification, eventName, object.key))
       sink.deliver(target, s3EventRecord(eventName, bucket, object, target.id));
   };
   return createServer((request, response) => {
-    handle({ store, notify, sink }, request, response, faults).catch((error: unknown) => {
+    handle({ store, notify, sink, access }, request, response, faults).catch((error: unknown) => {
       if (response.headersSent) {
         response.destroy(error as Error);
         return;
@@ -54,14 +63,23 @@ interface S3Context {
   store: S3Store;
   notify: (eventName: string, bucket: string, object: { key: string; size?: number; etag?: string; lastModified: number }) => void;
   sink?: NotificationSink;
+  access?: AccessControl;
+}
+
+/** The request's caller, when the server checks access (and the checks that need it). */
+interface Authorized {
+  caller: Caller;
+  access: AccessControl;
 }
 
 async function handle(context: S3Context, request: IncomingMessage, response: ServerResponse, faults?: Faults): Promise<void> {
-  const { store } = context;
+  const { store, access } = context;
   const target = parseTarget(request);
   const method = request.method ?? 'GET';
+  const authorized: Authorized | undefined = access ? { access, caller: s3Caller(access, request) } : undefined;
   if (target.key !== undefined && faults?.s3SlowDown()) throw s3Errors.slowDown();
   if (!target.bucket) {
+    if (authorized) authorizeS3(authorized.access, store, authorized.caller, s3Permissions(method, target, request), request);
     if (method === 'GET') return listBuckets(store, response);
     throw s3Errors.notImplemented(`${method} on the service root`);
   }
@@ -75,8 +93,15 @@ async function handle(context: S3Context, request: IncomingMessage, response: Se
   const allowed = target.key === undefined ? BUCKET_QUERY : OBJECT_QUERY;
   const unknown = [...target.query.keys()].find((name) => !allowed.has(name));
   if (unknown) throw s3Errors.notImplemented(`the "${unknown}" sub-resource (${method} ${target.key === undefined ? 'bucket' : 'object'})`);
-  if (target.key === undefined) return bucketRequest(context, method, target, request, response);
-  return objectRequest(context, method, target as S3Target & { bucket: string; key: string }, request, response);
+  if (authorized) authorizeS3(authorized.access, store, authorized.caller, s3Permissions(method, target, request), request);
+  try {
+    if (target.key === undefined) return await bucketRequest(context, method, target, request, response, authorized);
+    return await objectRequest(context, method, target as S3Target & { bucket: string; key: string }, request, response);
+  } catch (error) {
+    if (authorized && error instanceof S3Error && error.code === 'NoSuchKey')
+      throw missingKeyError(authorized.access, store, authorized.caller, target.bucket, error, request);
+    throw error;
+  }
 }
 
 const QUERY_AUTH = [
@@ -149,11 +174,13 @@ async function bucketRequest(
   target: S3Target,
   request: IncomingMessage,
   response: ServerResponse,
+  authorized?: Authorized,
 ): Promise<void> {
   const { store } = context;
   const bucket = target.bucket!;
   const query = target.query;
   if (query.has('notification')) return notificationRequest(context, method, bucket, request, response);
+  if (query.has('policy')) return bucketPolicyRequest(context, method, bucket, request, response);
   switch (method) {
     case 'PUT':
       await readBody(request); // CreateBucketConfiguration: the region is ours whatever it says
@@ -169,7 +196,7 @@ async function bucketRequest(
       response.writeHead(204).end();
       return;
     case 'POST':
-      if (query.has('delete')) return deleteObjects(store, bucket, request, response);
+      if (query.has('delete')) return deleteObjects(store, bucket, request, response, authorized);
       break;
     case 'GET':
       if (query.has('location')) {
@@ -266,16 +293,65 @@ function requestXml(text: string, root: string): Record<string, unknown> {
   return parsed;
 }
 
-async function deleteObjects(store: S3Store, bucket: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+/** DeleteObjects: each key needs `s3:DeleteObject`; a key the caller may not delete is an `<Error>` entry, the others go. */
+async function deleteObjects(
+  store: S3Store,
+  bucket: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  authorized?: Authorized,
+): Promise<void> {
   store.bucket(bucket);
   const body = requestXml((await readBody(request)).toString('utf8'), 'Delete') as {
     Delete?: { Object?: { Key: string }[]; Quiet?: string };
   };
   const objects = body.Delete?.Object ?? [];
   if (objects.length > 1000) throw new S3Error(400, 'MalformedXML', `DeleteObjects takes at most 1000 keys, got ${objects.length}`);
-  for (const { Key } of objects) await store.deleteObject(bucket, String(Key));
+  const deleted: { Key: string }[] = [];
+  const errors: { Key: string; Code: string; Message: string }[] = [];
+  for (const { Key } of objects) {
+    const key = String(Key);
+    const permission = { action: 's3:DeleteObject', resource: `arn:aws:s3:::${bucket}/${key}`, bucket, context: {} };
+    if (authorized && s3Allows(authorized.access, store, authorized.caller, permission, request).decision !== 'Allow') {
+      errors.push({ Key: key, Code: 'AccessDenied', Message: 'Access Denied' });
+      continue;
+    }
+    await store.deleteObject(bucket, key);
+    deleted.push({ Key: key });
+  }
   const quiet = body.Delete?.Quiet === 'true';
-  sendXml(response, 200, 'DeleteResult', { Deleted: quiet ? [] : objects.map(({ Key }) => ({ Key: String(Key) })) });
+  sendXml(response, 200, 'DeleteResult', { Deleted: quiet ? [] : deleted, Error: errors });
+}
+
+/** GET / PUT / DELETE `?policy`: the bucket policy, checked as S3 checks it when put. */
+async function bucketPolicyRequest(
+  { store }: S3Context,
+  method: string,
+  bucket: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  store.bucket(bucket);
+  if (method === 'GET') {
+    const policy = store.policyOf(bucket);
+    if (policy === undefined) throw new S3Error(404, 'NoSuchBucketPolicy', 'The bucket policy does not exist', { BucketName: bucket });
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(policy) }).end(policy);
+    return;
+  }
+  if (method === 'DELETE') {
+    await store.setPolicy(bucket, undefined);
+    response.writeHead(204).end();
+    return;
+  }
+  if (method !== 'PUT') throw s3Errors.notImplemented(`${method} ?policy`);
+  const text = (await readBody(request)).toString('utf8');
+  try {
+    parsePolicy(text, 'resource');
+  } catch (error) {
+    throw new S3Error(400, 'MalformedPolicy', (error as Error).message);
+  }
+  await store.setPolicy(bucket, text);
+  response.writeHead(204).end();
 }
 
 async function objectRequest(

@@ -64,12 +64,15 @@ interface Bucket {
   objects: Map<string, StoredObject>;
   keys: SortedKeys;
   notification?: NotificationConfig;
+  /** the bucket policy's text (PutBucketPolicy), a resource policy the stack evaluates */
+  policy?: string;
 }
 
 type S3Record =
   | { t: 'bucket'; name: string; created: number }
   | { t: 'bucket-gone'; name: string }
   | { t: 'notification'; bucket: string; config: NotificationConfig }
+  | { t: 'policy'; bucket: string; policy?: string }
   | { t: 'object'; bucket: string; object: StoredObject }
   | { t: 'object-gone'; bucket: string; key: string }
   | { t: 'upload'; upload: Omit<MultipartUpload, 'parts'> }
@@ -147,6 +150,11 @@ export class S3Store {
         if (bucket) bucket.notification = record.config;
         break;
       }
+      case 'policy': {
+        const bucket = this.buckets.get(record.bucket);
+        if (bucket) bucket.policy = record.policy;
+        break;
+      }
       case 'object': {
         const bucket = this.buckets.get(record.bucket);
         if (!bucket) break;
@@ -185,6 +193,7 @@ export class S3Store {
     for (const bucket of this.buckets.values()) {
       records.push({ t: 'bucket', name: bucket.name, created: bucket.created });
       if (bucket.notification) records.push({ t: 'notification', bucket: bucket.name, config: bucket.notification });
+      if (bucket.policy !== undefined) records.push({ t: 'policy', bucket: bucket.name, policy: bucket.policy });
       for (const object of bucket.objects.values()) records.push({ t: 'object', bucket: bucket.name, object });
     }
     for (const { parts, ...upload } of this.uploads.values()) {
@@ -233,6 +242,17 @@ export class S3Store {
   async setNotification(name: string, config: NotificationConfig): Promise<void> {
     this.bucket(name);
     await this.commit({ t: 'notification', bucket: name, config });
+  }
+
+  /** The bucket's policy text, if it has one (and exists). */
+  policyOf(name: string): string | undefined {
+    return this.buckets.get(name)?.policy;
+  }
+
+  /** Sets (or, with undefined, deletes) the bucket policy; the caller has checked the document. */
+  async setPolicy(name: string, policy: string | undefined): Promise<void> {
+    this.bucket(name);
+    await this.commit({ t: 'policy', bucket: name, policy });
   }
 
   // ---- objects

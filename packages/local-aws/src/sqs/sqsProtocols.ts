@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { toXml } from '../common/xml';
 import type { XmlNode, XmlValue } from '../common/xml';
 import { SqsError } from './sqsErrors';
+import { numbered, queryTree as toTree } from '../common/queryParams';
+import type { QueryTree as Tree } from '../common/queryParams';
 
 const QUERY_NAMESPACE = 'http://queue.amazonaws.com/doc/2012-11-05/';
 
@@ -21,31 +23,6 @@ const QUERY_LISTS: Record<string, string> = {
   TagKey: 'TagKeys',
 };
 const QUERY_MAPS: Record<string, string> = { Attribute: 'Attributes', MessageAttribute: 'MessageAttributes', Tag: 'tags' };
-
-type Tree = { [key: string]: string | Tree };
-
-/** `a.1.b=x` → `{ a: { 1: { b: 'x' } } }` */
-function toTree(params: URLSearchParams): Tree {
-  const root: Tree = {};
-  for (const [name, value] of params) {
-    const path = name.split('.');
-    let node = root;
-    path.slice(0, -1).forEach((segment) => {
-      if (typeof node[segment] !== 'object') node[segment] = {};
-      node = node[segment] as Tree;
-    });
-    node[path[path.length - 1]!] = value;
-  }
-  return root;
-}
-
-function numbered(node: string | Tree): (string | Tree)[] {
-  if (typeof node === 'string') return [node];
-  return Object.keys(node)
-    .filter((key) => /^\d+$/.test(key))
-    .sort((a, b) => Number(a) - Number(b))
-    .map((key) => node[key]!);
-}
 
 /** Converts a query request's parameters to `{ action, input }` in JSON shapes. */
 export function fromQuery(params: URLSearchParams): { action: string; input: Record<string, unknown> } {
@@ -129,5 +106,6 @@ export function queryErrorXml(error: SqsError): string {
 }
 
 export function jsonErrorBody(error: SqsError): string {
-  return JSON.stringify({ __type: `com.amazonaws.sqs#${error.code}`, message: error.message });
+  // most SQS errors are in its own namespace; a few common ones (AccessDeniedException) come with theirs
+  return JSON.stringify({ __type: error.code.includes('#') ? error.code : `com.amazonaws.sqs#${error.code}`, message: error.message });
 }

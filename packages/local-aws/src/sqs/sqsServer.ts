@@ -4,6 +4,8 @@ import { header, readBody } from '../common/http';
 import { SqsError } from './sqsErrors';
 import { fromQuery, jsonErrorBody, queryErrorXml, toQueryXml } from './sqsProtocols';
 import type { RequestContext, SqsStore } from './sqsStore';
+import type { AccessControl } from '../iam/accessControl';
+import { authorizeSqs, sqsCaller } from './sqsAuthorization';
 
 type Operation = (
   store: SqsStore,
@@ -33,19 +35,21 @@ const OPERATIONS: Record<string, Operation> = {
 /**
  * An HTTP server speaking both SQS wire protocols: AWS JSON 1.0 (`x-amz-target:
  * AmazonSQS.<Op>`, current SDKs) and the query protocol (form-encoded `Action=<Op>`, XML
- * replies; older SDKs and Debian's AWS CLI). Both call the same {@link SqsStore}.
+ * replies; older SDKs and Debian's AWS CLI). Both call the same {@link SqsStore}. With `access`,
+ * requests signed with keys the local IAM issued are checked against their policies and the queue's.
  */
-export function createSqsServer(store: SqsStore): Server {
+export function createSqsServer(store: SqsStore, access?: AccessControl): Server {
   return createServer((request, response) => {
-    void handle(store, request, response);
+    void handle(store, request, response, access);
   });
 }
 
-async function handle(store: SqsStore, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(store: SqsStore, request: IncomingMessage, response: ServerResponse, access?: AccessControl): Promise<void> {
   const target = header(request, 'x-amz-target');
   const json = target !== undefined;
   try {
     const body = (await readBody(request, 2 * 1024 * 1024)).toString('utf8');
+    const caller = access && sqsCaller(access, request, body);
     const gone = new AbortController();
     response.on('close', () => {
       if (!response.writableFinished) gone.abort(); // closed before the answer: the client left
@@ -78,6 +82,7 @@ async function handle(store: SqsStore, request: IncomingMessage, response: Serve
         `The action ${action || '(none)'} is not valid for this endpoint (the local SQS stand-in implements: ${Object.keys(OPERATIONS).join(', ')}).`,
         'InvalidAction',
       );
+    if (access && caller) authorizeSqs(access, caller, action, input, (name) => store.policyOf(name), request);
     const output = await operation(store, input, context);
     if (json) {
       const text = JSON.stringify(output);

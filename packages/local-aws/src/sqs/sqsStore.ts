@@ -129,6 +129,11 @@ export class SqsStore {
     return `${context.origin}/${LOCAL_ACCOUNT_ID}/${name}`;
   }
 
+  /** A queue's policy (its `Policy` attribute), the resource policy its actions are checked against. */
+  policyOf(name: string): string | undefined {
+    return this.queues.get(name)?.definition.attributes.Policy || undefined;
+  }
+
   /** Whether a queue of this name exists (for the stack's own checks, e.g. S3 notification targets). */
   hasQueue(name: string): boolean {
     return this.queues.has(name);

@@ -2,6 +2,7 @@ import type { MessageAttributeValue } from './md5';
 import { messageSize } from './md5';
 import { sqsErrors } from './sqsErrors';
 import type { SqsQueue } from './sqsQueue';
+import { parsePolicy } from '../iam/policyEvaluation';
 
 /**
  * What SQS refuses before it changes anything: queue attributes (names, ranges, redrive
@@ -58,6 +59,13 @@ export function validateQueueAttributes(
     const range = RANGES[attribute];
     if (range && !(Number.isInteger(Number(value)) && Number(value) >= range[0] && Number(value) <= range[1])) {
       throw sqsErrors.invalidAttributeValue(`Invalid value for the parameter ${attribute}: ${value} (must be ${range[0]}–${range[1]}).`);
+    }
+    if (attribute === 'Policy' && value !== '') {
+      try {
+        parsePolicy(value, 'resource');
+      } catch (error) {
+        throw sqsErrors.invalidAttributeValue(`Invalid value for the parameter Policy. Reason: ${(error as Error).message}`);
+      }
     }
     if (attribute === 'RedrivePolicy' && value !== '') {
       let policy: { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown };

@@ -5,25 +5,15 @@ import { catalogOperations } from './catalogOperations';
 import type { Database, QueryResult } from './database';
 import { missingDatabase, singleStatement } from './statements';
 import type { Statement, StatementRunner, SubStatement } from './statements';
+import { ADMINISTRATOR } from '../iam/accessControl';
+import type { AccessControl, Caller } from '../iam/accessControl';
+import { authorizeDataApi, dataApiCaller, DataApiError } from './dataApiAuthorization';
 
 type Input = Record<string, unknown>;
 type Output = Record<string, unknown>;
 
-class ApiError extends Error {
-  constructor(
-    readonly type:
-      | 'ValidationException'
-      | 'ResourceNotFoundException'
-      | 'ExecuteStatementException'
-      | 'DatabaseConnectionException'
-      | 'BatchExecuteStatementException'
-      | 'InternalServerException',
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
+/** The Data API's errors: ValidationException, ResourceNotFoundException, ExecuteStatementException… */
+const ApiError = DataApiError;
 
 const seconds = (ms: number) => ms / 1000;
 
@@ -136,18 +126,25 @@ export interface DataApiOptions {
   pageRows: number;
 }
 
+/** Who runs a statement: its IAM identity, the only one that may follow it. */
+const ownerOf = (caller: Caller): Statement['owner'] => ({
+  userId: caller.principal.userId ?? caller.principal.arn,
+  arn: caller.principal.arn,
+  roleArn: caller.principal.roleArn,
+});
+
 function operations(
   runner: StatementRunner,
   db: Database,
   options: DataApiOptions,
-): Record<string, (input: Input) => Promise<Output> | Output> {
+): Record<string, (input: Input, caller: Caller) => Promise<Output> | Output> {
   return {
     ...catalogOperations(db, runner.database, (input) => {
       if (typeof input.Database !== 'string' || input.Database === '') throw new ApiError('ValidationException', 'Database is required');
       if (input.Database !== runner.database)
         throw new ApiError('DatabaseConnectionException', `Database connection failed: ${missingDatabase(input.Database)}`, 500);
     }),
-    ExecuteStatement: (input) => {
+    ExecuteStatement: (input, caller) => {
       if (typeof input.Sql !== 'string' || input.Sql.trim() === '') throw new ApiError('ValidationException', 'Sql is required');
       let sql: string;
       try {
@@ -161,14 +158,20 @@ function operations(
           throw new ApiError('ValidationException', 'Each parameter needs a string name and a string value');
       }
       return submitted(
-        runner.submit([sql], false, target(input), { statementName: input.StatementName as string | undefined, parameters }),
+        runner.submit([sql], false, target(input), {
+          statementName: input.StatementName as string | undefined,
+          parameters,
+          owner: ownerOf(caller),
+        }),
       );
     },
-    BatchExecuteStatement: (input) => {
+    BatchExecuteStatement: (input, caller) => {
       const sqls = input.Sqls as string[] | undefined;
       if (!Array.isArray(sqls) || sqls.length === 0 || sqls.length > 40)
         throw new ApiError('ValidationException', 'Sqls must hold 1 to 40 statements');
-      return submitted(runner.submit(sqls, true, target(input), { statementName: input.StatementName as string | undefined }));
+      return submitted(
+        runner.submit(sqls, true, target(input), { statementName: input.StatementName as string | undefined, owner: ownerOf(caller) }),
+      );
     },
     DescribeStatement: (input) => {
       const { statement, sub } = find(runner, input.Id);
@@ -215,13 +218,20 @@ function operations(
         NextToken: end < result.result.rows.length ? Buffer.from(String(end)).toString('base64url') : undefined,
       };
     },
-    ListStatements: (input) => {
+    ListStatements: (input, caller) => {
       const status = (input.Status as string | undefined) ?? 'ALL';
+      // an issued identity sees its own statements: all of its role's (RoleLevel, the default) or its session's
+      const roleLevel = input.RoleLevel !== false;
+      const mine = (s: Statement) =>
+        !caller.enforced ||
+        (roleLevel && caller.principal.roleArn !== undefined
+          ? s.owner?.roleArn === caller.principal.roleArn
+          : s.owner?.userId === ownerOf(caller)!.userId);
       const name = input.StatementName as string | undefined;
       const max = Math.min(100, Number(input.MaxResults ?? 100));
       const start = input.NextToken ? Number(Buffer.from(String(input.NextToken), 'base64url').toString()) : 0;
       const matching = runner.all
-        .filter((s) => (status === 'ALL' || s.status === status) && (!name || s.statementName?.startsWith(name)))
+        .filter((s) => mine(s) && (status === 'ALL' || s.status === status) && (!name || s.statementName?.startsWith(name)))
         .sort((a, b) => b.createdAt - a.createdAt);
       const page = matching.slice(start, start + max);
       return {
@@ -255,15 +265,30 @@ function operations(
   };
 }
 
-/** An HTTP server speaking the Redshift Data API (AWS JSON 1.1, `X-Amz-Target: RedshiftData.<Op>`). */
-export function createDataApiServer(runner: StatementRunner, db: Database, options: DataApiOptions = { pageRows: 10_000 }): Server {
+/**
+ * An HTTP server speaking the Redshift Data API (AWS JSON 1.1, `X-Amz-Target: RedshiftData.<Op>`).
+ * With `access`, calls signed with keys the local IAM issued are authorised as the Data API
+ * authorises them.
+ */
+export function createDataApiServer(
+  runner: StatementRunner,
+  db: Database,
+  options: DataApiOptions = { pageRows: 10_000 },
+  access?: AccessControl,
+): Server {
   const ops = operations(runner, db, options);
   return createServer((request, response) => {
-    void handle(ops, request, response);
+    void handle(ops, runner, request, response, access);
   });
 }
 
-async function handle(ops: ReturnType<typeof operations>, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(
+  ops: ReturnType<typeof operations>,
+  runner: StatementRunner,
+  request: IncomingMessage,
+  response: ServerResponse,
+  access?: AccessControl,
+): Promise<void> {
   const send = (status: number, body: unknown) => {
     const text = JSON.stringify(body);
     response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(text) }).end(text);
@@ -271,6 +296,7 @@ async function handle(ops: ReturnType<typeof operations>, request: IncomingMessa
   try {
     const operation = (header(request, 'x-amz-target') ?? '').replace(/^RedshiftData\./, '');
     const body = (await readBody(request)).toString('utf8');
+    const caller: Caller = access ? dataApiCaller(access, request, body) : { principal: ADMINISTRATOR, enforced: false };
     const run = ops[operation];
     if (!run)
       throw new ApiError(
@@ -283,12 +309,16 @@ async function handle(ops: ReturnType<typeof operations>, request: IncomingMessa
     } catch {
       throw new ApiError('ValidationException', 'request body is not JSON');
     }
-    send(200, await run(input));
+    if (access) {
+      const followed = typeof input.Id === 'string' ? runner.get(input.Id.split(':')[0]!) : undefined;
+      authorizeDataApi(access, caller, operation, input, request, followed?.owner);
+    }
+    send(200, await run(input, caller));
   } catch (error) {
     const apiError =
-      error instanceof ApiError
+      error instanceof DataApiError
         ? error
-        : new ApiError('InternalServerException', `local Redshift Data API: ${(error as Error).message}`, 500);
+        : new DataApiError('InternalServerException', `local Redshift Data API: ${(error as Error).message}`, 500);
     send(apiError.status, { __type: apiError.type, message: apiError.message, Message: apiError.message });
   }
 }

@@ -39,6 +39,8 @@ export interface Statement {
   target: { database: string; workgroupName?: string; clusterIdentifier?: string; dbUser?: string; secretArn?: string };
   statementName?: string;
   parameters?: { name: string; value: string }[];
+  /** the IAM identity that ran it (aws:userid, ARN, role): only it may follow the statement */
+  owner?: { userId: string; arn: string; roleArn?: string };
   subs: SubStatement[];
   pid: number;
   cancelRequested: boolean;
@@ -77,7 +79,7 @@ export class StatementRunner {
     sqls: string[],
     batch: boolean,
     target: Statement['target'],
-    extra: { statementName?: string; parameters?: { name: string; value: string }[] },
+    extra: Pick<Statement, 'statementName' | 'parameters' | 'owner'>,
   ): Statement {
     const now = Date.now();
     const statement: Statement = {

@@ -1,0 +1,325 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  AttachRolePolicyCommand,
+  CreateAccessKeyCommand,
+  CreatePolicyCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  DeleteRoleCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  PutRolePolicyCommand,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
+import {
+  CreateBucketCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutBucketPolicyCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { CreateQueueCommand, SendMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+/** Credentials as the SDK clients take them. */
+type AwsCredentialIdentity = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+import { DescribeStatementCommand, ExecuteStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, startLocalStack } from '../src';
+import type { LocalStack } from '../src';
+import { assumeRoleAsService } from '../src/iam/serviceCredentials';
+import { workgroupArn } from '../src/warehouse/dataApiAuthorization';
+
+const region = 'us-east-1';
+const accountTrust = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:root` }, Action: 'sts:AssumeRole' }],
+});
+const allow = (Action: string | string[], Resource: string | string[], extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action, Resource, ...extra }] });
+
+/** A failed call's error name and HTTP status, for assertions. */
+async function failure(call: Promise<unknown>): Promise<{ name: string; status?: number; message: string }> {
+  try {
+    await call;
+  } catch (error) {
+    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
+  }
+  throw new Error('expected the call to fail');
+}
+
+/**
+ * The local IAM and STS with real SDK v3 clients, and what they make the other services do:
+ * keys the stack issues are checked on every request as AWS checks them.
+ */
+describe('local IAM and STS: credentials the stack issues are enforced', () => {
+  let dir: string;
+  let stack: LocalStack;
+  const admin = { credentials: LOCAL_CREDENTIALS, region };
+  let iam: IAMClient;
+  let sts: STSClient;
+  let s3Admin: S3Client;
+  const clients: { destroy: () => void }[] = [];
+  const s3As = (credentials: AwsCredentialIdentity) => {
+    const client = new S3Client({ endpoint: stack.endpoints.s3, forcePathStyle: true, region, credentials });
+    clients.push(client);
+    return client;
+  };
+  const sqsAs = (credentials: AwsCredentialIdentity) => {
+    const client = new SQSClient({ endpoint: stack.endpoints.sqs, region, credentials });
+    clients.push(client);
+    return client;
+  };
+
+  /** A role trusting the account, with one inline policy, assumed by the administrator. */
+  async function roleWith(name: string, policy: string): Promise<AwsCredentialIdentity> {
+    await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: accountTrust }));
+    await iam.send(new PutRolePolicyCommand({ RoleName: name, PolicyName: 'only', PolicyDocument: policy }));
+    const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${name}`, RoleSessionName: 'test' }));
+    return { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! };
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'local-iam-'));
+    stack = await startLocalStack({ dir, ports: { s3: 0, sqs: 0, redshiftData: 0, iam: 0 } });
+    iam = new IAMClient({ ...admin, endpoint: stack.endpoints.iam });
+    sts = new STSClient({ ...admin, endpoint: stack.endpoints.iam });
+    s3Admin = new S3Client({ ...admin, endpoint: stack.endpoints.s3, forcePathStyle: true });
+    clients.push(iam, sts, s3Admin);
+    await s3Admin.send(new CreateBucketCommand({ Bucket: 'data' }));
+    await s3Admin.send(new PutObjectCommand({ Bucket: 'data', Key: 'state/here.json', Body: '{}' }));
+  }, 60_000);
+  afterAll(async () => {
+    for (const client of clients) client.destroy();
+    await stack.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps roles and their policies as IAM does, trust policy URL-encoded in replies', async () => {
+    await iam.send(new CreateRoleCommand({ RoleName: 'kept', Path: '/etl/', AssumeRolePolicyDocument: accountTrust }));
+    const { Role } = await iam.send(new GetRoleCommand({ RoleName: 'kept' }));
+    expect(Role).toMatchObject({ RoleName: 'kept', Path: '/etl/', Arn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/etl/kept`, MaxSessionDuration: 3600 });
+    expect(Role!.RoleId).toMatch(/^AROA[A-Z2-7]{17}$/);
+    expect(JSON.parse(decodeURIComponent(Role!.AssumeRolePolicyDocument!))).toEqual(JSON.parse(accountTrust));
+    expect(await failure(iam.send(new CreateRoleCommand({ RoleName: 'KEPT', AssumeRolePolicyDocument: accountTrust })))).toMatchObject({
+      name: 'EntityAlreadyExistsException',
+      status: 409,
+    });
+    expect(await failure(iam.send(new GetRoleCommand({ RoleName: 'nobody' })))).toMatchObject({
+      name: 'NoSuchEntityException',
+      message: 'The role with name nobody cannot be found.',
+    });
+    expect(
+      await failure(iam.send(new PutRolePolicyCommand({ RoleName: 'kept', PolicyName: 'p', PolicyDocument: '{"Statement":[{"Effect":"Allow"}]}' }))),
+    ).toMatchObject({ name: 'MalformedPolicyDocumentException', status: 400 });
+    const { Policy } = await iam.send(
+      new CreatePolicyCommand({ PolicyName: 'read', PolicyDocument: allow('s3:GetObject', 'arn:aws:s3:::data/*') }),
+    );
+    await iam.send(new AttachRolePolicyCommand({ RoleName: 'kept', PolicyArn: Policy!.Arn }));
+    const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'kept' }));
+    expect(attached.AttachedPolicies).toEqual([{ PolicyName: 'read', PolicyArn: Policy!.Arn }]);
+    expect(await failure(iam.send(new DeleteRoleCommand({ RoleName: 'kept' })))).toMatchObject({ name: 'DeleteConflictException', status: 409 });
+  });
+
+  it('assumes a role the trust policy allows; the session is the role', async () => {
+    const credentials = await roleWith('reader', allow('s3:GetObject', 'arn:aws:s3:::data/*'));
+    expect(credentials.accessKeyId).toMatch(/^ASIA/);
+    const client = new STSClient({ region, endpoint: stack.endpoints.iam, credentials });
+    clients.push(client);
+    const identity = await client.send(new GetCallerIdentityCommand({}));
+    expect(identity.Arn).toBe(`arn:aws:sts::${LOCAL_ACCOUNT_ID}:assumed-role/reader/test`);
+    expect(identity.UserId).toMatch(/^AROA[A-Z2-7]{17}:test$/);
+    const policy = await iam.send(new GetRolePolicyCommand({ RoleName: 'reader', PolicyName: 'only' }));
+    expect(JSON.parse(decodeURIComponent(policy.PolicyDocument!)).Statement[0].Action).toBe('s3:GetObject');
+  });
+
+  it('refuses AssumeRole where the trust policy does not name the caller, and lets a service principal in', async () => {
+    const lambdaTrust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
+    await iam.send(new CreateRoleCommand({ RoleName: 'fn', AssumeRolePolicyDocument: lambdaTrust }));
+    const roleArn = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/fn`;
+    expect(await failure(sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'x1' })))).toMatchObject({
+      name: 'AccessDenied',
+      status: 403,
+      message: `User: arn:aws:iam::${LOCAL_ACCOUNT_ID}:root is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+    });
+    // a role that does not exist gets the same answer: AWS does not say which
+    expect(await failure(sts.send(new AssumeRoleCommand({ RoleArn: `${roleArn}-missing`, RoleSessionName: 'x1' })))).toMatchObject({
+      name: 'AccessDenied',
+    });
+    const credentials = await assumeRoleAsService({ endpoint: stack.endpoints.iam, roleArn, service: 'lambda.amazonaws.com', sessionName: 'fn' });
+    expect(credentials.accessKeyId).toMatch(/^ASIA/);
+  });
+
+  it('S3: a missing key is 403 AccessDenied without s3:ListBucket, 404 NoSuchKey with it', async () => {
+    const reader = s3As(await roleWith('planner', allow('s3:GetObject', 'arn:aws:s3:::data/state/*')));
+    const missing = await failure(reader.send(new GetObjectCommand({ Bucket: 'data', Key: 'state/none.json' })));
+    expect(missing).toMatchObject({ name: 'AccessDenied', status: 403 });
+    expect(missing.message).toBe(
+      `User: arn:aws:sts::${LOCAL_ACCOUNT_ID}:assumed-role/planner/test is not authorized to perform: s3:ListBucket on resource: "arn:aws:s3:::data" because no identity-based policy allows the s3:ListBucket action`,
+    );
+    expect(await failure(reader.send(new HeadObjectCommand({ Bucket: 'data', Key: 'state/none.json' })))).toMatchObject({ status: 403 });
+    expect((await reader.send(new GetObjectCommand({ Bucket: 'data', Key: 'state/here.json' }))).ContentLength).toBe(2);
+    expect(await failure(reader.send(new GetObjectCommand({ Bucket: 'data', Key: 'other/here.json' })))).toMatchObject({ name: 'AccessDenied' });
+    expect(await failure(reader.send(new PutObjectCommand({ Bucket: 'data', Key: 'state/new.json', Body: '{}' })))).toMatchObject({
+      name: 'AccessDenied',
+      status: 403,
+    });
+
+    await iam.send(
+      new PutRolePolicyCommand({ RoleName: 'planner', PolicyName: 'list', PolicyDocument: allow('s3:ListBucket', 'arn:aws:s3:::data') }),
+    );
+    expect(await failure(reader.send(new GetObjectCommand({ Bucket: 'data', Key: 'state/none.json' })))).toMatchObject({
+      name: 'NoSuchKey',
+      status: 404,
+    });
+  });
+
+  it('S3: a ListBucket allowed only for a prefix does not make GetObject of a missing key a 404 (s3:prefix is absent there)', async () => {
+    const reader = s3As(
+      await roleWith(
+        'slices',
+        JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::data/*' },
+            { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::data', Condition: { StringLike: { 's3:prefix': 'state/*' } } },
+          ],
+        }),
+      ),
+    );
+    expect(await failure(reader.send(new GetObjectCommand({ Bucket: 'data', Key: 'state/slices.json' })))).toMatchObject({ status: 403 });
+  });
+
+  it('S3: DeleteObjects answers AccessDenied per key the caller may not delete', async () => {
+    await s3Admin.send(new PutObjectCommand({ Bucket: 'data', Key: 'tmp/a', Body: 'a' }));
+    await s3Admin.send(new PutObjectCommand({ Bucket: 'data', Key: 'keep/b', Body: 'b' }));
+    const cleaner = s3As(await roleWith('cleaner', allow('s3:DeleteObject', 'arn:aws:s3:::data/tmp/*')));
+    const result = await cleaner.send(new DeleteObjectsCommand({ Bucket: 'data', Delete: { Objects: [{ Key: 'tmp/a' }, { Key: 'keep/b' }] } }));
+    expect(result.Deleted).toEqual([{ Key: 'tmp/a' }]);
+    expect(result.Errors).toEqual([{ Key: 'keep/b', Code: 'AccessDenied', Message: 'Access Denied' }]);
+  });
+
+  it('S3: a bucket policy denies by itself, and a TLS-only policy lets loopback requests through', async () => {
+    const writer = s3As(await roleWith('writer', allow(['s3:PutObject', 's3:GetObject'], 'arn:aws:s3:::data/*')));
+    await s3Admin.send(
+      new PutBucketPolicyCommand({
+        Bucket: 'data',
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::data', 'arn:aws:s3:::data/*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+            { Sid: 'NoLanding', Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::data/landing/*' },
+          ],
+        }),
+      }),
+    );
+    await writer.send(new PutObjectCommand({ Bucket: 'data', Key: 'out/x.json', Body: '{}' }));
+    const denied = await failure(writer.send(new PutObjectCommand({ Bucket: 'data', Key: 'landing/x.json', Body: '{}' })));
+    expect(denied.name).toBe('AccessDenied');
+    expect(denied.message).toContain('with an explicit deny in a resource-based policy');
+  });
+
+  it('SQS: SendMessage without sqs:SendMessage is AccessDenied; a queue policy can grant it', async () => {
+    const sqsAdmin = sqsAs(LOCAL_CREDENTIALS);
+    const { QueueUrl } = await sqsAdmin.send(new CreateQueueCommand({ QueueName: 'work' }));
+    const role = await roleWith('sender', allow('sqs:ReceiveMessage', `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:work`));
+    const sender = sqsAs(role);
+    const denied = await failure(sender.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x' })));
+    expect(denied).toMatchObject({ name: 'AccessDenied', status: 403 });
+    expect(denied.message).toBe(
+      `User: arn:aws:sts::${LOCAL_ACCOUNT_ID}:assumed-role/sender/test is not authorized to perform: sqs:sendmessage on resource: arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:work because no identity-based policy allows the sqs:sendmessage action`,
+    );
+    await sqsAdmin.send(
+      new SetQueueAttributesCommand({
+        QueueUrl,
+        Attributes: {
+          Policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/sender` }, Action: 'sqs:SendMessage', Resource: '*' },
+            ],
+          }),
+        },
+      }),
+    );
+    expect((await sender.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x' }))).MessageId).toBeDefined();
+  });
+
+  it('a wrong secret is SignatureDoesNotMatch, a wrong token InvalidToken / InvalidClientTokenId', async () => {
+    const credentials = await roleWith('signer', allow('*', '*'));
+    const wrongSecret = { ...credentials, secretAccessKey: `${credentials.secretAccessKey}x` };
+    expect(await failure(s3As(wrongSecret).send(new GetObjectCommand({ Bucket: 'data', Key: 'state/here.json' })))).toMatchObject({
+      name: 'SignatureDoesNotMatch',
+      status: 403,
+    });
+    expect(await failure(sqsAs(wrongSecret).send(new CreateQueueCommand({ QueueName: 'q' })))).toMatchObject({
+      name: 'SignatureDoesNotMatch',
+      status: 403,
+    });
+    const wrongToken = { ...credentials, sessionToken: 'not-the-token' };
+    expect(await failure(s3As(wrongToken).send(new GetObjectCommand({ Bucket: 'data', Key: 'state/here.json' })))).toMatchObject({
+      name: 'InvalidToken',
+      status: 400,
+    });
+    const sts2 = new STSClient({ region, endpoint: stack.endpoints.iam, credentials: wrongToken });
+    clients.push(sts2);
+    expect(await failure(sts2.send(new GetCallerIdentityCommand({})))).toMatchObject({ name: 'InvalidClientTokenId', status: 403 });
+    // any key the stack never issued is the administrator, as before
+    expect((await s3As({ accessKeyId: 'AKIAANYTHING', secretAccessKey: 'x' }).send(new GetObjectCommand({ Bucket: 'data', Key: 'state/here.json' }))).ContentLength).toBe(2);
+  });
+
+  it('an IAM user signs with its access key and is held to its policies', async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'alice' }));
+    await iam.send(new PutUserPolicyCommand({ UserName: 'alice', PolicyName: 'p', PolicyDocument: allow('s3:GetObject', 'arn:aws:s3:::data/state/*') }));
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'alice' }));
+    expect(AccessKey!.AccessKeyId).toMatch(/^AKIA[A-Z2-7]{16}$/);
+    const alice = s3As({ accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! });
+    expect((await alice.send(new GetObjectCommand({ Bucket: 'data', Key: 'state/here.json' }))).ContentLength).toBe(2);
+    expect(await failure(alice.send(new PutObjectCommand({ Bucket: 'data', Key: 'state/x', Body: 'x' })))).toMatchObject({ name: 'AccessDenied' });
+  });
+
+  it('Data API: ExecuteStatement needs redshift-data:ExecuteStatement and GetCredentials on the workgroup; only the owner follows a statement', async () => {
+    const workgroup = workgroupArn('etl-dev');
+    const runner = await roleWith('runner', allow(['redshift-data:ExecuteStatement', 'redshift-serverless:GetCredentials'], workgroup));
+    const client = (credentials: AwsCredentialIdentity) => {
+      const c = new RedshiftDataClient({ region, endpoint: stack.endpoints.redshiftData, credentials });
+      clients.push(c);
+      return c;
+    };
+    const { Id } = await client(runner).send(new ExecuteStatementCommand({ WorkgroupName: 'etl-dev', Database: 'analytics', Sql: 'SELECT 1' }));
+    expect(Id).toBeDefined();
+    const describe = await failure(client(runner).send(new DescribeStatementCommand({ Id })));
+    expect(describe).toMatchObject({ name: 'AccessDeniedException', status: 400 });
+    expect(describe.message).toContain('redshift-data:DescribeStatement on resource: *');
+    expect(await failure(client(runner).send(new ExecuteStatementCommand({ WorkgroupName: 'other', Database: 'analytics', Sql: 'SELECT 1' })))).toMatchObject({
+      name: 'AccessDeniedException',
+    });
+
+    const follower = await roleWith(
+      'follower',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: ['redshift-data:ExecuteStatement', 'redshift-serverless:GetCredentials'], Resource: workgroup },
+          {
+            Effect: 'Allow',
+            Action: 'redshift-data:DescribeStatement',
+            Resource: '*',
+            Condition: { StringEquals: { 'redshift-data:statement-owner-iam-userid': '${aws:userid}' } },
+          },
+        ],
+      }),
+    );
+    const own = await client(follower).send(new ExecuteStatementCommand({ WorkgroupName: 'etl-dev', Database: 'analytics', Sql: 'SELECT 1' }));
+    expect((await client(follower).send(new DescribeStatementCommand({ Id: own.Id }))).Id).toBe(own.Id);
+    expect(await failure(client(follower).send(new DescribeStatementCommand({ Id })))).toMatchObject({ name: 'AccessDeniedException' });
+  });
+});
