@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -8,6 +9,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { LOCAL_CREDENTIALS, isAlive, launchStack, lambdaInvoker, setLambdaEndpoint, stopProcess } from '@etl/local-aws';
 import {
+  functionCredentials,
   localParams,
   packageService,
   provision,
@@ -15,6 +17,7 @@ import {
   QueuePoller,
   REPO_ROOT,
   serviceDir,
+  stackName,
   stackResources,
   startOffline,
 } from '@etl/harness';
@@ -78,7 +81,7 @@ export async function packageServices(): Promise<PackagedServices> {
 }
 
 /** Changes when StackResources gains a field, so resources cached before are read again from the template. */
-const RESOURCES_FORMAT = 'resources-2: notifications';
+const RESOURCES_FORMAT = 'resources-3: roles, bucket policies';
 
 async function serviceResources(service: ServiceName): Promise<StackResources> {
   const params = localParams(REPO_ROOT, service, 'dev');
@@ -94,7 +97,7 @@ async function serviceResources(service: ServiceName): Promise<StackResources> {
     const cached = JSON.parse(readFileSync(cache, 'utf8')) as { key: string; resources: StackResources };
     if (cached.key === key) return cached.resources;
   }
-  const resources = stackResources(await packageService(service, 'dev', { outDir: '.serverless-local', params }));
+  const resources = stackResources(await packageService(service, 'dev', { outDir: '.serverless-local', params }), stackName(service, 'dev'));
   writeFileSync(cache, JSON.stringify({ key, resources }));
   return resources;
 }
@@ -219,7 +222,9 @@ export class LocalPipeline extends RunningPipeline {
   }
 
   private async startService(service: ServiceName): Promise<void> {
+    const resources = this.resources.find(([name]) => name === service)![1];
     const instance = await startOffline(service, {
+      functionCredentials: await functionCredentials(this.stack.endpoints, resources),
       endpoints: this.stack.endpoints,
       extraEnv: { ...this.stack.env, ...(this.options.esbuildWorkFolder ? { ESBUILD_WORK_FOLDER: this.options.esbuildWorkFolder } : {}) },
       freePorts: !this.options.fixedPorts,
@@ -290,6 +295,8 @@ export class LocalPipeline extends RunningPipeline {
   async replaceStack(dir: string, databaseUrl: string | undefined, stackEnv?: Record<string, string>): Promise<void> {
     await this.stopPollers();
     if (this.stack.child) await stopProcess(this.stack.child);
+    // IAM is the account's, not the data's: the roles and the sessions the running functions hold carry over
+    await cp(path.join(this.options.dir, 'iam'), path.join(dir, 'iam'), { recursive: true });
     this.options = { ...this.options, dir, databaseUrl, stackEnv: stackEnv ?? this.options.stackEnv };
     this.stack = await this.launch(this.stack.endpoints);
     await this.provision();

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { LOCAL_STAGES, localServiceOutputs } from './localAccount';
+import { localWorkgroupId } from '@etl/local-aws';
 import type { LocalEndpoints } from '@etl/local-aws';
 
 type Outputs = Record<string, Record<string, string>>;
@@ -50,9 +51,16 @@ export function composeParams(compose: ComposeFile, service: string, outputs: Ou
 export function localParams(root: string, service: string, stage: string, endpoints?: LocalEndpoints): Record<string, string> {
   const outputs = localServiceOutputs(stage, endpoints);
   const params = composeParams(readCompose(root), service, outputs);
-  if (service === 'load') return { ...params, warehouseCopyRoleArn: outputs.load.warehouseCopyRoleArn };
+  // the local warehouse's workgroup id, which the roles' policies name (IAM takes the id, not the name)
+  const warehouseWorkgroupId = localWorkgroupId(`etl-${stage}`);
+  if (service === 'load') return { ...params, warehouseCopyRoleArn: outputs.load.warehouseCopyRoleArn, warehouseWorkgroupId };
   if (service === 'extract')
-    return { ...params, extractQueueUrl: outputs.extract.extractQueueUrl, extractSqlQueueUrl: outputs.extract.extractSqlQueueUrl };
+    return {
+      ...params,
+      extractQueueUrl: outputs.extract.extractQueueUrl,
+      extractSqlQueueUrl: outputs.extract.extractSqlQueueUrl,
+      warehouseWorkgroupId,
+    };
   return params;
 }
 

@@ -3,7 +3,7 @@
  * (`serverlessCli`), their templates' resources, checks and provisioning, the event source
  * mappings (`QueuePoller`), compose state and the deploy check. Test helpers: `@etl/harness/testing`.
  */
-export { LOCAL_STAGES, liftQueueName, localQueue, dataBucketName, localServiceOutputs } from './localAccount';
+export { LOCAL_STAGES, liftQueueName, localQueue, dataBucketName, localServiceOutputs, stackName } from './localAccount';
 export type { LocalServiceOutputs } from './localAccount';
 export { readCompose, composeParams, localParams, writeComposeState } from './composeState';
 export { REPO_ROOT, packageService, serviceConfig, serviceDir, startOffline, stageParams } from './serverlessCli';
@@ -28,8 +28,10 @@ export type { DeployCheck, DeployCheckOptions, ServiceCheck } from './deployChec
 export type { MissingParam } from './stageRequirements';
 export type { WorkerQueueExpectation } from './templateChecks';
 export { stackResources } from './templateResources';
-export type { StackResources, QueueSpec, MappingSpec } from './templateResources';
+export type { StackResources, QueueSpec, MappingSpec, RoleSpec } from './templateResources';
+export { resolve as resolveIntrinsics, generatedRoleName } from './templateIntrinsics';
 export { provision, provisionNotifications } from './provision';
+export { functionCredentials, FUNCTION_CREDENTIALS_ENV } from './functionRoles';
 export { QueuePoller, toSqsRecord, succeededRecords } from './queuePoller';
 export type { HeldReceipts, Invoke, PollerEvent, PollerOptions } from './queuePoller';
 export { startScratchStack } from './scratchStack';

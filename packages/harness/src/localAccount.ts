@@ -5,9 +5,15 @@
  */
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, localEndpoints } from '@etl/local-aws';
 import type { LocalEndpoints } from '@etl/local-aws';
+import { generatedRoleName } from './templateIntrinsics';
 
 /** Stages that run on the local stack, never deployed from a laptop by accident. */
 export const LOCAL_STAGES = ['dev', 'local', 'test'] as const;
+
+/** A service's CloudFormation stack on a stage: `<service name in serverless.yml>-<stage>`. */
+export function stackName(service: string, stage: string): string {
+  return `etl-${service}-${stage}`;
+}
 
 /** Lift names a queue `<service>-<stage>-<construct id>` (its DLQ adds `-dlq`). */
 export function liftQueueName(service: string, stage: string, queueId: string): string {
@@ -46,7 +52,7 @@ export function localServiceOutputs(stage: string, endpoints: LocalEndpoints = l
       loadQueueUrl: load.url,
       loadQueueArn: load.arn,
       loadDlqUrl: loadDlq.url,
-      warehouseCopyRoleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/etl-load-${stage}-warehouse-copy`,
+      warehouseCopyRoleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${generatedRoleName(stackName('load', stage), 'WarehouseCopyRole')}`,
     },
     transform: {
       transformQueueUrl: transform.url,

@@ -1,5 +1,16 @@
 import {
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  DeleteRolePolicyCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  PutRolePolicyCommand,
+  UpdateAssumeRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import {
   CreateBucketCommand,
+  PutBucketPolicyCommand,
   GetBucketNotificationConfigurationCommand,
   PutBucketNotificationConfigurationCommand,
   S3Client,
@@ -8,24 +19,29 @@ import type { LambdaFunctionConfiguration } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueUrlCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from '@etl/local-aws';
 import type { LocalEndpoints } from '@etl/local-aws';
-import type { BucketNotificationSpec, StackResources } from './templateResources';
+import type { BucketNotificationSpec, RoleSpec, StackResources } from './templateResources';
 
 const credentials = LOCAL_CREDENTIALS;
 
 /**
- * Creates a service's buckets and queues on the local stack, as its template defines them.
- * Idempotent: existing buckets are kept, existing queues get the template's attributes.
+ * Creates a service's roles, buckets and queues on the local stack, as its template defines
+ * them. Idempotent: existing buckets are kept (their policy is the template's), existing
+ * queues get the template's attributes, existing roles the template's documents.
  *
  * @returns the queue URLs by name.
  */
 export async function provision(endpoints: LocalEndpoints, resources: StackResources): Promise<Record<string, string>> {
   const s3 = new S3Client({ endpoint: endpoints.s3, forcePathStyle: true, region: LOCAL_REGION, credentials });
   const sqs = new SQSClient({ endpoint: endpoints.sqs, region: LOCAL_REGION, credentials });
+  const iam = new IAMClient({ endpoint: endpoints.iam, region: LOCAL_REGION, credentials });
   try {
+    for (const role of resources.roles) await provisionRole(iam, role);
     for (const bucket of resources.buckets) {
       await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((error: { name?: string }) => {
         if (error.name !== 'BucketAlreadyOwnedByYou') throw error;
       });
+      const policy = resources.bucketPolicies[bucket];
+      if (policy) await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policy }));
     }
     const urls: Record<string, string> = {};
     // dead-letter queues first: SQS refuses a RedrivePolicy whose target does not exist yet
@@ -45,7 +61,26 @@ export async function provision(endpoints: LocalEndpoints, resources: StackResou
   } finally {
     s3.destroy();
     sqs.destroy();
+    iam.destroy();
   }
+}
+
+/** A role as the template has it: trust policy, exactly its inline policies, its managed policies attached. */
+async function provisionRole(iam: IAMClient, role: RoleSpec): Promise<void> {
+  try {
+    await iam.send(new CreateRoleCommand({ RoleName: role.name, Path: role.path, AssumeRolePolicyDocument: role.trustPolicy }));
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'EntityAlreadyExistsException') throw error;
+    await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: role.name, PolicyDocument: role.trustPolicy }));
+  }
+  const { PolicyNames = [] } = await iam.send(new ListRolePoliciesCommand({ RoleName: role.name }));
+  for (const stale of PolicyNames.filter((name) => !(name in role.policies)))
+    await iam.send(new DeleteRolePolicyCommand({ RoleName: role.name, PolicyName: stale }));
+  for (const [PolicyName, PolicyDocument] of Object.entries(role.policies))
+    await iam.send(new PutRolePolicyCommand({ RoleName: role.name, PolicyName, PolicyDocument }));
+  const { AttachedPolicies = [] } = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: role.name }));
+  for (const arn of role.managedPolicyArns.filter((a) => !AttachedPolicies.some((p) => p.PolicyArn === a)))
+    await iam.send(new AttachRolePolicyCommand({ RoleName: role.name, PolicyArn: arn }));
 }
 
 /**

@@ -9,6 +9,8 @@ import { parseDocument } from 'yaml';
 import { localParams } from './composeState';
 import { EXIT_WITH_PARENT, stopProcess } from '@etl/local-aws';
 import type { LocalEndpoints } from '@etl/local-aws';
+import { FUNCTION_CREDENTIALS_ENV } from './functionRoles';
+import type { FunctionCredentials } from './functionRoles';
 
 /** The repository root (this file is packages/harness/src/serverlessCli.ts). */
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -137,6 +139,7 @@ export async function startOffline(
     timeoutMs = 60_000,
     freePorts = false,
     extraParams = {},
+    functionCredentials,
     onOutput,
   }: {
     stage?: string;
@@ -147,6 +150,11 @@ export async function startOffline(
     freePorts?: boolean;
     /** Params on top of the local ones (e.g. a sample source's URL). */
     extraParams?: Record<string, string>;
+    /**
+     * Each function's own role credentials ({@link functionCredentials}): the functions run as
+     * their roles, as in Lambda. Without them, every function has the administrator's key.
+     */
+    functionCredentials?: FunctionCredentials;
     /** Told everything the service prints (its handlers' logs included), as it comes. */
     onOutput?: (text: string) => void;
   } = {},
@@ -184,6 +192,7 @@ export async function startOffline(
         AWS_SECRET_ACCESS_KEY: 'local',
         AWS_REGION: 'us-east-1',
         ...extraEnv,
+        ...(functionCredentials ? { [FUNCTION_CREDENTIALS_ENV]: JSON.stringify(functionCredentials) } : {}),
       },
       stdio: ['pipe', 'pipe', 'pipe'], // stdin: closes when this process dies, and the child then stops (EXIT_WITH_PARENT)
       detached: true,

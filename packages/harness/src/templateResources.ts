@@ -1,6 +1,7 @@
 import { queueArn } from '@etl/local-aws';
 import type { Template } from './serverlessCli';
 import { resourcesOfType } from './templateChecks';
+import { resolve } from './templateIntrinsics';
 
 /** A queue as the stack defines it, with its attributes in SQS's string form. */
 export interface QueueSpec {
@@ -30,11 +31,26 @@ export interface BucketNotificationSpec {
   suffix?: string;
 }
 
+/** An IAM role as the template defines it, its documents resolved against the local account. */
+export interface RoleSpec {
+  name: string;
+  path: string;
+  trustPolicy: string;
+  /** inline policies by name */
+  policies: Record<string, string>;
+  managedPolicyArns: string[];
+}
+
 export interface StackResources {
   buckets: string[];
+  /** bucket policies (AWS::S3::BucketPolicy), by bucket */
+  bucketPolicies: Record<string, string>;
   queues: QueueSpec[];
   mappings: MappingSpec[];
   notifications: BucketNotificationSpec[];
+  roles: RoleSpec[];
+  /** each function's execution role, by function name */
+  functionRoles: Record<string, string>;
 }
 
 type Properties = Record<string, unknown>;
@@ -59,8 +75,10 @@ function target(value: unknown): string | undefined {
  * Lift set them) and its event source mappings. The services' own configuration is the only
  * description of them; nothing is written twice.
  */
-export function stackResources(template: Template): StackResources {
+export function stackResources(template: Template, stackName: string): StackResources {
   const resources = template.Resources;
+  const resolved = (value: unknown) => resolve(value, template, { stackName });
+  const document = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(resolved(value)));
   const queueName = (logicalId: string) =>
     literal((resources[logicalId]?.Properties as Properties | undefined)?.QueueName, `${logicalId}.QueueName`);
 
@@ -129,5 +147,30 @@ export function stackResources(template: Template): StackResources {
       };
     });
   });
-  return { buckets, queues, mappings, notifications };
+  const roles = resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => {
+    const p = (resources[id]!.Properties ?? {}) as Properties;
+    const arn = String(resolved({ 'Fn::GetAtt': [id, 'Arn'] }));
+    const policies = (p.Policies ?? []) as { PolicyName: unknown; PolicyDocument: unknown }[];
+    return {
+      name: arn.split('/').pop()!,
+      path: String(p.Path ?? '/'),
+      trustPolicy: document(p.AssumeRolePolicyDocument),
+      policies: Object.fromEntries(policies.map((policy) => [String(resolved(policy.PolicyName)), document(policy.PolicyDocument)])),
+      managedPolicyArns: ((resolved(p.ManagedPolicyArns) ?? []) as unknown[]).map(String),
+    };
+  });
+  const functionRoles = Object.fromEntries(
+    resourcesOfType(template, 'AWS::Lambda::Function').map(([id, fn]) => {
+      const p = (fn.Properties ?? {}) as Properties;
+      const roleArn = String(resolved(p.Role));
+      return [literal(p.FunctionName, `${id}.FunctionName`), roleArn.split('/').pop()!];
+    }),
+  );
+  const bucketPolicies = Object.fromEntries(
+    resourcesOfType(template, 'AWS::S3::BucketPolicy')
+      .map(([, policy]) => (policy.Properties ?? {}) as Properties)
+      .map((p) => [String(resolved(p.Bucket)), document(p.PolicyDocument)] as const)
+      .filter(([bucket]) => buckets.includes(bucket)),
+  );
+  return { buckets, bucketPolicies, queues, mappings, notifications, roles, functionRoles };
 }

@@ -1,5 +1,5 @@
 /**
- * The local AWS account on localhost — S3, SQS and the Redshift Data API — as a library:
+ * The local AWS account on localhost — S3, SQS, the Redshift Data API, IAM and STS — as a library:
  * start it in this process (`startLocalStack`) or as its own (`launchStack`, the `local-aws`
  * bin). Test fixtures: `@etl/local-aws/testing`.
  */
@@ -18,3 +18,6 @@ export type { StopOptions } from './common/stopProcess';
 export { EXIT_WITH_PARENT } from './common/tether';
 export { FAULTS_ENV, FAULT_LOG, faultPlanFromEnv, injectedFaults, scaledVisibilityMs } from './common/faults';
 export type { FaultKind, FaultPlan } from './common/faults';
+export { assumeRoleAsService, SERVICE_PRINCIPAL_HEADER } from './iam';
+export type { RoleCredentials } from './iam';
+export { localWorkgroupId, workgroupArn } from './warehouse/dataApiAuthorization';

@@ -3,7 +3,7 @@ import { announcements, writeRawFile } from '@etl/extract';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { lambdaInvoker } from '@etl/local-aws';
-import { packageService, provision, QueuePoller, stackResources, stageParams, startOffline } from '@etl/harness';
+import { packageService, provision, QueuePoller, stackName, stackResources, stageParams, startOffline } from '@etl/harness';
 import type { MappingSpec, OfflineService } from '@etl/harness';
 import { startTestStack } from '@etl/local-aws/testing';
 import type { TestStack } from '@etl/local-aws/testing';
@@ -26,7 +26,7 @@ describe('transform queue → transformWorker, locally', () => {
 
   beforeAll(async () => {
     stack = await startTestStack('pglite');
-    const resources = stackResources(await packageService('transform', 'dev'));
+    const resources = stackResources(await packageService('transform', 'dev'), stackName('transform', 'dev'));
     const urls = await provision(stack.endpoints, resources);
     offline = await startOffline('transform', { endpoints: stack.endpoints, extraEnv: stack.env, freePorts: true });
     sqs = new SQSClient({
