@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { contracts, dataKeys, makeRunId } from '@etl/contracts';
@@ -10,7 +10,7 @@ import { cursorWithLookback } from '@etl/pipeline-kit';
 import type { Pipeline } from '@etl/pipeline-kit';
 import { committedWatermark, runProgress } from '@etl/warehouse';
 import type { Warehouse } from '@etl/warehouse';
-import { isNoSuchKey, isPreconditionFailed } from './s3Outcomes';
+import { getIfExists, isPreconditionFailed } from './s3Outcomes';
 
 interface PlannerState {
   runId: string;
@@ -59,13 +59,8 @@ export async function planRun(options: PlanOptions): Promise<PlanOutcome> {
   const queueUrl = options.extractQueueUrls[kind];
   const now = options.now ?? new Date();
   const key = dataKeys.plannerState(pipeline.name);
-  let previous: { state: PlannerState; etag: string } | undefined;
-  try {
-    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    previous = { state: JSON.parse(await object.Body!.transformToString()) as PlannerState, etag: object.ETag! };
-  } catch (error) {
-    if (!isNoSuchKey(error)) throw error;
-  }
+  const stored = await getIfExists(s3, bucket, key);
+  const previous = stored && { state: JSON.parse(stored.text) as PlannerState, etag: stored.etag };
   if (previous && !previous.state.abandoned) {
     const { parts, loaded } = await runProgress(warehouse, pipeline.name, previous.state.runId, { retry: options.retry });
     const complete = parts !== null && loaded >= parts;

@@ -1,17 +1,13 @@
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { parseMessage, serializeMessage } from '@etl/contracts';
 import type { Contract } from '@etl/contracts';
-import { isNoSuchKey, isPreconditionFailed } from './s3Outcomes';
+import { getIfExists, isPreconditionFailed } from './s3Outcomes';
 
 /** A JSON state object of the data bucket (`state/…`), read through its contract; undefined when there is none. */
 export async function readState<T>(s3: S3Client, bucket: string, key: string, contract: Contract<T>): Promise<T | undefined> {
-  try {
-    return parseMessage(contract, await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString());
-  } catch (error) {
-    if (isNoSuchKey(error)) return undefined;
-    throw error;
-  }
+  const object = await getIfExists(s3, bucket, key);
+  return object && parseMessage(contract, object.text);
 }
 
 /** Puts a JSON state object through its contract; `IfNoneMatch: '*'` makes it a write only if there is none. */
