@@ -19,8 +19,8 @@ import {
   signingKey,
   SigV4FormatError,
   verifySigV4,
-} from './sigv4';
-import type { ReceivedRequest, SigV4Authentication, SigV4Check } from './sigv4';
+} from '../src/iam/sigv4';
+import type { ReceivedRequest, SigV4Authentication, SigV4Check } from '../src/iam/sigv4';
 
 const EMPTY = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
