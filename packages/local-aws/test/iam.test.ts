@@ -322,4 +322,51 @@ describe('local IAM and STS: credentials the stack issues are enforced', () => {
     expect((await client(follower).send(new DescribeStatementCommand({ Id: own.Id }))).Id).toBe(own.Id);
     expect(await failure(client(follower).send(new DescribeStatementCommand({ Id })))).toMatchObject({ name: 'AccessDeniedException' });
   });
+
+  it('Data API: a role runs as IAMR:<role>, a plain user who cannot read what another role created until granted', async () => {
+    const workgroup = workgroupArn('etl-dev');
+    const dataPolicy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: ['redshift-data:*Statement', 'redshift-serverless:GetCredentials'], Resource: workgroup },
+        { Effect: 'Allow', Action: ['redshift-data:DescribeStatement', 'redshift-data:GetStatementResult'], Resource: '*' },
+      ],
+    });
+    const client = async (role: string) => {
+      const c = new RedshiftDataClient({ region, endpoint: stack.endpoints.redshiftData, credentials: await roleWith(role, dataPolicy) });
+      clients.push(c);
+      return c;
+    };
+    const owner = await client('table-owner');
+    const reader = await client('table-reader');
+    const run = async (c: RedshiftDataClient, Sql: string) => {
+      const { Id } = await c.send(new ExecuteStatementCommand({ WorkgroupName: 'etl-dev', Database: 'analytics', Sql }));
+      for (;;) {
+        const described = await c.send(new DescribeStatementCommand({ Id }));
+        if (described.Status === 'FINISHED') return { id: Id!, error: undefined };
+        if (described.Status === 'FAILED' || described.Status === 'ABORTED') return { id: Id!, error: described.Error };
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    const result = async (c: RedshiftDataClient, Sql: string) => {
+      const { id, error } = await run(c, Sql);
+      if (error) throw new Error(error);
+      const { GetStatementResultCommand } = await import('@aws-sdk/client-redshift-data');
+      return (await c.send(new GetStatementResultCommand({ Id: id }))).Records!.map((r) => r.map((f) => Object.values(f)[0]));
+    };
+    expect(await result(owner, 'SELECT current_user')).toEqual([['IAMR:table-owner']]);
+    expect(await result(owner, "SELECT rolsuper::text, rolcreaterole::text FROM pg_roles WHERE rolname = 'IAMR:table-owner'")).toEqual([
+      ['false', 'false'],
+    ]);
+    expect((await run(owner, 'CREATE TABLE owned_here (id int)')).error).toBeUndefined();
+    expect((await run(owner, 'INSERT INTO owned_here VALUES (1)')).error).toBeUndefined();
+    expect((await run(reader, 'SELECT * FROM owned_here')).error).toMatch(/^ERROR: permission denied for (table|relation) owned_here/);
+    expect((await run(reader, 'VACUUM owned_here')).error).toBeUndefined(); // Redshift: "completes successfully but has no effect"
+    expect((await run(owner, 'GRANT SELECT ON owned_here TO "IAMR:table-reader"')).error).toBeUndefined();
+    expect(await result(reader, 'SELECT id FROM owned_here')).toEqual([[1]]);
+    expect((await run(reader, 'INSERT INTO owned_here VALUES (2)')).error).toMatch(/permission denied/);
+    // a database user cannot make itself someone else
+    for (const sql of ['RESET ROLE', 'SET SESSION AUTHORIZATION DEFAULT', "SELECT set_config('role', 'postgres', false)"])
+      expect((await run(reader, sql)).error).toMatch(/permission denied to set session authorization/);
+  });
 });

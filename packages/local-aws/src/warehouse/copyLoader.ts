@@ -170,6 +170,13 @@ function blame(error: unknown, chunk: RecordChunk, filename: string): { index: n
   };
 }
 
+/** COPY needs INSERT on its table, as Redshift checks it (the engine's own COPY may run with more). */
+async function requireInsert(session: Session, table: string): Promise<void> {
+  const [allowed] = (await session.query("SELECT has_table_privilege(current_user, $1, 'INSERT')::text", [table])).rows[0] ?? [];
+  if (allowed !== 'true')
+    throw Object.assign(new Error(`permission denied for relation ${table.replace(/"/g, '')}`), { code: '42501' });
+}
+
 /**
  * Runs a Redshift COPY from the local S3 on a session (in the caller's transaction): streams
  * each object (gunzipped if GZIP), splits it into chunks of whole records and feeds each
@@ -179,6 +186,7 @@ function blame(error: unknown, chunk: RecordChunk, filename: string): { index: n
  * @throws {LoadFailed} naming the file, line and column of the first bad record.
  */
 export async function runCopy(session: Session, s3: S3Client, command: CopyCommand): Promise<CopyResult> {
+  await requireInsert(session, command.table);
   const files = await sourceFiles(s3, command);
   const targets = await targetColumns(session, command);
   const columns = targets.map((c) => c.name);

@@ -133,6 +133,19 @@ const ownerOf = (caller: Caller): Statement['owner'] => ({
   roleArn: caller.principal.roleArn,
 });
 
+/**
+ * The database user a call runs as, as Redshift derives it: `DbUser` when given; for IAM
+ * credentials, `IAMR:<role name>` (an assumed role, its path and session left out) or
+ * `IAM:<user name>`. The administrator (a key the local IAM never issued) is the superuser.
+ */
+function databaseUser(caller: Caller, input: Input): string | undefined {
+  if (typeof input.DbUser === 'string' && input.DbUser !== '') return input.DbUser;
+  if (!caller.enforced) return undefined;
+  if (caller.principal.kind === 'assumed-role') return `IAMR:${caller.principal.roleArn!.split('/').pop()}`;
+  if (caller.principal.kind === 'user') return `IAM:${caller.principal.userName}`;
+  return undefined;
+}
+
 function operations(
   runner: StatementRunner,
   db: Database,
@@ -162,6 +175,7 @@ function operations(
           statementName: input.StatementName as string | undefined,
           parameters,
           owner: ownerOf(caller),
+          runAs: databaseUser(caller, input),
         }),
       );
     },
@@ -170,7 +184,11 @@ function operations(
       if (!Array.isArray(sqls) || sqls.length === 0 || sqls.length > 40)
         throw new ApiError('ValidationException', 'Sqls must hold 1 to 40 statements');
       return submitted(
-        runner.submit(sqls, true, target(input), { statementName: input.StatementName as string | undefined, owner: ownerOf(caller) }),
+        runner.submit(sqls, true, target(input), {
+          statementName: input.StatementName as string | undefined,
+          owner: ownerOf(caller),
+          runAs: databaseUser(caller, input),
+        }),
       );
     },
     DescribeStatement: (input) => {

@@ -27,14 +27,45 @@ export interface Database {
   readonly kind: 'pglite' | 'postgres';
   /** How many statements may run at once. */
   readonly concurrency: number;
-  /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
-  transaction<T>(work: (session: Session) => Promise<T>): Promise<T>;
-  /** Runs `work` on a connection in autocommit mode (for VACUUM, which refuses a transaction). */
-  autocommit<T>(work: (session: Session) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one transaction: committed if it resolves, rolled back if it throws. With
+   * `user`, the session is that database user's (its privileges, its ownership); without, the
+   * engine's superuser's.
+   */
+  transaction<T>(work: (session: Session) => Promise<T>, user?: string): Promise<T>;
+  /** Runs `work` on a connection in autocommit mode (for VACUUM, which refuses a transaction), as `user` if given. */
+  autocommit<T>(work: (session: Session) => Promise<T>, user?: string): Promise<T>;
   /** Cancels what the session with this pid is running, if the engine can. */
   cancel(pid: number): Promise<boolean>;
   typeName(typeId: number): string;
   close(): Promise<void>;
+}
+
+/** A name as a quoted SQL identifier (`IAMR:etl-load` needs the quotes). */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Makes the session the database user's until it ends: Postgres then checks that user's
+ * privileges, and what it creates is that user's. `SET ROLE`, not `SET SESSION AUTHORIZATION`:
+ * PGlite's `DISCARD ALL` (which ends every Data API call) undoes only the former. The user's
+ * own SQL may not change it back ({@link changesIdentity}).
+ */
+export async function actAs(session: Session, user: string | undefined): Promise<void> {
+  if (user !== undefined) await session.query(`SET ROLE ${quoteIdentifier(user)}`);
+}
+
+/**
+ * Whether SQL would change who the session is (`SET ROLE`, `SET SESSION AUTHORIZATION`, their
+ * `RESET`s, `RESET ALL`, `set_config('role', …)`): refused to a database user, as Redshift
+ * refuses them to anyone but a superuser.
+ */
+export function changesIdentity(sql: string): boolean {
+  return (
+    /^\s*(SET|RESET)\s+(LOCAL\s+|SESSION\s+)?(ROLE|SESSION\s+AUTHORIZATION|ALL)\b/i.test(sql) ||
+    /\bset_config\s*\(\s*'(role|session_authorization)'/i.test(sql)
+  );
 }
 
 /** The parts of a Postgres error the Data API reports. */

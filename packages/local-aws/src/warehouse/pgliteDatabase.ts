@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Database, PostgresErrorFields, QueryResult, Session } from './database';
-import { loadTypeNames } from './database';
+import { actAs, loadTypeNames, quoteIdentifier } from './database';
 
 /** An error PGlite raised, with Postgres's fields, rebuilt on this side of the thread boundary. */
 class PgliteError extends Error {
@@ -53,9 +53,18 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
   const session: Session = {
     pid: 0,
     query: (sql, params = []) => call<QueryResult>({ kind: 'query', sql, params: [...params] }),
-    copyFrom: (sql, data) => {
+    copyFrom: async (sql, data) => {
       const copy = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
-      return call<number>({ kind: 'copy', sql, data: copy }, [copy]);
+      // PGlite reads COPY input from a server file (/dev/blob), which only a superuser may: a
+      // database user's COPY (its INSERT privilege checked by runCopy) runs as the superuser
+      const [user, superuser] = (await session.query('SELECT current_user, rolsuper::text FROM pg_roles WHERE rolname = current_user')).rows[0]!;
+      if (superuser === 'true') return call<number>({ kind: 'copy', sql, data: copy }, [copy]);
+      await session.query('RESET ROLE');
+      try {
+        return await call<number>({ kind: 'copy', sql, data: copy }, [copy]);
+      } finally {
+        await session.query(`SET ROLE ${quoteIdentifier(user!)}`);
+      }
     },
   };
   const types = await loadTypeNames((sql) => session.query(sql));
@@ -76,10 +85,11 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
   return {
     kind: 'pglite',
     concurrency: 1,
-    transaction: (work) =>
+    transaction: (work, user) =>
       exclusive(async () => {
         await session.query('BEGIN');
         try {
+          await actAs(session, user);
           const result = await work(session);
           await session.query('COMMIT');
           return result;
@@ -88,7 +98,11 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
           throw error;
         }
       }),
-    autocommit: (work) => exclusive(() => work(session)),
+    autocommit: (work, user) =>
+      exclusive(async () => {
+        await actAs(session, user);
+        return work(session);
+      }),
     cancel: async () => false,
     typeName: (typeId) => types.get(typeId) ?? 'unknown',
     close: async () => {

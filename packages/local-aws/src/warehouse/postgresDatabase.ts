@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { PoolClient } from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import type { Database, QueryResult, Session } from './database';
-import { loadTypeNames } from './database';
+import { actAs, loadTypeNames } from './database';
 
 async function session(client: PoolClient): Promise<Session> {
   const pid = Number((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
@@ -54,11 +54,13 @@ export async function openPostgres(connectionString: string, poolSize = 4): Prom
   return {
     kind: 'postgres',
     concurrency: poolSize,
-    transaction: (work) =>
+    transaction: (work, user) =>
       withClient(async (client) => {
         await client.query('BEGIN');
         try {
-          const result = await work(await session(client));
+          const connection = await session(client);
+          await actAs(connection, user);
+          const result = await work(connection);
           await client.query('COMMIT');
           return result;
         } catch (error) {
@@ -66,7 +68,12 @@ export async function openPostgres(connectionString: string, poolSize = 4): Prom
           throw error;
         }
       }),
-    autocommit: (work) => withClient(async (client) => work(await session(client))),
+    autocommit: (work, user) =>
+      withClient(async (client) => {
+        const connection = await session(client);
+        await actAs(connection, user);
+        return work(connection);
+      }),
     cancel: async (pid) =>
       withClient(async (client) => (await client.query<{ ok: string }>('SELECT pg_cancel_backend($1) AS ok', [pid])).rows[0]?.ok === 't'),
     typeName: (typeId) => types.get(typeId) ?? 'unknown',

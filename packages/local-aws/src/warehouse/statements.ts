@@ -6,12 +6,12 @@ import { parseUnload, writeUnload } from './unloadCommand';
 import { LoadFailed, runCopy } from './copyLoader';
 import type { LoadError } from './copyLoader';
 import type { Database, QueryResult, Session } from './database';
-import { postgresError } from './database';
+import { changesIdentity, postgresError } from './database';
 import { notSupportedLocally, translate } from './redshiftDialect';
 import { bindNamedParameters, splitStatements } from './sqlTokens';
 import { SUPER_COLUMNS_SQL, superNavigationError } from './superNavigation';
 import { untranslatedConstruct, untranslatedHint } from './untranslatedSql';
-import { nextQueryId, recordLoadErrors } from './warehouse';
+import { ensureDatabaseUser, nextQueryId, recordLoadErrors } from './warehouse';
 
 export type StatementStatus = 'SUBMITTED' | 'PICKED' | 'STARTED' | 'FINISHED' | 'ABORTED' | 'FAILED';
 
@@ -41,6 +41,8 @@ export interface Statement {
   parameters?: { name: string; value: string }[];
   /** the IAM identity that ran it (aws:userid, ARN, role): only it may follow the statement */
   owner?: { userId: string; arn: string; roleArn?: string };
+  /** the database user it runs as (`IAMR:<role>`, `IAM:<user>`, a DbUser); undefined: the superuser */
+  runAs?: string;
   subs: SubStatement[];
   pid: number;
   cancelRequested: boolean;
@@ -79,7 +81,7 @@ export class StatementRunner {
     sqls: string[],
     batch: boolean,
     target: Statement['target'],
-    extra: Pick<Statement, 'statementName' | 'parameters' | 'owner'>,
+    extra: Pick<Statement, 'statementName' | 'parameters' | 'owner' | 'runAs'>,
   ): Statement {
     const now = Date.now();
     const statement: Statement = {
@@ -160,6 +162,7 @@ export class StatementRunner {
         current = statement.subs[0];
         throw new Error(missingDatabase(statement.target.database));
       }
+      if (statement.runAs !== undefined) await ensureDatabaseUser(this.db, statement.runAs);
       for (const sub of statement.subs) sub.queryId = await nextQueryId(this.db);
       const translations = statement.subs.map((sub) => translate(sub.sql));
       const transactional = statement.batch || translations.every((t) => t.kind !== 'sql' || t.transactional);
@@ -172,6 +175,8 @@ export class StatementRunner {
           const started = process.hrtime.bigint();
           sub.updatedAt = Date.now();
           const translation = translations[index]!;
+          if (statement.runAs !== undefined && changesIdentity(sub.sql))
+            throw Object.assign(new Error('permission denied to set session authorization'), { code: '42501' });
           if (translation.kind === 'unsupported') {
             throw new Error(translation.message);
           } else if (translation.kind === 'unload') {
@@ -206,8 +211,8 @@ export class StatementRunner {
           sub.updatedAt = Date.now();
         }
       };
-      if (transactional) await this.db.transaction(work);
-      else await this.db.autocommit(work);
+      if (transactional) await this.db.transaction(work, statement.runAs);
+      else await this.db.autocommit(work, statement.runAs);
     } catch (error) {
       const aborted = error instanceof Aborted || postgresError(error).code === '57014';
       const message = aborted ? 'Query was cancelled by the user' : await this.failureText(error, current);
@@ -223,7 +228,7 @@ export class StatementRunner {
     statement.pid = 0;
     // rejected records are in stl_load_errors before the statement reads as done: a client looks right away
     for (const { sub, table, errors } of loadErrors)
-      await recordLoadErrors(this.db, sub.queryId, statement.id, table, errors).catch(() => undefined);
+      await recordLoadErrors(this.db, sub.queryId, statement.id, table, errors, statement.runAs).catch(() => undefined);
     this.finish(statement, outcome.status, outcome.error);
   }
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Database } from './database';
+import { postgresError, quoteIdentifier } from './database';
 import { openPglite } from './pgliteDatabase';
 import { openPostgres } from './postgresDatabase';
 import { COMPATIBILITY_SQL } from './compatibilitySql';
@@ -13,6 +14,9 @@ export interface WarehouseOptions {
   dir?: string;
 }
 
+const LOAD_ERROR_COLUMNS =
+  'userid, slice, tbl, starttime, session, query, filename, line_number, colname, type, col_length, position, raw_line, raw_field_value, err_code, err_reason, statement_id, sqlstate';
+
 const SETUP_SQL = `
 CREATE SCHEMA IF NOT EXISTS local_aws;
 CREATE SEQUENCE IF NOT EXISTS local_aws.query_ids;
@@ -22,7 +26,16 @@ CREATE TABLE IF NOT EXISTS local_aws.load_errors (
   position int, raw_line varchar(1024), raw_field_value varchar(1024), err_code int, err_reason varchar(1024),
   statement_id varchar(64), sqlstate varchar(5)
 );
-CREATE OR REPLACE VIEW stl_load_errors AS SELECT * FROM local_aws.load_errors;
+ALTER TABLE local_aws.load_errors ADD COLUMN IF NOT EXISTS username name;
+-- as in Redshift, a user sees the rows of its own loads; a superuser sees all
+CREATE OR REPLACE VIEW stl_load_errors AS
+  SELECT ${LOAD_ERROR_COLUMNS} FROM local_aws.load_errors
+  WHERE username IS NULL OR username = current_user OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user);
+GRANT SELECT ON stl_load_errors TO PUBLIC;
+-- the translated SQL calls helpers in local_aws; its tables and sequence stay the superuser's
+GRANT USAGE ON SCHEMA local_aws TO PUBLIC;
+-- as in Redshift, every user may create tables in schema public (Postgres 15 took that from PUBLIC)
+GRANT USAGE, CREATE ON SCHEMA public TO PUBLIC;
 ${COMPATIBILITY_SQL}
 `;
 
@@ -41,6 +54,29 @@ export async function openWarehouseDatabase({ databaseUrl, dir }: WarehouseOptio
   return db;
 }
 
+const DATABASE_USER = /^[\w+=,.@:-]{1,127}$/;
+const existingUsers = new WeakMap<Database, Set<string>>();
+
+/**
+ * Creates the database user on its first sign-in, as Redshift Serverless creates `IAMR:<role>`
+ * for a role's first Data API call: a plain user (no superuser, no CREATE ROLE), member of
+ * PUBLIC only. What it may touch beyond that is what it owns and what it is granted.
+ */
+export async function ensureDatabaseUser(db: Database, name: string): Promise<void> {
+  const known = existingUsers.get(db) ?? new Set<string>();
+  existingUsers.set(db, known);
+  if (known.has(name)) return;
+  if (!DATABASE_USER.test(name)) throw new Error(`FATAL: "${name}" is not a valid database user name`);
+  await db.autocommit(async (session) => {
+    if ((await session.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name])).rows.length > 0) return;
+    // roles are the cluster's on a real Postgres: another database's stack may create it first
+    await session.query(`CREATE ROLE ${quoteIdentifier(name)} LOGIN`).catch((error: unknown) => {
+      if (postgresError(error).code !== '42710') throw error;
+    });
+  });
+  known.add(name);
+}
+
 export async function nextQueryId(db: Database): Promise<number> {
   return db.autocommit(async (session) => Number((await session.query("SELECT nextval('local_aws.query_ids')")).rows[0]![0]));
 }
@@ -52,14 +88,16 @@ export async function recordLoadErrors(
   statementId: string,
   table: string,
   errors: LoadError[],
+  /** the database user whose COPY it was: only it (and a superuser) sees the rows */
+  user?: string,
 ): Promise<void> {
   if (errors.length === 0) return;
   await db.autocommit(async (session) => {
     const tbl = (await session.query('SELECT to_regclass($1)::oid::int', [table]).catch(() => ({ rows: [[null]] }))).rows[0]![0] ?? null;
     for (const error of errors) {
       await session.query(
-        `INSERT INTO local_aws.load_errors (userid, slice, tbl, starttime, session, query, filename, line_number, colname, raw_line, raw_field_value, err_code, err_reason, statement_id, sqlstate)
-         VALUES (100, 0, $1, localtimestamp, 0, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        `INSERT INTO local_aws.load_errors (userid, slice, tbl, starttime, session, query, filename, line_number, colname, raw_line, raw_field_value, err_code, err_reason, statement_id, sqlstate, username)
+         VALUES (100, 0, $1, localtimestamp, 0, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
         [
           tbl,
           String(queryId),
@@ -72,6 +110,7 @@ export async function recordLoadErrors(
           error.reason.slice(0, 1024),
           statementId,
           error.sqlstate,
+          user ?? null,
         ],
       );
     }
