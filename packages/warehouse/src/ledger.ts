@@ -52,6 +52,10 @@ export const LEDGER_DDL = [
       MIN(extracted_at) AS extracted_at, MAX(transformed_at) AS transformed_at, MAX(loaded_at) AS loaded_at,
       SUM(collapsed_in_transform)::BIGINT AS collapsed_in_transform, SUM(collapsed_in_load)::BIGINT AS collapsed_in_load
     FROM etl_load_files GROUP BY pipeline, run_id`,
+  // The load's user owns these; the planner's user reads runs and watermarks, operators read it all.
+  // Redshift's users are created at their first sign-in, so a GRANT naming one may come before it
+  // exists: the ledger (run ids, counts, cursor values; no source rows) is readable by every database user.
+  `GRANT SELECT ON etl_load_files, etl_watermarks, etl_runs TO PUBLIC`,
 ];
 
 /**

@@ -13,8 +13,13 @@ export const handler = lambdaHandler({
       retry,
       remainingTimeMs: () => context.getRemainingTimeInMillis(),
     });
-    for (const table of done) logger.info('table maintained', { ...table });
-    metrics.addMetric('TablesMaintained', MetricUnit.Count, done.length);
+    for (const table of done) {
+      if (table.skipped) logger.info('table skipped', { ...table });
+      else if (table.warning) logger.warn('table maintenance may have had no effect', { ...table });
+      else logger.info('table maintained', { ...table });
+    }
+    metrics.addMetric('TablesMaintained', MetricUnit.Count, done.filter((t) => !t.skipped && !t.warning).length);
+    metrics.addMetric('TablesNotMaintained', MetricUnit.Count, done.filter((t) => t.skipped || t.warning).length);
     return { maintained: done };
   },
 });
