@@ -4,6 +4,7 @@ import {
   dataBucketProblems,
   provisionedConcurrency,
   queueWorkers,
+  roleScopeProblems,
   runtimeProblems,
   sharedRoleProblems,
   wildcardResourceProblems,
@@ -189,4 +190,53 @@ describe('alarmActionProblems', () => {
 
 describe('queueWorkers', () => {
   it('finds the functions an SQS queue feeds', () => expect(queueWorkers(liftTemplate())).toEqual(['WorkerLambdaFunction']));
+});
+
+describe('roleScopeProblems', () => {
+  const role = (
+    statements: unknown[],
+    trust: unknown[] = [{ Effect: 'Allow', Principal: { Service: ['lambda.amazonaws.com'] }, Action: 'sts:AssumeRole' }],
+  ) =>
+    ({
+      Resources: {
+        CopyRole: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'copy' } },
+        Role: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            RoleName: 'r',
+            AssumeRolePolicyDocument: { Statement: trust },
+            Policies: [{ PolicyDocument: { Statement: statements } }],
+          },
+        },
+      },
+    }) as Template;
+
+  it('finds a Lambda permission on every function, as the custom resource role had it', () => {
+    const template = role([
+      {
+        Effect: 'Allow',
+        Action: ['lambda:AddPermission'],
+        Resource: {
+          'Fn::Join': [
+            ':',
+            ['arn', { Ref: 'AWS::Partition' }, 'lambda', { Ref: 'AWS::Region' }, { Ref: 'AWS::AccountId' }, 'function', '*'],
+          ],
+        },
+      },
+    ]);
+    expect(roleScopeProblems(template, 'etl-extract-dev')).toEqual([
+      'Role: lambda:AddPermission on every function of the account (arn:aws:lambda:us-east-1:000000000000:function:*)',
+    ]);
+  });
+
+  it('finds iam:PassRole without iam:PassedToService, and a Redshift-trusted role with no confused-deputy guard', () => {
+    const template = role(
+      [{ Effect: 'Allow', Action: ['iam:PassRole'], Resource: { 'Fn::GetAtt': ['CopyRole', 'Arn'] } }],
+      [{ Effect: 'Allow', Principal: { Service: ['redshift.amazonaws.com'] }, Action: 'sts:AssumeRole' }],
+    );
+    expect(roleScopeProblems(template, 'etl-load-dev')).toEqual([
+      'Role: iam:PassRole on arn:aws:iam::000000000000:role/copy without an iam:PassedToService condition',
+      'Role: trusted by redshift.amazonaws.com with no aws:SourceAccount or aws:SourceArn condition',
+    ]);
+  });
 });

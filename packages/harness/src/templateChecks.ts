@@ -1,5 +1,6 @@
 import { esbuildTarget, isNodeRuntime, runtimeProblem } from './lambdaRuntimes';
 import type { ServiceConfig, Template } from './serverlessCli';
+import { resolve } from './templateIntrinsics';
 
 /**
  * Checks on a packaged service's CloudFormation template. Each returns the list of problems
@@ -13,6 +14,7 @@ type Statement = {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Principal?: { Service?: string | string[] } | string;
   Condition?: Record<string, Record<string, unknown>>;
 };
 
@@ -123,6 +125,39 @@ export function wildcardResourceProblems(template: Template): string[] {
       ? []
       : [`${role}: ${statement.Sid ?? actions.join(',')} allows ${actions.join(', ')} on "${String(wildcard)}"`];
   });
+}
+
+/**
+ * Grants wider than the one thing they are for: a Lambda permission on every function
+ * (`function:*`), `iam:PassRole` without `iam:PassedToService`, and a role a service other than
+ * Lambda assumes (Redshift for COPY) whose trust policy has no `aws:SourceAccount` or
+ * `aws:SourceArn` guard (the confused deputy). `stackName` resolves the template's references.
+ */
+export function roleScopeProblems(template: Template, stackName: string): string[] {
+  const problems = iamStatements(template).flatMap(({ role, statement }) => {
+    if (statement.Effect !== 'Allow') return [];
+    const actions = ([] as string[]).concat(statement.Action);
+    const resources = ([] as unknown[]).concat(statement.Resource).map((r) => String(resolve(r, template, { stackName })));
+    const found: string[] = [];
+    if (actions.some((a) => a.startsWith('lambda:')) && resources.some((r) => /:function:\*$/.test(r)))
+      found.push(`${role}: ${actions.join(', ')} on every function of the account (${resources.join(', ')})`);
+    const conditions = Object.values(statement.Condition ?? {}).flatMap((block) => Object.keys(block));
+    if (actions.includes('iam:PassRole') && !conditions.includes('iam:PassedToService'))
+      found.push(`${role}: iam:PassRole on ${resources.join(', ')} without an iam:PassedToService condition`);
+    return found;
+  });
+  for (const [role, resource] of resourcesOfType(template, 'AWS::IAM::Role')) {
+    const trust = props(resource).AssumeRolePolicyDocument as { Statement: Statement[] } | undefined;
+    for (const statement of trust?.Statement ?? []) {
+      const principal = typeof statement.Principal === 'object' ? statement.Principal : {};
+      const services = ([] as string[]).concat(principal.Service ?? []);
+      if (services.length === 0 || services.every((service) => service === 'lambda.amazonaws.com')) continue;
+      const keys = Object.values(statement.Condition ?? {}).flatMap((block) => Object.keys(block));
+      if (!keys.some((key) => key === 'aws:SourceAccount' || key === 'aws:SourceArn'))
+        problems.push(`${role}: trusted by ${services.join(', ')} with no aws:SourceAccount or aws:SourceArn condition`);
+    }
+  }
+  return problems;
 }
 
 /** Each function runs under a role of its own, not the shared default role. */

@@ -6,12 +6,14 @@ import { LOCAL_CREDENTIALS } from '@etl/local-aws';
 import { startTestStack } from '@etl/local-aws/testing';
 import type { TestStack } from '@etl/local-aws/testing';
 import { MAX_RECEIVE_COUNT } from './deployCheck';
+import { stackName } from './localAccount';
 import { packageService, serviceConfig, startOffline, stageParams } from './serverlessCli';
 import type { OfflineService, ServiceName, Template } from './serverlessCli';
 import {
   dataBucketProblems,
   esbuildTargetProblems,
   provisionedConcurrency,
+  roleScopeProblems,
   runtimeProblems,
   sharedRoleProblems,
   wildcardResourceProblems,
@@ -81,6 +83,10 @@ export function describeServiceTemplate(spec: ServiceTemplateSpec): void {
       it('gives each function its own role, with no wildcard resource on S3, SQS or Redshift Data', () => {
         expect(sharedRoleProblems(template())).toEqual([]);
         expect(wildcardResourceProblems(template())).toEqual([]);
+      });
+
+      it('grants nothing wider than its purpose: no function:*, no unconditioned PassRole, service roles guarded', () => {
+        expect(roleScopeProblems(template(), stackName(service, stage))).toEqual([]);
       });
 
       it(`has provisioned concurrency ${stage === 'prod' ? 'on every function that wants it' : 'nowhere'}`, () => {

@@ -37,12 +37,7 @@ export async function maintainTables(
   pipelines: readonly Pipeline[],
   options: RunOptions = {},
 ): Promise<MaintainedTable[]> {
-  const existing = await query(
-    warehouse,
-    'SELECT schemaname, tablename, tableowner = current_user FROM pg_tables',
-    {},
-    options,
-  );
+  const existing = await query(warehouse, 'SELECT schemaname, tablename, tableowner = current_user FROM pg_tables', {}, options);
   const owners = new Map(existing.map(([schema, name, owned]) => [`${String(schema)}.${String(name)}`, owned === true || owned === 't']));
   const done: MaintainedTable[] = [];
   for (const { table, schema, name } of maintainedTables(pipelines)) {

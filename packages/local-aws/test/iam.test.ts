@@ -80,8 +80,14 @@ describe('local IAM and STS: credentials the stack issues are enforced', () => {
   async function roleWith(name: string, policy: string): Promise<AwsCredentialIdentity> {
     await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: accountTrust }));
     await iam.send(new PutRolePolicyCommand({ RoleName: name, PolicyName: 'only', PolicyDocument: policy }));
-    const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${name}`, RoleSessionName: 'test' }));
-    return { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! };
+    const { Credentials } = await sts.send(
+      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${name}`, RoleSessionName: 'test' }),
+    );
+    return {
+      accessKeyId: Credentials!.AccessKeyId!,
+      secretAccessKey: Credentials!.SecretAccessKey!,
+      sessionToken: Credentials!.SessionToken!,
+    };
   }
 
   beforeAll(async () => {
@@ -103,7 +109,12 @@ describe('local IAM and STS: credentials the stack issues are enforced', () => {
   it('keeps roles and their policies as IAM does, trust policy URL-encoded in replies', async () => {
     await iam.send(new CreateRoleCommand({ RoleName: 'kept', Path: '/etl/', AssumeRolePolicyDocument: accountTrust }));
     const { Role } = await iam.send(new GetRoleCommand({ RoleName: 'kept' }));
-    expect(Role).toMatchObject({ RoleName: 'kept', Path: '/etl/', Arn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/etl/kept`, MaxSessionDuration: 3600 });
+    expect(Role).toMatchObject({
+      RoleName: 'kept',
+      Path: '/etl/',
+      Arn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/etl/kept`,
+      MaxSessionDuration: 3600,
+    });
     expect(Role!.RoleId).toMatch(/^AROA[A-Z2-7]{17}$/);
     expect(JSON.parse(decodeURIComponent(Role!.AssumeRolePolicyDocument!))).toEqual(JSON.parse(accountTrust));
     expect(await failure(iam.send(new CreateRoleCommand({ RoleName: 'KEPT', AssumeRolePolicyDocument: accountTrust })))).toMatchObject({
@@ -115,7 +126,9 @@ describe('local IAM and STS: credentials the stack issues are enforced', () => {
       message: 'The role with name nobody cannot be found.',
     });
     expect(
-      await failure(iam.send(new PutRolePolicyCommand({ RoleName: 'kept', PolicyName: 'p', PolicyDocument: '{"Statement":[{"Effect":"Allow"}]}' }))),
+      await failure(
+        iam.send(new PutRolePolicyCommand({ RoleName: 'kept', PolicyName: 'p', PolicyDocument: '{"Statement":[{"Effect":"Allow"}]}' })),
+      ),
     ).toMatchObject({ name: 'MalformedPolicyDocumentException', status: 400 });
     const { Policy } = await iam.send(
       new CreatePolicyCommand({ PolicyName: 'read', PolicyDocument: allow('s3:GetObject', 'arn:aws:s3:::data/*') }),
@@ -123,7 +136,10 @@ describe('local IAM and STS: credentials the stack issues are enforced', () => {
     await iam.send(new AttachRolePolicyCommand({ RoleName: 'kept', PolicyArn: Policy!.Arn }));
     const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'kept' }));
     expect(attached.AttachedPolicies).toEqual([{ PolicyName: 'read', PolicyArn: Policy!.Arn }]);
-    expect(await failure(iam.send(new DeleteRoleCommand({ RoleName: 'kept' })))).toMatchObject({ name: 'DeleteConflictException', status: 409 });
+    expect(await failure(iam.send(new DeleteRoleCommand({ RoleName: 'kept' })))).toMatchObject({
+      name: 'DeleteConflictException',
+      status: 409,
+    });
   });
 
   it('assumes a role the trust policy allows; the session is the role', async () => {
@@ -154,7 +170,12 @@ describe('local IAM and STS: credentials the stack issues are enforced', () => {
     expect(await failure(sts.send(new AssumeRoleCommand({ RoleArn: `${roleArn}-missing`, RoleSessionName: 'x1' })))).toMatchObject({
       name: 'AccessDenied',
     });
-    const credentials = await assumeRoleAsService({ endpoint: stack.endpoints.iam, roleArn, service: 'lambda.amazonaws.com', sessionName: 'fn' });
+    const credentials = await assumeRoleAsService({
+      endpoint: stack.endpoints.iam,
+      roleArn,
+      service: 'lambda.amazonaws.com',
+      sessionName: 'fn',
+    });
     expect(credentials.accessKeyId).toMatch(/^ASIA/);
   });
 
@@ -167,7 +188,9 @@ describe('local IAM and STS: credentials the stack issues are enforced', () => {
     );
     expect(await failure(reader.send(new HeadObjectCommand({ Bucket: 'data', Key: 'state/none.json' })))).toMatchObject({ status: 403 });
     expect((await reader.send(new GetObjectCommand({ Bucket: 'data', Key: 'state/here.json' }))).ContentLength).toBe(2);
-    expect(await failure(reader.send(new GetObjectCommand({ Bucket: 'data', Key: 'other/here.json' })))).toMatchObject({ name: 'AccessDenied' });
+    expect(await failure(reader.send(new GetObjectCommand({ Bucket: 'data', Key: 'other/here.json' })))).toMatchObject({
+      name: 'AccessDenied',
+    });
     expect(await failure(reader.send(new PutObjectCommand({ Bucket: 'data', Key: 'state/new.json', Body: '{}' })))).toMatchObject({
       name: 'AccessDenied',
       status: 403,
@@ -190,7 +213,12 @@ describe('local IAM and STS: credentials the stack issues are enforced', () => {
           Version: '2012-10-17',
           Statement: [
             { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::data/*' },
-            { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::data', Condition: { StringLike: { 's3:prefix': 'state/*' } } },
+            {
+              Effect: 'Allow',
+              Action: 's3:ListBucket',
+              Resource: 'arn:aws:s3:::data',
+              Condition: { StringLike: { 's3:prefix': 'state/*' } },
+            },
           ],
         }),
       ),
@@ -202,7 +230,9 @@ describe('local IAM and STS: credentials the stack issues are enforced', () => {
     await s3Admin.send(new PutObjectCommand({ Bucket: 'data', Key: 'tmp/a', Body: 'a' }));
     await s3Admin.send(new PutObjectCommand({ Bucket: 'data', Key: 'keep/b', Body: 'b' }));
     const cleaner = s3As(await roleWith('cleaner', allow('s3:DeleteObject', 'arn:aws:s3:::data/tmp/*')));
-    const result = await cleaner.send(new DeleteObjectsCommand({ Bucket: 'data', Delete: { Objects: [{ Key: 'tmp/a' }, { Key: 'keep/b' }] } }));
+    const result = await cleaner.send(
+      new DeleteObjectsCommand({ Bucket: 'data', Delete: { Objects: [{ Key: 'tmp/a' }, { Key: 'keep/b' }] } }),
+    );
     expect(result.Deleted).toEqual([{ Key: 'tmp/a' }]);
     expect(result.Errors).toEqual([{ Key: 'keep/b', Code: 'AccessDenied', Message: 'Access Denied' }]);
   });
@@ -215,7 +245,14 @@ describe('local IAM and STS: credentials the stack issues are enforced', () => {
         Policy: JSON.stringify({
           Version: '2012-10-17',
           Statement: [
-            { Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::data', 'arn:aws:s3:::data/*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+            {
+              Sid: 'TlsOnly',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:*',
+              Resource: ['arn:aws:s3:::data', 'arn:aws:s3:::data/*'],
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
             { Sid: 'NoLanding', Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::data/landing/*' },
           ],
         }),
@@ -244,7 +281,12 @@ describe('local IAM and STS: credentials the stack issues are enforced', () => {
           Policy: JSON.stringify({
             Version: '2012-10-17',
             Statement: [
-              { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/sender` }, Action: 'sqs:SendMessage', Resource: '*' },
+              {
+                Effect: 'Allow',
+                Principal: { AWS: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/sender` },
+                Action: 'sqs:SendMessage',
+                Resource: '*',
+              },
             ],
           }),
         },
@@ -273,17 +315,27 @@ describe('local IAM and STS: credentials the stack issues are enforced', () => {
     clients.push(sts2);
     expect(await failure(sts2.send(new GetCallerIdentityCommand({})))).toMatchObject({ name: 'InvalidClientTokenId', status: 403 });
     // any key the stack never issued is the administrator, as before
-    expect((await s3As({ accessKeyId: 'AKIAANYTHING', secretAccessKey: 'x' }).send(new GetObjectCommand({ Bucket: 'data', Key: 'state/here.json' }))).ContentLength).toBe(2);
+    expect(
+      (
+        await s3As({ accessKeyId: 'AKIAANYTHING', secretAccessKey: 'x' }).send(
+          new GetObjectCommand({ Bucket: 'data', Key: 'state/here.json' }),
+        )
+      ).ContentLength,
+    ).toBe(2);
   });
 
   it('an IAM user signs with its access key and is held to its policies', async () => {
     await iam.send(new CreateUserCommand({ UserName: 'alice' }));
-    await iam.send(new PutUserPolicyCommand({ UserName: 'alice', PolicyName: 'p', PolicyDocument: allow('s3:GetObject', 'arn:aws:s3:::data/state/*') }));
+    await iam.send(
+      new PutUserPolicyCommand({ UserName: 'alice', PolicyName: 'p', PolicyDocument: allow('s3:GetObject', 'arn:aws:s3:::data/state/*') }),
+    );
     const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'alice' }));
     expect(AccessKey!.AccessKeyId).toMatch(/^AKIA[A-Z2-7]{16}$/);
     const alice = s3As({ accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! });
     expect((await alice.send(new GetObjectCommand({ Bucket: 'data', Key: 'state/here.json' }))).ContentLength).toBe(2);
-    expect(await failure(alice.send(new PutObjectCommand({ Bucket: 'data', Key: 'state/x', Body: 'x' })))).toMatchObject({ name: 'AccessDenied' });
+    expect(await failure(alice.send(new PutObjectCommand({ Bucket: 'data', Key: 'state/x', Body: 'x' })))).toMatchObject({
+      name: 'AccessDenied',
+    });
   });
 
   it('Data API: ExecuteStatement needs redshift-data:ExecuteStatement and GetCredentials on the workgroup; only the owner follows a statement', async () => {
@@ -294,12 +346,16 @@ describe('local IAM and STS: credentials the stack issues are enforced', () => {
       clients.push(c);
       return c;
     };
-    const { Id } = await client(runner).send(new ExecuteStatementCommand({ WorkgroupName: 'etl-dev', Database: 'analytics', Sql: 'SELECT 1' }));
+    const { Id } = await client(runner).send(
+      new ExecuteStatementCommand({ WorkgroupName: 'etl-dev', Database: 'analytics', Sql: 'SELECT 1' }),
+    );
     expect(Id).toBeDefined();
     const describe = await failure(client(runner).send(new DescribeStatementCommand({ Id })));
     expect(describe).toMatchObject({ name: 'AccessDeniedException', status: 400 });
     expect(describe.message).toContain('redshift-data:DescribeStatement on resource: *');
-    expect(await failure(client(runner).send(new ExecuteStatementCommand({ WorkgroupName: 'other', Database: 'analytics', Sql: 'SELECT 1' })))).toMatchObject({
+    expect(
+      await failure(client(runner).send(new ExecuteStatementCommand({ WorkgroupName: 'other', Database: 'analytics', Sql: 'SELECT 1' }))),
+    ).toMatchObject({
       name: 'AccessDeniedException',
     });
 
@@ -318,7 +374,9 @@ describe('local IAM and STS: credentials the stack issues are enforced', () => {
         ],
       }),
     );
-    const own = await client(follower).send(new ExecuteStatementCommand({ WorkgroupName: 'etl-dev', Database: 'analytics', Sql: 'SELECT 1' }));
+    const own = await client(follower).send(
+      new ExecuteStatementCommand({ WorkgroupName: 'etl-dev', Database: 'analytics', Sql: 'SELECT 1' }),
+    );
     expect((await client(follower).send(new DescribeStatementCommand({ Id: own.Id }))).Id).toBe(own.Id);
     expect(await failure(client(follower).send(new DescribeStatementCommand({ Id })))).toMatchObject({ name: 'AccessDeniedException' });
   });

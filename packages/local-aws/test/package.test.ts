@@ -68,7 +68,18 @@ describe('@etl/local-aws as a published package', () => {
     beforeAll(async () => {
       // the compiled JavaScript, as a user of the package requires it: no esbuild-register here or in the child
       const built = require(path.join(PACKAGE, manifest.publishConfig.main)) as typeof import('../src');
-      const started = await built.launchStack(['--dir', dir, '--s3-port', '0', '--sqs-port', '0', '--redshift-port', '0', '--iam-port', '0']);
+      const started = await built.launchStack([
+        '--dir',
+        dir,
+        '--s3-port',
+        '0',
+        '--sqs-port',
+        '0',
+        '--redshift-port',
+        '0',
+        '--iam-port',
+        '0',
+      ]);
       child = started.child;
       endpoints = started.ready.endpoints;
     });

@@ -26,13 +26,7 @@ export interface Caller {
 
 /** Why authentication failed, in words each service turns into its own error code. */
 export type AuthenticationFailure =
-  | 'malformed'
-  | 'unknown-token'
-  | 'missing-token'
-  | 'expired-token'
-  | 'inactive-key'
-  | 'signature'
-  | 'skew';
+  'malformed' | 'unknown-token' | 'missing-token' | 'expired-token' | 'inactive-key' | 'signature' | 'skew';
 
 export class AuthenticationError extends Error {
   constructor(

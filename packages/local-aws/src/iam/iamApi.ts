@@ -35,8 +35,10 @@ const tagsXml = (tags: Tag[]) => (tags.length > 0 ? { member: tags.map((t) => ({
 
 const roleArn = (name: string) => `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${name}`;
 const userArn = (name: string) => `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/${name}`;
-const roleResource = (input: QueryTree, store: IamStore) => store.roles.get(text(input, 'RoleName') ?? '')?.arn ?? roleArn(text(input, 'RoleName') ?? '');
-const userResource = (input: QueryTree, store: IamStore) => store.users.get(text(input, 'UserName') ?? '')?.arn ?? userArn(text(input, 'UserName') ?? '');
+const roleResource = (input: QueryTree, store: IamStore) =>
+  store.roles.get(text(input, 'RoleName') ?? '')?.arn ?? roleArn(text(input, 'RoleName') ?? '');
+const userResource = (input: QueryTree, store: IamStore) =>
+  store.users.get(text(input, 'UserName') ?? '')?.arn ?? userArn(text(input, 'UserName') ?? '');
 const policyResource = (input: QueryTree) => text(input, 'PolicyArn') ?? '*';
 const anyResource = () => '*';
 
@@ -55,7 +57,14 @@ export function roleXml(role: Role): XmlNode {
 }
 
 function userXml(user: User): XmlNode {
-  return { Path: user.path, UserName: user.name, UserId: user.id, Arn: user.arn, CreateDate: isoSeconds(user.created), Tags: tagsXml(user.tags) };
+  return {
+    Path: user.path,
+    UserName: user.name,
+    UserId: user.id,
+    Arn: user.arn,
+    CreateDate: isoSeconds(user.created),
+    Tags: tagsXml(user.tags),
+  };
 }
 
 function policyXml(store: IamStore, policy: ManagedPolicy): XmlNode {
@@ -144,7 +153,10 @@ function holderOperations(kind: 'role' | 'user'): Record<string, IamOperation> {
       run: (input, store) =>
         page(
           'AttachedPolicies',
-          holder(input, store).attached.map((arn) => ({ PolicyName: store.policies.get(arn)?.name ?? arn.split('/').pop()!, PolicyArn: arn })),
+          holder(input, store).attached.map((arn) => ({
+            PolicyName: store.policies.get(arn)?.name ?? arn.split('/').pop()!,
+            PolicyArn: arn,
+          })),
         ),
     },
   };
@@ -237,7 +249,11 @@ export const IAM_OPERATIONS: Record<string, IamOperation> = {
   },
   ListAccessKeys: {
     resource: userResource,
-    run: (input, store) => page('AccessKeyMetadata', store.accessKeys(required(input, 'UserName')).map((key) => accessKeyXml(key, false))),
+    run: (input, store) =>
+      page(
+        'AccessKeyMetadata',
+        store.accessKeys(required(input, 'UserName')).map((key) => accessKeyXml(key, false)),
+      ),
   },
   UpdateAccessKey: {
     resource: userResource,
@@ -269,14 +285,24 @@ export const IAM_OPERATIONS: Record<string, IamOperation> = {
       return { Policy: policyXml(store, policy) };
     },
   },
-  GetPolicy: { resource: policyResource, run: (input, store) => ({ Policy: policyXml(store, store.policy(required(input, 'PolicyArn'))) }) },
+  GetPolicy: {
+    resource: policyResource,
+    run: (input, store) => ({ Policy: policyXml(store, store.policy(required(input, 'PolicyArn'))) }),
+  },
   GetPolicyVersion: {
     resource: policyResource,
     run: (input, store) => {
       const policy = store.policy(required(input, 'PolicyArn'));
       const version = required(input, 'VersionId');
       if (version !== 'v1') throw iamErrors.noSuchEntity(`Policy ${policy.arn} version ${version} does not exist or is not attachable.`);
-      return { PolicyVersion: { Document: encodedDocument(policy.document), VersionId: 'v1', IsDefaultVersion: true, CreateDate: isoSeconds(policy.created) } };
+      return {
+        PolicyVersion: {
+          Document: encodedDocument(policy.document),
+          VersionId: 'v1',
+          IsDefaultVersion: true,
+          CreateDate: isoSeconds(policy.created),
+        },
+      };
     },
   },
   ListPolicies: {
@@ -286,7 +312,10 @@ export const IAM_OPERATIONS: Record<string, IamOperation> = {
       const scope = text(input, 'Scope') ?? 'All';
       const onlyAttached = text(input, 'OnlyAttached') === 'true';
       const policies = scope === 'AWS' ? [] : [...store.policies.values()].filter((p) => !onlyAttached || store.attachmentCount(p.arn) > 0);
-      return page('Policies', policies.map((policy) => policyXml(store, policy)));
+      return page(
+        'Policies',
+        policies.map((policy) => policyXml(store, policy)),
+      );
     },
   },
   DeletePolicy: {

@@ -299,8 +299,7 @@ export class IamStore {
 
   async createAccessKey(userName: string): Promise<AccessKey> {
     this.user(userName);
-    if (this.accessKeys(userName).length >= 2)
-      throw iamErrors.limitExceeded('Cannot exceed quota for AccessKeysPerUser: 2');
+    if (this.accessKeys(userName).length >= 2) throw iamErrors.limitExceeded('Cannot exceed quota for AccessKeysPerUser: 2');
     const key: AccessKey = { id: iamId('AKIA', 20), secret: secretKey(), userName, status: 'Active', created: Date.now() };
     await this.commit({ t: 'key', key });
     return key;
@@ -337,8 +336,7 @@ export class IamStore {
 
   inlinePolicy(kind: 'role' | 'user', name: string, policyName: string): string {
     const document = this.holder(kind, name).inline[policyName];
-    if (document === undefined)
-      throw iamErrors.noSuchEntity(`The ${kind} policy with name ${policyName} cannot be found.`);
+    if (document === undefined) throw iamErrors.noSuchEntity(`The ${kind} policy with name ${policyName} cannot be found.`);
     return document;
   }
 
@@ -353,8 +351,7 @@ export class IamStore {
     const holder = this.holder(kind, name);
     this.policy(policyArn);
     if (holder.attached.includes(policyArn)) return;
-    if (holder.attached.length >= 20)
-      throw iamErrors.limitExceeded(`Cannot exceed quota for PoliciesPerRole: 20`);
+    if (holder.attached.length >= 20) throw iamErrors.limitExceeded(`Cannot exceed quota for PoliciesPerRole: 20`);
     await this.saveHolder(kind, { ...holder, attached: [...holder.attached, policyArn] });
   }
 

@@ -43,7 +43,9 @@ export async function assumeRoleAsService({
     body,
   });
   const xml = new XMLParser({ parseTagValue: false }).parse(await response.text()) as {
-    AssumeRoleResponse?: { AssumeRoleResult: { Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string } } };
+    AssumeRoleResponse?: {
+      AssumeRoleResult: { Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string } };
+    };
     ErrorResponse?: { Error: { Code: string; Message: string } };
   };
   if (!response.ok || !xml.AssumeRoleResponse) {

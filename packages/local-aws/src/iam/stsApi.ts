@@ -53,12 +53,15 @@ export async function assumeRole(
     'sts:RoleSessionName': sessionName,
   };
   const denied = () =>
-    iamErrors.accessDenied(
-      `User: ${principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
-    );
+    iamErrors.accessDenied(`User: ${principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
   // a role that does not exist is refused as one that does not trust the caller: AWS tells no more
   if (!role) throw denied();
-  const trust = trustAllows(access.iam.document(role.trustPolicy, 'trust'), { action: 'sts:AssumeRole', resource: role.arn, principal, context: requestContext });
+  const trust = trustAllows(access.iam.document(role.trustPolicy, 'trust'), {
+    action: 'sts:AssumeRole',
+    resource: role.arn,
+    principal,
+    context: requestContext,
+  });
   if (trust === 'deny') throw denied();
   if (trust === 'account') {
     const own = access.authorize(caller, 'sts:AssumeRole', role.arn, requestContext);

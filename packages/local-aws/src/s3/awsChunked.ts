@@ -61,7 +61,9 @@ export class AwsChunkedDecoder extends Transform {
     const signature = this.trailers['x-amz-trailer-signature'];
     if (!this.signatures || signature === undefined) return;
     if (!this.signatures.verifyTrailer(this.trailerText, signature))
-      throw new ChunkSignatureError('The request signature we calculated does not match the signature you provided (the trailer signature).');
+      throw new ChunkSignatureError(
+        'The request signature we calculated does not match the signature you provided (the trailer signature).',
+      );
   }
 
   private line(): string | undefined {

@@ -11,7 +11,11 @@ import type { S3Store } from './s3Store';
 /** S3's own codes for a request whose authentication failed (S3 API reference, "Error responses"). */
 const AUTHENTICATION_ERRORS: Record<AuthenticationFailure, { status: number; code: string; message?: string }> = {
   malformed: { status: 400, code: 'AuthorizationHeaderMalformed' },
-  'missing-token': { status: 403, code: 'InvalidAccessKeyId', message: 'The AWS Access Key Id you provided does not exist in our records.' },
+  'missing-token': {
+    status: 403,
+    code: 'InvalidAccessKeyId',
+    message: 'The AWS Access Key Id you provided does not exist in our records.',
+  },
   'unknown-token': { status: 400, code: 'InvalidToken', message: 'The provided token is malformed or otherwise invalid.' },
   'expired-token': { status: 400, code: 'ExpiredToken', message: 'The provided token has expired.' },
   'inactive-key': { status: 403, code: 'InvalidAccessKeyId', message: 'The AWS Access Key Id you provided does not exist in our records.' },

@@ -173,8 +173,7 @@ function blame(error: unknown, chunk: RecordChunk, filename: string): { index: n
 /** COPY needs INSERT on its table, as Redshift checks it (the engine's own COPY may run with more). */
 async function requireInsert(session: Session, table: string): Promise<void> {
   const [allowed] = (await session.query("SELECT has_table_privilege(current_user, $1, 'INSERT')::text", [table])).rows[0] ?? [];
-  if (allowed !== 'true')
-    throw Object.assign(new Error(`permission denied for relation ${table.replace(/"/g, '')}`), { code: '42501' });
+  if (allowed !== 'true') throw Object.assign(new Error(`permission denied for relation ${table.replace(/"/g, '')}`), { code: '42501' });
 }
 
 /**

@@ -94,7 +94,10 @@ export function authorizeDataApi(
       const dbUser = typeof input.DbUser === 'string' ? input.DbUser : undefined;
       checks.push(
         dbUser
-          ? { action: 'redshift:GetClusterCredentials', resource: `arn:aws:redshift:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:dbuser:${cluster}/${dbUser}` }
+          ? {
+              action: 'redshift:GetClusterCredentials',
+              resource: `arn:aws:redshift:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:dbuser:${cluster}/${dbUser}`,
+            }
           : {
               action: 'redshift:GetClusterCredentialsWithIAM',
               resource: `arn:aws:redshift:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:dbname:${cluster}/${String(input.Database ?? '')}`,

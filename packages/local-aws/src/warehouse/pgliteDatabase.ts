@@ -57,7 +57,8 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
       const copy = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
       // PGlite reads COPY input from a server file (/dev/blob), which only a superuser may: a
       // database user's COPY (its INSERT privilege checked by runCopy) runs as the superuser
-      const [user, superuser] = (await session.query('SELECT current_user, rolsuper::text FROM pg_roles WHERE rolname = current_user')).rows[0]!;
+      const [user, superuser] = (await session.query('SELECT current_user, rolsuper::text FROM pg_roles WHERE rolname = current_user'))
+        .rows[0]!;
       if (superuser === 'true') return call<number>({ kind: 'copy', sql, data: copy }, [copy]);
       await session.query('RESET ROLE');
       try {

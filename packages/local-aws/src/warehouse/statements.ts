@@ -243,7 +243,10 @@ function errorText(error: unknown): string {
   const fields = postgresError(error);
   if (fields.message.startsWith('FATAL: ')) return fields.message;
   // Redshift names every relation a relation: "permission denied for relation orders"
-  const message = fields.message.replace(/^permission denied for (?:table|view|materialized view|sequence) /, 'permission denied for relation ');
+  const message = fields.message.replace(
+    /^permission denied for (?:table|view|materialized view|sequence) /,
+    'permission denied for relation ',
+  );
   const lines = [`ERROR: ${message}`];
   if (fields.detail) lines.push(`  Detail: ${fields.detail}`);
   if (fields.position) lines.push(`  Position: ${fields.position}`);
