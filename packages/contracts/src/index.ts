@@ -43,3 +43,5 @@ export const contracts = {
 } as const;
 export { exampleRawFileReady, exampleStagedFileReady } from './examples';
 export { dataKeys, parseRawKey, makeRunId, runIdTime } from './dataKeys';
+export { AWS_CALLS } from './awsCalls';
+export type { AwsCall, CallTarget, FunctionCalls } from './awsCalls';

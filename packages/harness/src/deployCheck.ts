@@ -1,5 +1,7 @@
 import { composeParams, readCompose } from './composeState';
-import { localServiceOutputs } from './localAccount';
+import { localServiceOutputs, stackName } from './localAccount';
+import { callTarget, deniedCallLine, deniedCalls } from './callCheck';
+import { stackResources } from './templateResources';
 import { REPO_ROOT, packageService, serviceConfig, stageParams } from './serverlessCli';
 import type { ServiceName, Template } from './serverlessCli';
 import { deployReminders, missingParams } from './stageRequirements';
@@ -33,9 +35,11 @@ export interface DeployCheckOptions {
 export interface ServiceCheck {
   service: ServiceName;
   /** Each function's logical id and runtime, as packaged. */
-  functions: { id: string; runtime: string }[];
+  functions: { id: string; runtime: string; reservedConcurrency?: number }[];
   /** What the packaged template gets wrong (runtime, IAM, bucket, queues, alarms, provisioned concurrency). */
   problems: string[];
+  /** Calls a function makes (the inventory in @etl/contracts) that its role would not be allowed. */
+  deniedCalls: string[];
 }
 
 export interface DeployCheck {
@@ -45,8 +49,13 @@ export interface DeployCheck {
   missing: MissingParam[];
   /** What the deploy needs that cannot be checked offline. */
   reminders: string[];
+  /** Account quotas the stage needs. */
+  quotas: { lambdaConcurrency: number; reserved: number };
   ready: boolean;
 }
+
+/** Lambda keeps this much of an account's concurrency unreserved: reservations must leave it. */
+export const LAMBDA_UNRESERVED_MINIMUM = 100;
 
 /** One service's params for the stage as a deploy resolves them: stage params, then overrides, `${sls:stage}` filled in. */
 function resolvedParams(service: ServiceName, stage: string, overrides: Record<string, string>): StageParams {
@@ -116,34 +125,66 @@ export async function checkDeploy({ stage, params = {}, today = new Date(), log 
 
   log(`packaging ${SERVICES.join(', ')} for stage ${stage} (offline, no AWS credentials)…`);
   const started = Date.now();
-  const services = await Promise.all(
-    SERVICES.map(async (service): Promise<ServiceCheck> => {
-      const template = await packageService(service, stage, {
+  const templates = await Promise.all(
+    SERVICES.map((service) =>
+      packageService(service, stage, {
         outDir: `.serverless-check-${stage}`,
         params: { ...composeParams(compose, service, outputs), ...params },
-      });
-      const functions = resourcesOfType(template, 'AWS::Lambda::Function').map(([id, resource]) => ({
-        id,
-        runtime: String(resource.Properties?.Runtime),
-      }));
-      return { service, functions, problems: templateProblems(service, stage, template, today) };
-    }),
+      }),
+    ),
   );
   log(`packaged in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const bucket = outputs.load.dataBucketName;
+  const target = callTarget(stage, {
+    bucket,
+    workgroupId: stageParamsOf.load.warehouseWorkgroupId ?? '',
+    secret: stageParamsOf.extract.ordersDbSecret ?? '',
+  });
+  const bucketPolicy = stackResources(templates[0]!, stackName('load', stage)).bucketPolicies[bucket];
+  const services = SERVICES.map((service, index): ServiceCheck => {
+    const template = templates[index]!;
+    const functions = resourcesOfType(template, 'AWS::Lambda::Function').map(([id, resource]) => ({
+      id,
+      runtime: String(resource.Properties?.Runtime),
+      reservedConcurrency:
+        resource.Properties?.ReservedConcurrentExecutions === undefined
+          ? undefined
+          : Number(resource.Properties.ReservedConcurrentExecutions),
+    }));
+    return {
+      service,
+      functions,
+      problems: templateProblems(service, stage, template, today),
+      deniedCalls: deniedCalls(service, stage, template, target, bucketPolicy).map(deniedCallLine),
+    };
+  });
+  const reserved = services.flatMap((s) => s.functions).reduce((sum, f) => sum + (f.reservedConcurrency ?? 0), 0);
 
   const missing = SERVICES.flatMap((service) => missingParams(service, stage, stageParamsOf[service]));
-  const ready = missing.length === 0 && services.every((s) => s.problems.length === 0);
-  return { stage, services, missing, reminders: deployReminders(stage, stageParamsOf), ready };
+  const ready = missing.length === 0 && services.every((s) => s.problems.length === 0 && s.deniedCalls.length === 0);
+  return {
+    stage,
+    services,
+    missing,
+    reminders: deployReminders(stage, stageParamsOf),
+    quotas: { reserved, lambdaConcurrency: reserved + LAMBDA_UNRESERVED_MINIMUM },
+    ready,
+  };
 }
 
 /** The check as lines for a terminal. */
 export function formatDeployCheck(check: DeployCheck): string {
   const lines = [`deploy check — stage ${check.stage}`];
-  for (const { service, functions, problems } of check.services) {
+  for (const { service, functions, problems, deniedCalls: denied } of check.services) {
     const runtimes = [...new Set(functions.map((f) => f.runtime))].join(', ');
-    lines.push(`  ${problems.length === 0 ? '✔' : '✘'} ${service}: ${functions.length} function(s) on ${runtimes}`);
+    lines.push(`  ${problems.length + denied.length === 0 ? '✔' : '✘'} ${service}: ${functions.length} function(s) on ${runtimes}`);
     for (const problem of problems) lines.push(`      ${problem}`);
+    for (const call of denied) lines.push(`      ${call}`);
   }
+  lines.push(
+    '',
+    `account quotas: Lambda concurrent executions ≥ ${check.quotas.lambdaConcurrency} (${check.quotas.reserved} reserved by the functions + the ${LAMBDA_UNRESERVED_MINIMUM} Lambda keeps unreserved)`,
+  );
   if (check.missing.length > 0) {
     lines.push('', 'blocks a deploy — set these in the stage params (or pass --param name=value):');
     // one line per param and value: alarmEmail is declared by every service
@@ -159,7 +200,7 @@ export function formatDeployCheck(check: DeployCheck): string {
     '',
     check.ready
       ? `ready: serverless deploy --stage ${check.stage}`
-      : `not ready: ${new Set(check.missing.map((m) => m.param)).size} param(s) to set, ${check.services.reduce((n, s) => n + s.problems.length, 0)} template problem(s)`,
+      : `not ready: ${new Set(check.missing.map((m) => m.param)).size} param(s) to set, ${check.services.reduce((n, s) => n + s.problems.length, 0)} template problem(s), ${check.services.reduce((n, s) => n + s.deniedCalls.length, 0)} call(s) a role would refuse`,
   );
   return lines.join('\n');
 }

@@ -91,6 +91,7 @@ export function deployReminders(stage: string, params: Partial<Record<ServiceNam
     `AWS credentials for the account to deploy to, and AWS_REGION (default us-east-1): serverless deploy --stage ${stage}`,
     `a Redshift Serverless workgroup "${load.warehouseWorkgroup}" (id ${load.warehouseWorkgroupId}) with database "${load.warehouseDatabase}"; the functions sign in with IAM, no password`,
     `after load is deployed: add its output warehouseCopyRoleArn to the namespace's IAM roles (aws redshift-serverless update-namespace --namespace-name <namespace> --iam-roles <arn>), or COPY cannot read the staged files`,
+    `once per stage, as the namespace's admin: grant the maintenance function's database user VACUUM and ANALYZE (docs/warehouse-access.md), or its nightly VACUUM "completes successfully but has no effect" on the tables the load's user owns`,
   ];
   if (extract.ordersDbSecret)
     reminders.push(

@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../src/serverlessCli';
+import { REPO_ROOT, packageService } from '../src/serverlessCli';
+import { callTarget, deniedCallLine, deniedCalls } from '../src/callCheck';
+import { localWorkgroupId } from '@etl/local-aws';
+import type { Template } from '../src/serverlessCli';
 
 /** `pnpm deploy:check` as a user runs it: the bin, its output and its exit code. */
 async function deployCheck(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -29,7 +32,10 @@ describe('pnpm deploy:check', () => {
     expect(stdout).toMatch(/✘ warehouseWorkgroupId = 0{8}-/);
     expect(stdout).toMatch(/✘ ordersApiUrl = https:\/\/shop.example.com/);
     expect(stdout).toMatch(/add its output warehouseCopyRoleArn to the namespace's IAM roles/);
-    expect(stdout).toMatch(/not ready: 4 param\(s\) to set, 0 template problem\(s\)/);
+    expect(stdout).toMatch(/not ready: 4 param\(s\) to set, 0 template problem\(s\), 0 call\(s\) a role would refuse/);
+    expect(stdout).toMatch(
+      /account quotas: Lambda concurrent executions ≥ \d+ \(\d+ reserved by the functions \+ the 100 Lambda keeps unreserved\)/,
+    );
   }, 240_000);
 
   it('passes prod once every param is set, and says how to deploy', async () => {
@@ -49,4 +55,29 @@ describe('pnpm deploy:check', () => {
     expect(check.services.flatMap((s) => s.problems)).toEqual([]);
     expect(new Set(check.services.flatMap((s) => s.functions.map((f) => f.runtime)))).toEqual(new Set(['nodejs24.x']));
   }, 240_000);
+});
+
+describe('the call inventory against the packaged roles', () => {
+  let extract: Template;
+  beforeAll(async () => {
+    extract = await packageService('extract', 'prod', { outDir: '.serverless-check-calls' });
+  }, 120_000);
+  // packaged with the local params: the local workgroup's id
+  const target = callTarget('prod', { bucket: 'etl-data-prod', workgroupId: localWorkgroupId('etl-prod'), secret: 'etl/prod/orders-db' });
+
+  it('allows every call each extract function makes', () => {
+    expect(deniedCalls('extract', 'prod', extract, target).map(deniedCallLine)).toEqual([]);
+  });
+
+  it("reports the call a function makes that its role does not allow: the planner's first read without ListBucket", () => {
+    const planted = structuredClone(extract);
+    const role = planted.Resources.PlannerIamRoleLambdaExecution!.Properties as {
+      Policies: { PolicyDocument: { Statement: { Sid?: string }[] } }[];
+    };
+    const statements = role.Policies[0]!.PolicyDocument;
+    statements.Statement = statements.Statement.filter((s) => s.Sid !== 'ListPlannerState');
+    expect(deniedCalls('extract', 'prod', planted, target).map(deniedCallLine)).toEqual([
+      'planner: s3:ListBucket on arn:aws:s3:::etl-data-prod (s3:prefix=state/planner/orders.json) — reads the run it planned last, when it may not exist yet — would be refused: no statement of role etl-extract-prod-planner-us-east-1-lambdaRole allows it',
+    ]);
+  });
 });

@@ -21,3 +21,5 @@ export type { FaultKind, FaultPlan } from './common/faults';
 export { assumeRoleAsService, SERVICE_PRINCIPAL_HEADER } from './iam';
 export type { RoleCredentials } from './iam';
 export { localWorkgroupId, workgroupArn } from './warehouse/dataApiAuthorization';
+export { evaluate, parsePolicy } from './iam/policyEvaluation';
+export type { CallerPrincipal, Evaluation, PolicyDocument } from './iam/policyEvaluation';
