@@ -324,6 +324,21 @@ describe('local IAM and STS: credentials the stack issues are enforced', () => {
     ).toBe(2);
   });
 
+  it('S3 refuses SigV2 from a key the stack issued, as on every bucket created since 2020', async () => {
+    const { accessKeyId, sessionToken } = await roleWith('old-signer', allow('s3:GetObject', 'arn:aws:s3:::data/*'));
+    const response = await fetch(`${stack.endpoints.s3}/data/state/here.json`, {
+      headers: { authorization: `AWS ${accessKeyId}:c2lnbmF0dXJl`, 'x-amz-security-token': sessionToken!, date: new Date().toUTCString() },
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain(
+      '<Code>InvalidRequest</Code><Message>The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.</Message>',
+    );
+    const presigned = await fetch(
+      `${stack.endpoints.s3}/data/state/here.json?AWSAccessKeyId=${accessKeyId}&Expires=${Math.floor(Date.now() / 1000) + 60}&Signature=x`,
+    );
+    expect(presigned.status).toBe(400);
+  });
+
   it('an IAM user signs with its access key and is held to its policies', async () => {
     await iam.send(new CreateUserCommand({ UserName: 'alice' }));
     await iam.send(

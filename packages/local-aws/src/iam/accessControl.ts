@@ -53,6 +53,15 @@ export const ADMINISTRATOR: CallerPrincipal = {
   userId: LOCAL_ACCOUNT_ID,
 };
 
+/** The access key of a SigV2 signature (`Authorization: AWS <key>:<signature>`, or a presigned `AWSAccessKeyId`). */
+function sigV2AccessKeyId(request: ReceivedRequest): string | undefined {
+  const headerAt = request.rawHeaders.findIndex((name, i) => i % 2 === 0 && name.toLowerCase() === 'authorization');
+  const header = headerAt >= 0 ? request.rawHeaders[headerAt + 1] : undefined;
+  const fromHeader = header === undefined ? undefined : /^AWS\s+([^:\s]+):/.exec(header)?.[1];
+  const query = request.url.indexOf('?');
+  return fromHeader ?? (query < 0 ? undefined : (new URLSearchParams(request.url.slice(query + 1)).get('AWSAccessKeyId') ?? undefined));
+}
+
 /** The request as SigV4 reads it. */
 export function receivedRequest(request: IncomingMessage): ReceivedRequest {
   return { method: request.method ?? 'GET', url: request.url ?? '/', rawHeaders: request.rawHeaders };
@@ -114,6 +123,17 @@ export class AccessControl {
       if (error instanceof SigV4FormatError) throw new AuthenticationError('malformed', error.message, { formatCode: error.code });
       throw error;
     }
+    const sigV2Key = auth ? undefined : sigV2AccessKeyId(request);
+    if (sigV2Key !== undefined && this.iam.identity(sigV2Key))
+      // S3 refuses SigV2 on every bucket created since June 2020; a key the stack issued must sign with SigV4
+      throw new AuthenticationError(
+        'malformed',
+        'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.',
+        {
+          formatCode: 'InvalidRequest',
+          accessKeyId: sigV2Key,
+        },
+      );
     const identity = auth && this.iam.identity(auth.accessKeyId);
     if (!auth || !identity) return { principal: ADMINISTRATOR, enforced: false, accessKeyId: auth?.accessKeyId, auth };
     const who = { accessKeyId: auth.accessKeyId, securityToken: auth.securityToken };
