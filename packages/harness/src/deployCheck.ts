@@ -2,6 +2,7 @@ import { composeParams, readCompose } from './composeState';
 import { localServiceOutputs, stackName } from './localAccount';
 import { callTarget, deniedCallLine, deniedCalls } from './callCheck';
 import { stackResources } from './templateResources';
+import { resourceSchemaProblems } from './resourceSchemas';
 import { REPO_ROOT, packageService, serviceConfig, stageParams } from './serverlessCli';
 import type { ServiceName, Template } from './serverlessCli';
 import { deployReminders, missingParams } from './stageRequirements';
@@ -158,6 +159,10 @@ export async function checkDeploy({ stage, params = {}, today = new Date(), log 
       deniedCalls: deniedCalls(service, stage, template, target, bucketPolicy).map(deniedCallLine),
     };
   });
+  // CloudFormation's own schemas: a property it would refuse fails the deploy before anything runs
+  for (const [index, check] of services.entries())
+    for (const problem of await resourceSchemaProblems(templates[index]!))
+      check.problems.push(`${check.service}: ${problem.logicalId} (${problem.type}) ${problem.message}`);
   const reserved = services.flatMap((s) => s.functions).reduce((sum, f) => sum + (f.reservedConcurrency ?? 0), 0);
 
   const missing = SERVICES.flatMap((service) => missingParams(service, stage, stageParamsOf[service]));

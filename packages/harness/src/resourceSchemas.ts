@@ -92,6 +92,9 @@ function resourceProblems(db: SpecDatabase, resource: Template['Resources'][stri
       message: `${key}: not a resource attribute${didYouMean(key, RESOURCE_KEYS)} (a resource has: ${RESOURCE_KEYS.join(', ')})`,
     }));
   const { Type: type, Properties: properties = {} } = resource;
+  // The template is JSON read at run time: its types are a hope, not a fact.
+  if (typeof type !== 'string')
+    return [...found, { path: 'Type', message: `Type: expected a resource type such as AWS::S3::Bucket, got ${describeValue(type)}` }];
   // A whole property bag can come from Fn::If; nothing to check offline then.
   if (isIntrinsic(properties)) return found;
   if (kindOf(properties) !== 'object')
@@ -217,13 +220,14 @@ function isIntrinsic(value: unknown): boolean {
 }
 
 function kindOf(value: unknown): Kind {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return 'null';
   if (Array.isArray(value)) return 'list';
   const type = typeof value;
   return type === 'string' || type === 'number' || type === 'boolean' ? type : 'object';
 }
 
 function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
   const kind = kindOf(value);
   const article = kind === 'object' ? 'an' : 'a';
   return kind === 'list' || kind === 'object'
@@ -259,15 +263,20 @@ function nounOf(context: Context, type: PropertyType): string {
   }
 }
 
-/** " — did you mean X?" for the candidate within a few edits of `name` (case ignored), else "". */
+/** ", did you mean X?" for the candidates fewest edits from `name` (case ignored), within a few edits; else "". */
 function didYouMean(name: string, candidates: readonly string[]): string {
-  let best: string | undefined;
-  let bestDistance = Math.max(1, Math.floor(name.length / 3)) + 1;
+  let best: string[] = [];
+  let bestDistance = Math.max(1, Math.floor(name.length / 3)); // more edits than this is no typo
   for (const candidate of candidates) {
+    if (Math.abs(candidate.length - name.length) > bestDistance) continue; // cannot be near enough: spares most of the 1,800 types
     const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+    if (d > bestDistance) continue;
+    if (d < bestDistance) best = [];
+    bestDistance = d;
+    best.push(candidate);
   }
-  return best === undefined ? '' : `, did you mean ${best}?`;
+  // Ties are all named: ExpirationDays is as near ExpirationDate as ExpirationInDays, and only the user knows which.
+  return best.length === 0 ? '' : `, did you mean ${best.slice(0, 3).join(' or ')}?`;
 }
 
 /** Levenshtein distance, one row at a time. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT, packageService } from '../src/serverlessCli';
 import { callTarget, deniedCallLine, deniedCalls } from '../src/callCheck';
+import { resourceSchemaProblems } from '../src/resourceSchemas';
 import { localWorkgroupId } from '@etl/local-aws';
 import type { Template } from '../src/serverlessCli';
 
@@ -78,6 +79,17 @@ describe('the call inventory against the packaged roles', () => {
     statements.Statement = statements.Statement.filter((s) => s.Sid !== 'ListPlannerState');
     expect(deniedCalls('extract', 'prod', planted, target).map(deniedCallLine)).toEqual([
       'planner: s3:ListBucket on arn:aws:s3:::etl-data-prod (s3:prefix=state/planner/orders.json) — reads the run it planned last, when it may not exist yet — would be refused: no statement of role etl-extract-prod-planner-us-east-1-lambdaRole allows it',
+    ]);
+  });
+
+  it("reports a property CloudFormation's schema refuses, planted in a copy of the packaged template", async () => {
+    expect(await resourceSchemaProblems(extract)).toEqual([]);
+    const planted = structuredClone(extract);
+    const mapping = Object.values(planted.Resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping')!;
+    (mapping.Properties as { ScalingConfig: Record<string, unknown> }).ScalingConfig = { MaximumConcurency: 2 };
+    const problems = await resourceSchemaProblems(planted);
+    expect(problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/ScalingConfig\.MaximumConcurency: unknown property MaximumConcurency, did you mean MaximumConcurrency\?/),
     ]);
   });
 });

@@ -5,6 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { createS3Server, S3Store } from './s3';
 import { createSqsServer, SqsStore } from './sqs';
 import { createDataApiServer, openWarehouseDatabase, StatementRunner } from './warehouse';
+import { warehouseS3 } from './warehouse/warehouseS3';
 import type { Database } from './warehouse';
 import type { LocalEndpoints } from './localAccount';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_WAREHOUSE_DATABASE } from './localAccount';
@@ -77,7 +78,7 @@ export async function startLocalStack({
     createIamServer(access),
   ];
   let warehouse: Database | undefined;
-  let warehouseS3: S3Client | undefined;
+  let adminS3: S3Client | undefined;
   let runner: StatementRunner | undefined;
   const stop = async () => {
     for (const server of servers) {
@@ -85,7 +86,7 @@ export async function startLocalStack({
       if (server.listening) await new Promise((resolve) => server.close(resolve));
     }
     await runner?.whenIdle();
-    warehouseS3?.destroy();
+    adminS3?.destroy();
     await warehouse?.close();
     await s3.close();
     await sqs.close();
@@ -97,13 +98,13 @@ export async function startLocalStack({
     const iamEndpoint = await listen(servers[2]!, ports.iam ?? 4593, host);
     warehouse = await openWarehouseDatabase({ databaseUrl, dir: path.join(dir, 'warehouse') });
     // the warehouse reads COPY input from the local S3 over HTTP, as Redshift reads from S3
-    warehouseS3 = new S3Client({
+    adminS3 = new S3Client({
       endpoint: s3Endpoint,
       forcePathStyle: true,
       region: LOCAL_REGION,
       credentials: LOCAL_CREDENTIALS,
     });
-    runner = new StatementRunner(warehouse, warehouseS3, database, faults);
+    runner = new StatementRunner(warehouse, warehouseS3(iam, s3Endpoint, adminS3), database, faults);
     servers.push(createDataApiServer(runner, warehouse, { pageRows: resultPageRows }, access));
     const endpoints: LocalEndpoints = {
       s3: s3Endpoint,

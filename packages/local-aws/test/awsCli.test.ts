@@ -7,9 +7,23 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { startTestStack } from '../src/testStack';
 import type { TestStack } from '../src/testStack';
+import { localWorkgroupId } from '../src/warehouse/dataApiAuthorization';
 import { installedClients } from './installedClients';
 
 jest.setTimeout(120_000);
+
+type Service = 's3' | 's3api' | 'sqs' | 'redshift-data' | 'iam' | 'sts';
+/** Temporary credentials as `aws sts assume-role` prints them. */
+interface Credentials {
+  AccessKeyId: string;
+  SecretAccessKey: string;
+  SessionToken: string;
+}
+
+const ACCOUNT = '000000000000';
+const allow = (Action: string | string[], Resource: string) => ({ Effect: 'Allow', Action, Resource });
+const policy = (...Statement: object[]) => JSON.stringify({ Version: '2012-10-17', Statement });
+const TRUST_ACCOUNT = policy({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' });
 
 /** Debian's AWS CLI v2 (`apt-get install awscli`, done by .ci/run). */
 const DEBIAN_AWS = '/usr/bin/aws';
@@ -30,7 +44,9 @@ const clis = installedClients(DEBIAN_AWS, 'aws', ['--version'], (stdout, stderr)
  */
 (clis.length > 0 ? describe.each(clis) : describe.skip.each([{ path: DEBIAN_AWS, version: 'aws-cli' }]))(
   '$version against the local stack',
-  ({ path: AWS }) => {
+  ({ path: AWS, version }) => {
+    /** role names of this CLI version's own (`cli2.9.19-reader`), should two versions ever share a stack */
+    const tag = version.replace('aws-cli/', 'cli');
     let stack: TestStack;
     let dir: string;
     let env: NodeJS.ProcessEnv;
@@ -52,23 +68,64 @@ const clis = installedClients(DEBIAN_AWS, 'aws', ['--version'], (stdout, stderr)
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 
-    async function aws(service: 's3' | 's3api' | 'sqs' | 'redshift-data', ...args: string[]): Promise<string> {
+    /** `aws <service> …` as the administrator, or with `credentials` in the environment: its exit code and output. */
+    async function run(
+      credentials: Credentials | undefined,
+      service: Service,
+      args: string[],
+    ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
       const endpoint = service.startsWith('s3')
         ? stack.endpoints.s3
         : service === 'sqs'
           ? stack.endpoints.sqs
-          : stack.endpoints.redshiftData;
+          : service === 'redshift-data'
+            ? stack.endpoints.redshiftData
+            : stack.endpoints.iam; // IAM and STS share a port
+      const signer = credentials && {
+        AWS_ACCESS_KEY_ID: credentials.AccessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.SecretAccessKey,
+        AWS_SESSION_TOKEN: credentials.SessionToken,
+      };
       try {
-        const { stdout } = await promisify(execFile)(AWS, [service, ...args, '--endpoint-url', endpoint], {
-          env,
+        const { stdout, stderr } = await promisify(execFile)(AWS, [service, ...args, '--endpoint-url', endpoint], {
+          env: { ...env, ...signer },
           maxBuffer: 64 * 1024 * 1024,
         });
-        return stdout;
+        return { exitCode: 0, stdout, stderr };
       } catch (error) {
-        const { stderr } = error as { stderr?: string };
-        throw new Error(`aws ${service} ${args.join(' ')} failed: ${stderr}`);
+        const { code, stdout, stderr } = error as { code?: number | string; stdout?: string; stderr?: string };
+        return { exitCode: typeof code === 'number' ? code : -1, stdout: stdout ?? '', stderr: stderr ?? String(error) };
       }
     }
+
+    async function awsAs(credentials: Credentials | undefined, service: Service, ...args: string[]): Promise<string> {
+      const { exitCode, stdout, stderr } = await run(credentials, service, args);
+      if (exitCode !== 0) throw new Error(`aws ${service} ${args.join(' ')} failed: ${stderr}`);
+      return stdout;
+    }
+
+    const aws = (service: Service, ...args: string[]) => awsAs(undefined, service, ...args);
+
+    /** A role trusting the account with one inline policy, made with `aws iam` and assumed with `aws sts` (once). */
+    const roles = new Map<string, Promise<Credentials>>();
+    function assumed(role: string, document: string): Promise<Credentials> {
+      if (!roles.has(role))
+        roles.set(
+          role,
+          (async () => {
+            await aws('iam', 'create-role', '--role-name', role, '--assume-role-policy-document', TRUST_ACCOUNT);
+            await aws('iam', 'put-role-policy', '--role-name', role, '--policy-name', 'only', '--policy-document', document);
+            const assumedRole = JSON.parse(
+              await aws('sts', 'assume-role', '--role-arn', `arn:aws:iam::${ACCOUNT}:role/${role}`, '--role-session-name', 'cli'),
+            ) as { Credentials: Credentials };
+            return assumedRole.Credentials;
+          })(),
+        );
+      return roles.get(role)!;
+    }
+    /** A role that may only s3:GetObject in cli-guarded. */
+    const READER = `${tag}-reader`;
+    const reader = () => assumed(READER, policy(allow('s3:GetObject', 'arn:aws:s3:::cli-guarded/*')));
 
     it('copies files up, down and bucket to bucket with aws s3 cp (multipart uploads and multipart copies included)', async () => {
       await aws('s3api', 'create-bucket', '--bucket', 'cli-bucket');
@@ -241,6 +298,131 @@ const clis = installedClients(DEBIAN_AWS, 'aws', ['--version'], (stdout, stderr)
         ['id', 'int8', 0, 0],
         ['note', 'varchar', 20, 1],
       ]);
+    });
+
+    it('creates a role with aws iam and assumes it with aws sts: get-caller-identity is the assumed role', async () => {
+      const credentials = await reader();
+      expect(credentials.AccessKeyId).toMatch(/^ASIA/);
+      const { Role } = JSON.parse(await aws('iam', 'get-role', '--role-name', READER)) as {
+        Role: { Arn: string; RoleId: string; AssumeRolePolicyDocument: unknown };
+      };
+      expect(Role.Arn).toBe(`arn:aws:iam::${ACCOUNT}:role/${READER}`);
+      expect(Role.AssumeRolePolicyDocument).toEqual(JSON.parse(TRUST_ACCOUNT)); // botocore decodes IAM's URL-encoded documents
+      const identity = JSON.parse(await awsAs(credentials, 'sts', 'get-caller-identity')) as Record<string, string>;
+      expect(identity).toEqual({
+        UserId: `${Role.RoleId}:cli`,
+        Account: ACCOUNT,
+        Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${READER}/cli`,
+      });
+    });
+
+    it('as the assumed role: get-object of a missing key is AccessDenied until the role may list the bucket, then NoSuchKey', async () => {
+      await aws('s3api', 'create-bucket', '--bucket', 'cli-guarded');
+      await writeFile(path.join(dir, 'guarded.txt'), 'readable');
+      await aws('s3', 'cp', path.join(dir, 'guarded.txt'), 's3://cli-guarded/readable.txt');
+      const credentials = await reader();
+      await awsAs(credentials, 's3api', 'get-object', '--bucket', 'cli-guarded', '--key', 'readable.txt', path.join(dir, 'read.txt'));
+      expect(await readFile(path.join(dir, 'read.txt'), 'utf8')).toBe('readable');
+      const getMissing = () =>
+        run(credentials, 's3api', ['get-object', '--bucket', 'cli-guarded', '--key', 'missing.txt', path.join(dir, 'out')]);
+      const denied = await getMissing();
+      expect(denied.exitCode).not.toBe(0);
+      expect(denied.stderr).toMatch(/An error occurred \(AccessDenied\) when calling the GetObject operation/);
+      const put = await run(credentials, 's3', ['cp', path.join(dir, 'guarded.txt'), 's3://cli-guarded/new.txt']);
+      expect(put.exitCode).not.toBe(0);
+      expect(put.stderr).toMatch(/AccessDenied/);
+
+      await aws(
+        'iam',
+        'put-role-policy',
+        '--role-name',
+        READER,
+        '--policy-name',
+        'list',
+        '--policy-document',
+        policy(allow('s3:ListBucket', 'arn:aws:s3:::cli-guarded')),
+      );
+      const missing = await getMissing();
+      expect(missing.exitCode).not.toBe(0);
+      expect(missing.stderr).toMatch(/An error occurred \(NoSuchKey\) when calling the GetObject operation/);
+    });
+
+    it('as the assumed role: aws sqs send-message to a queue its policy does not cover is AccessDenied', async () => {
+      const { QueueUrl } = JSON.parse(await aws('sqs', 'create-queue', '--queue-name', 'cli-guarded')) as { QueueUrl: string };
+      const denied = await run(await reader(), 'sqs', ['send-message', '--queue-url', QueueUrl, '--message-body', 'not allowed']);
+      expect(denied.exitCode).not.toBe(0);
+      expect(denied.stderr).toMatch(/An error occurred \(AccessDenied\) when calling the SendMessage operation/);
+      expect((await aws('sqs', 'receive-message', '--queue-url', QueueUrl)).trim()).toBe('');
+    });
+
+    it('as assumed roles: aws redshift-data runs as IAMR:<role>, and a table another role created is denied until it grants SELECT', async () => {
+      const workgroup = `arn:aws:redshift-serverless:us-east-1:${ACCOUNT}:workgroup/${localWorkgroupId('etl-dev')}`;
+      const dataPolicy = policy(
+        allow(['redshift-data:ExecuteStatement', 'redshift-serverless:GetCredentials'], workgroup),
+        allow(['redshift-data:DescribeStatement', 'redshift-data:GetStatementResult'], '*'),
+      );
+      const ownerRole = `${tag}-owner`;
+      const analystRole = `${tag}-analyst`;
+      const owner = await assumed(ownerRole, dataPolicy);
+      const analyst = await assumed(analystRole, dataPolicy);
+      /** Runs one statement as `credentials` to its end: its status, error, and records (if it has a result). */
+      const statement = async (credentials: Credentials, sql: string) => {
+        const { Id } = JSON.parse(
+          await awsAs(
+            credentials,
+            'redshift-data',
+            'execute-statement',
+            '--workgroup-name',
+            'etl-dev',
+            '--database',
+            'analytics',
+            '--sql',
+            sql,
+          ),
+        ) as { Id: string };
+        for (;;) {
+          const described = JSON.parse(await awsAs(credentials, 'redshift-data', 'describe-statement', '--id', Id)) as {
+            Status: string;
+            Error?: string;
+            HasResultSet?: boolean;
+          };
+          if (!['FINISHED', 'FAILED', 'ABORTED'].includes(described.Status)) {
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            continue;
+          }
+          const records = described.HasResultSet
+            ? (JSON.parse(await awsAs(credentials, 'redshift-data', 'get-statement-result', '--id', Id)) as { Records: unknown[][] })
+                .Records
+            : undefined;
+          return { status: described.Status, error: described.Error, records };
+        }
+      };
+      expect(await statement(owner, 'SELECT current_user')).toMatchObject({
+        status: 'FINISHED',
+        records: [[{ stringValue: `IAMR:${ownerRole}` }]],
+      });
+      expect(await statement(analyst, 'SELECT current_user')).toMatchObject({ records: [[{ stringValue: `IAMR:${analystRole}` }]] });
+      expect(await statement(owner, 'CREATE TABLE cli_owned (id int)')).toMatchObject({ status: 'FINISHED' });
+      expect(await statement(owner, 'INSERT INTO cli_owned VALUES (7)')).toMatchObject({ status: 'FINISHED' });
+      const denied = await statement(analyst, 'SELECT id FROM cli_owned');
+      expect(denied.status).toBe('FAILED');
+      expect(denied.error).toContain('permission denied for relation');
+      expect(await statement(owner, `GRANT SELECT ON cli_owned TO "IAMR:${analystRole}"`)).toMatchObject({ status: 'FINISHED' });
+      expect(await statement(analyst, 'SELECT id FROM cli_owned')).toMatchObject({ status: 'FINISHED', records: [[{ longValue: 7 }]] });
+    });
+
+    it('with the assumed key id and token but a wrong secret: SignatureDoesNotMatch from S3 and from STS', async () => {
+      const credentials = await reader();
+      const wrong = {
+        ...credentials,
+        SecretAccessKey: `${credentials.SecretAccessKey.slice(0, -1)}${credentials.SecretAccessKey.endsWith('A') ? 'B' : 'A'}`,
+      };
+      const s3 = await run(wrong, 's3api', ['get-object', '--bucket', 'cli-guarded', '--key', 'readable.txt', path.join(dir, 'out')]);
+      expect(s3.exitCode).not.toBe(0);
+      expect(s3.stderr).toMatch(/An error occurred \(SignatureDoesNotMatch\) when calling the GetObject operation/);
+      const sts = await run(wrong, 'sts', ['get-caller-identity']);
+      expect(sts.exitCode).not.toBe(0);
+      expect(sts.stderr).toMatch(/An error occurred \(SignatureDoesNotMatch\) when calling the GetCallerIdentity operation/);
     });
   },
 );

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { startTestStack } from '../src/testStack';
 import type { TestStack } from '../src/testStack';
+import { localWorkgroupId } from '../src/warehouse/dataApiAuthorization';
 import { installedClients } from './installedClients';
 
 jest.setTimeout(120_000);
@@ -32,16 +33,23 @@ if (!versions.some(({ path: python }) => python === DEBIAN_PYTHON) && process.en
       await stack?.cleanup();
     });
 
-    it('passes every check: S3 errors and keys, copy, tagging, presigned URLs, notifications, SQS redrive, the Data API', async () => {
+    it('passes every check: S3 errors and keys, copy, tagging, presigned URLs, notifications, SQS redrive, the Data API, IAM roles enforced', async () => {
       const run = await promisify(execFile)(python, [SCRIPT], {
-        env: { ...process.env, ...stack.env, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
+        env: {
+          ...process.env,
+          ...stack.env,
+          AWS_CONFIG_FILE: '/dev/null',
+          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+          // IAM names a workgroup by its id, which Python cannot compute as the stack does
+          LOCAL_WORKGROUP_ID: localWorkgroupId('etl-dev'),
+        },
       }).catch((error: { stdout?: string; stderr?: string }) => ({ stdout: error.stdout ?? '', stderr: error.stderr ?? '' }));
       const lines = run.stdout.trim().split('\n');
       expect({ failed: lines.filter((line) => !line.startsWith('ok ') && !line.startsWith('boto3 ')), stderr: run.stderr }).toEqual({
         failed: [],
         stderr: '',
       });
-      expect(lines.filter((line) => line.startsWith('ok '))).toHaveLength(14);
+      expect(lines.filter((line) => line.startsWith('ok '))).toHaveLength(19);
     });
   },
 );

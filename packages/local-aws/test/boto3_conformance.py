@@ -21,7 +21,14 @@ session = boto3.session.Session(aws_access_key_id="local", aws_secret_access_key
 s3 = session.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL_S3"], config=config)
 sqs = session.client("sqs", endpoint_url=os.environ["AWS_ENDPOINT_URL_SQS"], config=config)
 data = session.client("redshift-data", endpoint_url=os.environ["AWS_ENDPOINT_URL_REDSHIFT_DATA"], config=config)
+iam = session.client("iam", endpoint_url=os.environ["AWS_ENDPOINT_URL_IAM"], config=config)
+sts = session.client("sts", endpoint_url=os.environ["AWS_ENDPOINT_URL_STS"], config=config)
 TARGET = {"WorkgroupName": "etl-dev", "Database": "analytics"}
+ACCOUNT = "000000000000"
+# IAM names the workgroup by its id; boto3.test.ts passes the stack's (localWorkgroupId("etl-dev"))
+WORKGROUP_ARN = f"arn:aws:redshift-serverless:us-east-1:{ACCOUNT}:workgroup/{os.environ['LOCAL_WORKGROUP_ID']}"
+# role names of their own per boto3 version, should two versions ever share a stack
+VERSION = boto3.__version__
 
 failures = 0
 
@@ -184,20 +191,20 @@ def _():
     expect([m["Body"] for m in dead], ["first", "second"])
 
 
-def settle(statement_id):
+def settle(statement_id, client=data):
     for _ in range(200):
-        described = data.describe_statement(Id=statement_id)
+        described = client.describe_statement(Id=statement_id)
         if described["Status"] in ("FINISHED", "FAILED", "ABORTED"):
             return described
         time.sleep(0.05)
     raise AssertionError("statement did not finish")
 
 
-def query(sql, **extra):
-    described = settle(data.execute_statement(Sql=sql, **{**TARGET, **extra})["Id"])
+def query(sql, client=data, **extra):
+    described = settle(client.execute_statement(Sql=sql, **{**TARGET, **extra})["Id"], client)
     if described["Status"] != "FINISHED":
         raise AssertionError(f"{sql}: {described['Status']}: {described.get('Error')}")
-    return data.get_statement_result(Id=described["Id"])["Records"] if described.get("HasResultSet") else []
+    return client.get_statement_result(Id=described["Id"])["Records"] if described.get("HasResultSet") else []
 
 
 @check("data api: parameters, typed fields, and a BIGINT beyond 2^53 exact")
@@ -276,6 +283,121 @@ def _():
         raise AssertionError("no error")
     except data.exceptions.ResourceNotFoundException:
         pass
+
+
+def policy(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def allow(action, resource):
+    return {"Effect": "Allow", "Action": action, "Resource": resource}
+
+
+TRUST_ACCOUNT = policy(
+    {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"}
+)
+roles = {}
+
+
+def assumed(role, document):
+    """The temporary credentials of a role trusting the account, with one inline policy (created and assumed once)."""
+    if role not in roles:
+        iam.create_role(RoleName=role, AssumeRolePolicyDocument=TRUST_ACCOUNT)
+        iam.put_role_policy(RoleName=role, PolicyName="only", PolicyDocument=document)
+        arn = f"arn:aws:iam::{ACCOUNT}:role/{role}"
+        roles[role] = sts.assume_role(RoleArn=arn, RoleSessionName="conformance")["Credentials"]
+    return roles[role]
+
+
+def client_as(credentials, service, secret=None):
+    """A client signing with `credentials` (with `secret` in place of theirs, to sign wrongly)."""
+    signer = boto3.session.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=secret or credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+    variable = "AWS_ENDPOINT_URL_" + service.upper().replace("-", "_")
+    return signer.client(service, endpoint_url=os.environ[variable], config=config)
+
+
+READER = f"py-reader-{VERSION}"
+
+
+def reader():
+    """A role that may only s3:GetObject in py-a."""
+    return assumed(READER, policy(allow("s3:GetObject", "arn:aws:s3:::py-a/*")))
+
+
+@check("iam/sts: a role trusting the account root is created and assumed; GetCallerIdentity is the assumed role")
+def _():
+    credentials = reader()
+    if not credentials["AccessKeyId"].startswith("ASIA"):
+        raise AssertionError(f"access key id {credentials['AccessKeyId']}")
+    role = iam.get_role(RoleName=READER)["Role"]
+    expect((role["Arn"], role["AssumeRolePolicyDocument"]), (f"arn:aws:iam::{ACCOUNT}:role/{READER}", json.loads(TRUST_ACCOUNT)))
+    inline = iam.get_role_policy(RoleName=READER, PolicyName="only")["PolicyDocument"]
+    expect(inline["Statement"][0]["Action"], "s3:GetObject")
+    identity = client_as(credentials, "sts").get_caller_identity()
+    expect(
+        (identity["Account"], identity["Arn"]),
+        (ACCOUNT, f"arn:aws:sts::{ACCOUNT}:assumed-role/{READER}/conformance"),
+    )
+    expect(identity["UserId"], f"{role['RoleId']}:conformance")
+
+
+@check("s3 as an assumed role: GetObject of a missing key is 403 AccessDenied without s3:ListBucket, NoSuchKey (404) with it")
+def _():
+    s3.put_object(Bucket="py-a", Key="iam/readable.txt", Body=b"readable")
+    role_s3 = client_as(reader(), "s3")
+    expect(role_s3.get_object(Bucket="py-a", Key="iam/readable.txt")["Body"].read(), b"readable")
+    expect(error_code(lambda: role_s3.get_object(Bucket="py-a", Key="iam/missing.txt")), ("AccessDenied", 403))
+    expect(error_code(lambda: role_s3.put_object(Bucket="py-a", Key="iam/new.txt", Body=b"x")), ("AccessDenied", 403))
+    expect(error_code(lambda: role_s3.get_object(Bucket="py-b", Key="data.csv")), ("AccessDenied", 403))
+    iam.put_role_policy(RoleName=READER, PolicyName="list", PolicyDocument=policy(allow("s3:ListBucket", "arn:aws:s3:::py-a")))
+    try:
+        role_s3.get_object(Bucket="py-a", Key="iam/missing.txt")
+        raise AssertionError("no error")
+    except role_s3.exceptions.NoSuchKey as error:
+        expect(error.response["ResponseMetadata"]["HTTPStatusCode"], 404)
+
+
+@check("sqs as an assumed role: SendMessage to a queue its policy does not cover is AccessDenied (403), in either protocol")
+def _():
+    queue_url = sqs.create_queue(QueueName="py-guarded")["QueueUrl"]
+    role_sqs = client_as(reader(), "sqs")
+    denied = error_code(lambda: role_sqs.send_message(QueueUrl=queue_url, MessageBody="not allowed"))
+    if denied != ("AccessDenied", 403):  # botocore reads the query protocol's <Code>, or JSON's x-amzn-query-error
+        raise AssertionError(f"over {role_sqs.meta.service_model.protocol}: {denied}")
+    expect(sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=0).get("Messages", []), [])
+
+
+@check("data api as assumed roles: each runs as IAMR:<role>; another role's table is denied until it GRANTs SELECT")
+def _():
+    data_policy = policy(
+        allow(["redshift-data:ExecuteStatement", "redshift-serverless:GetCredentials"], WORKGROUP_ARN),
+        allow(["redshift-data:DescribeStatement", "redshift-data:GetStatementResult"], "*"),
+    )
+    owner_role, analyst_role = f"py-owner-{VERSION}", f"py-analyst-{VERSION}"
+    owner = client_as(assumed(owner_role, data_policy), "redshift-data")
+    analyst = client_as(assumed(analyst_role, data_policy), "redshift-data")
+    expect(query("SELECT current_user", client=owner), [[{"stringValue": f"IAMR:{owner_role}"}]])
+    expect(query("SELECT current_user", client=analyst), [[{"stringValue": f"IAMR:{analyst_role}"}]])
+    query("CREATE TABLE py_owned (id int)", client=owner)
+    query("INSERT INTO py_owned VALUES (1)", client=owner)
+    denied = settle(analyst.execute_statement(Sql="SELECT id FROM py_owned", **TARGET)["Id"], analyst)
+    if denied["Status"] != "FAILED" or "permission denied for relation" not in denied.get("Error", ""):
+        raise AssertionError(f"{denied['Status']}: {denied.get('Error')}")
+    query(f'GRANT SELECT ON py_owned TO "IAMR:{analyst_role}"', client=owner)
+    expect(query("SELECT id FROM py_owned", client=analyst), [[{"longValue": 1}]])
+
+
+@check("signatures: an assumed key id and token with a wrong secret are SignatureDoesNotMatch (403) from S3 and STS")
+def _():
+    credentials = reader()
+    wrong = credentials["SecretAccessKey"][:-1] + ("A" if credentials["SecretAccessKey"][-1] != "A" else "B")
+    role_s3 = client_as(credentials, "s3", secret=wrong)
+    expect(error_code(lambda: role_s3.get_object(Bucket="py-a", Key="iam/readable.txt")), ("SignatureDoesNotMatch", 403))
+    expect(error_code(lambda: client_as(credentials, "sts", secret=wrong).get_caller_identity()), ("SignatureDoesNotMatch", 403))
 
 
 print(f"boto3 {boto3.__version__}: {failures} failed", flush=True)

@@ -442,4 +442,67 @@ describe('local IAM and STS: credentials the stack issues are enforced', () => {
     for (const sql of ['RESET ROLE', 'SET SESSION AUTHORIZATION DEFAULT', "SELECT set_config('role', 'postgres', false)"])
       expect((await run(reader, sql)).error).toMatch(/permission denied to set session authorization/);
   });
+
+  it('Data API: COPY reads S3 as the IAM_ROLE it names, which must trust Redshift; a database user cannot COPY without one', async () => {
+    const workgroup = workgroupArn('etl-dev');
+    const loader = new RedshiftDataClient({
+      region,
+      endpoint: stack.endpoints.redshiftData,
+      credentials: await roleWith(
+        'loader',
+        JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: ['redshift-data:ExecuteStatement', 'redshift-serverless:GetCredentials'], Resource: workgroup },
+            { Effect: 'Allow', Action: 'redshift-data:DescribeStatement', Resource: '*' },
+          ],
+        }),
+      ),
+    });
+    clients.push(loader);
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'copy-reader',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'redshift.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+              Condition: { StringEquals: { 'aws:SourceAccount': LOCAL_ACCOUNT_ID } },
+            },
+          ],
+        }),
+      }),
+    );
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'copy-reader',
+        PolicyName: 'staged',
+        PolicyDocument: allow(['s3:GetObject', 's3:ListBucket'], ['arn:aws:s3:::data/staged/*', 'arn:aws:s3:::data']),
+      }),
+    );
+    await s3Admin.send(new PutObjectCommand({ Bucket: 'data', Key: 'staged/rows.csv', Body: '1\n2\n' }));
+    await s3Admin.send(new PutObjectCommand({ Bucket: 'data', Key: 'private/rows.csv', Body: '3\n' }));
+    const run = async (Sql: string) => {
+      const { Id } = await loader.send(new ExecuteStatementCommand({ WorkgroupName: 'etl-dev', Database: 'analytics', Sql }));
+      for (;;) {
+        const described = await loader.send(new DescribeStatementCommand({ Id }));
+        if (described.Status === 'FINISHED') return undefined;
+        if (described.Status === 'FAILED') return described.Error;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    const role = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/copy-reader`;
+    expect(await run('CREATE TABLE copied (n int)')).toBeUndefined();
+    expect(await run(`COPY copied FROM 's3://data/staged/rows.csv' IAM_ROLE '${role}' CSV`)).toBeUndefined();
+    expect(await run(`COPY copied FROM 's3://data/private/rows.csv' IAM_ROLE '${role}' CSV`)).toMatch(
+      /AccessDenied|not authorized to perform: s3:GetObject/,
+    );
+    expect(await run(`COPY copied FROM 's3://data/staged/rows.csv' IAM_ROLE 'arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/nobody' CSV`)).toMatch(
+      /not authorized to assume IAM Role .*role\/nobody/,
+    );
+    expect(await run("COPY copied FROM 's3://data/staged/rows.csv' CSV")).toMatch(/need IAM_ROLE/);
+  });
 });

@@ -24,11 +24,17 @@ describe('parseCopy', () => {
       blanksAsNull: false,
       dateStyle: 'ISO, DMY',
       maxError: 5,
+      iamRole: 'arn:aws:iam::000000000000:role/copy',
     });
   });
 
   it('defaults to pipe-delimited text, and reads JSON modes', () => {
-    expect(parseCopy("COPY t FROM 's3://b/p/' IAM_ROLE default")).toMatchObject({ format: 'text', delimiter: '|', key: 'p/' });
+    expect(parseCopy("COPY t FROM 's3://b/p/' IAM_ROLE default")).toMatchObject({
+      format: 'text',
+      delimiter: '|',
+      key: 'p/',
+      iamRole: 'default',
+    });
     expect(parseCopy("COPY t FROM 's3://b/p' JSON 'auto ignorecase'")).toMatchObject({ format: 'json', ignoreCase: true });
     expect(parseCopy("COPY t FROM 's3://b/p' FORMAT AS JSON 'auto'")).toMatchObject({ format: 'json', ignoreCase: false });
   });

@@ -24,19 +24,12 @@ export interface CopyCommand {
   /** A Postgres datestyle for DATEFORMAT/TIMEFORMAT, when not 'auto'. */
   dateStyle?: string;
   maxError: number;
+  /** `IAM_ROLE 'arn…'`: the role the warehouse assumes to read S3 (`default`: the namespace's default role) */
+  iamRole?: string;
 }
 
 /** Options Redshift accepts that change nothing here (credentials, statistics, region). */
-const IGNORED_WITH_VALUE = [
-  'IAM_ROLE',
-  'CREDENTIALS',
-  'ACCESS_KEY_ID',
-  'SECRET_ACCESS_KEY',
-  'SESSION_TOKEN',
-  'REGION',
-  'COMPUPDATE',
-  'STATUPDATE',
-];
+const IGNORED_WITH_VALUE = ['CREDENTIALS', 'ACCESS_KEY_ID', 'SECRET_ACCESS_KEY', 'SESSION_TOKEN', 'REGION', 'COMPUPDATE', 'STATUPDATE'];
 const IGNORED_FLAGS = ['TIMEFORMAT_AUTO'];
 
 export class CopySyntaxError extends Error {}
@@ -61,7 +54,7 @@ const DATE_STYLES: Record<string, string> = {
  * Parses a Redshift COPY from S3. Supported: `[(cols)]`, `MANIFEST`, `CSV [QUOTE [AS] 'c']`,
  * `JSON 'auto' | 'auto ignorecase'`, `FORMAT [AS] CSV|JSON`, `GZIP`, `IGNOREHEADER [AS] n`,
  * `DELIMITER [AS] 'c'`, `NULL AS 's'`, `EMPTYASNULL`, `BLANKSASNULL`, `TIMEFORMAT`/`DATEFORMAT 'auto'` (or a
- * day-month order), `MAXERROR [AS] n`, and, without effect, `IAM_ROLE`, `CREDENTIALS`,
+ * day-month order), `MAXERROR [AS] n`, `IAM_ROLE` (the role S3 is read as), and, without effect, `CREDENTIALS`,
  * `REGION`, `COMPUPDATE`, `STATUPDATE`.
  *
  * @throws {CopySyntaxError} naming the option that is wrong or not supported.
@@ -186,6 +179,10 @@ export function parseCopy(sql: string): CopyCommand {
         if (style) command.dateStyle = style;
         break;
       }
+      case 'IAM_ROLE':
+        optionalAs();
+        command.iamRole = iamRoleValue(take());
+        break;
       default:
         if (IGNORED_WITH_VALUE.includes(option)) {
           optionalAs();
@@ -197,6 +194,15 @@ export function parseCopy(sql: string): CopyCommand {
   }
   if (!command.delimiter) command.delimiter = command.format === 'csv' ? ',' : '|';
   return command;
+}
+
+/** `IAM_ROLE 'arn:aws:iam::…:role/…'` or `IAM_ROLE default` (several chained ARNs are not taken here). */
+export function iamRoleValue(token: Token | undefined): string {
+  if (isWord(token, 'DEFAULT')) return 'default';
+  const value = unquote(token, 'IAM_ROLE');
+  if (value.includes(','))
+    throw new CopySyntaxError('COPY: IAM_ROLE with chained roles is not supported by the local warehouse; name one role');
+  return value;
 }
 
 /** Quotes a value as a Postgres string literal. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { WarehouseS3 } from './warehouseS3';
 import type { Faults } from '../common/faults';
 import { parseCopy } from './copyCommand';
 import { parseUnload, writeUnload } from './unloadCommand';
@@ -63,7 +63,8 @@ export class StatementRunner {
 
   constructor(
     private readonly db: Database,
-    private readonly s3: S3Client,
+    /** S3 as the role a COPY or UNLOAD names */
+    private readonly s3: WarehouseS3,
     /** The one database the warehouse holds; a statement naming another fails as Redshift fails it. */
     readonly database: string,
     private readonly faults?: Faults,
@@ -183,13 +184,14 @@ export class StatementRunner {
             const unload = parseUnload(translation.sql);
             const query = translate(unload.query);
             if (query.kind !== 'sql') throw new Error(notSupportedLocally(`UNLOAD of a ${query.kind} statement`));
-            sub.resultRows = await writeUnload(this.s3, unload, await session.query(query.sql));
+            const s3 = await this.s3.clientFor(unload.iamRole, statement.runAs);
+            sub.resultRows = await writeUnload(s3, unload, await session.query(query.sql));
           } else if (translation.kind === 'noop') {
             sub.resultRows = 0;
           } else if (translation.kind === 'copy') {
             const copy = parseCopy(translation.sql);
             try {
-              const loaded = await runCopy(session, this.s3, copy);
+              const loaded = await runCopy(session, await this.s3.clientFor(copy.iamRole, statement.runAs), copy);
               loadErrors.push({ sub, table: copy.table, errors: loaded.errors });
               sub.resultRows = loaded.rows;
             } catch (error) {

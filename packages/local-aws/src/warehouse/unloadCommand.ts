@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { CopySyntaxError, unquote } from './copyCommand';
+import { CopySyntaxError, iamRoleValue, unquote } from './copyCommand';
 import type { QueryResult } from './database';
 import { isWord, significant, tokenize } from './sqlTokens';
 
@@ -21,25 +21,19 @@ export interface UnloadCommand {
   addQuotes: boolean;
   escape: boolean;
   extension?: string;
+  /** `IAM_ROLE`: the role the warehouse assumes to write S3 */
+  iamRole?: string;
 }
 
 /** Options Redshift accepts that change nothing on one node (credentials, file sizes, encryption, region). */
-const IGNORED_WITH_VALUE = new Set([
-  'IAM_ROLE',
-  'CREDENTIALS',
-  'ACCESS_KEY_ID',
-  'SECRET_ACCESS_KEY',
-  'SESSION_TOKEN',
-  'REGION',
-  'KMS_KEY_ID',
-]);
+const IGNORED_WITH_VALUE = new Set(['CREDENTIALS', 'ACCESS_KEY_ID', 'SECRET_ACCESS_KEY', 'SESSION_TOKEN', 'REGION', 'KMS_KEY_ID']);
 const IGNORED_FLAGS = new Set(['ENCRYPTED', 'CLEANPATH']);
 
 /**
  * Parses UNLOAD. Supported: `FORMAT [AS] CSV`, `CSV`, `DELIMITER [AS] 'c'`, `HEADER`, `GZIP`,
  * `PARALLEL ON|OFF|TRUE|FALSE`, `MANIFEST [VERBOSE]`, `ALLOWOVERWRITE`, `NULL [AS] 's'`,
  * `ADDQUOTES`, `ESCAPE`, `EXTENSION 'e'`, `MAXFILESIZE` (one file holds everything locally),
- * and, without effect, `IAM_ROLE`, `CREDENTIALS`, `REGION`, `ENCRYPTED`, `KMS_KEY_ID`, `CLEANPATH`.
+ * `IAM_ROLE` (the role S3 is written as), and, without effect, `CREDENTIALS`, `REGION`, `ENCRYPTED`, `KMS_KEY_ID`, `CLEANPATH`.
  *
  * @throws {CopySyntaxError} naming the option that is wrong or not supported (PARQUET, JSON, PARTITION BY…).
  */
@@ -82,6 +76,9 @@ export function parseUnload(sql: string): UnloadCommand {
     }
     if (IGNORED_FLAGS.has(option)) continue;
     switch (option) {
+      case 'IAM_ROLE':
+        command.iamRole = iamRoleValue(take());
+        break;
       case 'FORMAT': {
         optionalAs();
         const format = take()?.text.toUpperCase();
