@@ -70,6 +70,7 @@ export function notificationSink(dir: string, sqs: SqsStore, { waitForFunctionMs
 
   return {
     missing: (targets) => targets.filter((t) => t.kind === 'queue' && !sqs.hasQueue(queueName(t.arn))).map((t) => t.arn),
+    queuePolicy: (target) => sqs.policyOf(queueName(target.arn)),
     deliver: (target, record) => {
       if (target.kind === 'queue') void toQueue(target, { Records: [record] }, `${record.eventName} ${record.s3.object.key}`);
       else void toFunction(target, record);

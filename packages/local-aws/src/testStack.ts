@@ -34,7 +34,10 @@ export async function startTestStack(engine: Engine, options: { resultPageRows?:
     env.DATABASE_URL = database.url;
   }
   const pageRows = ['--result-page-rows', String(options.resultPageRows ?? 10_000)];
-  let { child, ready } = await launchStack(['--dir', dir, '--s3-port', '0', '--sqs-port', '0', '--redshift-port', '0', '--iam-port', '0', ...pageRows], env);
+  let { child, ready } = await launchStack(
+    ['--dir', dir, '--s3-port', '0', '--sqs-port', '0', '--redshift-port', '0', '--iam-port', '0', ...pageRows],
+    env,
+  );
   const ports = () =>
     [
       ['--s3-port', new URL(ready.endpoints.s3).port],

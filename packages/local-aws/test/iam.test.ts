@@ -20,6 +20,7 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  PutBucketNotificationConfigurationCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
   S3Client,
@@ -504,5 +505,43 @@ describe('local IAM and STS: credentials the stack issues are enforced', () => {
       /not authorized to assume IAM Role .*role\/nobody/,
     );
     expect(await run("COPY copied FROM 's3://data/staged/rows.csv' CSV")).toMatch(/need IAM_ROLE/);
+  });
+
+  it("S3: a notification to a queue needs the queue's policy to let S3 send from this bucket", async () => {
+    const sqsAdmin = sqsAs(LOCAL_CREDENTIALS);
+    const { QueueUrl } = await sqsAdmin.send(new CreateQueueCommand({ QueueName: 'events' }));
+    const queueArn = `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:events`;
+    const configurer = s3As(
+      await roleWith('configurer', allow(['s3:PutBucketNotification', 's3:GetBucketNotification'], 'arn:aws:s3:::data')),
+    );
+    const configure = () =>
+      configurer.send(
+        new PutBucketNotificationConfigurationCommand({
+          Bucket: 'data',
+          NotificationConfiguration: { QueueConfigurations: [{ QueueArn: queueArn, Events: ['s3:ObjectCreated:*'] }] },
+        }),
+      );
+    const refused = await failure(configure());
+    expect(refused).toMatchObject({ name: 'InvalidArgument', status: 400 });
+    await sqsAdmin.send(
+      new SetQueueAttributesCommand({
+        QueueUrl,
+        Attributes: {
+          Policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { Service: 's3.amazonaws.com' },
+                Action: 'SQS:SendMessage',
+                Resource: queueArn,
+                Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:s3:*:*:data' }, StringEquals: { 'aws:SourceAccount': LOCAL_ACCOUNT_ID } },
+              },
+            ],
+          }),
+        },
+      }),
+    );
+    await configure();
   });
 });

@@ -177,4 +177,6 @@ export interface NotificationSink {
   deliver: (target: NotificationTarget, record: S3EventRecord) => void;
   /** S3 sends a test event to each queue when a configuration is put. */
   testEvent: (target: NotificationTarget, bucket: string) => void;
+  /** A queue target's policy (its `Policy` attribute), which must let S3 send to it. */
+  queuePolicy?: (target: NotificationTarget) => string | undefined;
 }

@@ -3,6 +3,8 @@ import { header } from '../common/http';
 import { AuthenticationError, deniedMessage, globalContext, receivedRequest } from '../iam/accessControl';
 import type { AccessControl, AuthenticationFailure, Caller } from '../iam/accessControl';
 import { ChunkSignatureChain } from '../iam/sigv4';
+import { evaluate } from '../iam/policyEvaluation';
+import { LOCAL_ACCOUNT_ID } from '../localAccount';
 import { S3Error } from './s3Errors';
 import type { S3Permission } from './s3Actions';
 import { chunkSignatures } from './s3Request';
@@ -111,4 +113,19 @@ export function missingKeyError(
   const list: S3Permission = { action: 's3:ListBucket', resource: `arn:aws:s3:::${bucket}`, bucket, context: {} };
   const evaluation = s3Allows(access, store, caller, list, request);
   return evaluation.decision === 'Allow' ? notFound : accessDenied(caller, list, evaluation);
+}
+
+/** Whether a queue's policy lets S3 (the service, for this bucket of this account) send it a message. */
+export function s3MaySendTo(access: AccessControl, policy: string | undefined, queueArn: string, bucket: string): boolean {
+  if (policy === undefined) return false;
+  const evaluation = evaluate(
+    { identity: [], resource: { name: 'queue policy', document: access.iam.document(policy, 'resource') } },
+    {
+      action: 'sqs:SendMessage',
+      resource: queueArn,
+      principal: { kind: 'service', arn: 's3.amazonaws.com', accountId: LOCAL_ACCOUNT_ID },
+      context: { 'aws:SourceArn': `arn:aws:s3:::${bucket}`, 'aws:SourceAccount': LOCAL_ACCOUNT_ID },
+    },
+  );
+  return evaluation.decision === 'Allow';
 }

@@ -14,7 +14,7 @@ import type { StoredObject, WriteConditions } from './s3Store';
 import type { AccessControl, Caller } from '../iam/accessControl';
 import { parsePolicy } from '../iam/policyEvaluation';
 import { s3Permissions } from './s3Actions';
-import { authorizeS3, missingKeyError, s3Allows, s3Caller } from './s3Authorization';
+import { authorizeS3, missingKeyError, s3Allows, s3Caller, s3MaySendTo } from './s3Authorization';
 
 /** Sub-resources this stand-in answers; any other (`?acl`, `?retention`…) gets a clear 501. */
 const OBJECT_QUERY = new Set(['uploads', 'uploadId', 'partNumber', 'x-id', 'versionId', 'tagging']);
@@ -179,7 +179,7 @@ async function bucketRequest(
   const { store } = context;
   const bucket = target.bucket!;
   const query = target.query;
-  if (query.has('notification')) return notificationRequest(context, method, bucket, request, response);
+  if (query.has('notification')) return notificationRequest(context, method, bucket, request, response, authorized);
   if (query.has('policy')) return bucketPolicyRequest(context, method, bucket, request, response);
   switch (method) {
     case 'PUT':
@@ -215,6 +215,7 @@ async function notificationRequest(
   bucket: string,
   request: IncomingMessage,
   response: ServerResponse,
+  authorized?: Authorized,
 ): Promise<void> {
   if (method === 'GET')
     return sendXml(response, 200, 'NotificationConfiguration', notificationConfigXml(store.bucket(bucket).notification));
@@ -228,6 +229,17 @@ async function notificationRequest(
     throw new S3Error(400, 'InvalidArgument', 'Unable to validate the following destination configurations', {
       ArgumentName1: missing[0]!,
       ArgumentValue1: 'The destination does not exist',
+    });
+  // S3 tests each queue as s3.amazonaws.com: the queue's policy must let this bucket send to it (checked
+  // for a configuration put with a key the local IAM issued; the administrator's are taken as before)
+  const refused =
+    authorized?.caller.enforced && sink?.queuePolicy
+      ? config.targets.find((t) => t.kind === 'queue' && !s3MaySendTo(authorized.access, sink.queuePolicy!(t), t.arn, bucket))
+      : undefined;
+  if (refused)
+    throw new S3Error(400, 'InvalidArgument', 'Unable to validate the following destination configurations', {
+      ArgumentName1: refused.arn,
+      ArgumentValue1: 'Permissions on the destination queue do not allow S3 to publish notifications from this bucket',
     });
   await store.setNotification(bucket, config);
   for (const target of config.targets) if (target.kind === 'queue') sink?.testEvent(target, bucket);
