@@ -113,9 +113,10 @@ export class AccessControl {
 
   /**
    * Who signed this request. `payloadHash`: the hex SHA-256 of the body for services that sign
-   * it (all but S3, which signs `x-amz-content-sha256`). Throws {@link AuthenticationError}.
+   * it (all but S3, which signs `x-amz-content-sha256`); `form`: a query-protocol body, where a
+   * SigV2 signature travels (`AWSAccessKeyId`, `SignatureVersion=2`). Throws {@link AuthenticationError}.
    */
-  authenticate(request: ReceivedRequest, payloadHash?: string): Caller {
+  authenticate(request: ReceivedRequest, payloadHash?: string, form?: URLSearchParams): Caller {
     let auth: SigV4Authentication | undefined;
     try {
       auth = readSigV4(request);
@@ -123,7 +124,7 @@ export class AccessControl {
       if (error instanceof SigV4FormatError) throw new AuthenticationError('malformed', error.message, { formatCode: error.code });
       throw error;
     }
-    const sigV2Key = auth ? undefined : sigV2AccessKeyId(request);
+    const sigV2Key = auth ? undefined : (sigV2AccessKeyId(request) ?? form?.get('AWSAccessKeyId') ?? undefined);
     if (sigV2Key !== undefined && this.iam.identity(sigV2Key))
       // S3 refuses SigV2 on every bucket created since June 2020; a key the stack issued must sign with SigV4
       throw new AuthenticationError(

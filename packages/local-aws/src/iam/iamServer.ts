@@ -72,7 +72,7 @@ async function handle(access: AccessControl, request: IncomingMessage, response:
 
 function authenticate(access: AccessControl, request: IncomingMessage, body: Buffer) {
   try {
-    return access.authenticate(receivedRequest(request), sha256Hex(body));
+    return access.authenticate(receivedRequest(request), sha256Hex(body), new URLSearchParams(body.toString('utf8')));
   } catch (error) {
     if (!(error instanceof AuthenticationError)) throw error;
     const { code, status } = AUTHENTICATION_ERRORS[error.failure];

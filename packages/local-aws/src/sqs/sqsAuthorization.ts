@@ -24,7 +24,7 @@ const AUTHENTICATION_ERRORS: Record<AuthenticationFailure, { code: string; query
 
 export function sqsCaller(access: AccessControl, request: IncomingMessage, body: string): Caller {
   try {
-    return access.authenticate(receivedRequest(request), sha256Hex(body));
+    return access.authenticate(receivedRequest(request), sha256Hex(body), new URLSearchParams(body));
   } catch (error) {
     if (!(error instanceof AuthenticationError)) throw error;
     const { code, queryCode, status } = AUTHENTICATION_ERRORS[error.failure];
