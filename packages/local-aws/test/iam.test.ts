@@ -43,6 +43,23 @@ const accountTrust = JSON.stringify({
 const allow = (Action: string | string[], Resource: string | string[], extra: Record<string, unknown> = {}) =>
   JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action, Resource, ...extra }] });
 
+/** Sets a queue's policy to one statement. */
+const setQueuePolicy = (sqs: SQSClient, QueueUrl: string | undefined, statement: Record<string, unknown>) =>
+  sqs.send(
+    new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: JSON.stringify({ Version: '2012-10-17', Statement: [statement] }) } }),
+  );
+
+/** Runs a statement on the local workgroup and waits for it: its id, and its error unless it finished. */
+async function runStatement(client: RedshiftDataClient, Sql: string): Promise<{ id: string; error?: string }> {
+  const { Id } = await client.send(new ExecuteStatementCommand({ WorkgroupName: 'etl-dev', Database: 'analytics', Sql }));
+  for (;;) {
+    const described = await client.send(new DescribeStatementCommand({ Id }));
+    if (described.Status === 'FINISHED') return { id: Id! };
+    if (described.Status === 'FAILED' || described.Status === 'ABORTED') return { id: Id!, error: described.Error ?? described.Status };
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** A failed call's error name and HTTP status, for assertions. */
 async function failure(call: Promise<unknown>): Promise<{ name: string; status?: number; message: string }> {
   try {
@@ -275,24 +292,12 @@ describe('local IAM and STS: credentials the stack issues are enforced', () => {
     expect(denied.message).toBe(
       `User: arn:aws:sts::${LOCAL_ACCOUNT_ID}:assumed-role/sender/test is not authorized to perform: sqs:sendmessage on resource: arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:work because no identity-based policy allows the sqs:sendmessage action`,
     );
-    await sqsAdmin.send(
-      new SetQueueAttributesCommand({
-        QueueUrl,
-        Attributes: {
-          Policy: JSON.stringify({
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Principal: { AWS: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/sender` },
-                Action: 'sqs:SendMessage',
-                Resource: '*',
-              },
-            ],
-          }),
-        },
-      }),
-    );
+    await setQueuePolicy(sqsAdmin, QueueUrl, {
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/sender` },
+      Action: 'sqs:SendMessage',
+      Resource: '*',
+    });
     expect((await sender.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x' }))).MessageId).toBeDefined();
   });
 
@@ -413,15 +418,7 @@ describe('local IAM and STS: credentials the stack issues are enforced', () => {
     };
     const owner = await client('table-owner');
     const reader = await client('table-reader');
-    const run = async (c: RedshiftDataClient, Sql: string) => {
-      const { Id } = await c.send(new ExecuteStatementCommand({ WorkgroupName: 'etl-dev', Database: 'analytics', Sql }));
-      for (;;) {
-        const described = await c.send(new DescribeStatementCommand({ Id }));
-        if (described.Status === 'FINISHED') return { id: Id!, error: undefined };
-        if (described.Status === 'FAILED' || described.Status === 'ABORTED') return { id: Id!, error: described.Error };
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    };
+    const run = runStatement;
     const result = async (c: RedshiftDataClient, Sql: string) => {
       const { id, error } = await run(c, Sql);
       if (error) throw new Error(error);
@@ -486,15 +483,7 @@ describe('local IAM and STS: credentials the stack issues are enforced', () => {
     );
     await s3Admin.send(new PutObjectCommand({ Bucket: 'data', Key: 'staged/rows.csv', Body: '1\n2\n' }));
     await s3Admin.send(new PutObjectCommand({ Bucket: 'data', Key: 'private/rows.csv', Body: '3\n' }));
-    const run = async (Sql: string) => {
-      const { Id } = await loader.send(new ExecuteStatementCommand({ WorkgroupName: 'etl-dev', Database: 'analytics', Sql }));
-      for (;;) {
-        const described = await loader.send(new DescribeStatementCommand({ Id }));
-        if (described.Status === 'FINISHED') return undefined;
-        if (described.Status === 'FAILED') return described.Error;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    };
+    const run = async (Sql: string) => (await runStatement(loader, Sql)).error;
     const role = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/copy-reader`;
     expect(await run('CREATE TABLE copied (n int)')).toBeUndefined();
     expect(await run(`COPY copied FROM 's3://data/staged/rows.csv' IAM_ROLE '${role}' CSV`)).toBeUndefined();
@@ -523,25 +512,13 @@ describe('local IAM and STS: credentials the stack issues are enforced', () => {
       );
     const refused = await failure(configure());
     expect(refused).toMatchObject({ name: 'InvalidArgument', status: 400 });
-    await sqsAdmin.send(
-      new SetQueueAttributesCommand({
-        QueueUrl,
-        Attributes: {
-          Policy: JSON.stringify({
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Principal: { Service: 's3.amazonaws.com' },
-                Action: 'SQS:SendMessage',
-                Resource: queueArn,
-                Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:s3:*:*:data' }, StringEquals: { 'aws:SourceAccount': LOCAL_ACCOUNT_ID } },
-              },
-            ],
-          }),
-        },
-      }),
-    );
+    await setQueuePolicy(sqsAdmin, QueueUrl, {
+      Effect: 'Allow',
+      Principal: { Service: 's3.amazonaws.com' },
+      Action: 'SQS:SendMessage',
+      Resource: queueArn,
+      Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:s3:*:*:data' }, StringEquals: { 'aws:SourceAccount': LOCAL_ACCOUNT_ID } },
+    });
     await configure();
   });
 });
