@@ -2,7 +2,10 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { sqsRecord } from '@etl/middleware/testing';
-import { LOCAL_CREDENTIALS } from '@etl/local-aws';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS } from '@etl/local-aws';
+import type { LocalEndpoints } from '@etl/local-aws';
 import { startTestStack } from '@etl/local-aws/testing';
 import type { TestStack } from '@etl/local-aws/testing';
 import { MAX_RECEIVE_COUNT } from './deployCheck';
@@ -210,4 +213,43 @@ export function useStackWithBucket(bucket: string): { readonly stack: TestStack;
     await fixture.stack?.cleanup();
   });
   return fixture;
+}
+
+/**
+ * Credentials of a new role on the local stack with one inline policy (trusting the account),
+ * assumed by the administrator: a test's stand-in for a function's role, held to that policy.
+ */
+export async function roleCredentials(
+  endpoints: LocalEndpoints,
+  roleName: string,
+  policy: { Version?: string; Statement: unknown[] },
+): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string }> {
+  const admin = { endpoint: endpoints.iam, region: 'us-east-1', credentials: LOCAL_CREDENTIALS };
+  const iam = new IAMClient(admin);
+  const sts = new STSClient(admin);
+  try {
+    const trust = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:root` }, Action: 'sts:AssumeRole' }],
+    };
+    await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify(trust) }));
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: roleName,
+        PolicyName: 'test',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', ...policy }),
+      }),
+    );
+    const { Credentials } = await sts.send(
+      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${roleName}`, RoleSessionName: 'test' }),
+    );
+    return {
+      accessKeyId: Credentials!.AccessKeyId!,
+      secretAccessKey: Credentials!.SecretAccessKey!,
+      sessionToken: Credentials!.SessionToken!,
+    };
+  } finally {
+    iam.destroy();
+    sts.destroy();
+  }
 }

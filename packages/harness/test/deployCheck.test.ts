@@ -59,15 +59,30 @@ describe('pnpm deploy:check', () => {
 });
 
 describe('the call inventory against the packaged roles', () => {
+  const templates = {} as Record<'load' | 'transform' | 'extract', Template>;
   let extract: Template;
   beforeAll(async () => {
-    extract = await packageService('extract', 'prod', { outDir: '.serverless-check-calls' });
-  }, 120_000);
+    for (const service of ['load', 'transform', 'extract'] as const)
+      templates[service] = await packageService(service, 'prod', { outDir: '.serverless-check-calls' });
+    extract = templates.extract;
+  }, 180_000);
   // packaged with the local params: the local workgroup's id
   const target = callTarget('prod', { bucket: 'etl-data-prod', workgroupId: localWorkgroupId('etl-prod'), secret: 'etl/prod/orders-db' });
 
-  it('allows every call each extract function makes', () => {
-    expect(deniedCalls('extract', 'prod', extract, target).map(deniedCallLine)).toEqual([]);
+  it.each(['load', 'transform', 'extract'] as const)('allows every call each %s function makes', (service) => {
+    expect(deniedCalls(service, 'prod', templates[service], target).map(deniedCallLine)).toEqual([]);
+  });
+
+  it("reports the transform's delete of an empty quarantine file when its role may not delete", () => {
+    const planted = structuredClone(templates.transform);
+    const role = planted.Resources.TransformWorkerIamRoleLambdaExecution!.Properties as {
+      Policies: { PolicyDocument: { Statement: { Sid?: string }[] } }[];
+    };
+    const document = role.Policies[0]!.PolicyDocument;
+    document.Statement = document.Statement.filter((s) => s.Sid !== 'DropEmptyQuarantine');
+    expect(deniedCalls('transform', 'prod', planted, target).map((d) => `${d.fn}: ${d.call.action}`)).toEqual([
+      'transformWorker: s3:DeleteObject',
+    ]);
   });
 
   it("reports the call a function makes that its role does not allow: the planner's first read without ListBucket", () => {
