@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,6 +28,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, SendMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { NodeSha256 } from './nodeSha256';
 /** Credentials as the SDK clients take them. */
 type AwsCredentialIdentity = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 import { DescribeStatementCommand, ExecuteStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
@@ -520,5 +523,57 @@ describe('local IAM and STS: credentials the stack issues are enforced', () => {
       Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:s3:*:*:data' }, StringEquals: { 'aws:SourceAccount': LOCAL_ACCOUNT_ID } },
     });
     await configure();
+  });
+
+  it("S3: a streamed upload's chunk signatures are verified for an issued key; a tampered chunk is SignatureDoesNotMatch and stores nothing", async () => {
+    const credentials = await roleWith('streamer', allow(['s3:PutObject', 's3:GetObject'], 'arn:aws:s3:::data/*'));
+    const endpoint = new URL(stack.endpoints.s3);
+    const signer = new SignatureV4({ service: 's3', region, credentials, sha256: NodeSha256, uriEscapePath: false, applyChecksum: false });
+    const hmac = (key: Buffer | string, text: string) => createHmac('sha256', key).update(text).digest();
+    const hash = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+    const put = async (key: string, pieces: Buffer[], tamper: boolean) => {
+      const length = pieces.reduce((n, p) => n + p.length, 0);
+      const request = await signer.sign({
+        method: 'PUT',
+        protocol: 'http:',
+        hostname: endpoint.hostname,
+        port: Number(endpoint.port),
+        path: `/data/${key}`,
+        headers: {
+          host: endpoint.host,
+          'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+          'content-encoding': 'aws-chunked',
+          'x-amz-decoded-content-length': String(length),
+        },
+      });
+      const authorization = String(request.headers.authorization);
+      const date = String(request.headers['x-amz-date']);
+      const scope = /Credential=[^/]+\/([^,]+)/.exec(authorization)![1]!;
+      const day = scope.split('/')[0]!;
+      const signingKey = hmac(hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, day), region), 's3'), 'aws4_request');
+      let previous = /Signature=([0-9a-f]+)/.exec(authorization)![1]!;
+      const body: Buffer[] = [];
+      for (const piece of [...pieces, Buffer.alloc(0)]) {
+        previous = hmac(signingKey, ['AWS4-HMAC-SHA256-PAYLOAD', date, scope, previous, hash(''), hash(piece)].join('\n')).toString('hex');
+        const sent = tamper && piece.length > 0 ? Buffer.from(piece.toString().replace(/^./, 'X')) : piece;
+        body.push(Buffer.from(`${piece.length.toString(16)};chunk-signature=${previous}\r\n`), sent, Buffer.from('\r\n'));
+      }
+      const response = await fetch(`${stack.endpoints.s3}/data/${key}`, {
+        method: 'PUT',
+        headers: Object.fromEntries(Object.entries(request.headers).filter(([name]) => name !== 'host')) as Record<string, string>,
+        body: Buffer.concat(body),
+      });
+      return { status: response.status, text: await response.text() };
+    };
+    const pieces = [Buffer.from('a'.repeat(8192)), Buffer.from('b'.repeat(100))];
+    expect((await put('streamed/ok', pieces, false)).status).toBe(200);
+    const stored = await s3Admin.send(new GetObjectCommand({ Bucket: 'data', Key: 'streamed/ok' }));
+    expect(await stored.Body!.transformToString()).toBe('a'.repeat(8192) + 'b'.repeat(100));
+    const tampered = await put('streamed/tampered', pieces, true);
+    expect(tampered.status).toBe(403);
+    expect(tampered.text).toContain('<Code>SignatureDoesNotMatch</Code>');
+    expect(await failure(s3Admin.send(new GetObjectCommand({ Bucket: 'data', Key: 'streamed/tampered' })))).toMatchObject({
+      name: 'NoSuchKey',
+    });
   });
 });

@@ -1,6 +1,6 @@
+import { NodeSha256 } from './nodeSha256';
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
-import type { Hash, Hmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,32 +25,6 @@ import type { ReceivedRequest, SigV4Authentication, SigV4Check } from '../src/ia
 const EMPTY = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 const hmac = (key: Buffer | string, text: string) => createHmac('sha256', key).update(text).digest();
-
-/** node:crypto as the hash smithy's signer wants (a Checksum constructor; with a key, an HMAC). */
-class NodeSha256 {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    const secret = this.secret;
-    if (secret === undefined) return createHash('sha256');
-    if (typeof secret === 'string') return createHmac('sha256', secret);
-    return createHmac(
-      'sha256',
-      ArrayBuffer.isView(secret) ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength) : Buffer.from(secret),
-    );
-  }
-  update(data: Uint8Array): void {
-    this.hash.update(data);
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-}
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const credentials = { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: SECRET };
