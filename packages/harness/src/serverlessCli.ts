@@ -79,7 +79,9 @@ export async function packageService(service: ServiceName, stage: string, option
   try {
     await promisify(execFile)(process.execPath, args, {
       cwd,
-      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' },
+      // its own esbuild work folder: packaging empties it, and a serverless offline of the same
+      // service (another test, the background services) runs its handlers from the default one
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', ESBUILD_WORK_FOLDER: `.esbuild-package${outDir.replace(/^\.serverless/, '')}` },
       maxBuffer: 16 * 1024 * 1024,
     });
   } catch (error) {

@@ -10,6 +10,9 @@ import { startTestStack } from '@etl/local-aws/testing';
 import type { TestStack } from '@etl/local-aws/testing';
 import { MAX_RECEIVE_COUNT } from './deployCheck';
 import { stackName } from './localAccount';
+import { functionCredentials } from './functionRoles';
+import { provision } from './provision';
+import { stackResources } from './templateResources';
 import { packageService, serviceConfig, startOffline, stageParams } from './serverlessCli';
 import type { OfflineService, ServiceName, Template } from './serverlessCli';
 import {
@@ -137,14 +140,25 @@ export function describeOfflineWorker(spec: OfflineWorkerSpec): void {
     let goodBodies: string[];
     beforeAll(async () => {
       stack = await startTestStack('pglite');
+      // each function runs as its own role, from the packaged template, as in Lambda
+      const resources = stackResources(
+        await packageService(spec.service, 'dev', { outDir: '.serverless-offline-test' }),
+        stackName(spec.service, 'dev'),
+      );
       goodBodies = await spec.goodBodies(stack);
-      offline = await startOffline(spec.service, { freePorts: true, endpoints: stack.endpoints, extraEnv: stack.env });
+      await provision(stack.endpoints, resources);
+      offline = await startOffline(spec.service, {
+        freePorts: true,
+        endpoints: stack.endpoints,
+        extraEnv: stack.env,
+        functionCredentials: await functionCredentials(stack.endpoints, resources),
+      });
       lambda = new LambdaClient({
         endpoint: offline.lambdaEndpoint,
         region: 'us-east-1',
         credentials: LOCAL_CREDENTIALS,
       });
-    }, 90_000);
+    }, 150_000);
     afterAll(async () => {
       lambda?.destroy();
       await offline?.stop();

@@ -3,7 +3,16 @@ import { announcements, writeRawFile } from '@etl/extract';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { lambdaInvoker } from '@etl/local-aws';
-import { packageService, provision, QueuePoller, stackName, stackResources, stageParams, startOffline } from '@etl/harness';
+import {
+  functionCredentials,
+  packageService,
+  provision,
+  QueuePoller,
+  stackName,
+  stackResources,
+  stageParams,
+  startOffline,
+} from '@etl/harness';
 import type { MappingSpec, OfflineService } from '@etl/harness';
 import { startTestStack } from '@etl/local-aws/testing';
 import type { TestStack } from '@etl/local-aws/testing';
@@ -28,7 +37,12 @@ describe('transform queue → transformWorker, locally', () => {
     stack = await startTestStack('pglite');
     const resources = stackResources(await packageService('transform', 'dev'), stackName('transform', 'dev'));
     const urls = await provision(stack.endpoints, resources);
-    offline = await startOffline('transform', { endpoints: stack.endpoints, extraEnv: stack.env, freePorts: true });
+    offline = await startOffline('transform', {
+      endpoints: stack.endpoints,
+      extraEnv: stack.env,
+      freePorts: true,
+      functionCredentials: await functionCredentials(stack.endpoints, resources),
+    });
     sqs = new SQSClient({
       endpoint: stack.endpoints.sqs,
       region: 'us-east-1',
