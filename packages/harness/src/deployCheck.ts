@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { composeParams, readCompose } from './composeState';
 import { localServiceOutputs, stackName } from './localAccount';
 import { callTarget, deniedCallLine, deniedCalls } from './callCheck';
@@ -31,6 +32,8 @@ export interface DeployCheckOptions {
   today?: Date;
   /** Progress lines. */
   log?: (line: string) => void;
+  /** A template file to check for a service instead of packaging it (a copy under review, a CI artifact). */
+  templates?: Partial<Record<ServiceName, string>>;
 }
 
 export interface ServiceCheck {
@@ -113,7 +116,13 @@ function templateProblems(service: ServiceName, stage: string, template: Templat
  * needs from the user. `ready` is false when anything found would make the deploy fail or
  * leave a broken stage.
  */
-export async function checkDeploy({ stage, params = {}, today = new Date(), log = () => {} }: DeployCheckOptions): Promise<DeployCheck> {
+export async function checkDeploy({
+  stage,
+  params = {},
+  today = new Date(),
+  log = () => {},
+  templates: given = {},
+}: DeployCheckOptions): Promise<DeployCheck> {
   const stageParamsOf = Object.fromEntries(SERVICES.map((service) => [service, resolvedParams(service, stage, params)])) as Record<
     ServiceName,
     StageParams
@@ -128,10 +137,12 @@ export async function checkDeploy({ stage, params = {}, today = new Date(), log 
   const started = Date.now();
   const templates = await Promise.all(
     SERVICES.map((service) =>
-      packageService(service, stage, {
-        outDir: `.serverless-check-${stage}`,
-        params: { ...composeParams(compose, service, outputs), ...params },
-      }),
+      given[service]
+        ? (JSON.parse(readFileSync(given[service], 'utf8')) as Template)
+        : packageService(service, stage, {
+            outDir: `.serverless-check-${stage}`,
+            params: { ...composeParams(compose, service, outputs), ...params },
+          }),
     ),
   );
   log(`packaged in ${((Date.now() - started) / 1000).toFixed(1)} s`);

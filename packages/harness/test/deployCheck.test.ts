@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT, packageService } from '../src/serverlessCli';
@@ -55,6 +57,34 @@ describe('pnpm deploy:check', () => {
     expect({ code, ready: check.ready, missing: check.missing }).toEqual({ code: 0, ready: true, missing: [] });
     expect(check.services.flatMap((s) => s.problems)).toEqual([]);
     expect(new Set(check.services.flatMap((s) => s.functions.map((f) => f.runtime)))).toEqual(new Set(['nodejs24.x']));
+  }, 240_000);
+});
+
+describe('pnpm deploy:check on a template under review', () => {
+  it('reports a property the schema refuses and a call the role does not allow, planted in a copy of the packaged template', async () => {
+    const template = await packageService('extract', 'prod', { outDir: '.serverless-check-planted' });
+    const planted = structuredClone(template);
+    const mapping = Object.values(planted.Resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping')!;
+    (mapping.Properties as { ScalingConfig: Record<string, unknown> }).ScalingConfig = { MaximumConcurency: 2 };
+    const role = planted.Resources.PlannerIamRoleLambdaExecution!.Properties as {
+      Policies: { PolicyDocument: { Statement: { Sid?: string }[] } }[];
+    };
+    role.Policies[0]!.PolicyDocument.Statement = role.Policies[0]!.PolicyDocument.Statement.filter((s) => s.Sid !== 'ListPlannerState');
+    const dir = mkdtempSync(path.join(tmpdir(), 'deploy-check-'));
+    const file = path.join(dir, 'extract.json');
+    writeFileSync(file, JSON.stringify(planted));
+    // the copy was packaged with the local workgroup's id: the check resolves the calls with the same
+    const workgroup = `warehouseWorkgroupId=${localWorkgroupId('etl-prod')}`;
+    const { code, stdout } = await deployCheck(['--stage', 'prod', '--param', workgroup, '--template', `extract=${file}`]);
+    rmSync(dir, { recursive: true, force: true });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/✘ extract: 6 function\(s\)/);
+    expect(stdout).toMatch(
+      /extract: \S+ \(AWS::Lambda::EventSourceMapping\) Properties\.ScalingConfig\.MaximumConcurency: unknown property MaximumConcurency, did you mean MaximumConcurrency\?/,
+    );
+    expect(stdout).toMatch(
+      /planner: s3:ListBucket on arn:aws:s3:::etl-data-prod \(s3:prefix=state\/planner\/orders\.json\) .* would be refused/,
+    );
   }, 240_000);
 });
 
