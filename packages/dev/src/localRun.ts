@@ -307,6 +307,9 @@ async function withLocalPipeline<T>(
   }
 }
 
+/** The functions' role credentials last 12 hours (as Lambda's sessions do, at most): services older than this start anew. */
+const ROLE_CREDENTIALS_FRESH_MS = 11 * 3_600_000;
+
 /**
  * The background services this session uses, if any: those running on `dir` when they run the
  * current code and read the session's source (any source, for a replay or dropped files, which
@@ -328,7 +331,9 @@ async function useBackgroundServices(
         ? 'the code changed since they started'
         : options.readsSource !== false && state.source !== fingerprint.source
           ? 'they read another source'
-          : undefined;
+          : Date.now() - Date.parse(state.startedAt) > ROLE_CREDENTIALS_FRESH_MS
+            ? "their functions' role credentials are near their 12-hour end"
+            : undefined;
     if (!mismatch) return state;
     log(`▶ stopping the services running in the background on ${dir}: ${mismatch}`);
     await stopBackgroundServices(dir);
