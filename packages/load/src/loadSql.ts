@@ -43,7 +43,7 @@ function checkedLiteral(value: string, pattern: RegExp, what: string, where = 'C
 
 /**
  * The statements of one load transaction (BatchExecuteStatement: all or nothing), for a batch
- * of staged files of one pipeline:
+ * of staged files of one pipeline, after a LOCK of its target (loads of one pipeline in turn):
  *
  * 0. (drift policy `add-columns`) new fields become columns of the target;
  * 1. the batch's file list and staged rows are COPYed into temp tables (manifest, gzip CSV),
@@ -84,10 +84,12 @@ export function loadStatements(pipeline: Pipeline, inputs: BatchInputs, added: A
   const join = pipeline.write === 'merge' ? `LEFT JOIN ${target} t ON ${keyMatch('r', 't')}` : '';
   const count = (what: string) => `SUM(CASE WHEN outcome = '${what}' THEN 1 ELSE 0 END)`;
 
+  // Redshift's MERGE takes a table as its source, never a subquery, CTE or view: the rows go to temp tables first
   const write =
     pipeline.write === 'merge'
       ? [
-          `MERGE INTO ${target} USING (SELECT ${columns.join(', ')} FROM etl_rows WHERE outcome IN ('inserted', 'updated')) s ON ${keyMatch(target, 's')}
+          `CREATE TEMP TABLE etl_merge AS SELECT ${columns.join(', ')} FROM etl_rows WHERE outcome IN ('inserted', 'updated')`,
+          `MERGE INTO ${target} USING etl_merge s ON ${keyMatch(target, 's')}
            WHEN MATCHED THEN UPDATE SET ${columns
              .filter((c) => !keys.includes(c))
              .map((c) => `${c} = s.${c}`)
@@ -102,6 +104,10 @@ export function loadStatements(pipeline: Pipeline, inputs: BatchInputs, added: A
         : [`INSERT INTO ${target} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM etl_rows`];
 
   return [
+    // Loads of one pipeline take turns: under snapshot isolation (Redshift's default) two loads of the
+    // same file — an SQS duplicate, a replay — would both find it not loaded yet and both commit it.
+    // Locked before anything is read, each load's snapshot holds what the one before it committed.
+    `LOCK ${target}`,
     // Redshift allows one column per ADD COLUMN, and ADD COLUMN inside a transaction
     ...added.create.map((name) => `ALTER TABLE ${target} ADD COLUMN ${quoteIdentifier(name)} ${redshiftType(ADDED_COLUMN_TYPE)}`),
     `CREATE TEMP TABLE etl_batch_files (${BATCH_FILE_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})`,
@@ -134,14 +140,14 @@ export function loadStatements(pipeline: Pipeline, inputs: BatchInputs, added: A
          SELECT ${source}, ${count('inserted')} AS inserted, ${count('updated')} AS updated, ${count('collapsed')} AS collapsed FROM etl_rows GROUP BY ${source}
        ) o ON o.${source} = f.staged_key`,
     ...write,
-    `MERGE INTO etl_watermarks USING (
+    `CREATE TEMP TABLE etl_watermark_moves AS
        SELECT pipeline, MAX(cursor_high) AS cursor_high, MAX(run_id) AS run_id FROM (
          SELECT l.pipeline, l.run_id, MAX(l.cursor_high) AS cursor_high
          FROM etl_load_files l JOIN (SELECT DISTINCT pipeline, run_id FROM etl_batch_files) b ON b.pipeline = l.pipeline AND b.run_id = l.run_id
          GROUP BY l.pipeline, l.run_id
          HAVING COUNT(*) = MAX(l.run_parts)
-       ) complete WHERE cursor_high IS NOT NULL GROUP BY pipeline
-     ) s ON etl_watermarks.pipeline = s.pipeline
+       ) complete WHERE cursor_high IS NOT NULL GROUP BY pipeline`,
+    `MERGE INTO etl_watermarks USING etl_watermark_moves s ON etl_watermarks.pipeline = s.pipeline
      WHEN MATCHED THEN UPDATE SET
        cursor_value = CASE WHEN s.cursor_high > etl_watermarks.cursor_value OR etl_watermarks.cursor_value IS NULL THEN s.cursor_high ELSE etl_watermarks.cursor_value END,
        run_id = CASE WHEN s.cursor_high > etl_watermarks.cursor_value OR etl_watermarks.cursor_value IS NULL THEN s.run_id ELSE etl_watermarks.run_id END,
@@ -149,6 +155,8 @@ export function loadStatements(pipeline: Pipeline, inputs: BatchInputs, added: A
      WHEN NOT MATCHED THEN INSERT (pipeline, cursor_value, run_id, updated_at) VALUES (s.pipeline, s.cursor_high, s.run_id, GETDATE())`,
     `SELECT l.staged_key, l.run_id, l.rows_in, l.rows_rejected, l.collapsed_in_transform + l.collapsed_in_load AS collapsed, l.rows_inserted, l.rows_updated
        FROM etl_load_files l JOIN etl_batch_files b ON b.pipeline = l.pipeline AND b.staged_key = l.staged_key ORDER BY l.staged_key`,
+    ...(pipeline.write === 'merge' ? [`DROP TABLE etl_merge`] : []),
+    `DROP TABLE etl_watermark_moves`,
     `DROP TABLE etl_rows`,
     `DROP TABLE etl_stage`,
     `DROP TABLE etl_batch_files`,
