@@ -77,8 +77,42 @@ describe('local S3', () => {
     await expect(s3.send(new HeadBucketCommand({ Bucket: 'no-such-bucket' }))).rejects.toMatchObject({
       $metadata: { httpStatusCode: 404 },
     });
-    await expect(s3.send(new CreateBucketCommand({ Bucket }))).rejects.toMatchObject({ name: 'BucketAlreadyOwnedByYou' });
     await expect(s3.send(new CreateBucketCommand({ Bucket: 'Bad_Name' }))).rejects.toMatchObject({ name: 'InvalidBucketName' });
+  });
+
+  it('creates buckets as us-east-1 does: an owned bucket again is 200, a LocationConstraint of us-east-1 is refused', async () => {
+    // us-east-1 keeps CreateBucket idempotent for the owner; other regions (a constraint) answer 409
+    await expect(s3.send(new CreateBucketCommand({ Bucket }))).resolves.toMatchObject({ $metadata: { httpStatusCode: 200 } });
+    await expect(
+      s3.send(new CreateBucketCommand({ Bucket, CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } })),
+    ).rejects.toMatchObject({ name: 'BucketAlreadyOwnedByYou', $metadata: { httpStatusCode: 409 } });
+    for (const LocationConstraint of ['us-east-1', 'nowhere-1'])
+      await expect(
+        s3.send(
+          new CreateBucketCommand({
+            Bucket: 'etl-constrained',
+            CreateBucketConfiguration: { LocationConstraint: LocationConstraint as 'us-east-2' },
+          }),
+        ),
+      ).rejects.toMatchObject({
+        name: 'InvalidLocationConstraint',
+        message: 'The specified location-constraint is not valid',
+        $metadata: { httpStatusCode: 400 },
+      });
+    await expect(s3.send(new HeadBucketCommand({ Bucket: 'etl-constrained' }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 404 },
+    });
+  });
+
+  it('refuses the bucket names S3 refuses: an IP address, reserved prefixes and suffixes, adjacent periods, uppercase', async () => {
+    for (const name of ['192.168.5.4', 'xn--bucket', 'sthree-bucket', 'data-s3alias', 'data--ol-s3', 'a..b', 'Upper-case', 'ab', '-ab'])
+      await expect(s3.send(new CreateBucketCommand({ Bucket: name }))).rejects.toMatchObject({
+        name: 'InvalidBucketName',
+        message: 'The specified bucket is not valid.',
+        BucketName: name,
+        $metadata: { httpStatusCode: 400 },
+      });
+    await s3.send(new CreateBucketCommand({ Bucket: '192.168.5.4.data' })); // dotted digits, but not an IP address
   });
 
   it('stores keys exactly as sent: "." and ".." are part of a key, and a key never reaches another bucket', async () => {

@@ -15,6 +15,7 @@ import type { AccessControl, Caller } from '../iam/accessControl';
 import { parsePolicy } from '../iam/policyEvaluation';
 import { s3Permissions } from './s3Actions';
 import { authorizeS3, missingKeyError, s3Allows, s3Caller, s3MaySendTo } from './s3Authorization';
+import { alreadyOwned, invalidBucketName, isValidBucketName, parseBucketConfiguration } from './bucketCreation';
 
 /** Sub-resources this stand-in answers; any other (`?acl`, `?retention`…) gets a clear 501. */
 const OBJECT_QUERY = new Set(['uploads', 'uploadId', 'partNumber', 'x-id', 'versionId', 'tagging']);
@@ -182,11 +183,17 @@ async function bucketRequest(
   if (query.has('notification')) return notificationRequest(context, method, bucket, request, response, authorized);
   if (query.has('policy')) return bucketPolicyRequest(context, method, bucket, request, response);
   switch (method) {
-    case 'PUT':
-      await readBody(request); // CreateBucketConfiguration: the region is ours whatever it says
-      await store.createBucket(bucket);
+    case 'PUT': {
+      // the stack is one region (us-east-1) whatever other region a CreateBucketConfiguration names
+      if (!isValidBucketName(bucket)) throw invalidBucketName(bucket);
+      const config = parseBucketConfiguration((await readBody(request)).toString('utf8'));
+      if (!(await store.createBucket(bucket))) {
+        const refused = alreadyOwned(bucket, config);
+        if (refused) throw refused;
+      }
       response.writeHead(200, { location: `/${bucket}` }).end();
       return;
+    }
     case 'HEAD':
       store.bucket(bucket);
       response.writeHead(200, { 'x-amz-bucket-region': 'us-east-1' }).end();

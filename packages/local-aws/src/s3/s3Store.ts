@@ -8,6 +8,7 @@ import { BlobFiles } from './blobFiles';
 import type { WrittenBlob } from './blobFiles';
 import { compareKeys, SortedKeys } from './objectKeys';
 import { S3Error, s3Errors } from './s3Errors';
+import { invalidBucketName, isValidBucketName } from './bucketCreation';
 
 /** Headers S3 stores with an object and returns on GET/HEAD. */
 export interface ObjectHeaders {
@@ -209,20 +210,12 @@ export class S3Store {
     return [...this.buckets.values()].map(({ name, created }) => ({ name, created })).sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async createBucket(name: string): Promise<void> {
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) || name.includes('..')) {
-      throw new S3Error(400, 'InvalidBucketName', `The specified bucket is not valid: "${name}" (3–63 chars of a-z, 0-9, '.', '-')`, {
-        BucketName: name,
-      });
-    }
-    if (this.buckets.has(name))
-      throw new S3Error(
-        409,
-        'BucketAlreadyOwnedByYou',
-        `Your previous request to create the named bucket succeeded and you already own it: ${name}`,
-        { BucketName: name },
-      );
+  /** Creates a bucket; false (and nothing changes) if it exists already, which the caller answers as S3 does. */
+  async createBucket(name: string): Promise<boolean> {
+    if (!isValidBucketName(name)) throw invalidBucketName(name);
+    if (this.buckets.has(name)) return false;
     await this.commit({ t: 'bucket', name, created: Date.now() });
+    return true;
   }
 
   bucket(name: string): Bucket {
