@@ -223,6 +223,25 @@ describe('local S3', () => {
     });
   });
 
+  it('refuses to copy an object onto itself unchanged (400 InvalidRequest); REPLACE or a storage class makes it legal', async () => {
+    await s3.send(new PutObjectCommand({ Bucket, Key: 'inplace/x.csv', Body: 'rows', Metadata: { rows: '1' } }));
+    const copy = (extra: Partial<ConstructorParameters<typeof CopyObjectCommand>[0]> = {}) =>
+      s3.send(new CopyObjectCommand({ Bucket, Key: 'inplace/x.csv', CopySource: `${Bucket}/inplace/x.csv`, ...extra }));
+    const illegal = {
+      name: 'InvalidRequest',
+      message:
+        "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+      $metadata: { httpStatusCode: 400 },
+    };
+    await expect(copy()).rejects.toMatchObject(illegal);
+    await expect(copy({ MetadataDirective: 'COPY' })).rejects.toMatchObject(illegal);
+    await expect(copy({ TaggingDirective: 'REPLACE', Tagging: 'a=b' })).rejects.toMatchObject(illegal);
+    await copy({ MetadataDirective: 'REPLACE', Metadata: { rows: '2' } });
+    expect((await s3.send(new HeadObjectCommand({ Bucket, Key: 'inplace/x.csv' }))).Metadata).toEqual({ rows: '2' });
+    await copy({ StorageClass: 'STANDARD' }); // S3 does not compare: naming one is a change
+    expect(await text((await s3.send(new GetObjectCommand({ Bucket, Key: 'inplace/x.csv' }))).Body)).toBe('rows');
+  });
+
   it('takes a multipart upload from lib-storage Upload and serves it back intact', async () => {
     const bytes = randomBytes(12 * 1024 * 1024 + 123);
     const upload = new Upload({

@@ -16,6 +16,8 @@ import { parsePolicy } from '../iam/policyEvaluation';
 import { s3Permissions } from './s3Actions';
 import { authorizeS3, missingKeyError, s3Allows, s3Caller, s3MaySendTo } from './s3Authorization';
 import { alreadyOwned, invalidBucketName, isValidBucketName, parseBucketConfiguration } from './bucketCreation';
+import { refuseCopyToItself } from './copyInPlace';
+import { copySourceOf } from './s3Actions';
 
 /** Sub-resources this stand-in answers; any other (`?acl`, `?retention`…) gets a clear 501. */
 const OBJECT_QUERY = new Set(['uploads', 'uploadId', 'partNumber', 'x-id', 'versionId', 'tagging']);
@@ -559,6 +561,7 @@ function copySourceRange(value: string | undefined, size: number): { start: numb
 
 async function copyObject(store: S3Store, bucket: string, key: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const original = copySource(store, request);
+  refuseCopyToItself(request, copySourceOf(request)!, bucket, key);
   await readBody(request);
   const replace = header(request, 'x-amz-metadata-directive')?.toUpperCase() === 'REPLACE';
   const { contentType, contentEncoding, contentDisposition, contentLanguage, cacheControl, expires, metadata } = original;
