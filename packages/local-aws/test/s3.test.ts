@@ -242,6 +242,46 @@ describe('local S3', () => {
     expect(await text((await s3.send(new GetObjectCommand({ Bucket, Key: 'inplace/x.csv' }))).Body)).toBe('rows');
   });
 
+  it('sets response headers from response-* parameters (presigned download links), refused on an anonymous request', async () => {
+    await s3.send(new PutObjectCommand({ Bucket, Key: 'overrides/report.csv', Body: 'a,b', ContentType: 'text/csv' }));
+    const overrides = {
+      ResponseContentType: 'application/octet-stream',
+      ResponseContentDisposition: 'attachment; filename="report.csv"',
+      ResponseContentLanguage: 'de-DE',
+      ResponseCacheControl: 'max-age=74',
+      ResponseContentEncoding: 'identity',
+      ResponseExpires: new Date('2015-10-21T07:28:00Z'),
+    };
+    const got = await s3.send(new GetObjectCommand({ Bucket, Key: 'overrides/report.csv', ...overrides }));
+    expect(got).toMatchObject({
+      ContentType: 'application/octet-stream',
+      ContentDisposition: 'attachment; filename="report.csv"',
+      ContentLanguage: 'de-DE',
+      CacheControl: 'max-age=74',
+      ContentEncoding: 'identity',
+      ExpiresString: 'Wed, 21 Oct 2015 07:28:00 GMT',
+    });
+    expect(await text(got.Body)).toBe('a,b');
+    const head = await s3.send(new HeadObjectCommand({ Bucket, Key: 'overrides/report.csv', ResponseContentType: 'text/plain' }));
+    expect(head.ContentType).toBe('text/plain');
+    const url = await getSignedUrl(
+      s3,
+      new GetObjectCommand({ Bucket, Key: 'overrides/report.csv', ResponseContentDisposition: 'attachment; filename="r.csv"' }),
+      { expiresIn: 60 },
+    );
+    const download = await fetch(url);
+    expect([download.status, download.headers.get('content-disposition'), download.headers.get('content-type')]).toEqual([
+      200,
+      'attachment; filename="r.csv"',
+      'text/csv',
+    ]);
+    const anonymous = await rawRequest('GET', `/${Bucket}/overrides/report.csv?response-content-type=text/plain`, {});
+    expect(anonymous.status).toBe(400);
+    expect(anonymous.body).toContain(
+      '<Code>InvalidRequest</Code><Message>Request specific response headers cannot be used for anonymous GET requests.</Message>',
+    );
+  });
+
   it('takes a multipart upload from lib-storage Upload and serves it back intact', async () => {
     const bytes = randomBytes(12 * 1024 * 1024 + 123);
     const upload = new Upload({

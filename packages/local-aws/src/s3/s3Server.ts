@@ -18,9 +18,18 @@ import { authorizeS3, missingKeyError, s3Allows, s3Caller, s3MaySendTo } from '.
 import { alreadyOwned, invalidBucketName, isValidBucketName, parseBucketConfiguration } from './bucketCreation';
 import { refuseCopyToItself } from './copyInPlace';
 import { copySourceOf } from './s3Actions';
+import { RESPONSE_OVERRIDE_PARAMETERS, responseOverrides } from './responseOverrides';
 
 /** Sub-resources this stand-in answers; any other (`?acl`, `?retention`…) gets a clear 501. */
-const OBJECT_QUERY = new Set(['uploads', 'uploadId', 'partNumber', 'x-id', 'versionId', 'tagging']);
+const OBJECT_QUERY = new Set([
+  'uploads',
+  'uploadId',
+  'partNumber',
+  'x-id',
+  'versionId',
+  'tagging',
+  ...RESPONSE_OVERRIDE_PARAMETERS,
+]);
 const BUCKET_QUERY = new Set([
   'list-type',
   'prefix',
@@ -393,7 +402,7 @@ async function objectRequest(
     case 'GET':
     case 'HEAD':
       if (uploadId !== null) throw s3Errors.notImplemented('ListParts');
-      return getObject(store, store.getObject(bucket, key), method, request, response);
+      return getObject(store, store.getObject(bucket, key), method, query, request, response);
     case 'PUT':
       if (uploadId !== null) return uploadPart(store, bucket, key, uploadId, query.get('partNumber'), request, response);
       if (header(request, 'x-amz-copy-source')) {
@@ -515,10 +524,18 @@ function parseRange(value: string | undefined, size: number): { start: number; e
   return { start, end };
 }
 
-function getObject(store: S3Store, object: StoredObject, method: string, request: IncomingMessage, response: ServerResponse): void {
+function getObject(
+  store: S3Store,
+  object: StoredObject,
+  method: string,
+  query: URLSearchParams,
+  request: IncomingMessage,
+  response: ServerResponse,
+): void {
+  const overrides = responseOverrides(query, request);
   readConditions(object, request);
   const range = parseRange(header(request, 'range'), object.size);
-  const headers = objectResponseHeaders(object);
+  const headers = { ...objectResponseHeaders(object), ...overrides };
   if (!range && header(request, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED')
     Object.assign(headers, checksumHeaders(object.checksums));
   if (range) {
