@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import {
+  AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
@@ -17,10 +18,13 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
+  ListPartsCommand,
   PutObjectCommand,
   PutObjectTaggingCommand,
   S3Client,
+  UploadPartCommand,
   UploadPartCopyCommand,
   paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
@@ -280,6 +284,67 @@ describe('local S3', () => {
     expect(anonymous.body).toContain(
       '<Code>InvalidRequest</Code><Message>Request specific response headers cannot be used for anonymous GET requests.</Message>',
     );
+  });
+
+  it('lists the parts of an upload (ListParts) and the uploads in progress (ListMultipartUploads), paged as S3 pages them', async () => {
+    const Bucket = 'etl-multipart-list';
+    await s3.send(new CreateBucketCommand({ Bucket }));
+    const start = async (Key: string) => (await s3.send(new CreateMultipartUploadCommand({ Bucket, Key }))).UploadId!;
+    const [a1, b1, a2, dir] = [await start('mp/a'), await start('mp/b'), await start('mp/a'), await start('mp/dir/x')];
+    for (const PartNumber of [3, 1, 2])
+      await s3.send(new UploadPartCommand({ Bucket, Key: 'mp/a', UploadId: a1, PartNumber, Body: `part ${PartNumber}` }));
+
+    const first = await s3.send(new ListPartsCommand({ Bucket, Key: 'mp/a', UploadId: a1, MaxParts: 2 }));
+    expect(first).toMatchObject({
+      IsTruncated: true,
+      NextPartNumberMarker: '2',
+      MaxParts: 2,
+      PartNumberMarker: '0',
+      StorageClass: 'STANDARD',
+    });
+    expect(first.Parts?.map((p) => [p.PartNumber, p.Size, p.ETag])).toEqual([
+      [1, 6, `"${createHash('md5').update('part 1').digest('hex')}"`],
+      [2, 6, `"${createHash('md5').update('part 2').digest('hex')}"`],
+    ]);
+    const next = await s3.send(
+      new ListPartsCommand({ Bucket, Key: 'mp/a', UploadId: a1, MaxParts: 2, PartNumberMarker: first.NextPartNumberMarker }),
+    );
+    // S3 names the last part listed even on the last page: paging ends on IsTruncated
+    expect([next.Parts?.map((p) => p.PartNumber), next.IsTruncated, next.NextPartNumberMarker]).toEqual([[3], false, '3']);
+    const none = await s3.send(new ListPartsCommand({ Bucket, Key: 'mp/a', UploadId: a2 }));
+    expect([none.Parts, none.NextPartNumberMarker, none.IsTruncated]).toEqual([undefined, '0', false]);
+    await expect(s3.send(new ListPartsCommand({ Bucket, Key: 'mp/b', UploadId: a1 }))).rejects.toMatchObject({ name: 'NoSuchUpload' });
+
+    const all = await s3.send(new ListMultipartUploadsCommand({ Bucket }));
+    // by key, then in the order they were initiated; the next markers name the last upload even on the last page
+    expect(all.Uploads?.map((u) => [u.Key, u.UploadId])).toEqual([
+      ['mp/a', a1],
+      ['mp/a', a2],
+      ['mp/b', b1],
+      ['mp/dir/x', dir],
+    ]);
+    expect(all).toMatchObject({ IsTruncated: false, NextKeyMarker: 'mp/dir/x', NextUploadIdMarker: dir, MaxUploads: 1000 });
+    const listed: string[] = [];
+    let markers: { KeyMarker?: string; UploadIdMarker?: string } = {};
+    for (;;) {
+      const page = await s3.send(new ListMultipartUploadsCommand({ Bucket, MaxUploads: 1, ...markers }));
+      listed.push(...(page.Uploads ?? []).map((u) => u.UploadId!));
+      if (!page.IsTruncated) break;
+      markers = { KeyMarker: page.NextKeyMarker, UploadIdMarker: page.NextUploadIdMarker };
+    }
+    expect(listed).toEqual([a1, a2, b1, dir]);
+    const afterKey = await s3.send(new ListMultipartUploadsCommand({ Bucket, KeyMarker: 'mp/a' }));
+    expect(afterKey.Uploads?.map((u) => u.Key)).toEqual(['mp/b', 'mp/dir/x']);
+    const folders = await s3.send(new ListMultipartUploadsCommand({ Bucket, Prefix: 'mp/', Delimiter: '/' }));
+    expect([folders.Uploads?.map((u) => u.Key), folders.CommonPrefixes]).toEqual([['mp/a', 'mp/a', 'mp/b'], [{ Prefix: 'mp/dir/' }]]);
+    await expect(s3.send(new ListMultipartUploadsCommand({ Bucket, KeyMarker: 'mp/b', UploadIdMarker: a1 }))).rejects.toMatchObject({
+      name: 'InvalidArgument',
+      message: 'Invalid uploadId marker',
+      $metadata: { httpStatusCode: 400 },
+    });
+
+    await s3.send(new AbortMultipartUploadCommand({ Bucket, Key: 'mp/b', UploadId: b1 }));
+    expect((await s3.send(new ListMultipartUploadsCommand({ Bucket, Prefix: 'mp/b' }))).Uploads).toBeUndefined();
   });
 
   it('takes a multipart upload from lib-storage Upload and serves it back intact', async () => {

@@ -26,7 +26,8 @@ export function copySourceOf(request: IncomingMessage): { bucket: string; key: s
 /**
  * The permissions an S3 REST request needs, as the Service Authorization Reference maps
  * operations to actions: HeadObject is `s3:GetObject`, ListObjects(V2) and HeadBucket are
- * `s3:ListBucket` (with `s3:prefix`, `s3:delimiter`, `s3:max-keys`), multipart parts are
+ * `s3:ListBucket` (with `s3:prefix`, `s3:delimiter`, `s3:max-keys`), ListMultipartUploads is
+ * `s3:ListBucketMultipartUploads`, ListParts `s3:ListMultipartUploadParts`, multipart parts are
  * `s3:PutObject`, a copy also needs `s3:GetObject` on its source, tags on a PUT need
  * `s3:PutObjectTagging`. DeleteObjects is checked key by key where it runs.
  */
@@ -54,6 +55,7 @@ export function s3Permissions(method: string, target: S3Target, request: Incomin
         return []; // DeleteObjects: s3:DeleteObject for each key, answered per key
       default: {
         if (query.has('location')) return [onBucket('s3:GetBucketLocation')];
+        if (query.has('uploads')) return [onBucket('s3:ListBucketMultipartUploads')];
         const context: Record<string, string> = {};
         for (const name of ['prefix', 'delimiter', 'max-keys']) {
           const value = query.get(name);

@@ -19,6 +19,7 @@ import { alreadyOwned, invalidBucketName, isValidBucketName, parseBucketConfigur
 import { refuseCopyToItself } from './copyInPlace';
 import { copySourceOf } from './s3Actions';
 import { RESPONSE_OVERRIDE_PARAMETERS, responseOverrides } from './responseOverrides';
+import { listMultipartUploads, listParts } from './multipartListing';
 
 /** Sub-resources this stand-in answers; any other (`?acl`, `?retention`…) gets a clear 501. */
 const OBJECT_QUERY = new Set([
@@ -28,6 +29,8 @@ const OBJECT_QUERY = new Set([
   'x-id',
   'versionId',
   'tagging',
+  'max-parts',
+  'part-number-marker',
   ...RESPONSE_OVERRIDE_PARAMETERS,
 ]);
 const BUCKET_QUERY = new Set([
@@ -45,6 +48,10 @@ const BUCKET_QUERY = new Set([
   'notification',
   'policy',
   'x-id',
+  'uploads',
+  'max-uploads',
+  'key-marker',
+  'upload-id-marker',
 ]);
 
 /**
@@ -221,6 +228,7 @@ async function bucketRequest(
         store.bucket(bucket);
         return sendXml(response, 200, 'LocationConstraint', {});
       }
+      if (query.has('uploads')) return listMultipartUploads(store, bucket, query, response);
       return listObjects(store, bucket, query, response);
   }
   throw s3Errors.notImplemented(`${method} on a bucket`);
@@ -401,7 +409,7 @@ async function objectRequest(
   switch (method) {
     case 'GET':
     case 'HEAD':
-      if (uploadId !== null) throw s3Errors.notImplemented('ListParts');
+      if (uploadId !== null) return listParts(store, bucket, key, uploadId, query, response);
       return getObject(store, store.getObject(bucket, key), method, query, request, response);
     case 'PUT':
       if (uploadId !== null) return uploadPart(store, bucket, key, uploadId, query.get('partNumber'), request, response);

@@ -42,15 +42,17 @@ export interface StoredObject extends ObjectHeaders {
   parts?: number;
 }
 
-interface UploadPart {
+export interface UploadPart {
   number: number;
   blob: string;
   size: number;
   etag: string;
   md5: string;
+  /** when it was uploaded (ListParts' LastModified); absent in journals written before it was kept */
+  lastModified?: number;
 }
 
-interface MultipartUpload {
+export interface MultipartUpload {
   uploadId: string;
   bucket: string;
   key: string;
@@ -376,6 +378,12 @@ export class S3Store {
     return upload;
   }
 
+  /** The bucket's multipart uploads in progress, in the order they were created. */
+  uploadsIn(bucketName: string): MultipartUpload[] {
+    this.bucket(bucketName);
+    return [...this.uploads.values()].filter((upload) => upload.bucket === bucketName);
+  }
+
   async putPart(upload: MultipartUpload, number: number, written: WrittenBlob): Promise<UploadPart> {
     if (!this.uploads.has(upload.uploadId)) {
       await this.blobs.remove(written.blob);
@@ -388,6 +396,7 @@ export class S3Store {
       size: written.size,
       etag: `"${written.md5.toString('hex')}"`,
       md5: written.md5.toString('hex'),
+      lastModified: Date.now(),
     };
     await this.commit({ t: 'part', uploadId: upload.uploadId, part });
     if (previous) await this.blobs.remove(previous.blob);
