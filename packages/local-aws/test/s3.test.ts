@@ -413,6 +413,24 @@ describe('local S3', () => {
     });
   });
 
+  it('refuses a checksum that is not a digest of its algorithm’s size: 400 InvalidRequest, before comparing (not BadDigest)', async () => {
+    await expect(
+      s3.send(new PutObjectCommand({ Bucket, Key: 'raw/short-crc.bin', Body: 'bytes', ChecksumCRC32: 'abc' })),
+    ).rejects.toMatchObject({
+      name: 'InvalidRequest',
+      message: 'Value for x-amz-checksum-crc32 header is invalid.',
+      $metadata: { httpStatusCode: 400 },
+    });
+    const sha256 = await rawRequest('PUT', `/${Bucket}/raw/short-sha.bin`, { 'x-amz-checksum-sha256': 'AAAAAA==' }, 'bytes');
+    expect([sha256.status, sha256.body]).toEqual([
+      400,
+      expect.stringContaining('<Code>InvalidRequest</Code><Message>Value for x-amz-checksum-sha256 header is invalid.</Message>'),
+    ]);
+    await expect(s3.send(new HeadObjectCommand({ Bucket, Key: 'raw/short-crc.bin' }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 404 },
+    });
+  });
+
   it('checks SigV4’s payload hash: a body whose x-amz-content-sha256 is another’s is refused, and not stored', async () => {
     const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
     const refused = await rawRequest('PUT', `/${Bucket}/raw/hashed.bin`, { 'x-amz-content-sha256': sha256('other bytes') }, 'these bytes');

@@ -110,6 +110,14 @@ export function objectHeaders(request: IncomingMessage): ObjectHeaders {
 
 const CHECKSUM_ALGORITHMS = ['crc32', 'crc32c', 'sha1', 'sha256', 'crc64nvme'] as const;
 type ChecksumName = (typeof CHECKSUM_ALGORITHMS)[number];
+const CHECKSUM_BYTES: Record<ChecksumName, number> = { crc32: 4, crc32c: 4, sha1: 20, sha256: 32, crc64nvme: 8 };
+
+/** A checksum value must be the base64 of a digest of its algorithm's size: S3 refuses any other before comparing. */
+function checkChecksumValue(algorithm: ChecksumName, value: string): void {
+  const base64 = /^[A-Za-z0-9+/]*={0,2}$/.test(value) && value.length % 4 === 0;
+  if (!base64 || Buffer.from(value, 'base64').length !== CHECKSUM_BYTES[algorithm])
+    throw new S3Error(400, 'InvalidRequest', `Value for x-amz-checksum-${algorithm} header is invalid.`);
+}
 
 /**
  * The chunk-signature chain of a request signed with a key the stack issued and sent with
@@ -134,6 +142,11 @@ export interface IncomingBody {
  * CRC64NVME are kept as sent, unchecked).
  */
 export function incomingBody(request: IncomingMessage): IncomingBody {
+  // refused before any byte of the body is read
+  for (const name of CHECKSUM_ALGORITHMS) {
+    const value = header(request, `x-amz-checksum-${name}`);
+    if (value !== undefined) checkChecksumValue(name, value);
+  }
   const chunked =
     /aws-chunked/.test(header(request, 'content-encoding') ?? '') ||
     (header(request, 'x-amz-content-sha256') ?? '').startsWith('STREAMING-');
@@ -177,6 +190,7 @@ export function incomingBody(request: IncomingMessage): IncomingBody {
       const declared = headerAlgorithm ? header(request, `x-amz-checksum-${algorithm}`) : decoder?.trailers[`x-amz-checksum-${algorithm}`];
       if (declared === undefined)
         throw s3Errors.invalidArgument(`x-amz-trailer names x-amz-checksum-${algorithm}, but the body has no such trailer`);
+      checkChecksumValue(algorithm, declared);
       const computed =
         algorithm === 'crc32' ? digests.crc32 : algorithm === 'sha1' ? digests.sha1 : algorithm === 'sha256' ? digests.sha256 : undefined;
       if (computed !== undefined && computed !== declared) {
