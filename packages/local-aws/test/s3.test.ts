@@ -431,6 +431,19 @@ describe('local S3', () => {
     });
   });
 
+  it('answers a header section over 8 KB with S3’s 400 RequestHeaderSectionTooLarge, and keeps serving', async () => {
+    const response = await rawRequest('GET', `/${Bucket}/state/a.json`, { 'x-amz-meta-padding': 'p'.repeat(9000) });
+    expect(response.status).toBe(400);
+    expect(response.body).toContain(
+      '<Code>RequestHeaderSectionTooLarge</Code><Message>Your request header section exceeds the maximum allowed size.</Message><MaxSizeAllowed>8192</MaxSizeAllowed>',
+    );
+    await s3.send(new PutObjectCommand({ Bucket, Key: 'raw/small.txt', Body: 'x' })); // a pooled connection first
+    await expect(
+      s3.send(new PutObjectCommand({ Bucket, Key: 'raw/huge-header.txt', Body: 'x', ContentDisposition: 'd'.repeat(9000) })),
+    ).rejects.toMatchObject({ name: 'RequestHeaderSectionTooLarge', $metadata: { httpStatusCode: 400 } });
+    expect(await text((await s3.send(new GetObjectCommand({ Bucket, Key: 'raw/small.txt' }))).Body)).toBe('x');
+  });
+
   it('checks SigV4’s payload hash: a body whose x-amz-content-sha256 is another’s is refused, and not stored', async () => {
     const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
     const refused = await rawRequest('PUT', `/${Bucket}/raw/hashed.bin`, { 'x-amz-content-sha256': sha256('other bytes') }, 'these bytes');

@@ -20,6 +20,7 @@ import { refuseCopyToItself } from './copyInPlace';
 import { copySourceOf } from './s3Actions';
 import { RESPONSE_OVERRIDE_PARAMETERS, responseOverrides } from './responseOverrides';
 import { listMultipartUploads, listParts } from './multipartListing';
+import { answerOversizedHeaders, MAX_HEADER_BYTES } from './headerLimit';
 
 /** Sub-resources this stand-in answers; any other (`?acl`, `?retention`…) gets a clear 501. */
 const OBJECT_QUERY = new Set([
@@ -65,7 +66,7 @@ export function createS3Server(store: S3Store, faults?: Faults, sink?: Notificat
     for (const target of matchingTargets(store.bucket(bucket).notification, eventName, object.key))
       sink.deliver(target, s3EventRecord(eventName, bucket, object, target.id));
   };
-  return createServer((request, response) => {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (request, response) => {
     handle({ store, notify, sink, access }, request, response, faults).catch((error: unknown) => {
       if (response.headersSent) {
         response.destroy(error as Error);
@@ -75,6 +76,8 @@ export function createS3Server(store: S3Store, faults?: Faults, sink?: Notificat
       sendError(response, request, toS3Error(error));
     });
   });
+  answerOversizedHeaders(server);
+  return server;
 }
 
 /** What a request is handled with: the store, and the notifications an object event sends. */
