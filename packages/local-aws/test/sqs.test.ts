@@ -312,6 +312,35 @@ describe('local SQS', () => {
     expect((await receive(url)).Messages).toBeUndefined();
   });
 
+  it('filters message attributes by name prefix (cu.* is every name starting with cu), All, .* and *; GetQueueAttributes takes no prefix', async () => {
+    const url = await queue('etl-test-attribute-prefix', { VisibilityTimeout: '0' });
+    const string = (StringValue: string) => ({ DataType: 'String', StringValue });
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: url,
+        MessageBody: 'tagged',
+        MessageAttributes: { custom: string('1'), 'cu.id': string('2'), other: string('3') },
+      }),
+    );
+    const names = async (MessageAttributeNames: string[]) =>
+      Object.keys((await receive(url, { MessageAttributeNames })).Messages?.[0]?.MessageAttributes ?? {}).sort();
+    expect(await names(['cu.*'])).toEqual(['cu.id', 'custom']);
+    expect(await names(['cu.*', 'other'])).toEqual(['cu.id', 'custom', 'other']);
+    for (const all of ['All', '.*', '*']) expect(await names([all])).toEqual(['cu.id', 'custom', 'other']);
+    expect(await names(['nothing.*'])).toEqual([]);
+    const viaQuery = await form(
+      new URLSearchParams({ Action: 'ReceiveMessage', QueueUrl: url, 'MessageAttributeName.1': 'cus.*', VisibilityTimeout: '0' }),
+    );
+    expect(viaQuery.body).toContain('<MessageAttribute><Name>custom</Name>');
+    expect(viaQuery.body).not.toContain('<Name>cu.id</Name>');
+    await expect(
+      sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Visibility.*' as 'All'] })),
+    ).rejects.toMatchObject({
+      name: 'InvalidAttributeName',
+      message: 'Unknown Attribute Visibility.*.',
+    });
+  });
+
   it('speaks the query protocol too (form parameters in, XML out)', async () => {
     const url = await queue('etl-test-query');
     const sendBody = new URLSearchParams({

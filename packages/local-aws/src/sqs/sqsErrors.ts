@@ -20,7 +20,7 @@ export const sqsErrors = {
   invalidParameter: (message: string) => new SqsError('InvalidParameterValue', message, 'InvalidParameterValue'),
   missingParameter: (name: string) =>
     new SqsError('MissingParameter', `The request must contain the parameter ${name}.`, 'MissingParameter'),
-  invalidAttributeName: (name: string) => new SqsError('InvalidAttributeName', `Unknown attribute ${name}.`, 'InvalidAttributeName'),
+  invalidAttributeName: (name: string) => new SqsError('InvalidAttributeName', `Unknown Attribute ${name}.`, 'InvalidAttributeName'),
   invalidAttributeValue: (message: string) => new SqsError('InvalidAttributeValue', message, 'InvalidAttributeValue'),
   invalidContents: (message: string) => new SqsError('InvalidMessageContents', message, 'InvalidMessageContents'),
   tooLong: (message: string) => new SqsError('InvalidParameterValue', message, 'InvalidParameterValue'),

@@ -40,15 +40,8 @@ export function receivedMessage(stored: StoredMessage, input: Input): Output {
     DeadLetterQueueSourceArn: stored.deadLetterSourceArn,
   };
   const attributes = Object.fromEntries(Object.entries(system).filter(([name, value]) => value !== undefined && (all || names.has(name))));
-  const wanted = (input.MessageAttributeNames as string[] | undefined) ?? [];
   const messageAttributes = Object.fromEntries(
-    Object.entries(stored.attributes ?? {}).filter(
-      ([name]) =>
-        wanted.includes('All') ||
-        wanted.includes('.*') ||
-        wanted.includes(name) ||
-        wanted.some((w) => w.endsWith('.*') && name.startsWith(w.slice(0, -1))),
-    ),
+    Object.entries(stored.attributes ?? {}).filter(([name]) => messageAttributeWanted(name, input.MessageAttributeNames)),
   );
   const hasMessageAttributes = Object.keys(messageAttributes).length > 0;
   return {
@@ -60,4 +53,14 @@ export function receivedMessage(stored: StoredMessage, input: Input): Output {
     MessageAttributes: hasMessageAttributes ? messageAttributes : undefined,
     MD5OfMessageAttributes: hasMessageAttributes ? md5OfAttributes(messageAttributes) : undefined,
   };
+}
+
+/**
+ * Whether ReceiveMessage's `MessageAttributeNames` ask for a message attribute: `All`, `.*` or
+ * `*` for every one, its exact name, or a prefix filter — `cu.*` is every name starting with
+ * `cu` (`custom`, `cu.id`), as SQS matches it.
+ */
+export function messageAttributeWanted(name: string, names: unknown): boolean {
+  const wanted = Array.isArray(names) ? names.map(String) : [];
+  return wanted.some((w) => w === 'All' || w === '.*' || w === '*' || w === name || (w.endsWith('.*') && name.startsWith(w.slice(0, -2))));
 }
