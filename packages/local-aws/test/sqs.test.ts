@@ -312,6 +312,45 @@ describe('local SQS', () => {
     expect((await receive(url)).Messages).toBeUndefined();
   });
 
+  it('allows one PurgeQueue a minute: a second is 403 PurgeQueueInProgress, in either protocol and after a restart', async () => {
+    const url = await queue('etl-test-purge-twice');
+    await sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
+    await expect(sqs.send(new PurgeQueueCommand({ QueueUrl: url }))).rejects.toMatchObject({
+      name: 'PurgeQueueInProgress',
+      message: 'Only one PurgeQueue operation on etl-test-purge-twice is allowed every 60 seconds.',
+      $metadata: { httpStatusCode: 403 },
+    });
+    const viaQuery = await form(new URLSearchParams({ Action: 'PurgeQueue', QueueUrl: url }));
+    expect(viaQuery.status).toBe(403);
+    expect(viaQuery.body).toContain('<Code>AWS.SimpleQueueService.PurgeQueueInProgress</Code>');
+    await stop();
+    await start();
+    await expect(sqs.send(new PurgeQueueCommand({ QueueUrl: url }))).rejects.toMatchObject({ name: 'PurgeQueueInProgress' });
+    await sqs.send(new PurgeQueueCommand({ QueueUrl: await queue('etl-test-purge-other') })); // per queue
+  });
+
+  it('refuses a queue of a name deleted less than 60 seconds ago (QueueDeletedRecently), also after a restart', async () => {
+    const url = await queue('etl-test-recreated');
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
+    const recently = {
+      name: 'QueueDeletedRecently',
+      message: 'You must wait 60 seconds after deleting a queue before you can create another with the same name.',
+      $metadata: { httpStatusCode: 400 },
+    };
+    await expect(queue('etl-test-recreated')).rejects.toMatchObject(recently);
+    const viaQuery = await form(new URLSearchParams({ Action: 'CreateQueue', QueueName: 'etl-test-recreated' }));
+    expect([viaQuery.status, viaQuery.body]).toEqual([
+      400,
+      expect.stringContaining('<Code>AWS.SimpleQueueService.QueueDeletedRecently</Code>'),
+    ]);
+    await stop();
+    await start();
+    await expect(queue('etl-test-recreated')).rejects.toMatchObject(recently);
+    await expect(sqs.send(new GetQueueUrlCommand({ QueueName: 'etl-test-recreated' }))).rejects.toMatchObject({
+      name: 'QueueDoesNotExist',
+    });
+  });
+
   it('filters message attributes by name prefix (cu.* is every name starting with cu), All, .* and *; GetQueueAttributes takes no prefix', async () => {
     const url = await queue('etl-test-attribute-prefix', { VisibilityTimeout: '0' });
     const string = (StringValue: string) => ({ DataType: 'String', StringValue });
@@ -339,6 +378,25 @@ describe('local SQS', () => {
       name: 'InvalidAttributeName',
       message: 'Unknown Attribute Visibility.*.',
     });
+  });
+
+  it('gives a FIFO receive retried with its ReceiveRequestAttemptId the same messages and receipt handles, until one of them changes', async () => {
+    const url = await queue('etl-test-attempts.fifo', { FifoQueue: 'true', ContentBasedDeduplication: 'true' });
+    for (const body of ['a1', 'a2']) await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body, MessageGroupId: 'A' }));
+    const attempt = (ReceiveRequestAttemptId: string) => receive(url, { ReceiveRequestAttemptId, VisibilityTimeout: 30 });
+    const first = await attempt('try-1');
+    expect(first.Messages?.map((m) => m.Body)).toEqual(['a1', 'a2']);
+    const handles = first.Messages!.map((m) => [m.MessageId, m.ReceiptHandle, m.Attributes?.ApproximateReceiveCount]);
+    // the answer was lost: the retry gets the same delivery, where a receive of its own gets nothing (group A in flight)
+    expect((await attempt('try-1')).Messages?.map((m) => [m.MessageId, m.ReceiptHandle, m.Attributes?.ApproximateReceiveCount])).toEqual(
+      handles,
+    );
+    expect((await attempt('try-2')).Messages).toBeUndefined();
+    await stop();
+    await start();
+    expect((await attempt('try-1')).Messages?.map((m) => m.ReceiptHandle)).toEqual(handles.map(([, handle]) => handle));
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: first.Messages![0]!.ReceiptHandle }));
+    expect((await attempt('try-1')).Messages).toBeUndefined(); // a1 was deleted: no replay, and a2 still holds its group
   });
 
   it('speaks the query protocol too (form parameters in, XML out)', async () => {

@@ -60,6 +60,19 @@ export const sqsErrors = {
     ),
   unsupported: (what: string) =>
     new SqsError('UnsupportedOperation', `The local SQS stand-in does not support ${what}.`, 'AWS.SimpleQueueService.UnsupportedOperation'),
+  purgeInProgress: (name: string) =>
+    new SqsError(
+      'PurgeQueueInProgress',
+      `Only one PurgeQueue operation on ${name} is allowed every 60 seconds.`,
+      'AWS.SimpleQueueService.PurgeQueueInProgress',
+      403,
+    ),
+  queueDeletedRecently: () =>
+    new SqsError(
+      'QueueDeletedRecently',
+      'You must wait 60 seconds after deleting a queue before you can create another with the same name.',
+      'AWS.SimpleQueueService.QueueDeletedRecently',
+    ),
   queueNameExists: (name: string) =>
     new SqsError(
       'QueueNameExists',

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { MessageAttributeValue } from './md5';
 import { md5Hex, md5OfAttributes } from './md5';
+import type { ReceiveAttempt } from './receiveAttempts';
 
 /** A queue's definition: its name and SQS attributes as SQS keeps them (strings). */
 export interface QueueDefinition {
@@ -52,6 +53,10 @@ export const FIFO_DEDUP_WINDOW_MS = 5 * 60 * 1000;
 export class SqsQueue {
   readonly messages = new Map<string, StoredMessage>();
   readonly dedup = new Map<string, { messageId: string; at: number }>();
+  /** FIFO receive attempts by ReceiveRequestAttemptId, for retries (receiveAttempts.ts). */
+  readonly attempts = new Map<string, ReceiveAttempt>();
+  /** When it was last purged: SQS allows one PurgeQueue a minute. */
+  lastPurgeAt?: number;
   private sequence = 0n;
   private listeners = new Set<() => void>();
 

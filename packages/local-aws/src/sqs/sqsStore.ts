@@ -7,15 +7,23 @@ import { batchFailure, receivedMessage, sendOutput } from './sqsReplies';
 import { batchEntries, isQueueAttribute, sendBatchEntries, validateQueueAttributes, validSendEntry } from './sqsValidation';
 import { DEFAULT_ATTRIBUTES, SqsQueue } from './sqsQueue';
 import type { DeliveryState, QueueDefinition, StoredMessage } from './sqsQueue';
+import { RECEIVE_ATTEMPT_WINDOW_MS, replayableAttempt } from './receiveAttempts';
+import type { ReceiveAttempt } from './receiveAttempts';
+
+/** SQS refuses a second PurgeQueue, and a queue of a name deleted, for 60 seconds. */
+const COOLDOWN_MS = 60_000;
 
 type SqsRecord =
   | { t: 'queue'; queue: QueueDefinition }
-  | { t: 'queue-gone'; name: string }
+  /** `at`: when, for QueueDeletedRecently (absent in older journals) */
+  | { t: 'queue-gone'; name: string; at?: number }
   | { t: 'sent'; q: string; m: StoredMessage }
   | { t: 'state'; q: string; id: string; s: DeliveryState }
   | { t: 'gone'; q: string; id: string }
-  | { t: 'purge'; q: string }
-  | { t: 'dedup'; q: string; dedupId: string; messageId: string; at: number };
+  /** `at`: when, for PurgeQueueInProgress (absent in older journals) */
+  | { t: 'purge'; q: string; at?: number }
+  | { t: 'dedup'; q: string; dedupId: string; messageId: string; at: number }
+  | ({ t: 'attempt'; q: string; attemptId: string } & ReceiveAttempt);
 
 /** Where the request came from, to write queue URLs the caller can use (`http://host:port`). */
 export interface RequestContext {
@@ -39,6 +47,8 @@ export function queueArn(name: string): string {
 export class SqsStore {
   private readonly queues = new Map<string, SqsQueue>();
   private readonly moveTasks = new Map<string, Output[]>();
+  /** Names of queues deleted lately, and when (journalled: a restart does not shorten the wait). */
+  private readonly deletedAt = new Map<string, number>();
   private journal!: Journal<SqsRecord>;
 
   /** How long a visibility timeout of so many seconds lasts (a fault plan may shorten it: faults.ts). */
@@ -67,6 +77,7 @@ export class SqsStore {
       }
       case 'queue-gone':
         this.queues.delete(record.name);
+        if (record.at !== undefined) this.deletedAt.set(record.name, record.at);
         break;
       case 'sent':
         this.queues.get(record.q)?.messages.set(record.m.id, record.m);
@@ -79,11 +90,17 @@ export class SqsStore {
       case 'gone':
         this.queues.get(record.q)?.messages.delete(record.id);
         break;
-      case 'purge':
-        this.queues.get(record.q)?.messages.clear();
+      case 'purge': {
+        const queue = this.queues.get(record.q);
+        queue?.messages.clear();
+        if (queue && record.at !== undefined) queue.lastPurgeAt = record.at;
         break;
+      }
       case 'dedup':
         this.queues.get(record.q)?.dedup.set(record.dedupId, { messageId: record.messageId, at: record.at });
+        break;
+      case 'attempt':
+        this.queues.get(record.q)?.attempts.set(record.attemptId, { at: record.at, picks: record.picks });
         break;
     }
   }
@@ -97,11 +114,17 @@ export class SqsStore {
   private snapshot(): SqsRecord[] {
     const now = Date.now();
     const records: SqsRecord[] = [];
+    for (const [name, at] of this.deletedAt) if (now - at < COOLDOWN_MS) records.push({ t: 'queue-gone', name, at });
     for (const queue of this.queues.values()) {
       records.push({ t: 'queue', queue: queue.definition });
+      // before the messages: applying a purge empties the queue
+      if (queue.lastPurgeAt !== undefined && now - queue.lastPurgeAt < COOLDOWN_MS)
+        records.push({ t: 'purge', q: queue.name, at: queue.lastPurgeAt });
       for (const message of queue.messages.values()) records.push({ t: 'sent', q: queue.name, m: message });
       for (const [dedupId, seen] of queue.dedup)
         if (now - seen.at < 5 * 60 * 1000) records.push({ t: 'dedup', q: queue.name, dedupId, ...seen });
+      for (const [attemptId, attempt] of queue.attempts)
+        if (now - attempt.at < RECEIVE_ATTEMPT_WINDOW_MS) records.push({ t: 'attempt', q: queue.name, attemptId, ...attempt });
     }
     return records;
   }
@@ -155,6 +178,8 @@ export class SqsStore {
       return { QueueUrl: this.url(context, name) };
     }
     const now = Date.now();
+    const deletedAt = this.deletedAt.get(name);
+    if (deletedAt !== undefined && now - deletedAt < COOLDOWN_MS) throw sqsErrors.queueDeletedRecently();
     await this.commit([{ t: 'queue', queue: { name, created: now, modified: now, attributes, tags: stringMap(input.tags) } }]);
     return { QueueUrl: this.url(context, name) };
   }
@@ -178,14 +203,16 @@ export class SqsStore {
 
   async deleteQueue(input: Input): Promise<Output> {
     const queue = this.queueFromUrl(input);
-    await this.commit([{ t: 'queue-gone', name: queue.name }]);
+    await this.commit([{ t: 'queue-gone', name: queue.name, at: Date.now() }]);
     queue.notify();
     return {};
   }
 
   async purgeQueue(input: Input): Promise<Output> {
     const queue = this.queueFromUrl(input);
-    await this.commit([{ t: 'purge', q: queue.name }]);
+    const now = Date.now();
+    if (queue.lastPurgeAt !== undefined && now - queue.lastPurgeAt < COOLDOWN_MS) throw sqsErrors.purgeInProgress(queue.name);
+    await this.commit([{ t: 'purge', q: queue.name, at: now }]);
     return {};
   }
 
@@ -297,6 +324,9 @@ export class SqsStore {
         `Value ${input.WaitTimeSeconds} for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.`,
       );
     const deadline = Date.now() + wait * 1000;
+    const attemptId = queue.fifo && typeof input.ReceiveRequestAttemptId === 'string' ? input.ReceiveRequestAttemptId : undefined;
+    const replayed = await this.replayAttempt(queue, attemptId, visibility);
+    if (replayed) return { Messages: replayed.map((message) => receivedMessage(message, input)) };
 
     for (;;) {
       if (!this.queues.has(queue.name)) throw sqsErrors.noQueue(queue.name);
@@ -320,6 +350,8 @@ export class SqsStore {
         };
         records.push({ t: 'state', q: queue.name, id: message.id, s: state });
       }
+      if (attemptId !== undefined && picked.length > 0)
+        records.push({ t: 'attempt', q: queue.name, attemptId, ...attemptOf(picked, records, now) });
       if (records.length > 0) await this.commit(records);
       if (picked.length > 0 || now >= deadline) {
         return { Messages: picked.length > 0 ? picked.map((message) => receivedMessage(message, input)) : undefined };
@@ -327,6 +359,27 @@ export class SqsStore {
       const next = queue.nextVisibleAt(now);
       await queue.waitForChange(Math.min(deadline, next ?? deadline), signal);
     }
+  }
+
+  /**
+   * A FIFO receive retried with its ReceiveRequestAttemptId: the same messages and receipt
+   * handles again, their visibility timeout started anew (receiveAttempts.ts).
+   */
+  private async replayAttempt(queue: SqsQueue, attemptId: string | undefined, visibility: number): Promise<StoredMessage[] | undefined> {
+    const now = Date.now();
+    const messages = replayableAttempt(queue, attemptId, now);
+    if (!messages) return undefined;
+    const visibleAt = now + this.visibilityMs(visibility);
+    const records: SqsRecord[] = messages.map((message) => ({
+      t: 'state',
+      q: queue.name,
+      id: message.id,
+      s: { ...deliveryState(message), visibleAt },
+    }));
+    const picks = messages.map((message) => ({ id: message.id, handle: message.receiptHandle!, visibleAt }));
+    records.push({ t: 'attempt', q: queue.name, attemptId: attemptId!, at: queue.attempts.get(attemptId!)!.at, picks });
+    await this.commit(records);
+    return messages;
   }
 
   /** Moves a message to its queue's DLQ (records only), keeping where it came from. */
@@ -471,6 +524,19 @@ export class SqsStore {
 function stringMap(value: unknown): Record<string, string> {
   if (value === undefined || value === null) return {};
   return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, v]) => [key, String(v)]));
+}
+
+/** The attempt a receive's records make: each picked message with the handle and visibility its state record gives it. */
+function attemptOf(picked: StoredMessage[], records: SqsRecord[], at: number): ReceiveAttempt {
+  const states = new Map(records.flatMap((record) => (record.t === 'state' ? [[record.id, record.s] as const] : [])));
+  return {
+    at,
+    picks: picked.map((message) => ({
+      id: message.id,
+      handle: states.get(message.id)!.receiptHandle!,
+      visibleAt: states.get(message.id)!.visibleAt,
+    })),
+  };
 }
 
 function deliveryState(message: StoredMessage): DeliveryState {
