@@ -73,7 +73,14 @@ export async function ensureTables(warehouse: Warehouse, pipeline: Pipeline, opt
   const done = ensured.get(warehouse.client) ?? new Set<string>();
   ensured.set(warehouse.client, done);
   if (done.has(pipeline.name)) return;
-  await runBatch(warehouse, [createTableSql(pipeline), ...LEDGER_DDL], { ...options, name: `etl-ensure-${pipeline.name}` });
+  const create = () => runBatch(warehouse, [createTableSql(pipeline), ...LEDGER_DDL], { ...options, name: `etl-ensure-${pipeline.name}` });
+  await create().catch(async (error: unknown) => {
+    // two containers' first batches of a pipeline create its tables at once; the one that loses the
+    // race on the catalogue fails, and once the other has committed, IF NOT EXISTS finds them made
+    if (!(error instanceof StatementFailed)) throw error;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await create();
+  });
   const existing = new Set((await tableColumns(warehouse, pipeline.schema, pipeline.table, options)).map((c) => c.name));
   const columns = {
     ...Object.fromEntries(Object.entries(pipeline.target.columns).map(([name, c]) => [name, c.type])),

@@ -250,4 +250,32 @@ describe.each<Engine>(['pglite', 'postgres'])('loadBatch on %s', (engine) => {
     ]);
     expect(await table()).toEqual(before);
   });
+
+  it('keeps the table and ledger exact when loads race: one file twice at once (an SQS duplicate, a replay) and the parts of a run side by side', async () => {
+    const runId = '20261127T040000Z-race';
+    const staged = await stageRun(runId, sampleLines({ seed: 7, first: 200_000, count: 900 }), 3);
+    const watermarkBefore = await committedWatermark(local.warehouse, 'orders');
+    await Promise.all([
+      loadBatch(local.s3, local.warehouse, orders, [staged[0]!]),
+      loadBatch(local.s3, local.warehouse, orders, [staged[0]!]),
+      loadBatch(local.s3, local.warehouse, orders, [staged[1]!, staged[2]!]),
+      loadBatch(local.s3, local.warehouse, orders, [staged[2]!]),
+    ]);
+    const ledger = await query(
+      local.warehouse,
+      `SELECT COUNT(*), COUNT(DISTINCT staged_key) FROM etl_load_files WHERE run_id = '${runId}'`,
+    );
+    expect(ledger).toEqual([[3, 3]]);
+    // Redshift keeps no key: a second insert of one order would be stored, so none may have happened
+    expect(await query(local.warehouse, 'SELECT order_id FROM orders GROUP BY order_id HAVING COUNT(*) > 1')).toEqual([]);
+    const [[staged_, inserted, updated, collapsed]] = <[number[]]>(
+      await query(
+        local.warehouse,
+        `SELECT rows_staged, rows_inserted, rows_updated, collapsed_in_load FROM etl_runs WHERE run_id = '${runId}'`,
+      )
+    );
+    expect(inserted! + updated! + collapsed!).toBe(staged_);
+    // the run is complete: the watermark moved to its cursor, or stayed where it was higher, as in any serial order
+    expect(await committedWatermark(local.warehouse, 'orders')).toBe([watermarkBefore ?? '', staged[0]!.run.cursorHigh!].sort().pop());
+  });
 });

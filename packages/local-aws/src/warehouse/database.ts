@@ -41,6 +41,13 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * How a Data API transaction begins: under snapshot isolation, Redshift's default for new
+ * workgroups and clusters ("Isolation levels"), which Postgres calls REPEATABLE READ — each
+ * transaction reads the snapshot taken at its first statement, not what others commit meanwhile.
+ */
+export const SNAPSHOT_BEGIN = 'BEGIN ISOLATION LEVEL REPEATABLE READ';
+
 /** A name as a quoted SQL identifier (`IAMR:etl-load` needs the quotes). */
 export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Database, PostgresErrorFields, QueryResult, Session } from './database';
-import { actAs, loadTypeNames, quoteIdentifier } from './database';
+import { actAs, loadTypeNames, SNAPSHOT_BEGIN, quoteIdentifier } from './database';
 
 /** An error PGlite raised, with Postgres's fields, rebuilt on this side of the thread boundary. */
 class PgliteError extends Error {
@@ -88,7 +88,7 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
     concurrency: 1,
     transaction: (work, user) =>
       exclusive(async () => {
-        await session.query('BEGIN');
+        await session.query(SNAPSHOT_BEGIN);
         try {
           await actAs(session, user);
           const result = await work(session);

@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { PoolClient } from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import type { Database, QueryResult, Session } from './database';
-import { actAs, loadTypeNames } from './database';
+import { actAs, loadTypeNames, SNAPSHOT_BEGIN } from './database';
 
 async function session(client: PoolClient): Promise<Session> {
   const pid = Number((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
@@ -56,9 +56,11 @@ export async function openPostgres(connectionString: string, poolSize = 4): Prom
     concurrency: poolSize,
     transaction: (work, user) =>
       withClient(async (client) => {
-        await client.query('BEGIN');
+        // the session (its pid query) before BEGIN: a SELECT inside would fix the transaction's snapshot
+        // before the work's first statement (a LOCK must come before it, as in Redshift)
+        const connection = await session(client);
+        await client.query(SNAPSHOT_BEGIN);
         try {
-          const connection = await session(client);
           await actAs(connection, user);
           const result = await work(connection);
           await client.query('COMMIT');

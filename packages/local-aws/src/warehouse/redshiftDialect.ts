@@ -1,10 +1,19 @@
 import { closeParen, isWord, next, render, significant, significantBefore, tokenize } from './sqlTokens';
 import type { Token } from './sqlTokens';
 import { rewriteExpressions } from './redshiftExpressions';
+import { checkMerge, MergeRefused } from './mergeRules';
+import { informationalKeys } from './keyConstraints';
 
 /** How one Redshift statement runs on Postgres. */
 export type Translation =
-  | { kind: 'sql'; sql: string; /** false for statements Postgres refuses inside a transaction (VACUUM) */ transactional: boolean }
+  | {
+      kind: 'sql';
+      sql: string;
+      /** false for statements Postgres refuses inside a transaction (VACUUM) */
+      transactional: boolean;
+      /** a MERGE's source, which must not be a view (checked against the catalogue where it runs) */
+      mergeSource?: string;
+    }
   | { kind: 'copy'; sql: string }
   | { kind: 'unload'; sql: string }
   | { kind: 'noop'; reason: string }
@@ -117,11 +126,23 @@ export function translate(statement: string): Translation {
     .join(' ');
   const only = REDSHIFT_ONLY.find(([pattern]) => pattern.test(leading));
   if (only) return { kind: 'unsupported', message: notSupportedLocally(only[1]) };
+  let mergeSource: string | undefined;
+  if (first === 'MERGE' || first === 'WITH') {
+    try {
+      mergeSource = checkMerge(statement)?.source;
+    } catch (error) {
+      if (error instanceof MergeRefused) return { kind: 'unsupported', message: error.message };
+      throw error;
+    }
+  }
   const isCreateTable = first === 'CREATE' && words.slice(1, 5).some((t) => isWord(t, 'TABLE'));
   const isAlterTable = first === 'ALTER' && isWord(words[1], 'TABLE');
+  if (isAlterTable && isWord(words[3], 'ADD') && isWord(words[4], 'CONSTRAINT', 'PRIMARY', 'UNIQUE', 'FOREIGN'))
+    return { kind: 'noop', reason: 'PRIMARY KEY, UNIQUE and FOREIGN KEY are informational in Redshift, never enforced' };
   if (isCreateTable || isAlterTable) rewriteTableDefinition(tokens);
   rewriteMaxLengths(tokens);
-  return { kind: 'sql', sql: render(rewriteExpressions(tokens)), transactional: true };
+  const defined = isCreateTable ? informationalKeys(tokens) : tokens;
+  return { kind: 'sql', sql: render(rewriteExpressions(defined)), transactional: true, ...(mergeSource ? { mergeSource } : {}) };
 }
 
 /** `schema.table` starting at a significant-token index. */

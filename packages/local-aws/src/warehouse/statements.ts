@@ -199,6 +199,7 @@ export class StatementRunner {
               throw error;
             }
           } else {
+            if (translation.mergeSource !== undefined) await refuseViewSource(session, translation.mergeSource);
             const bound = statement.parameters?.length
               ? bindNamedParameters(translation.sql, statement.parameters)
               : { sql: translation.sql, values: [] };
@@ -235,6 +236,15 @@ export class StatementRunner {
   }
 }
 
+/** A MERGE's source must be a table, not a view (see mergeRules.ts). */
+async function refuseViewSource(session: Session, source: string): Promise<void> {
+  const [kind] = (await session.query('SELECT relkind::text FROM pg_class WHERE oid = to_regclass($1)', [source])).rows[0] ?? [];
+  if (kind === 'v' || kind === 'm')
+    throw new Error(
+      `MERGE's source must be a table (Redshift's MERGE reference: source_table "can't be a view or a subquery"): ${source} is a view`,
+    );
+}
+
 /** What Redshift answers a connection to a database it does not hold. */
 export function missingDatabase(name: string): string {
   return `FATAL: database "${name}" does not exist`;
@@ -245,10 +255,10 @@ function errorText(error: unknown): string {
   const fields = postgresError(error);
   if (fields.message.startsWith('FATAL: ')) return fields.message;
   // Redshift names every relation a relation: "permission denied for relation orders"
-  const message = fields.message.replace(
-    /^permission denied for (?:table|view|materialized view|sequence) /,
-    'permission denied for relation ',
-  );
+  const message = fields.message
+    .replace(/^permission denied for (?:table|view|materialized view|sequence) /, 'permission denied for relation ')
+    // several source rows for one target row: Redshift's words for it
+    .replace(/^MERGE command cannot affect row a second time$/, 'Found multiple matches to update the same tuple.');
   const lines = [`ERROR: ${message}`];
   if (fields.detail) lines.push(`  Detail: ${fields.detail}`);
   if (fields.position) lines.push(`  Position: ${fields.position}`);
