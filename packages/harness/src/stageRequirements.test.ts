@@ -60,6 +60,7 @@ describe('deployReminders', () => {
       expect.stringMatching(/^AWS credentials/),
       expect.stringMatching(/workgroup "etl-prod" \(id 3f2b8c1e-.*\) with database "analytics"/),
       expect.stringMatching(/warehouseCopyRoleArn/),
+      expect.stringMatching(/grant the maintenance function's database user VACUUM and ANALYZE \(docs\/warehouse-access\.md\)/),
       expect.stringMatching(/secret "etl\/prod\/orders-db"/),
       'confirm the SNS subscription mail AWS sends to data-oncall@acme.io once the alarms exist',
     ]);
