@@ -159,6 +159,116 @@ def _():
     expect((record["eventName"], record["s3"]["object"]["key"]), ("ObjectCreated:Put", "landing/a+file.csv.gz"))
 
 
+@check("s3: CopyObject onto itself changing nothing is InvalidRequest (400); with MetadataDirective REPLACE it is a copy")
+def _():
+    s3.put_object(Bucket="py-a", Key="inplace.txt", Body=b"kept", Metadata={"v": "1"})
+    same = {"Bucket": "py-a", "Key": "inplace.txt", "CopySource": {"Bucket": "py-a", "Key": "inplace.txt"}}
+    expect(error_code(lambda: s3.copy_object(**same)), ("InvalidRequest", 400))
+    s3.copy_object(**same, MetadataDirective="REPLACE", Metadata={"v": "2"})
+    copied = s3.get_object(Bucket="py-a", Key="inplace.txt")
+    expect((copied["Body"].read(), copied["Metadata"]), (b"kept", {"v": "2"}))
+
+
+@check("s3: response-* parameters set the response headers, in a call and in a presigned URL")
+def _():
+    s3.put_object(Bucket="py-a", Key="report.csv", Body=b"a,b", ContentType="text/csv")
+    got = s3.get_object(
+        Bucket="py-a", Key="report.csv", ResponseContentType="application/octet-stream",
+        ResponseContentDisposition='attachment; filename="r.csv"', ResponseCacheControl="no-cache",
+    )
+    expect((got["ContentType"], got["ContentDisposition"], got["CacheControl"]),
+           ("application/octet-stream", 'attachment; filename="r.csv"', "no-cache"))
+    url = s3.generate_presigned_url(
+        "get_object", Params={"Bucket": "py-a", "Key": "report.csv", "ResponseContentDisposition": "inline"}, ExpiresIn=60
+    )
+    download = urllib.request.urlopen(url)
+    expect((download.headers["Content-Disposition"], download.headers["Content-Type"], download.read()), ("inline", "text/csv", b"a,b"))
+
+
+@check("s3: ListParts and ListMultipartUploads, paged by botocore's paginators")
+def _():
+    s3.create_bucket(Bucket="py-uploads")
+    ids = [s3.create_multipart_upload(Bucket="py-uploads", Key=key)["UploadId"] for key in ("dir/b", "a", "a")]
+    for number in (1, 2, 3):
+        s3.upload_part(Bucket="py-uploads", Key="dir/b", UploadId=ids[0], PartNumber=number, Body=b"part")
+    first = s3.list_parts(Bucket="py-uploads", Key="dir/b", UploadId=ids[0], MaxParts=2)
+    expect((first["IsTruncated"], first["NextPartNumberMarker"], [p["PartNumber"] for p in first["Parts"]]), (True, 2, [1, 2]))
+    pages = s3.get_paginator("list_parts").paginate(
+        Bucket="py-uploads", Key="dir/b", UploadId=ids[0], PaginationConfig={"PageSize": 2}
+    )
+    expect([[p["PartNumber"] for p in page.get("Parts", [])] for page in pages], [[1, 2], [3]])
+    uploads = s3.get_paginator("list_multipart_uploads").paginate(Bucket="py-uploads", PaginationConfig={"PageSize": 1})
+    expect([u["UploadId"] for page in uploads for u in page.get("Uploads", [])], [ids[1], ids[2], ids[0]])
+    folders = s3.list_multipart_uploads(Bucket="py-uploads", Delimiter="/")
+    expect(([u["Key"] for u in folders["Uploads"]], folders["CommonPrefixes"]), (["a", "a"], [{"Prefix": "dir/"}]))
+
+
+@check("s3: a checksum header of the wrong length is InvalidRequest (400), not BadDigest")
+def _():
+    expect(error_code(lambda: s3.put_object(Bucket="py-a", Key="short.bin", Body=b"x", ChecksumCRC32="abc")), ("InvalidRequest", 400))
+    expect(error_code(lambda: s3.head_object(Bucket="py-a", Key="short.bin")), ("404", 404))
+
+
+@check("s3: bucket names S3 refuses (an IP address, xn--, -s3alias, --ol-s3, adjacent periods, uppercase) are InvalidBucketName")
+def _():
+    for name in ("192.168.5.4", "xn--py", "py-s3alias", "py--ol-s3", "py..b", "Py-Upper"):
+        expect((name, error_code(lambda: s3.create_bucket(Bucket=name))), (name, ("InvalidBucketName", 400)))
+
+
+@check("s3: CreateBucket of an owned bucket is 200 in us-east-1; a LocationConstraint of us-east-1 is InvalidLocationConstraint")
+def _():
+    expect(s3.create_bucket(Bucket="py-a")["ResponseMetadata"]["HTTPStatusCode"], 200)
+    east = {"LocationConstraint": "us-east-1"}
+    expect(error_code(lambda: s3.create_bucket(Bucket="py-east", CreateBucketConfiguration=east)), ("InvalidLocationConstraint", 400))
+    west = {"LocationConstraint": "us-west-2"}
+    expect(error_code(lambda: s3.create_bucket(Bucket="py-a", CreateBucketConfiguration=west)), ("BucketAlreadyOwnedByYou", 409))
+
+
+@check("s3: a header section over 8 KB is 400 RequestHeaderSectionTooLarge")
+def _():
+    big = "d" * 9000
+    expect(error_code(lambda: s3.put_object(Bucket="py-a", Key="big-header.txt", Body=b"x", ContentDisposition=big)),
+           ("RequestHeaderSectionTooLarge", 400))
+    expect(s3.get_object(Bucket="py-a", Key="inplace.txt")["Body"].read(), b"kept")
+
+
+@check("sqs: a second PurgeQueue within 60 seconds is PurgeQueueInProgress (403)")
+def _():
+    url = sqs.create_queue(QueueName="py-purged")["QueueUrl"]
+    sqs.purge_queue(QueueUrl=url)
+    expect(error_code(lambda: sqs.purge_queue(QueueUrl=url)), ("AWS.SimpleQueueService.PurgeQueueInProgress", 403))
+
+
+@check("sqs: a queue of a name deleted within 60 seconds is QueueDeletedRecently")
+def _():
+    sqs.delete_queue(QueueUrl=sqs.create_queue(QueueName="py-deleted")["QueueUrl"])
+    expect(error_code(lambda: sqs.create_queue(QueueName="py-deleted")), ("AWS.SimpleQueueService.QueueDeletedRecently", 400))
+
+
+@check("sqs: MessageAttributeNames prefix filters: cu.* is every attribute whose name starts with cu")
+def _():
+    url = sqs.create_queue(QueueName="py-attributes", Attributes={"VisibilityTimeout": "0"})["QueueUrl"]
+    value = {"DataType": "String", "StringValue": "v"}
+    sqs.send_message(QueueUrl=url, MessageBody="m", MessageAttributes={"custom": value, "cu.id": value, "other": value})
+    for names, expected in ((["cu.*"], ["cu.id", "custom"]), ([".*"], ["cu.id", "custom", "other"]), (["no.*"], [])):
+        message = sqs.receive_message(QueueUrl=url, MessageAttributeNames=names, WaitTimeSeconds=1)["Messages"][0]
+        expect((names, sorted(message.get("MessageAttributes", {}))), (names, expected))
+
+
+@check("sqs: a FIFO receive retried with its ReceiveRequestAttemptId gets the same messages and receipt handles")
+def _():
+    url = sqs.create_queue(QueueName="py-attempts.fifo", Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"})["QueueUrl"]
+    for body in ("a1", "a2"):
+        sqs.send_message(QueueUrl=url, MessageBody=body, MessageGroupId="g")
+    receive = lambda attempt: sqs.receive_message(
+        QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=30, ReceiveRequestAttemptId=attempt
+    ).get("Messages", [])
+    first = [(m["Body"], m["ReceiptHandle"]) for m in receive("try-1")]
+    expect([body for body, _ in first], ["a1", "a2"])
+    expect([(m["Body"], m["ReceiptHandle"]) for m in receive("try-1")], first)
+    expect(receive("try-2"), [])
+
+
 @check("sqs: a RedrivePolicy whose dead-letter queue does not exist is refused")
 def _():
     policy = json.dumps({"deadLetterTargetArn": "arn:aws:sqs:us-east-1:000000000000:py-nowhere", "maxReceiveCount": "2"})
