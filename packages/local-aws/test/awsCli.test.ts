@@ -160,6 +160,156 @@ const clis = installedClients(DEBIAN_AWS, 'aws', ['--version'], (stdout, stderr)
       expect(noBucket).toMatch(/An error occurred \(NoSuchBucket\) when calling the ListObjectsV2 operation/);
     });
 
+    /** The stderr of a command that must fail. */
+    async function failure(service: Service, ...args: string[]): Promise<string> {
+      const { exitCode, stderr } = await run(undefined, service, args);
+      expect(exitCode).not.toBe(0);
+      return stderr;
+    }
+
+    it('gives S3’s answers to aws s3api: copy onto itself, response-* overrides, multipart listings, checksums, bucket names and regions, big headers', async () => {
+      await aws('s3api', 'create-bucket', '--bucket', 'cli-rules');
+      await aws('s3api', 'create-bucket', '--bucket', 'cli-rules'); // us-east-1: the owner may create it again
+      expect(
+        await failure('s3api', 'create-bucket', '--bucket', 'cli-east', '--create-bucket-configuration', 'LocationConstraint=us-east-1'),
+      ).toMatch(/\(InvalidLocationConstraint\) when calling the CreateBucket operation: The specified location-constraint is not valid/);
+      expect(await failure('s3api', 'create-bucket', '--bucket', '192.168.5.4')).toMatch(
+        /\(InvalidBucketName\) when calling the CreateBucket operation: The specified bucket is not valid\./,
+      );
+
+      await writeFile(path.join(dir, 'self.csv'), 'a,b\n');
+      await aws('s3api', 'put-object', '--bucket', 'cli-rules', '--key', 'self.csv', '--body', path.join(dir, 'self.csv'));
+      expect(
+        await failure('s3api', 'copy-object', '--bucket', 'cli-rules', '--key', 'self.csv', '--copy-source', 'cli-rules/self.csv'),
+      ).toMatch(
+        /\(InvalidRequest\) when calling the CopyObject operation: This copy request is illegal because it is trying to copy an object to itself/,
+      );
+      const got = JSON.parse(
+        await aws(
+          's3api',
+          'get-object',
+          '--bucket',
+          'cli-rules',
+          '--key',
+          'self.csv',
+          '--response-content-type',
+          'text/plain',
+          '--response-content-disposition',
+          'attachment',
+          path.join(dir, 'got.csv'),
+        ),
+      ) as { ContentType: string; ContentDisposition: string };
+      expect([got.ContentType, got.ContentDisposition]).toEqual(['text/plain', 'attachment']);
+
+      const { UploadId } = JSON.parse(await aws('s3api', 'create-multipart-upload', '--bucket', 'cli-rules', '--key', 'parts.bin')) as {
+        UploadId: string;
+      };
+      for (const part of ['1', '2'])
+        await aws(
+          's3api',
+          'upload-part',
+          '--bucket',
+          'cli-rules',
+          '--key',
+          'parts.bin',
+          '--upload-id',
+          UploadId,
+          '--part-number',
+          part,
+          '--body',
+          path.join(dir, 'self.csv'),
+        );
+      const parts = JSON.parse(
+        await aws('s3api', 'list-parts', '--bucket', 'cli-rules', '--key', 'parts.bin', '--upload-id', UploadId, '--page-size', '1'),
+      ) as {
+        Parts: { PartNumber: number; Size: number }[];
+      };
+      expect(parts.Parts.map((p) => [p.PartNumber, p.Size])).toEqual([
+        [1, 4],
+        [2, 4],
+      ]);
+      const uploads = JSON.parse(await aws('s3api', 'list-multipart-uploads', '--bucket', 'cli-rules')) as {
+        Uploads: { Key: string; UploadId: string }[];
+      };
+      expect(uploads.Uploads).toEqual([expect.objectContaining({ Key: 'parts.bin', UploadId })]);
+
+      expect(
+        await failure(
+          's3api',
+          'put-object',
+          '--bucket',
+          'cli-rules',
+          '--key',
+          'short.bin',
+          '--body',
+          path.join(dir, 'self.csv'),
+          '--checksum-crc32',
+          'abc',
+        ),
+      ).toMatch(/\(InvalidRequest\) when calling the PutObject operation: Value for x-amz-checksum-crc32 header is invalid\./);
+      expect(
+        await failure('s3api', 'put-object', '--bucket', 'cli-rules', '--key', 'big.bin', '--content-disposition', 'd'.repeat(9000)),
+      ).toMatch(
+        /\(RequestHeaderSectionTooLarge\) when calling the PutObject operation: Your request header section exceeds the maximum allowed size\./,
+      );
+    });
+
+    it('gives SQS’s answers to aws sqs: one purge a minute, no queue of a name just deleted, attribute prefixes, receive attempts', async () => {
+      const { QueueUrl } = JSON.parse(await aws('sqs', 'create-queue', '--queue-name', 'cli-rules')) as { QueueUrl: string };
+      await aws('sqs', 'purge-queue', '--queue-url', QueueUrl);
+      expect(await failure('sqs', 'purge-queue', '--queue-url', QueueUrl)).toMatch(
+        /\((AWS\.SimpleQueueService\.)?PurgeQueueInProgress\) when calling the PurgeQueue operation: Only one PurgeQueue operation on cli-rules is allowed every 60 seconds\./,
+      );
+      const attribute = { DataType: 'String', StringValue: 'v' };
+      await aws(
+        'sqs',
+        'send-message',
+        '--queue-url',
+        QueueUrl,
+        '--message-body',
+        'm',
+        '--message-attributes',
+        JSON.stringify({ custom: attribute, other: attribute }),
+      );
+      const received = JSON.parse(
+        await aws('sqs', 'receive-message', '--queue-url', QueueUrl, '--message-attribute-names', 'cu.*', '--visibility-timeout', '0'),
+      ) as { Messages: { MessageAttributes?: Record<string, unknown> }[] };
+      expect(Object.keys(received.Messages[0]!.MessageAttributes ?? {})).toEqual(['custom']);
+      await aws('sqs', 'delete-queue', '--queue-url', QueueUrl);
+      expect(await failure('sqs', 'create-queue', '--queue-name', 'cli-rules')).toMatch(
+        /\((AWS\.SimpleQueueService\.)?QueueDeletedRecently\) when calling the CreateQueue operation: You must wait 60 seconds after deleting a queue/,
+      );
+
+      const fifo = JSON.parse(
+        await aws(
+          'sqs',
+          'create-queue',
+          '--queue-name',
+          'cli-attempts.fifo',
+          '--attributes',
+          'FifoQueue=true,ContentBasedDeduplication=true',
+        ),
+      ) as { QueueUrl: string };
+      await aws('sqs', 'send-message', '--queue-url', fifo.QueueUrl, '--message-body', 'first', '--message-group-id', 'g');
+      const attempt = async (id: string) =>
+        (
+          await aws(
+            'sqs',
+            'receive-message',
+            '--queue-url',
+            fifo.QueueUrl,
+            '--receive-request-attempt-id',
+            id,
+            '--visibility-timeout',
+            '30',
+          )
+        ).trim();
+      const first = JSON.parse(await attempt('try-1')) as { Messages: { Body: string; ReceiptHandle: string }[] };
+      expect(first.Messages.map((m) => m.Body)).toEqual(['first']);
+      expect((JSON.parse(await attempt('try-1')) as typeof first).Messages).toEqual(first.Messages);
+      expect(await attempt('try-2')).toBe('');
+    });
+
     it('sends, receives and deletes messages with aws sqs (in the protocol its botocore speaks)', async () => {
       const { QueueUrl } = JSON.parse(await aws('sqs', 'create-queue', '--queue-name', 'cli-queue')) as { QueueUrl: string };
       const sent = JSON.parse(await aws('sqs', 'send-message', '--queue-url', QueueUrl, '--message-body', 'hello from the CLI')) as {
