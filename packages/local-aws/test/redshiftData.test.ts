@@ -182,6 +182,64 @@ describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (
     expect((await redshift.send(new GetStatementResultCommand({ Id: `${Id}:3` }))).Records).toEqual([[{ longValue: 3 }]]);
   });
 
+  /** A Data API call as any client sends it: its HTTP status and JSON body. */
+  async function call(operation: string, body: string): Promise<{ status: number; body: Record<string, unknown> }> {
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `RedshiftData.${operation}` },
+      body,
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  it('refuses an Id that is not a statement Id with ValidationException, and a well-formed unknown one with ResourceNotFoundException', async () => {
+    const pattern = 'id must satisfy regex pattern: ^[a-z0-9]{8}(-[a-z0-9]{4}){3}-[a-z0-9]{12}(:\\d+)?$';
+    for (const Id of ['not-a-statement', 'D9B6C0C9-0747-4BF4-B142-E8883122F766', 'd9b6c0c9-0747-4bf4-b142-e8883122f766:x', ''])
+      for (const command of [
+        new DescribeStatementCommand({ Id }),
+        new GetStatementResultCommand({ Id }),
+        new CancelStatementCommand({ Id }),
+      ])
+        await expect(redshift.send(command as DescribeStatementCommand)).rejects.toMatchObject({
+          name: 'ValidationException',
+          message: pattern,
+        });
+    const unknown = await call('DescribeStatement', JSON.stringify({ Id: 'd9b6c0c9-0747-4bf4-b142-e8883122f766' }));
+    expect(unknown).toEqual({
+      status: 400,
+      body: expect.objectContaining({
+        __type: 'ResourceNotFoundException',
+        message: 'Query does not exist.',
+        ResourceId: 'd9b6c0c9-0747-4bf4-b142-e8883122f766',
+      }),
+    });
+  });
+
+  it('answers a body that is not a JSON object with 400 SerializationException, never a 500 that SDKs retry', async () => {
+    for (const body of ['null', '[]', '42', '"Id"', '{"Id": '])
+      expect(await call('DescribeStatement', body)).toEqual({
+        status: 400,
+        body: expect.objectContaining({ __type: 'SerializationException' }),
+      });
+    expect((await call('ListDatabases', '')).status).toBe(400); // an empty body is {}: here, Database is missing
+  });
+
+  it('has no result for a statement without a result set, and a batch has results only by sub-statement', async () => {
+    const created = await ok('CREATE TABLE no_result_set (v INT)');
+    await expect(redshift.send(new GetStatementResultCommand({ Id: created.Id }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+      message: 'Query does not have result. Please check query status with DescribeStatement.',
+      $metadata: { httpStatusCode: 400 },
+    });
+    const { Id } = await redshift.send(new BatchExecuteStatementCommand({ ...target, Sqls: ['SELECT 1', 'SELECT 2'] }));
+    await settle(Id!);
+    await expect(redshift.send(new GetStatementResultCommand({ Id }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: 'BatchExecuteStatement result can only be retrieved with sub-statement id.',
+    });
+    expect((await redshift.send(new GetStatementResultCommand({ Id: `${Id}:2` }))).Records).toEqual([[{ longValue: 2 }]]);
+  });
+
   it('rolls a failed batch back whole', async () => {
     await ok('CREATE TABLE batch_rollback (v INT PRIMARY KEY)');
     const { Id } = await redshift.send(

@@ -15,6 +15,17 @@ type Output = Record<string, unknown>;
 /** The Data API's errors: ValidationException, ResourceNotFoundException, ExecuteStatementException… */
 const ApiError = DataApiError;
 
+/** An error whose shape has members besides the message (ResourceNotFoundException's ResourceId). */
+class DetailedApiError extends DataApiError {
+  constructor(
+    type: string,
+    message: string,
+    readonly members: Record<string, string>,
+  ) {
+    super(type, message);
+  }
+}
+
 const seconds = (ms: number) => ms / 1000;
 
 function target(input: Input): Statement['target'] {
@@ -64,15 +75,25 @@ function subStatementFields(sub: SubStatement): Output {
   };
 }
 
+/**
+ * A statement Id as the Data API checks it before looking it up: a statement's UUID, or a
+ * batch's sub-statement `<uuid>:<n>` (AWS's own message and pattern).
+ */
+const STATEMENT_ID = /^[a-z0-9]{8}(-[a-z0-9]{4}){3}-[a-z0-9]{12}(:\d+)?$/;
+const INVALID_ID = `id must satisfy regex pattern: ${STATEMENT_ID.source}`;
+
 /** The statement (or sub-statement `<id>:<n>`) an Id names. */
 function find(runner: StatementRunner, id: unknown): { statement: Statement; sub?: SubStatement } {
-  if (typeof id !== 'string' || id === '') throw new ApiError('ValidationException', 'Id is required');
+  if (id === undefined || id === null) throw new ApiError('ValidationException', 'Id is required');
+  if (typeof id !== 'string') throw new ApiError('SerializationException', `Id must be a string, not ${JSON.stringify(id)}`);
+  if (!STATEMENT_ID.test(id)) throw new ApiError('ValidationException', INVALID_ID);
+  const notFound = () => new DetailedApiError('ResourceNotFoundException', 'Query does not exist.', { ResourceId: id });
   const [base, index] = id.split(':');
   const statement = runner.get(base!);
-  if (!statement) throw new ApiError('ResourceNotFoundException', `Query does not exist: ${id}`);
+  if (!statement) throw notFound();
   if (index === undefined) return { statement };
   const sub = statement.subs[Number(index) - 1];
-  if (!statement.batch || !sub) throw new ApiError('ResourceNotFoundException', `Query does not exist: ${id}`);
+  if (!statement.batch || !sub) throw notFound();
   return { statement, sub };
 }
 
@@ -220,11 +241,13 @@ function operations(
     GetStatementResult: (input) => {
       const { statement, sub } = find(runner, input.Id);
       const result = sub ?? (statement.batch ? undefined : statement.subs[0]);
-      if (!result) throw new ApiError('ValidationException', `Use a sub-statement Id (${statement.id}:1 …) to get a batch's results`);
-      if (result.status !== 'FINISHED')
-        throw new ApiError('ResourceNotFoundException', `Query does not have result: it is ${result.status}`);
-      if (!result.result)
-        throw new ApiError('ResourceNotFoundException', 'Query does not have result. Please check query status with DescribeStatement.');
+      if (!result) throw new ApiError('ValidationException', 'BatchExecuteStatement result can only be retrieved with sub-statement id.');
+      if (result.status !== 'FINISHED' || !result.result)
+        throw new DetailedApiError(
+          'ResourceNotFoundException',
+          'Query does not have result. Please check query status with DescribeStatement.',
+          { ResourceId: String(input.Id) },
+        );
       const start = input.NextToken ? Number(Buffer.from(String(input.NextToken), 'base64url').toString()) : 0;
       const rows = result.result.rows.slice(start, start + options.pageRows);
       const types = result.result.fields.map((f) => db.typeName(f.typeId));
@@ -270,7 +293,10 @@ function operations(
     CancelStatement: async (input) => {
       const { statement } = find(runner, input.Id);
       if (['FINISHED', 'FAILED', 'ABORTED'].includes(statement.status)) {
-        throw new ApiError('ValidationException', `Could not cancel a query that is already in ${statement.status} state.`);
+        throw new ApiError(
+          'ValidationException',
+          `Could not cancel a query that is already in ${statement.status} state with ID: ${statement.id}`,
+        );
       }
       const cancelled = await runner.cancel(statement);
       if (!cancelled && db.kind === 'pglite')
@@ -321,12 +347,7 @@ async function handle(
         'ValidationException',
         `The local Redshift Data API does not implement "${operation}" (it implements ${Object.keys(ops).join(', ')})`,
       );
-    let input: Input;
-    try {
-      input = body.trim() === '' ? {} : (JSON.parse(body) as Input);
-    } catch {
-      throw new ApiError('ValidationException', 'request body is not JSON');
-    }
+    const input = jsonObject(body);
     if (access) {
       const followed = typeof input.Id === 'string' ? runner.get(input.Id.split(':')[0]!) : undefined;
       authorizeDataApi(access, caller, operation, input, request, followed?.owner);
@@ -337,6 +358,25 @@ async function handle(
       error instanceof DataApiError
         ? error
         : new DataApiError('InternalServerException', `local Redshift Data API: ${(error as Error).message}`, 500);
-    send(apiError.status, { __type: apiError.type, message: apiError.message, Message: apiError.message });
+    const members = apiError instanceof DetailedApiError ? apiError.members : {};
+    send(apiError.status, { __type: apiError.type, message: apiError.message, Message: apiError.message, ...members });
   }
+}
+
+/**
+ * A JSON 1.1 request body: an object, or nothing (read as `{}`). Anything else — not JSON, or
+ * JSON that is not an object (`null`, an array, a scalar) — is a 400 SerializationException, the
+ * client's error, never a 500 that SDKs would retry.
+ */
+function jsonObject(body: string): Input {
+  if (body.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (error) {
+    throw new ApiError('SerializationException', `request body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new ApiError('SerializationException', `the request body must be a JSON object, not ${body.trim().slice(0, 40)}`);
+  return parsed as Input;
 }
