@@ -192,6 +192,61 @@ describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
+  it("reports the backend's process id as RedshiftPid, the one the statement itself ran on", async () => {
+    const { Id, RedshiftPid } = await ok('SELECT pg_backend_pid()');
+    const [[pid]] = plain((await redshift.send(new GetStatementResultCommand({ Id }))).Records!) as [[number]];
+    expect(RedshiftPid).toBeGreaterThan(0);
+    expect(RedshiftPid).toBe(pid);
+  });
+
+  it('describes a batch as AWS does: a result set if any sub-statement has one, their rows, sizes and durations summed', async () => {
+    const { Id } = await redshift.send(
+      new BatchExecuteStatementCommand({
+        ...target,
+        Sqls: ['CREATE TABLE batch_sums (v INT)', 'INSERT INTO batch_sums VALUES (1), (2)', 'SELECT v FROM batch_sums ORDER BY v'],
+      }),
+    );
+    const described = await settle(Id!);
+    const subs = described.SubStatements!;
+    expect(described).toMatchObject({ Status: 'FINISHED', HasResultSet: true, ResultRows: 0 + 2 + 2 });
+    expect(described.ResultSize).toBe(subs.reduce((sum, s) => sum + s.ResultSize!, 0));
+    expect(described.ResultSize).toBeGreaterThan(0);
+    expect(described.Duration).toBe(subs.reduce((sum, s) => sum + s.Duration!, 0));
+    expect(described.QueryString).toBeUndefined(); // the batch's statements are its SubStatements
+    expect(described.RedshiftPid).toBeGreaterThan(0);
+    const { Id: noResult } = await redshift.send(
+      new BatchExecuteStatementCommand({ ...target, Sqls: ['CREATE TABLE batch_quiet (v INT)', 'INSERT INTO batch_quiet VALUES (1)'] }),
+    );
+    expect(await settle(noResult!)).toMatchObject({ Status: 'FINISHED', HasResultSet: false, ResultRows: 1 });
+  });
+
+  it('describes a sub-statement by its own Id <id>:<n>, as the Id pattern allows', async () => {
+    const { Id } = await redshift.send(
+      new BatchExecuteStatementCommand({ ...target, Sqls: ['SELECT 1 AS one', 'SELECT g FROM generate_series(1, 3) g'] }),
+    );
+    const batch = await settle(Id!);
+    const second = await redshift.send(new DescribeStatementCommand({ Id: `${Id}:2` }));
+    expect(second).toMatchObject({
+      Id: `${Id}:2`,
+      Status: 'FINISHED',
+      QueryString: 'SELECT g FROM generate_series(1, 3) g',
+      HasResultSet: true,
+      ResultRows: 3,
+      Database: 'analytics',
+      WorkgroupName: 'etl-dev',
+      RedshiftPid: batch.RedshiftPid,
+    });
+    expect(second.SubStatements).toBeUndefined();
+    await expect(redshift.send(new DescribeStatementCommand({ Id: `${Id}:3` }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+      message: 'Query does not exist.',
+    });
+    const single = await ok('SELECT 1');
+    await expect(redshift.send(new DescribeStatementCommand({ Id: `${single.Id}:1` }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
+  });
+
   it('refuses an Id that is not a statement Id with ValidationException, and a well-formed unknown one with ResourceNotFoundException', async () => {
     const pattern = 'id must satisfy regex pattern: ^[a-z0-9]{8}(-[a-z0-9]{4}){3}-[a-z0-9]{12}(:\\d+)?$';
     for (const Id of ['not-a-statement', 'D9B6C0C9-0747-4BF4-B142-E8883122F766', 'd9b6c0c9-0747-4bf4-b142-e8883122f766:x', ''])

@@ -60,6 +60,12 @@ function submitted(statement: Statement): Output {
   };
 }
 
+/** The size in bytes of a sub-statement's result; -1 (null) until it has finished. */
+function resultSize(sub: SubStatement): number {
+  if (!sub.result) return sub.status === 'FINISHED' ? 0 : -1;
+  return sub.result.rows.reduce((size, row) => size + row.reduce((s, v) => s + (v === null ? 0 : Buffer.byteLength(v)), 0), 0);
+}
+
 function subStatementFields(sub: SubStatement): Output {
   return {
     Status: sub.status,
@@ -67,11 +73,27 @@ function subStatementFields(sub: SubStatement): Output {
     QueryString: sub.sql,
     HasResultSet: sub.result !== undefined,
     ResultRows: sub.resultRows,
-    ResultSize: sub.result ? sub.result.rows.reduce((size, row) => size + row.reduce((s, v) => s + (v?.length ?? 0), 0), 0) : 0,
+    ResultSize: resultSize(sub),
     Duration: sub.durationNs,
     CreatedAt: seconds(sub.createdAt),
     UpdatedAt: seconds(sub.updatedAt),
     RedshiftQueryId: sub.queryId,
+  };
+}
+
+/**
+ * What DescribeStatement says of a batch as a whole, as AWS documents it: a result set if any
+ * sub-statement has one, and the sums of their rows, sizes and durations (-1, null, while none
+ * has a value). The batch's statements are in SubStatements, not in a QueryString of its own.
+ */
+function batchFields(statement: Statement): Output {
+  const total = (values: number[]) => (values.some((v) => v >= 0) ? values.filter((v) => v >= 0).reduce((a, b) => a + b, 0) : -1);
+  return {
+    HasResultSet: statement.subs.some((sub) => sub.result !== undefined),
+    ResultRows: total(statement.subs.map((sub) => sub.resultRows)),
+    ResultSize: total(statement.subs.map(resultSize)),
+    Duration: statement.subs.reduce((sum, sub) => sum + sub.durationNs, 0),
+    RedshiftQueryId: 0,
   };
 }
 
@@ -167,11 +189,27 @@ function databaseUser(caller: Caller, input: Input): string | undefined {
   return undefined;
 }
 
+/**
+ * The process id of the backend a statement ran on (RedshiftPid): the one it had while it ran
+ * (`backendPid` is the runner's record of it once it has finished, where the runner keeps one);
+ * on PGlite, the one backend there is, for any statement that has started.
+ */
+function redshiftPid(statement: Statement, pglitePid: number | undefined): number {
+  const pid = (statement as Statement & { backendPid?: number }).backendPid || statement.pid;
+  if (pid) return pid;
+  return pglitePid !== undefined && statement.status !== 'SUBMITTED' ? pglitePid : 0;
+}
+
 function operations(
   runner: StatementRunner,
   db: Database,
   options: DataApiOptions,
 ): Record<string, (input: Input, caller: Caller) => Promise<Output> | Output> {
+  // PGlite has a single backend: its pid, read once, before any statement can hold the connection
+  const pglitePid =
+    db.kind === 'pglite'
+      ? db.autocommit(async (session) => Number((await session.query('SELECT pg_backend_pid()')).rows[0]![0])).catch(() => undefined)
+      : Promise.resolve(undefined);
   return {
     ...catalogOperations(db, runner.database, (input) => {
       if (typeof input.Database !== 'string' || input.Database === '') throw new ApiError('ValidationException', 'Database is required');
@@ -212,27 +250,27 @@ function operations(
         }),
       );
     },
-    DescribeStatement: (input) => {
+    DescribeStatement: async (input) => {
       const { statement, sub } = find(runner, input.Id);
-      if (sub)
-        throw new ApiError('ValidationException', 'Describe the batch by its own Id; its sub-statements are listed in SubStatements');
-      const only = statement.batch ? undefined : statement.subs[0]!;
-      return {
-        ...(only
-          ? subStatementFields(only)
-          : { QueryString: statement.subs.map((s) => s.sql).join('; '), HasResultSet: false, ResultRows: -1 }),
-        Id: statement.id,
-        Status: statement.status,
-        Error: statement.error,
-        CreatedAt: seconds(statement.createdAt),
-        UpdatedAt: seconds(statement.updatedAt),
+      const common = {
         Database: statement.target.database,
         DbUser: statement.target.dbUser,
         WorkgroupName: statement.target.workgroupName,
         ClusterIdentifier: statement.target.clusterIdentifier,
         SecretArn: statement.target.secretArn,
         QueryParameters: statement.parameters,
-        RedshiftPid: statement.pid,
+        RedshiftPid: redshiftPid(statement, await pglitePid),
+      };
+      // a sub-statement `<id>:<n>` of a batch is described as a statement of its own
+      if (sub) return { ...subStatementFields(sub), Id: input.Id, ...common };
+      return {
+        ...(statement.batch ? batchFields(statement) : subStatementFields(statement.subs[0]!)),
+        Id: statement.id,
+        Status: statement.status,
+        Error: statement.error,
+        CreatedAt: seconds(statement.createdAt),
+        UpdatedAt: seconds(statement.updatedAt),
+        ...common,
         SubStatements: statement.batch
           ? statement.subs.map((s, i) => ({ Id: `${statement.id}:${i + 1}`, ...subStatementFields(s) }))
           : undefined,
