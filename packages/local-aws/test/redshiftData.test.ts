@@ -5,6 +5,7 @@ import {
   BatchExecuteStatementCommand,
   CancelStatementCommand,
   DescribeStatementCommand,
+  DescribeTableCommand,
   ExecuteStatementCommand,
   GetStatementResultCommand,
   ListDatabasesCommand,
@@ -113,8 +114,8 @@ describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (
       ['n', 'int4'],
       ['x', 'float8'],
       ['b', 'bool'],
-      ['s', 'text'],
-      ['nothing', 'text'],
+      ['s', 'varchar'], // Redshift has no TEXT type (a TEXT column is VARCHAR(256))
+      ['nothing', 'varchar'],
       ['price', 'numeric'],
       ['big', 'int8'],
     ]);
@@ -191,6 +192,87 @@ describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
+
+  it('names and measures result columns as Redshift does: super, varchar, int4 of precision 10, timestamp 29/6', async () => {
+    // AWS's documented GetStatementResult metadata: a literal or expression has no table, is nullable, length 0
+    const { Id } = await ok(
+      `SELECT 1::INT4 AS i4, 2::INT8 AS i8, 3::INT2 AS i2, true AS flag, 1.5::FLOAT8 AS f8, 'abc'::TEXT AS txt,
+              '2026-01-01 00:00:00'::TIMESTAMP AS ts, '2026-01-01'::DATE AS d, JSON_PARSE('{"a": 1}') AS doc`,
+    );
+    const { ColumnMetadata } = await redshift.send(new GetStatementResultCommand({ Id }));
+    const measure = (c: NonNullable<typeof ColumnMetadata>[number]) => [
+      c.name,
+      c.typeName,
+      c.precision,
+      c.scale,
+      c.isSigned,
+      c.isCaseSensitive,
+    ];
+    expect(ColumnMetadata?.map(measure)).toEqual([
+      ['i4', 'int4', 10, 0, true, false],
+      ['i8', 'int8', 19, 0, true, false],
+      ['i2', 'int2', 5, 0, true, false],
+      ['flag', 'bool', 1, 0, false, false],
+      ['f8', 'float8', 17, 17, true, false],
+      ['txt', 'varchar', 65535, 0, false, true],
+      ['ts', 'timestamp', 29, 6, false, false],
+      ['d', 'date', 13, 0, false, false],
+      ['doc', 'super', 2147483647, 0, false, true],
+    ]);
+    for (const column of ColumnMetadata ?? [])
+      expect(column).toMatchObject({ label: column.name, nullable: 1, length: 0, isCurrency: false, schemaName: '', tableName: '' });
+  });
+
+  it('gives a column read from a table its table, schema, NOT NULL, and the precision and scale its type declares', async () => {
+    await ok('CREATE SCHEMA IF NOT EXISTS meta');
+    await ok(
+      'CREATE TABLE meta.measured (id INT4 NOT NULL, code VARCHAR(20), amount NUMERIC(12,2), initial CHAR(3), doc SUPER, note VARCHAR)',
+    );
+    await ok(`INSERT INTO meta.measured VALUES (1, 'a', 1.25, 'x', JSON_PARSE('[1]'), 'n')`);
+    const { Id } = await ok('SELECT id, code, amount, initial, doc, note, 12.5::NUMERIC(5,2) AS price FROM meta.measured');
+    const { ColumnMetadata } = await redshift.send(new GetStatementResultCommand({ Id }));
+    const described = (c: NonNullable<typeof ColumnMetadata>[number]) => [
+      c.name,
+      c.typeName,
+      c.precision,
+      c.scale,
+      c.length,
+      c.nullable,
+      c.schemaName,
+      c.tableName,
+    ];
+    expect(ColumnMetadata?.map(described)).toEqual([
+      ['id', 'int4', 10, 0, 0, 0, 'meta', 'measured'],
+      ['code', 'varchar', 20, 0, 0, 1, 'meta', 'measured'],
+      ['amount', 'numeric', 12, 2, 0, 1, 'meta', 'measured'],
+      ['initial', 'bpchar', 3, 0, 0, 1, 'meta', 'measured'],
+      ['doc', 'super', 2147483647, 0, 0, 1, 'meta', 'measured'],
+      ['note', 'varchar', 256, 0, 0, 1, 'meta', 'measured'], // Redshift's VARCHAR is VARCHAR(256)
+      ['price', 'numeric', 5, 2, 0, 1, '', ''],
+    ]);
+  });
+
+  it('describes a table with Redshift type names and measures: super, VARCHAR(20) of length 20, NUMERIC(12,2), int4 of precision 10', async () => {
+    await ok(
+      'CREATE TABLE described (id INT4 NOT NULL, code VARCHAR(20), amount NUMERIC(12,2), doc SUPER, seen TIMESTAMP DEFAULT GETDATE())',
+    );
+    const { ColumnList } = await redshift.send(new DescribeTableCommand({ ...target, Schema: 'public', Table: 'described' }));
+    expect(ColumnList?.map((c) => [c.name, c.typeName, c.precision, c.scale, c.length, c.nullable, c.isSigned, c.isCaseSensitive])).toEqual(
+      [
+        ['id', 'int4', 10, 0, 0, 0, true, false],
+        ['code', 'varchar', 20, 0, 20, 1, false, true],
+        ['amount', 'numeric', 12, 2, 0, 1, true, false],
+        ['doc', 'super', 2147483647, 0, 0, 1, false, true],
+        ['seen', 'timestamp', 29, 6, 0, 1, false, false],
+      ],
+    );
+    expect(ColumnList?.[4]).toMatchObject({
+      schemaName: 'public',
+      tableName: 'described',
+      isCurrency: false,
+      columnDefault: expect.any(String),
+    });
+  });
 
   it("reports the backend's process id as RedshiftPid, the one the statement itself ran on", async () => {
     const { Id, RedshiftPid } = await ok('SELECT pg_backend_pid()');

@@ -1,3 +1,4 @@
+import { redshiftType } from './columnMetadata';
 import type { Database } from './database';
 
 type Input = Record<string, unknown>;
@@ -23,9 +24,26 @@ const pattern = (value: unknown): string => (typeof value === 'string' && value 
 const HIDDEN = "schema_name NOT LIKE 'pg\\_toast%' AND schema_name NOT LIKE 'pg\\_temp\\_%'";
 
 /**
+ * A table's columns in order: name, declared type (a domain's own name), base type, type
+ * modifier (a domain's when it is one), NOT NULL, default. From pg_catalog rather than
+ * information_schema, which has no type modifiers.
+ */
+const COLUMNS_SQL = `SELECT a.attname, t.typname, b.typname,
+    (CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END)::text,
+    (a.attnotnull OR (t.typtype = 'd' AND t.typnotnull))::text, pg_get_expr(d.adbin, d.adrelid)
+  FROM pg_catalog.pg_attribute a
+  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+  JOIN pg_catalog.pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
+  LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+  WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped
+  ORDER BY a.attnum`;
+
+/**
  * The Data API's catalog operations on the local warehouse, answered from Postgres's
  * information_schema in Redshift's shapes: ListSchemas, ListTables, DescribeTable (type names
- * as Redshift gives them: int8, varchar, numeric, timestamp…), and ListDatabases: the local
+ * and precisions as Redshift gives them: int8, varchar, numeric, timestamp, super…), and ListDatabases: the local
  * warehouse holds one database, `database`.
  */
 export function catalogOperations(
@@ -71,27 +89,29 @@ export function catalogOperations(
       requireDatabase(input);
       const schema = typeof input.Schema === 'string' && input.Schema !== '' ? input.Schema : 'public';
       const table = typeof input.Table === 'string' ? input.Table : '';
-      const columns = await rows(
-        db,
-        `SELECT column_name, udt_name, character_maximum_length, is_nullable, numeric_precision, numeric_scale, column_default
-           FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
-        [schema, table],
-      );
+      const columns = await rows(db, COLUMNS_SQL, [schema, table]);
       const { items, NextToken } = page(columns, input);
       return {
         TableName: table,
-        ColumnList: items.map(([name, type, length, nullable, precision, scale, columnDefault]) => ({
-          name,
-          label: name,
-          typeName: type,
-          length: Number(length ?? 0),
-          nullable: nullable === 'YES' ? 1 : 0,
-          precision: Number(precision ?? 0),
-          scale: Number(scale ?? 0),
-          columnDefault: columnDefault ?? undefined,
-          schemaName: schema,
-          tableName: table,
-        })),
+        ColumnList: items.map(([name, declaredType, baseType, typmod, notNull, columnDefault]) => {
+          const type = redshiftType(baseType!, Number(typmod), true);
+          return {
+            name,
+            // a domain is named by its own name (SUPER is the domain super over jsonb), as AWS names information_schema's
+            typeName: declaredType === baseType ? type.name : redshiftType(declaredType!).name,
+            // AWS gives a character column's length as both precision and length, other types' as precision only
+            length: type.caseSensitive && type.name !== 'super' ? type.precision : 0,
+            nullable: notNull === 'true' ? 0 : 1,
+            precision: type.precision,
+            scale: type.scale,
+            isSigned: type.signed,
+            isCaseSensitive: type.caseSensitive,
+            isCurrency: false,
+            columnDefault: columnDefault ?? undefined,
+            schemaName: schema,
+            tableName: table,
+          };
+        }),
         NextToken,
       };
     },

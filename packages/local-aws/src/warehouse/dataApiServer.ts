@@ -2,7 +2,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { header, readBody } from '../common/http';
 import { catalogOperations } from './catalogOperations';
-import type { Database, QueryResult } from './database';
+import { columnMetadata } from './columnMetadata';
+import type { Database } from './database';
 import { missingDatabase, singleStatement } from './statements';
 import type { Statement, StatementRunner, SubStatement } from './statements';
 import { ADMINISTRATOR } from '../iam/accessControl';
@@ -144,26 +145,6 @@ function field(value: string | null, typeName: string): Output {
   }
 }
 
-function columnMetadata(db: Database, result: QueryResult): Output[] {
-  return result.fields.map((f) => {
-    const typeName = db.typeName(f.typeId);
-    return {
-      name: f.name,
-      label: f.name,
-      typeName,
-      nullable: 1,
-      isSigned: ['int2', 'int4', 'int8', 'float4', 'float8', 'numeric'].includes(typeName),
-      isCaseSensitive: ['text', 'varchar', 'bpchar', 'name'].includes(typeName),
-      isCurrency: false,
-      precision: 0,
-      scale: 0,
-      length: 0,
-      schemaName: '',
-      tableName: '',
-    };
-  });
-}
-
 export interface DataApiOptions {
   /** Rows per GetStatementResult page (the real service pages at about 100 MB). */
   pageRows: number;
@@ -292,7 +273,7 @@ function operations(
       const end = start + rows.length;
       return {
         Records: rows.map((row) => row.map((value, i) => field(value, types[i]!))),
-        ColumnMetadata: columnMetadata(db, result.result),
+        ColumnMetadata: columnMetadata((typeId) => db.typeName(typeId), result.result),
         TotalNumRows: result.result.rows.length,
         NextToken: end < result.result.rows.length ? Buffer.from(String(end)).toString('base64url') : undefined,
       };
