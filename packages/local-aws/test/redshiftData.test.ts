@@ -378,16 +378,21 @@ describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (
   });
 
   it('rolls a failed batch back whole', async () => {
-    await ok('CREATE TABLE batch_rollback (v INT PRIMARY KEY)');
+    // a NOT NULL column fails the second INSERT (keys are informational in Redshift: a duplicate would not)
+    await ok('CREATE TABLE batch_rollback (v INT NOT NULL)');
     const { Id } = await redshift.send(
       new BatchExecuteStatementCommand({
         ...target,
-        Sqls: ['INSERT INTO batch_rollback VALUES (1)', 'INSERT INTO batch_rollback VALUES (1)', 'INSERT INTO batch_rollback VALUES (3)'],
+        Sqls: [
+          'INSERT INTO batch_rollback VALUES (1)',
+          'INSERT INTO batch_rollback VALUES (NULL)',
+          'INSERT INTO batch_rollback VALUES (3)',
+        ],
       }),
     );
     const description = await settle(Id!);
     expect(description.Status).toBe('FAILED');
-    expect(description.Error).toMatch(/duplicate key/);
+    expect(description.Error).toMatch(/null value in column "v"/);
     expect(description.SubStatements?.map((s) => s.Status)).toEqual(['FINISHED', 'FAILED', 'ABORTED']);
     expect(plain(await rows('SELECT count(*) FROM batch_rollback'))).toEqual([[0]]);
   });
@@ -505,8 +510,9 @@ describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (
           'CREATE TEMP TABLE stage_orders (LIKE target_orders)',
           "COPY stage_orders FROM 's3://etl-data-test/manifests/m.json' IAM_ROLE default MANIFEST CSV GZIP NULL AS '\\N' COMPUPDATE OFF STATUPDATE OFF",
           "COPY stage_orders (order_id, qty, note, updated_at) FROM 's3://etl-data-test/staged/m/part-1.jsonl' JSON 'auto'",
+          // Redshift's MERGE: one WHEN MATCHED and one WHEN NOT MATCHED, no condition on either
           `MERGE INTO target_orders USING stage_orders s ON target_orders.order_id = s.order_id
-             WHEN MATCHED AND s.updated_at > target_orders.updated_at THEN UPDATE SET qty = s.qty, note = s.note, updated_at = s.updated_at
+             WHEN MATCHED THEN UPDATE SET qty = s.qty, note = s.note, updated_at = s.updated_at
              WHEN NOT MATCHED THEN INSERT VALUES (s.order_id, s.qty, s.note, s.updated_at)`,
           'DROP TABLE stage_orders',
         ],

@@ -41,9 +41,9 @@ const COLUMNS_SQL = `SELECT a.attname, t.typname, b.typname,
   ORDER BY a.attnum`;
 
 /**
- * The Data API's catalog operations on the local warehouse, answered from Postgres's
- * information_schema in Redshift's shapes: ListSchemas, ListTables, DescribeTable (type names
- * and precisions as Redshift gives them: int8, varchar, numeric, timestamp, super…), and ListDatabases: the local
+ * The Data API's catalog operations on the local warehouse, answered from Postgres's catalog in
+ * Redshift's shapes: ListSchemas, ListTables, DescribeTable (type names and precisions as
+ * Redshift gives them: int8, varchar, numeric, timestamp, super…), and ListDatabases: the local
  * warehouse holds one database, `database`.
  */
 export function catalogOperations(
