@@ -27,6 +27,9 @@ function overloads(name: string, signature: string, returns: string, variants = 
 export const COMPATIBILITY_SQL = `
 CREATE OR REPLACE FUNCTION getdate() RETURNS timestamp LANGUAGE sql STABLE AS $$ SELECT date_trunc('second', localtimestamp) $$;
 CREATE OR REPLACE FUNCTION sysdate() RETURNS timestamp LANGUAGE sql STABLE AS $$ SELECT localtimestamp $$;
+-- DATE_TRUNC of a DATE (or of an untyped literal) is a TIMESTAMP in Redshift; Postgres would make it a timestamptz
+CREATE OR REPLACE FUNCTION date_trunc(part text, value date) RETURNS timestamp LANGUAGE sql IMMUTABLE AS $$ SELECT pg_catalog.date_trunc(part, value::timestamp) $$;
+CREATE OR REPLACE FUNCTION date_trunc(part text, value text) RETURNS timestamp LANGUAGE sql IMMUTABLE AS $$ SELECT pg_catalog.date_trunc(part, value::timestamp) $$;
 CREATE OR REPLACE FUNCTION nvl(a anycompatible, b anycompatible) RETURNS anycompatible LANGUAGE sql IMMUTABLE AS $$ SELECT coalesce(a, b) $$;
 CREATE OR REPLACE FUNCTION len(s text) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT length(s) $$;
 CREATE OR REPLACE FUNCTION charindex(needle text, haystack text) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT strpos(haystack, needle) $$;

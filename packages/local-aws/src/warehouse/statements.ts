@@ -258,9 +258,11 @@ function errorText(error: unknown): string {
   const message = fields.message
     .replace(/^permission denied for (?:table|view|materialized view|sequence) /, 'permission denied for relation ')
     // several source rows for one target row: Redshift's words for it
-    .replace(/^MERGE command cannot affect row a second time$/, 'Found multiple matches to update the same tuple.');
+    .replace(/^MERGE command cannot affect row a second time$/, 'Found multiple matches to update the same tuple.')
+    .replace(/^cannot insert a non-DEFAULT value into column .*$/, 'cannot set an identity column to a value');
   const lines = [`ERROR: ${message}`];
-  if (fields.detail) lines.push(`  Detail: ${fields.detail}`);
+  // (Postgres's detail of an identity refusal names its own GENERATED ALWAYS, which Redshift's SQL never said)
+  if (fields.detail && fields.code !== '428C9') lines.push(`  Detail: ${fields.detail}`);
   if (fields.position) lines.push(`  Position: ${fields.position}`);
   const hint = untranslatedHint(fields);
   if (hint) lines.push(`  Hint: ${hint}`);

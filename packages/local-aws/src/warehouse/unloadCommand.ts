@@ -47,6 +47,10 @@ export function parseUnload(sql: string): UnloadCommand {
   };
   if (take()?.text !== '(') throw new CopySyntaxError("UNLOAD: expected ('select …') after UNLOAD");
   const query = unquote(take(), 'UNLOAD');
+  if (outerLimit(query))
+    throw new CopySyntaxError(
+      'UNLOAD: a LIMIT in the outermost SELECT is not supported (Redshift); put it in a subquery: SELECT * FROM (SELECT … LIMIT n)',
+    );
   if (take()?.text !== ')' || !isWord(take(), 'TO')) throw new CopySyntaxError("UNLOAD: expected ) TO 's3://…' after the query");
   const to = /^s3:\/\/([^/]+)\/(.*)$/.exec(unquote(take(), 'TO'));
   if (!to) throw new CopySyntaxError('UNLOAD: TO must be an s3://bucket/prefix URL');
@@ -202,4 +206,15 @@ export async function writeUnload(s3: S3Client, command: UnloadCommand, result: 
     await s3.send(new PutObjectCommand({ Bucket: command.bucket, Key: manifestKey, Body: JSON.stringify(manifest) }));
   }
   return result.rows.length;
+}
+
+/** Whether a query has LIMIT at its own level (not inside parentheses), which Redshift's UNLOAD refuses. */
+function outerLimit(query: string): boolean {
+  let depth = 0;
+  for (const token of significant(tokenize(query))) {
+    if (token.text === '(') depth++;
+    else if (token.text === ')') depth--;
+    else if (depth === 0 && isWord(token, 'LIMIT')) return true;
+  }
+  return false;
 }
