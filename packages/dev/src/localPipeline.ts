@@ -295,7 +295,8 @@ export class LocalPipeline extends RunningPipeline {
   async replaceStack(dir: string, databaseUrl: string | undefined, stackEnv?: Record<string, string>): Promise<void> {
     await this.stopPollers();
     if (this.stack.child) await stopProcess(this.stack.child);
-    // IAM is the account's, not the data's: the roles and the sessions the running functions hold carry over
+    // IAM is the account's, not the data's: the roles and the sessions the running functions hold carry
+    // over (without them the functions' keys would be unknown to the new stack, so never checked)
     await cp(path.join(this.options.dir, 'iam'), path.join(dir, 'iam'), { recursive: true });
     this.options = { ...this.options, dir, databaseUrl, stackEnv: stackEnv ?? this.options.stackEnv };
     this.stack = await this.launch(this.stack.endpoints);
@@ -308,7 +309,11 @@ export class LocalPipeline extends RunningPipeline {
   async stop(): Promise<void> {
     await this.stopPollers().catch(() => undefined);
     for (const [service, instance] of this.offline) {
-      setLambdaEndpoint(this.options.dir, `etl-${service}-dev`, undefined);
+      try {
+        setLambdaEndpoint(this.options.dir, `etl-${service}-dev`, undefined);
+      } catch {
+        // the state folder is gone already: nothing to unregister from
+      }
       await instance.stop().catch(() => undefined);
     }
     this.offline.clear();

@@ -143,7 +143,8 @@ class ChaosLane {
 
   private async freshStack(schedule: FaultSchedule): Promise<void> {
     await this.dropDatabase?.();
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    // the previous seed's folder goes once the new stack has taken over its IAM (replaceStack)
+    const previous = this.dir;
     const database = await freshPostgresDatabase('etl_chaos');
     this.dropDatabase = database.drop;
     this.dir = mkdtempSync(path.join(tmpdir(), `etl-chaos-${schedule.seed}-`));
@@ -166,6 +167,7 @@ class ChaosLane {
     } else {
       await this.local.replaceStack(this.dir, database.url, stackEnv);
     }
+    if (previous) rmSync(previous, { recursive: true, force: true });
   }
 
   /** Delivers batches (twice, when the seed says so) and crashes a worker mid-batch, as the seed says. */
