@@ -2,6 +2,12 @@
 export interface Field {
   name: string;
   typeId: number;
+  /** the OID of the table the column was read from, 0 for an expression (RowDescription) */
+  tableId?: number;
+  /** its column number in that table, 0 for an expression */
+  columnId?: number;
+  /** the type modifier: VARCHAR(20), NUMERIC(12,2); -1 for none */
+  typeModifier?: number;
 }
 
 /** A query's result with every value as Postgres's text form (or null), in column order. */

@@ -6,7 +6,7 @@
 // loader of its parent process.
 'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
-const { PGlite } = require('@electric-sql/pglite');
+const { PGlite, protocol } = require('@electric-sql/pglite');
 
 // Every value in Postgres's text form, as the Data API reports it (PGlite would parse these).
 const PARSED_TYPES = [
@@ -15,12 +15,41 @@ const PARSED_TYPES = [
 ];
 const parsers = Object.fromEntries(PARSED_TYPES.map((oid) => [oid, (value) => value]));
 
-function toResult(results) {
+// A query over the extended protocol, as PGlite's own query() runs it, keeping what query()
+// drops from the RowDescription: each column's table OID, column number and type modifier.
+async function query(pg, sql, params) {
+  const { serialize } = protocol;
+  const messages = [];
+  // execProtocol takes no lock of its own: one query's messages at a time, as query() sends them
+  await pg.runExclusive(async () => {
+    try {
+      for (const message of [
+        serialize.parse({ text: sql }),
+        serialize.bind({ values: params }),
+        serialize.describe({ type: 'P' }),
+        serialize.execute({}),
+      ])
+        messages.push(...(await pg.execProtocol(message)).messages);
+    } finally {
+      await pg.execProtocol(serialize.sync());
+    }
+  });
+  const description = messages.find((m) => m.name === 'rowDescription');
+  const complete = messages.find((m) => m.name === 'commandComplete');
+  const rows = messages.filter((m) => m.name === 'dataRow').map((m) => m.fields);
+  const tag = complete ? complete.text.split(' ') : [];
+  const counted = Number(tag[tag.length - 1]);
   return {
-    fields: results.fields.map((f) => ({ name: f.name, typeId: f.dataTypeID })),
-    rows: results.rows,
-    rowCount: results.rowCount ?? results.affectedRows ?? results.rows.length,
-    command: results.command ?? '',
+    fields: (description ? description.fields : []).map((f) => ({
+      name: f.name,
+      typeId: f.dataTypeID,
+      tableId: f.tableID,
+      columnId: f.columnID,
+      typeModifier: f.dataTypeModifier,
+    })),
+    rows,
+    rowCount: Number.isNaN(counted) || tag.length < 2 ? rows.length : counted,
+    command: tag[0] ?? '',
   };
 }
 
@@ -36,7 +65,7 @@ parentPort.on('message', async (request) => {
     const pg = await ready;
     let result;
     if (request.kind === 'query') {
-      result = toResult(await pg.query(request.sql, request.params, { rowMode: 'array' }));
+      result = await query(pg, request.sql, request.params);
     } else if (request.kind === 'copy') {
       // PGlite cannot stream COPY FROM STDIN; it reads the input from a blob at /dev/blob.
       const sql = request.sql.replace(/\bFROM\s+STDIN\b/i, "FROM '/dev/blob'");

@@ -11,7 +11,13 @@ async function session(client: PoolClient): Promise<Session> {
     query: async (sql, params = []) => {
       const result = await client.query({ text: sql, values: [...params], rowMode: 'array' });
       return {
-        fields: (result.fields ?? []).map((f) => ({ name: f.name, typeId: f.dataTypeID })),
+        fields: (result.fields ?? []).map((f) => ({
+          name: f.name,
+          typeId: f.dataTypeID,
+          tableId: f.tableID,
+          columnId: f.columnID,
+          typeModifier: f.dataTypeModifier,
+        })),
         rows: (result.rows ?? []) as (string | null)[][],
         rowCount: result.rowCount ?? 0,
         command: result.command ?? '',

@@ -7,6 +7,7 @@ import { LoadFailed, runCopy } from './copyLoader';
 import type { LoadError } from './copyLoader';
 import type { Database, QueryResult, Session } from './database';
 import { changesIdentity, postgresError } from './database';
+import { recordColumnOrigins } from './columnMetadata';
 import { notSupportedLocally, translate } from './redshiftDialect';
 import { bindNamedParameters, splitStatements } from './sqlTokens';
 import { SUPER_COLUMNS_SQL, superNavigationError } from './superNavigation';
@@ -45,6 +46,8 @@ export interface Statement {
   runAs?: string;
   subs: SubStatement[];
   pid: number;
+  /** the backend pid it ran on, kept once it has finished (DescribeStatement's RedshiftPid) */
+  backendPid?: number;
   cancelRequested: boolean;
 }
 
@@ -169,6 +172,7 @@ export class StatementRunner {
       const transactional = statement.batch || translations.every((t) => t.kind !== 'sql' || t.transactional);
       const work = async (session: Session) => {
         statement.pid = session.pid;
+        statement.backendPid = session.pid;
         for (const [index, sub] of statement.subs.entries()) {
           if (statement.cancelRequested) throw new Aborted('Statement was cancelled');
           current = sub;
@@ -204,6 +208,7 @@ export class StatementRunner {
               ? bindNamedParameters(translation.sql, statement.parameters)
               : { sql: translation.sql, values: [] };
             const result = await session.query(bound.sql, bound.values);
+            await recordColumnOrigins(session, result);
             sub.result = result.fields.length > 0 ? result : undefined;
             sub.resultRows = result.fields.length > 0 ? result.rows.length : result.rowCount;
           }
