@@ -459,7 +459,7 @@ describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (
     expect([count, digest]).toEqual([100_000, expected]);
   });
 
-  it('fails a COPY on a bad row, naming file, line and column, leaving the table unchanged and recording stl_load_errors', async () => {
+  it('fails a COPY on a bad row, naming file, line and column, leaving the table unchanged and recording sys_load_error_detail', async () => {
     await ok('CREATE TABLE strict_load (id INT, qty INT)');
     await ok('INSERT INTO strict_load VALUES (0, 0)');
     await putObject('staged/bad/part-0.csv', 'id,qty\n1,10\n2,20\n3,twelve\n4,40\n');
@@ -467,12 +467,28 @@ describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (
     expect(description.Status).toBe('FAILED');
     expect(description.Error).toContain("Load into table 'strict_load' failed");
     expect(description.Error).toContain('s3://etl-data-test/staged/bad/part-0.csv line 4, column qty');
-    expect(description.Error).toContain("Check 'stl_load_errors'");
+    expect(description.Error).toContain("Check 'sys_load_error_detail'");
     expect(plain(await rows('SELECT count(*) FROM strict_load'))).toEqual([[1]]);
     const errors = plain(
-      await rows("SELECT filename, line_number, colname, raw_line, raw_field_value FROM stl_load_errors WHERE filename LIKE '%/bad/%'"),
+      await rows("SELECT trim(file_name), line_number, trim(column_name) FROM sys_load_error_detail WHERE file_name LIKE '%/bad/%'"),
     );
-    expect(errors).toEqual([['s3://etl-data-test/staged/bad/part-0.csv', 4, 'qty', '3,twelve', 'twelve']]);
+    expect(errors).toEqual([['s3://etl-data-test/staged/bad/part-0.csv', 4, 'qty']]);
+    // a workgroup's loads are not in STL_LOAD_ERRORS, which holds a provisioned cluster's
+    expect(plain(await rows("SELECT count(*) FROM stl_load_errors WHERE filename LIKE '%/bad/%'"))).toEqual([[0]]);
+    // a cluster's COPY names STL_LOAD_ERRORS, which keeps the raw line and field
+    const { Id } = await redshift.send(
+      new ExecuteStatementCommand({
+        ClusterIdentifier: 'etl-cluster',
+        Database: 'analytics',
+        Sql: "COPY strict_load FROM 's3://etl-data-test/staged/bad/part-0.csv' CSV IGNOREHEADER 1",
+      }),
+    );
+    expect((await settle(Id!)).Error).toContain("Check 'stl_load_errors'");
+    expect(
+      plain(
+        await rows("SELECT filename, line_number, colname, raw_line, raw_field_value FROM stl_load_errors WHERE filename LIKE '%/bad/%'"),
+      ),
+    ).toEqual([['s3://etl-data-test/staged/bad/part-0.csv', 4, 'qty', '3,twelve', 'twelve']]);
   });
 
   it('skips up to MAXERROR bad rows and records each', async () => {
@@ -481,10 +497,9 @@ describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (
     const loaded = await ok("COPY lenient_load FROM 's3://etl-data-test/staged/lenient/a.csv' DELIMITER '|' MAXERROR 2");
     expect(loaded.ResultRows).toBe(3);
     expect(plain(await rows('SELECT id FROM lenient_load ORDER BY id'))).toEqual([[1], [3], [5]]);
-    expect(plain(await rows("SELECT line_number FROM stl_load_errors WHERE filename LIKE '%/lenient/%' ORDER BY line_number"))).toEqual([
-      [2],
-      [4],
-    ]);
+    expect(
+      plain(await rows("SELECT line_number FROM sys_load_error_detail WHERE file_name LIKE '%/lenient/%' ORDER BY line_number")),
+    ).toEqual([[2], [4]]);
     const tooMany = await run("COPY lenient_load FROM 's3://etl-data-test/staged/lenient/a.csv' DELIMITER '|' MAXERROR 1");
     expect(tooMany.Status).toBe('FAILED');
   });
@@ -561,8 +576,14 @@ describe.each<Engine>(['pglite', 'postgres'])('local Redshift Data API on %s', (
     ]);
     // a rejected record is named as the file has it, not as rewritten for Postgres
     await putObject('empty/bad.csv', '9,,not a time,,,\n');
-    const bad = await run("COPY empty_fields FROM 's3://etl-data-test/empty/bad.csv' IAM_ROLE default CSV");
-    expect(bad.Status).toBe('FAILED');
+    const { Id: bad } = await redshift.send(
+      new ExecuteStatementCommand({
+        ClusterIdentifier: 'etl-cluster',
+        Database: 'analytics',
+        Sql: "COPY empty_fields FROM 's3://etl-data-test/empty/bad.csv' IAM_ROLE default CSV",
+      }),
+    );
+    expect((await settle(bad!)).Status).toBe('FAILED');
     expect(plain(await rows("SELECT raw_line FROM stl_load_errors WHERE filename LIKE '%empty/bad.csv'"))).toEqual([['9,,not a time,,,']]);
   });
 

@@ -35,10 +35,13 @@ export class LoadFailed extends Error {
         first
           ? `${first.filename} line ${first.lineNumber}${first.colname ? `, column ${first.colname}` : ''}: ${first.reason}. `
           : (cause ?? '')
-      }Check 'stl_load_errors' system table for details.`,
+      }Check '${LOAD_ERRORS_VIEW}' system table for details.`,
     );
   }
 }
+
+/** Where a failed COPY says to look; a cluster's COPY names STL_LOAD_ERRORS instead (statements.ts). */
+export const LOAD_ERRORS_VIEW = 'sys_load_error_detail';
 
 export interface CopyResult {
   rows: number;

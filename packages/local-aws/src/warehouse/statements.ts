@@ -3,7 +3,7 @@ import type { WarehouseS3 } from './warehouseS3';
 import type { Faults } from '../common/faults';
 import { parseCopy } from './copyCommand';
 import { parseUnload, writeUnload } from './unloadCommand';
-import { LoadFailed, runCopy } from './copyLoader';
+import { LOAD_ERRORS_VIEW, LoadFailed, runCopy } from './copyLoader';
 import type { LoadError } from './copyLoader';
 import type { Database, QueryResult, Session } from './database';
 import { changesIdentity, postgresError } from './database';
@@ -223,7 +223,12 @@ export class StatementRunner {
       else await this.db.autocommit(work, statement.runAs);
     } catch (error) {
       const aborted = error instanceof Aborted || postgresError(error).code === '57014';
-      const message = aborted ? 'Query was cancelled by the user' : await this.failureText(error, current);
+      const failure = aborted ? 'Query was cancelled by the user' : await this.failureText(error, current);
+      // a workgroup's COPY points at SYS_LOAD_ERROR_DETAIL; a provisioned cluster's at STL_LOAD_ERRORS
+      const message =
+        statement.target.clusterIdentifier === undefined
+          ? failure
+          : failure.replace(`Check '${LOAD_ERRORS_VIEW}'`, "Check 'stl_load_errors'");
       for (const sub of statement.subs) {
         if (sub === current) {
           sub.status = aborted ? 'ABORTED' : 'FAILED';
@@ -234,9 +239,10 @@ export class StatementRunner {
       outcome = { status: aborted ? 'ABORTED' : 'FAILED', error: message };
     }
     statement.pid = 0;
-    // rejected records are in stl_load_errors before the statement reads as done: a client looks right away
+    // rejected records are in the load-error views before the statement reads as done: a client looks right away
+    const serverless = statement.target.clusterIdentifier === undefined;
     for (const { sub, table, errors } of loadErrors)
-      await recordLoadErrors(this.db, sub.queryId, statement.id, table, errors, statement.runAs).catch(() => undefined);
+      await recordLoadErrors(this.db, sub.queryId, statement.id, table, errors, statement.runAs, serverless).catch(() => undefined);
     this.finish(statement, outcome.status, outcome.error);
   }
 }

@@ -27,11 +27,21 @@ CREATE TABLE IF NOT EXISTS local_aws.load_errors (
   statement_id varchar(64), sqlstate varchar(5)
 );
 ALTER TABLE local_aws.load_errors ADD COLUMN IF NOT EXISTS username name;
--- as in Redshift, a user sees the rows of its own loads; a superuser sees all
+ALTER TABLE local_aws.load_errors ADD COLUMN IF NOT EXISTS serverless boolean NOT NULL DEFAULT false;
+-- as in Redshift, a user sees the rows of its own loads, a superuser all; STL_LOAD_ERRORS holds the loads of
+-- provisioned clusters (ClusterIdentifier) only, SYS_LOAD_ERROR_DETAIL those of serverless workgroups
 CREATE OR REPLACE VIEW stl_load_errors AS
   SELECT ${LOAD_ERROR_COLUMNS} FROM local_aws.load_errors
-  WHERE username IS NULL OR username = current_user OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user);
+  WHERE NOT serverless AND (username IS NULL OR username = current_user OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user));
 GRANT SELECT ON stl_load_errors TO PUBLIC;
+CREATE OR REPLACE VIEW sys_load_error_detail AS
+  SELECT userid AS user_id, query::bigint AS query_id, 0::bigint AS transaction_id, session AS session_id,
+         current_database()::char(64) AS database_name, tbl AS table_id, starttime AS start_time,
+         filename::char(256) AS file_name, line_number, colname::char(127) AS column_name, type::char(10) AS column_type,
+         col_length::char(10) AS column_length, position, err_code AS error_code, err_reason::char(512) AS error_message
+  FROM local_aws.load_errors
+  WHERE serverless AND (username IS NULL OR username = current_user OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user));
+GRANT SELECT ON sys_load_error_detail TO PUBLIC;
 -- the translated SQL calls helpers in local_aws; its tables and sequence stay the superuser's
 GRANT USAGE ON SCHEMA local_aws TO PUBLIC;
 -- as in Redshift, every user may create tables in schema public (Postgres 15 took that from PUBLIC)
@@ -90,14 +100,16 @@ export async function recordLoadErrors(
   errors: LoadError[],
   /** the database user whose COPY it was: only it (and a superuser) sees the rows */
   user?: string,
+  /** a workgroup's load (SYS_LOAD_ERROR_DETAIL), not a cluster's (STL_LOAD_ERRORS) */
+  serverless = true,
 ): Promise<void> {
   if (errors.length === 0) return;
   await db.autocommit(async (session) => {
     const tbl = (await session.query('SELECT to_regclass($1)::oid::int', [table]).catch(() => ({ rows: [[null]] }))).rows[0]![0] ?? null;
     for (const error of errors) {
       await session.query(
-        `INSERT INTO local_aws.load_errors (userid, slice, tbl, starttime, session, query, filename, line_number, colname, raw_line, raw_field_value, err_code, err_reason, statement_id, sqlstate, username)
-         VALUES (100, 0, $1, localtimestamp, 0, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        `INSERT INTO local_aws.load_errors (userid, slice, tbl, starttime, session, query, filename, line_number, colname, raw_line, raw_field_value, err_code, err_reason, statement_id, sqlstate, username, serverless)
+         VALUES (100, 0, $1, localtimestamp, 0, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
         [
           tbl,
           String(queryId),
@@ -111,6 +123,7 @@ export async function recordLoadErrors(
           statementId,
           error.sqlstate,
           user ?? null,
+          String(serverless),
         ],
       );
     }
