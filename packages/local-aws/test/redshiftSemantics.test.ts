@@ -85,4 +85,14 @@ describe.each<Engine>(['pglite', 'postgres'])('Redshift semantics on %s', (engin
   it('refuses an UNLOAD whose outermost SELECT has a LIMIT, and takes one in a subquery', async () => {
     expect(await run("UNLOAD ('SELECT 1 LIMIT 1') TO 's3://nowhere/x/'")).toMatch(/LIMIT in the outermost SELECT is not supported/);
   });
+
+  it('refuses a query string over 100 KB, as the Data API does', async () => {
+    const long = `SELECT '${'x'.repeat(100 * 1024)}'`;
+    await expect(
+      client.send(new ExecuteStatementCommand({ WorkgroupName: 'etl-dev', Database: 'analytics', Sql: long })),
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: 'Cannot process query string larger than 100kB',
+    });
+  });
 });

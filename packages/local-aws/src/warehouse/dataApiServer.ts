@@ -181,6 +181,13 @@ function redshiftPid(statement: Statement, pglitePid: number | undefined): numbe
   return pglitePid !== undefined && statement.status !== 'SUBMITTED' ? pglitePid : 0;
 }
 
+/** The Data API's limit on a query string: 100 KB (the Data API's "Considerations"). */
+const MAX_QUERY_BYTES = 100 * 1024;
+
+function checkQuerySize(sql: string): void {
+  if (Buffer.byteLength(sql) > MAX_QUERY_BYTES) throw new ApiError('ValidationException', 'Cannot process query string larger than 100kB');
+}
+
 function operations(
   runner: StatementRunner,
   db: Database,
@@ -199,6 +206,7 @@ function operations(
     }),
     ExecuteStatement: (input, caller) => {
       if (typeof input.Sql !== 'string' || input.Sql.trim() === '') throw new ApiError('ValidationException', 'Sql is required');
+      checkQuerySize(input.Sql);
       let sql: string;
       try {
         sql = singleStatement(input.Sql);
@@ -223,6 +231,7 @@ function operations(
       const sqls = input.Sqls as string[] | undefined;
       if (!Array.isArray(sqls) || sqls.length === 0 || sqls.length > 40)
         throw new ApiError('ValidationException', 'Sqls must hold 1 to 40 statements');
+      for (const sql of sqls) checkQuerySize(String(sql));
       return submitted(
         runner.submit(sqls, true, target(input), {
           statementName: input.StatementName as string | undefined,
