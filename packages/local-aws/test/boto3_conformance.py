@@ -30,21 +30,8 @@ WORKGROUP_ARN = f"arn:aws:redshift-serverless:us-east-1:{ACCOUNT}:workgroup/{os.
 # role names of their own per boto3 version, should two versions ever share a stack
 VERSION = boto3.__version__
 
-failures = 0
-
-
-def check(name):
-    def run(test):
-        global failures
-        try:
-            test()
-            print(f"ok {name}", flush=True)
-        except Exception as error:  # a failed check is reported, the others still run
-            failures += 1
-            print(f"FAIL {name}: {type(error).__name__}: {error}", flush=True)
-        return test
-
-    return run
+from conformance_checks import check  # noqa: E402 (beside this script)
+import conformance_checks  # noqa: E402
 
 
 def error_code(call):
@@ -510,5 +497,5 @@ def _():
     expect(error_code(lambda: client_as(credentials, "sts", secret=wrong).get_caller_identity()), ("SignatureDoesNotMatch", 403))
 
 
-print(f"boto3 {boto3.__version__}: {failures} failed", flush=True)
-sys.exit(failures)
+print(f"boto3 {boto3.__version__}: {conformance_checks.failures} failed", flush=True)
+sys.exit(conformance_checks.failures)

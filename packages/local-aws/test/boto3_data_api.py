@@ -33,21 +33,8 @@ ID_PATTERN = "id must satisfy regex pattern: ^[a-z0-9]{8}(-[a-z0-9]{4}){3}-[a-z0
 # tables of their own per boto3 version, should two versions ever share a stack
 SUFFIX = boto3.__version__.replace(".", "_")
 
-failures = 0
-
-
-def check(name):
-    def run(test):
-        global failures
-        try:
-            test()
-            print(f"ok {name}", flush=True)
-        except Exception as error:  # a failed check is reported, the others still run
-            failures += 1
-            print(f"FAIL {name}: {type(error).__name__}: {error}", flush=True)
-        return test
-
-    return run
+from conformance_checks import check  # noqa: E402 (beside this script)
+import conformance_checks  # noqa: E402
 
 
 def expect(actual, expected):
@@ -214,5 +201,5 @@ def _():
     expect(data.get_statement_result(Id=f"{described['Id']}:2")["Records"], [[{"longValue": 2}]])
 
 
-print(f"boto3 {boto3.__version__}: {failures} failed", flush=True)
-sys.exit(failures)
+print(f"boto3 {boto3.__version__}: {conformance_checks.failures} failed", flush=True)
+sys.exit(conformance_checks.failures)
