@@ -10,7 +10,7 @@ jest.setTimeout(120_000);
 /** Debian's Python with python3-boto3 (installed by .ci/run). */
 const DEBIAN_PYTHON = '/usr/bin/python3';
 const SCRIPT = path.join(__dirname, 'boto3_data_api.py');
-const CHECKS = 8;
+const CHECKS = 12;
 
 /** Each boto3 version this machine has: Debian's python3 first, then any python3 on PATH with another. */
 const versions = installedClients(DEBIAN_PYTHON, 'python3', ['-c', 'import boto3; print(boto3.__version__)'], (stdout) => {

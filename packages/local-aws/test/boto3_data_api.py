@@ -201,5 +201,50 @@ def _():
     expect(data.get_statement_result(Id=f"{described['Id']}:2")["Records"], [[{"longValue": 2}]])
 
 
+def failed(sql):
+    """The error of a statement that must fail."""
+    described = settle(data.execute_statement(Sql=sql, **TARGET)["Id"])
+    if described["Status"] != "FAILED":
+        raise AssertionError(f"{sql} -> {described['Status']}, expected FAILED")
+    return described["Error"]
+
+
+def values(sql):
+    return [[list(field.values())[0] for field in row] for row in data.get_statement_result(Id=run(sql)["Id"])["Records"]]
+
+
+@check("redshift semantics: keys are informational, a duplicate primary key is stored")
+def _():
+    run(f"CREATE TABLE py_keys_{SUFFIX} (id INT PRIMARY KEY, code VARCHAR(8) UNIQUE)")
+    run(f"INSERT INTO py_keys_{SUFFIX} VALUES (1, 'a'), (1, 'a')")
+    expect(values(f"SELECT COUNT(*) FROM py_keys_{SUFFIX}"), [[2]])
+
+
+@check("redshift semantics: MERGE from a subquery is refused, from a table it runs; several matches named as Redshift names them")
+def _():
+    run(f"CREATE TABLE py_target_{SUFFIX} (id INT, v INT)")
+    run(f"CREATE TABLE py_source_{SUFFIX} (id INT, v INT)")
+    run(f"INSERT INTO py_source_{SUFFIX} VALUES (1, 1), (1, 2)")
+    whens = "WHEN MATCHED THEN UPDATE SET v = s.v WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.v)"
+    on = f"ON py_target_{SUFFIX}.id = s.id"
+    assert "MERGE's source must be a table" in failed(f"MERGE INTO py_target_{SUFFIX} USING (SELECT 1 AS id, 1 AS v) s {on} {whens}")
+    run(f"INSERT INTO py_target_{SUFFIX} VALUES (1, 0)")
+    expect(failed(f"MERGE INTO py_target_{SUFFIX} USING py_source_{SUFFIX} s {on} {whens}"), "ERROR: Found multiple matches to update the same tuple.")
+
+
+@check("redshift semantics: IDENTITY refuses an explicit value; DATE_TRUNC of a date is a timestamp; UNLOAD refuses an outer LIMIT")
+def _():
+    run(f"CREATE TABLE py_ids_{SUFFIX} (id BIGINT IDENTITY(1, 1), v INT)")
+    expect(failed(f"INSERT INTO py_ids_{SUFFIX} (id, v) VALUES (5, 1)"), "ERROR: cannot set an identity column to a value")
+    expect(values("SELECT DATE_TRUNC('month', DATE '2026-12-06')::VARCHAR"), [["2026-12-01 00:00:00"]])
+    assert "LIMIT in the outermost SELECT" in failed("UNLOAD ('SELECT 1 LIMIT 1') TO 's3://nowhere/x/'")
+
+
+@check("data api: a query string over 100 KB is a ValidationException")
+def _():
+    error = client_error(lambda: data.execute_statement(Sql="SELECT '" + "x" * (100 * 1024) + "'", **TARGET))
+    expect((error["Error"]["Code"], error["Error"]["Message"]), ("ValidationException", "Cannot process query string larger than 100kB"))
+
+
 print(f"boto3 {boto3.__version__}: {conformance_checks.failures} failed", flush=True)
 sys.exit(conformance_checks.failures)
