@@ -1,4 +1,9 @@
-import { DescribeStatementCommand, ExecuteStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import {
+  DescribeStatementCommand,
+  ExecuteStatementCommand,
+  GetStatementResultCommand,
+  RedshiftDataClient,
+} from '@aws-sdk/client-redshift-data';
 import { LOCAL_CREDENTIALS } from '../src';
 import { startTestStack } from '../src/testStack';
 import type { Engine, TestStack } from '../src/testStack';
@@ -17,6 +22,19 @@ describe.each<Engine>(['pglite', 'postgres'])('Redshift semantics on %s', (engin
     client?.destroy();
     await stack?.cleanup();
   });
+
+  /** A statement's rows as plain values. */
+  async function rowsOf(Sql: string): Promise<unknown[][]> {
+    const { Id } = await client.send(new ExecuteStatementCommand({ WorkgroupName: 'etl-dev', Database: 'analytics', Sql }));
+    for (;;) {
+      const described = await client.send(new DescribeStatementCommand({ Id }));
+      if (described.Status === 'FAILED') throw new Error(described.Error);
+      if (described.Status === 'FINISHED') break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const { Records = [] } = await client.send(new GetStatementResultCommand({ Id }));
+    return Records.map((row) => row.map((field) => (field.isNull ? null : Object.values(field)[0])));
+  }
 
   /** Runs one statement: undefined when it finished, else its error. */
   async function run(Sql: string): Promise<string | undefined> {
@@ -94,5 +112,23 @@ describe.each<Engine>(['pglite', 'postgres'])('Redshift semantics on %s', (engin
       name: 'ValidationException',
       message: 'Cannot process query string larger than 100kB',
     });
+  });
+
+  it('keeps each query in SYS_QUERY_HISTORY and each COPY in SYS_LOAD_HISTORY', async () => {
+    expect(await run("SELECT 'history marker' AS m")).toBeUndefined();
+    expect(await run('SELECT no_such_column_here FROM parents')).toMatch(/no_such_column_here/);
+    const history = await rowsOf(
+      "SELECT trim(query_type), trim(status), returned_rows FROM sys_query_history WHERE query_text LIKE '%history marker%' OR query_text LIKE '%no_such_column_here%' ORDER BY query_id",
+    );
+    expect(history).toEqual([
+      ['SELECT', 'success', 1],
+      ['SELECT', 'failed', 0],
+    ]);
+    expect(await run("COPY parents FROM 's3://nowhere-at-all/x.csv' CSV")).toBeDefined();
+    expect(
+      await rowsOf(
+        "SELECT status, table_name, data_source, file_format FROM sys_load_history WHERE data_source = 's3://nowhere-at-all/x.csv'",
+      ),
+    ).toEqual([['aborted', 'parents', 's3://nowhere-at-all/x.csv', 'csv']]);
   });
 });

@@ -13,6 +13,8 @@ import { bindNamedParameters, splitStatements } from './sqlTokens';
 import { SUPER_COLUMNS_SQL, superNavigationError } from './superNavigation';
 import { untranslatedConstruct, untranslatedHint } from './untranslatedSql';
 import { ensureDatabaseUser, nextQueryId, recordLoadErrors } from './warehouse';
+import { recordQueryHistory } from './queryHistory';
+import type { LoadFacts } from './queryHistory';
 
 export type StatementStatus = 'SUBMITTED' | 'PICKED' | 'STARTED' | 'FINISHED' | 'ABORTED' | 'FAILED';
 
@@ -159,6 +161,7 @@ export class StatementRunner {
     statement.status = 'STARTED';
     statement.updatedAt = Date.now();
     const loadErrors: { sub: SubStatement; table: string; errors: LoadError[] }[] = [];
+    const loads = new Map<number, LoadFacts>();
     let current: SubStatement | undefined;
     let outcome: { status: StatementStatus; error?: string } = { status: 'FINISHED' };
     try {
@@ -197,9 +200,17 @@ export class StatementRunner {
             try {
               const loaded = await runCopy(session, await this.s3.clientFor(copy.iamRole, statement.runAs), copy);
               loadErrors.push({ sub, table: copy.table, errors: loaded.errors });
+              loads.set(sub.queryId, {
+                table: copy.table,
+                source: `s3://${copy.bucket}/${copy.key}`,
+                format: copy.format,
+                errors: loaded.errors.length,
+              });
               sub.resultRows = loaded.rows;
             } catch (error) {
               if (error instanceof LoadFailed) loadErrors.push({ sub, table: copy.table, errors: error.errors });
+              const errors = error instanceof LoadFailed ? error.errors.length : 0;
+              loads.set(sub.queryId, { table: copy.table, source: `s3://${copy.bucket}/${copy.key}`, format: copy.format, errors });
               throw error;
             }
           } else {
@@ -243,6 +254,7 @@ export class StatementRunner {
     const serverless = statement.target.clusterIdentifier === undefined;
     for (const { sub, table, errors } of loadErrors)
       await recordLoadErrors(this.db, sub.queryId, statement.id, table, errors, statement.runAs, serverless).catch(() => undefined);
+    await recordQueryHistory(this.db, statement, loads).catch(() => undefined);
     this.finish(statement, outcome.status, outcome.error);
   }
 }

@@ -4,6 +4,7 @@ import { postgresError, quoteIdentifier } from './database';
 import { openPglite } from './pgliteDatabase';
 import { openPostgres } from './postgresDatabase';
 import { COMPATIBILITY_SQL } from './compatibilitySql';
+import { QUERY_HISTORY_SQL } from './queryHistory';
 import { splitStatements } from './sqlTokens';
 import type { LoadError } from './copyLoader';
 
@@ -46,6 +47,7 @@ GRANT SELECT ON sys_load_error_detail TO PUBLIC;
 GRANT USAGE ON SCHEMA local_aws TO PUBLIC;
 -- as in Redshift, every user may create tables in schema public (Postgres 15 took that from PUBLIC)
 GRANT USAGE, CREATE ON SCHEMA public TO PUBLIC;
+${QUERY_HISTORY_SQL}
 ${COMPATIBILITY_SQL}
 `;
 
