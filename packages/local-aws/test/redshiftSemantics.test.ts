@@ -23,28 +23,26 @@ describe.each<Engine>(['pglite', 'postgres'])('Redshift semantics on %s', (engin
     await stack?.cleanup();
   });
 
-  /** A statement's rows as plain values. */
-  async function rowsOf(Sql: string): Promise<unknown[][]> {
+  /** Runs one statement to its end: its id, and its error unless it finished. */
+  async function settle(Sql: string): Promise<{ id: string; error?: string }> {
     const { Id } = await client.send(new ExecuteStatementCommand({ WorkgroupName: 'etl-dev', Database: 'analytics', Sql }));
     for (;;) {
       const described = await client.send(new DescribeStatementCommand({ Id }));
-      if (described.Status === 'FAILED') throw new Error(described.Error);
-      if (described.Status === 'FINISHED') break;
+      if (described.Status === 'FINISHED') return { id: Id! };
+      if (described.Status === 'FAILED' || described.Status === 'ABORTED') return { id: Id!, error: described.Error };
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    const { Records = [] } = await client.send(new GetStatementResultCommand({ Id }));
-    return Records.map((row) => row.map((field) => (field.isNull ? null : Object.values(field)[0])));
   }
 
   /** Runs one statement: undefined when it finished, else its error. */
-  async function run(Sql: string): Promise<string | undefined> {
-    const { Id } = await client.send(new ExecuteStatementCommand({ WorkgroupName: 'etl-dev', Database: 'analytics', Sql }));
-    for (;;) {
-      const described = await client.send(new DescribeStatementCommand({ Id }));
-      if (described.Status === 'FINISHED') return undefined;
-      if (described.Status === 'FAILED' || described.Status === 'ABORTED') return described.Error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+  const run = async (Sql: string) => (await settle(Sql)).error;
+
+  /** A statement's rows as plain values. */
+  async function rowsOf(Sql: string): Promise<unknown[][]> {
+    const { id, error } = await settle(Sql);
+    if (error !== undefined) throw new Error(error);
+    const { Records = [] } = await client.send(new GetStatementResultCommand({ Id: id }));
+    return Records.map((row) => row.map((field) => (field.isNull ? null : Object.values(field)[0])));
   }
 
   it('stores a duplicate primary key, UNIQUE value and dangling foreign key: keys are informational', async () => {

@@ -20,7 +20,6 @@ export const iamErrors = {
   validation: (message: string) => new IamError('ValidationError', message, 400),
   malformedPolicy: (message: string) => new IamError('MalformedPolicyDocument', message, 400),
   limitExceeded: (message: string) => new IamError('LimitExceeded', message, 409),
-  invalidInput: (message: string) => new IamError('InvalidInput', message, 400),
   accessDenied: (message: string) => new IamError('AccessDenied', message, 403),
   missingParameter: (name: string) => new IamError('MissingParameter', `The request must contain the parameter ${name}.`, 400),
   invalidAction: (action: string, implemented: string[]) =>
