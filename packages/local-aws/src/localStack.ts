@@ -96,7 +96,7 @@ export async function startLocalStack({
     const s3Endpoint = await listen(servers[0]!, ports.s3 ?? 4569, host);
     const sqsEndpoint = await listen(servers[1]!, ports.sqs ?? 9324, host);
     const iamEndpoint = await listen(servers[2]!, ports.iam ?? 4593, host);
-    warehouse = await openWarehouseDatabase({ databaseUrl, dir: path.join(dir, 'warehouse') });
+    warehouse = await openWarehouseDatabase({ databaseUrl, dir: path.join(dir, 'warehouse'), name: database });
     // the warehouse reads COPY input from the local S3 over HTTP, as Redshift reads from S3
     adminS3 = new S3Client({
       endpoint: s3Endpoint,

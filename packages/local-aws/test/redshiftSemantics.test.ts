@@ -1,4 +1,5 @@
 import {
+  BatchExecuteStatementCommand,
   DescribeStatementCommand,
   ExecuteStatementCommand,
   GetStatementResultCommand,
@@ -30,6 +31,17 @@ describe.each<Engine>(['pglite', 'postgres'])('Redshift semantics on %s', (engin
       const described = await client.send(new DescribeStatementCommand({ Id }));
       if (described.Status === 'FINISHED') return { id: Id! };
       if (described.Status === 'FAILED' || described.Status === 'ABORTED') return { id: Id!, error: described.Error };
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** Runs statements as one transaction (a batch): undefined when it committed, else its error. */
+  async function transaction(Sqls: string[]): Promise<string | undefined> {
+    const { Id } = await client.send(new BatchExecuteStatementCommand({ WorkgroupName: 'etl-dev', Database: 'analytics', Sqls }));
+    for (;;) {
+      const described = await client.send(new DescribeStatementCommand({ Id }));
+      if (described.Status === 'FINISHED') return undefined;
+      if (described.Status === 'FAILED' || described.Status === 'ABORTED') return described.Error;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
@@ -128,5 +140,32 @@ describe.each<Engine>(['pglite', 'postgres'])('Redshift semantics on %s', (engin
         "SELECT status, table_name, data_source, file_format FROM sys_load_history WHERE data_source = 's3://nowhere-at-all/x.csv'",
       ),
     ).toEqual([['aborted', 'parents', 's3://nowhere-at-all/x.csv', 'csv']]);
+  });
+
+  it('runs under snapshot isolation until ALTER DATABASE asks for SERIALIZABLE, and then fails a write skew with error 1023', async () => {
+    const level = () => rowsOf('SELECT trim(db_name), trim(isolation_level) FROM stv_db_isolation_level');
+    expect(await level()).toEqual([['analytics', 'Snapshot Isolation']]);
+    expect(await run('ALTER DATABASE elsewhere ISOLATION LEVEL SERIALIZABLE')).toBe('ERROR: database "elsewhere" does not exist');
+    await run('CREATE TABLE skew_a (v INT)');
+    await run('CREATE TABLE skew_b (v INT)');
+    // each reads the table the other writes: no serial order gives both results (a write skew)
+    const skew = () =>
+      Promise.all([
+        transaction(['SELECT count(*) FROM skew_a', 'SELECT pg_sleep(0.3)', 'INSERT INTO skew_b VALUES (1)']),
+        transaction(['SELECT count(*) FROM skew_b', 'SELECT pg_sleep(0.3)', 'INSERT INTO skew_a VALUES (1)']),
+      ]);
+    // one engine connection on PGlite: its transactions never overlap, so only Postgres shows the difference
+    if (engine === 'postgres') expect(await skew()).toEqual([undefined, undefined]);
+    expect(await run('ALTER DATABASE analytics ISOLATION LEVEL SERIALIZABLE')).toBeUndefined();
+    try {
+      expect(await level()).toEqual([['analytics', 'Serializable']]);
+      if (engine === 'postgres') {
+        const errors = (await skew()).filter((error) => error !== undefined);
+        expect(errors).toEqual([expect.stringMatching(/^ERROR: 1023 DETAIL: Serializable isolation violation on table/)]);
+      }
+    } finally {
+      expect(await run('ALTER DATABASE analytics ISOLATION LEVEL SNAPSHOT')).toBeUndefined();
+    }
+    expect(await level()).toEqual([['analytics', 'Snapshot Isolation']]);
   });
 });

@@ -157,7 +157,7 @@ CREATE OR REPLACE VIEW local_aws.pg_table_def AS
     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
    WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND n.nspname = ANY (current_schemas(false));
 CREATE OR REPLACE VIEW local_aws.svv_table_info AS
-  SELECT current_database()::text AS database, n.nspname::text AS schema, c.oid::int AS table_id, c.relname::text AS "table",
+  SELECT local_aws.database_name()::text AS database, n.nspname::text AS schema, c.oid::int AS table_id, c.relname::text AS "table",
          'N'::text AS encoded, 'AUTO(EVEN)'::text AS diststyle, NULL::text AS sortkey1,
          (SELECT max(CASE WHEN a.atttypmod > 4 THEN a.atttypmod - 4 END) FROM pg_attribute a
            WHERE a.attrelid = c.oid AND a.atttypid = 'varchar'::regtype AND a.attnum > 0 AND NOT a.attisdropped)::int AS max_varchar,

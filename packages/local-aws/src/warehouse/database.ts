@@ -31,6 +31,8 @@ export interface Session {
 /** The SQL engine behind the local Redshift: embedded PGlite, or a real Postgres. */
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
+  /** How the database's transactions are isolated (ALTER DATABASE … ISOLATION LEVEL); snapshot by default. */
+  isolation: Isolation;
   /** How many statements may run at once. */
   readonly concurrency: number;
   /**
@@ -47,12 +49,19 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Redshift's two isolation levels ("Isolation levels in Amazon Redshift"). */
+export type Isolation = 'snapshot' | 'serializable';
+
 /**
- * How a Data API transaction begins: under snapshot isolation, Redshift's default for new
- * workgroups and clusters ("Isolation levels"), which Postgres calls REPEATABLE READ — each
- * transaction reads the snapshot taken at its first statement, not what others commit meanwhile.
+ * How a Data API transaction begins. Snapshot isolation, Redshift's default for new workgroups
+ * and clusters, is what Postgres calls REPEATABLE READ: each transaction reads the snapshot taken
+ * at its first statement, not what others commit meanwhile, and a write to a row another
+ * transaction changed since fails. SERIALIZABLE also fails a transaction whose reads another's
+ * writes invalidated (Redshift's "1023 Serializable isolation violation").
  */
-export const SNAPSHOT_BEGIN = 'BEGIN ISOLATION LEVEL REPEATABLE READ';
+export function beginTransaction(isolation: Isolation): string {
+  return isolation === 'serializable' ? 'BEGIN ISOLATION LEVEL SERIALIZABLE' : 'BEGIN ISOLATION LEVEL REPEATABLE READ';
+}
 
 /** A name as a quoted SQL identifier (`IAMR:etl-load` needs the quotes). */
 export function quoteIdentifier(name: string): string {

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Database, PostgresErrorFields, QueryResult, Session } from './database';
-import { actAs, loadTypeNames, SNAPSHOT_BEGIN, quoteIdentifier } from './database';
+import { actAs, loadTypeNames, beginTransaction, quoteIdentifier } from './database';
 
 /** An error PGlite raised, with Postgres's fields, rebuilt on this side of the thread boundary. */
 class PgliteError extends Error {
@@ -83,12 +83,13 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
     tail = run.catch(() => undefined);
     return run;
   };
-  return {
+  const database: Database = {
+    isolation: 'snapshot',
     kind: 'pglite',
     concurrency: 1,
     transaction: (work, user) =>
       exclusive(async () => {
-        await session.query(SNAPSHOT_BEGIN);
+        await session.query(beginTransaction(database.isolation));
         try {
           await actAs(session, user);
           const result = await work(session);
@@ -111,4 +112,5 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
       await worker.terminate();
     },
   };
+  return database;
 }

@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { PoolClient } from 'pg';
 import { from as copyFromStdin } from 'pg-copy-streams';
 import type { Database, QueryResult, Session } from './database';
-import { actAs, loadTypeNames, SNAPSHOT_BEGIN } from './database';
+import { actAs, loadTypeNames, beginTransaction } from './database';
 
 async function session(client: PoolClient): Promise<Session> {
   const pid = Number((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
@@ -57,7 +57,8 @@ export async function openPostgres(connectionString: string, poolSize = 4): Prom
     }
   };
   const types = await withClient(async (client) => loadTypeNames(async (sql) => (await session(client)).query(sql)));
-  return {
+  const database: Database = {
+    isolation: 'snapshot',
     kind: 'postgres',
     concurrency: poolSize,
     transaction: (work, user) =>
@@ -65,7 +66,7 @@ export async function openPostgres(connectionString: string, poolSize = 4): Prom
         // the session (its pid query) before BEGIN: a SELECT inside would fix the transaction's snapshot
         // before the work's first statement (a LOCK must come before it, as in Redshift)
         const connection = await session(client);
-        await client.query(SNAPSHOT_BEGIN);
+        await client.query(beginTransaction(database.isolation));
         try {
           await actAs(connection, user);
           const result = await work(connection);
@@ -87,4 +88,5 @@ export async function openPostgres(connectionString: string, poolSize = 4): Prom
     typeName: (typeId) => types.get(typeId) ?? 'unknown',
     close: () => pool.end(),
   };
+  return database;
 }

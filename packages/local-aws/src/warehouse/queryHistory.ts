@@ -14,14 +14,14 @@ CREATE TABLE IF NOT EXISTS local_aws.query_history (
   file_format varchar(16), loaded_rows bigint, error_count bigint
 );
 CREATE OR REPLACE VIEW sys_query_history AS
-  SELECT user_id, query_id, transaction_id, session_id, current_database()::char(128) AS database_name, query_type::char(32) AS query_type,
+  SELECT user_id, query_id, transaction_id, session_id, local_aws.database_name()::char(128) AS database_name, query_type::char(32) AS query_type,
          status::char(10) AS status, start_time, end_time, elapsed_time, error_message::char(512) AS error_message, returned_rows,
          query_text::char(4000) AS query_text, username
   FROM local_aws.query_history
   WHERE serverless AND (username IS NULL OR username = current_user OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user));
 GRANT SELECT ON sys_query_history TO PUBLIC;
 CREATE OR REPLACE VIEW sys_load_history AS
-  SELECT user_id, query_id, transaction_id, session_id, current_database()::text AS database_name,
+  SELECT user_id, query_id, transaction_id, session_id, local_aws.database_name()::text AS database_name,
          CASE status WHEN 'success' THEN 'completed' ELSE 'aborted' END AS status, table_name, start_time, end_time,
          elapsed_time AS duration, data_source, file_format, loaded_rows, error_count
   FROM local_aws.query_history

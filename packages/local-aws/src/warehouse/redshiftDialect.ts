@@ -3,6 +3,7 @@ import type { Token } from './sqlTokens';
 import { rewriteExpressions } from './redshiftExpressions';
 import { checkMerge, MergeRefused } from './mergeRules';
 import { informationalKeys } from './keyConstraints';
+import type { Isolation } from './database';
 
 /** How one Redshift statement runs on Postgres. */
 export type Translation =
@@ -17,6 +18,8 @@ export type Translation =
   | { kind: 'copy'; sql: string }
   | { kind: 'unload'; sql: string }
   | { kind: 'noop'; reason: string }
+  /** `ALTER DATABASE <database> ISOLATION LEVEL { SERIALIZABLE | SNAPSHOT }` */
+  | { kind: 'isolation'; database: string; isolation: Isolation }
   /** Redshift SQL the local warehouse cannot run: the statement fails with `message`. */
   | { kind: 'unsupported'; message: string };
 
@@ -124,6 +127,13 @@ export function translate(statement: string): Translation {
       sql: render(cutAt > 0 ? words.slice(0, cutAt).flatMap((t) => [t, { kind: 'space', text: ' ' } as Token]) : tokens).trim(),
       transactional: true,
     };
+  }
+  if (first === 'ALTER' && isWord(words[1], 'DATABASE') && isWord(words[3], 'ISOLATION') && isWord(words[4], 'LEVEL')) {
+    const level = words[5]?.text.toUpperCase();
+    if ((level !== 'SERIALIZABLE' && level !== 'SNAPSHOT') || words.length > 6)
+      return { kind: 'unsupported', message: 'syntax error: ISOLATION LEVEL takes SERIALIZABLE or SNAPSHOT' };
+    const database = words[2]!.kind === 'identifier' ? words[2]!.text.slice(1, -1).replace(/""/g, '"') : words[2]!.text.toLowerCase();
+    return { kind: 'isolation', database, isolation: level === 'SERIALIZABLE' ? 'serializable' : 'snapshot' };
   }
   const leading = words
     .slice(0, 6)

@@ -5,14 +5,14 @@ import { parseCopy } from './copyCommand';
 import { parseUnload, writeUnload } from './unloadCommand';
 import { LOAD_ERRORS_VIEW, LoadFailed, runCopy } from './copyLoader';
 import type { LoadError } from './copyLoader';
-import type { Database, QueryResult, Session } from './database';
+import type { Database, Isolation, QueryResult, Session } from './database';
 import { changesIdentity, postgresError } from './database';
 import { recordColumnOrigins } from './columnMetadata';
 import { notSupportedLocally, translate } from './redshiftDialect';
 import { bindNamedParameters, splitStatements } from './sqlTokens';
 import { SUPER_COLUMNS_SQL, superNavigationError } from './superNavigation';
 import { untranslatedConstruct, untranslatedHint } from './untranslatedSql';
-import { ensureDatabaseUser, nextQueryId, recordLoadErrors } from './warehouse';
+import { ensureDatabaseUser, nextQueryId, RECORD_ISOLATION_SQL, recordLoadErrors } from './warehouse';
 import { recordQueryHistory } from './queryHistory';
 import type { LoadFacts } from './queryHistory';
 
@@ -163,6 +163,7 @@ export class StatementRunner {
     const loadErrors: { sub: SubStatement; table: string; errors: LoadError[] }[] = [];
     const loads = new Map<number, LoadFacts>();
     let current: SubStatement | undefined;
+    let isolation: Isolation | undefined;
     let outcome: { status: StatementStatus; error?: string } = { status: 'FINISHED' };
     try {
       if (statement.target.database !== this.database) {
@@ -193,6 +194,14 @@ export class StatementRunner {
             if (query.kind !== 'sql') throw new Error(notSupportedLocally(`UNLOAD of a ${query.kind} statement`));
             const s3 = await this.s3.clientFor(unload.iamRole, statement.runAs);
             sub.resultRows = await writeUnload(s3, unload, await session.query(query.sql));
+          } else if (translation.kind === 'isolation') {
+            if (translation.database !== this.database) throw new Error(missingDatabase(translation.database).replace('FATAL: ', ''));
+            if (statement.runAs !== undefined)
+              throw Object.assign(new Error(`must be owner of database ${translation.database}`), { code: '42501' });
+            await session.query(RECORD_ISOLATION_SQL[0]);
+            await session.query(RECORD_ISOLATION_SQL[1], [translation.isolation]);
+            isolation = translation.isolation;
+            sub.resultRows = 0;
           } else if (translation.kind === 'noop') {
             sub.resultRows = 0;
           } else if (translation.kind === 'copy') {
@@ -232,6 +241,8 @@ export class StatementRunner {
       };
       if (transactional) await this.db.transaction(work, statement.runAs);
       else await this.db.autocommit(work, statement.runAs);
+      // transactions that begin from now on run at the new level
+      if (isolation !== undefined) this.db.isolation = isolation;
     } catch (error) {
       const aborted = error instanceof Aborted || postgresError(error).code === '57014';
       const failure = aborted ? 'Query was cancelled by the user' : await this.failureText(error, current);
@@ -283,6 +294,9 @@ function errorText(error: unknown): string {
     // several source rows for one target row: Redshift's words for it
     .replace(/^MERGE command cannot affect row a second time$/, 'Found multiple matches to update the same tuple.')
     .replace(/^cannot insert a non-DEFAULT value into column .*$/, 'cannot set an identity column to a value');
+  // a transaction that cannot be serialized with a concurrent one: Redshift's error 1023 (Postgres's reason kept as detail)
+  if (fields.code === '40001')
+    return `ERROR: 1023 DETAIL: Serializable isolation violation on table (locally, Postgres: ${fields.message})`;
   const lines = [`ERROR: ${message}`];
   // (Postgres's detail of an identity refusal names its own GENERATED ALWAYS, which Redshift's SQL never said)
   if (fields.detail && fields.code !== '428C9') lines.push(`  Detail: ${fields.detail}`);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Database } from './database';
+import type { Database, Isolation } from './database';
 import { postgresError, quoteIdentifier } from './database';
 import { openPglite } from './pgliteDatabase';
 import { openPostgres } from './postgresDatabase';
@@ -13,6 +13,8 @@ export interface WarehouseOptions {
   databaseUrl?: string;
   /** Folder for PGlite's data (ignored with `databaseUrl`); undefined keeps it in memory. */
   dir?: string;
+  /** The database's name as Redshift's clients know it (the Data API's `Database`), which the system views show. */
+  name: string;
 }
 
 const LOAD_ERROR_COLUMNS =
@@ -21,6 +23,11 @@ const LOAD_ERROR_COLUMNS =
 const SETUP_SQL = `
 CREATE SCHEMA IF NOT EXISTS local_aws;
 CREATE SEQUENCE IF NOT EXISTS local_aws.query_ids;
+-- the name clients use for this database (Postgres's own name differs: 'postgres' on PGlite, a scratch name in tests)
+CREATE TABLE IF NOT EXISTS local_aws.database_name (name name NOT NULL);
+CREATE OR REPLACE FUNCTION local_aws.database_name() RETURNS name LANGUAGE sql STABLE
+  AS $$ SELECT COALESCE((SELECT name FROM local_aws.database_name LIMIT 1), current_database()) $$;
+GRANT SELECT ON local_aws.database_name TO PUBLIC;
 CREATE TABLE IF NOT EXISTS local_aws.load_errors (
   userid int, slice int, tbl int, starttime timestamp, session int, query int,
   filename varchar(256), line_number bigint, colname varchar(127), type varchar(10), col_length varchar(10),
@@ -37,12 +44,19 @@ CREATE OR REPLACE VIEW stl_load_errors AS
 GRANT SELECT ON stl_load_errors TO PUBLIC;
 CREATE OR REPLACE VIEW sys_load_error_detail AS
   SELECT userid AS user_id, query::bigint AS query_id, 0::bigint AS transaction_id, session AS session_id,
-         current_database()::char(64) AS database_name, tbl AS table_id, starttime AS start_time,
+         local_aws.database_name()::char(64) AS database_name, tbl AS table_id, starttime AS start_time,
          filename::char(256) AS file_name, line_number, colname::char(127) AS column_name, type::char(10) AS column_type,
          col_length::char(10) AS column_length, position, err_code AS error_code, err_reason::char(512) AS error_message
   FROM local_aws.load_errors
   WHERE serverless AND (username IS NULL OR username = current_user OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user));
 GRANT SELECT ON sys_load_error_detail TO PUBLIC;
+-- ALTER DATABASE … ISOLATION LEVEL: what it set (no row: snapshot, Redshift's default)
+CREATE TABLE IF NOT EXISTS local_aws.database_isolation (level text NOT NULL);
+GRANT SELECT ON local_aws.database_isolation TO PUBLIC;
+CREATE OR REPLACE VIEW stv_db_isolation_level AS
+  SELECT local_aws.database_name()::char(128) AS db_name,
+         (CASE WHEN (SELECT level FROM local_aws.database_isolation LIMIT 1) = 'serializable' THEN 'Serializable' ELSE 'Snapshot Isolation' END)::char(20) AS isolation_level;
+GRANT SELECT ON stv_db_isolation_level TO PUBLIC;
 -- the translated SQL calls helpers in local_aws; its tables and sequence stay the superuser's
 GRANT USAGE ON SCHEMA local_aws TO PUBLIC;
 -- as in Redshift, every user may create tables in schema public (Postgres 15 took that from PUBLIC)
@@ -52,19 +66,29 @@ ${COMPATIBILITY_SQL}
 `;
 
 /** Opens the warehouse database and makes sure its Redshift compatibility objects exist. */
-export async function openWarehouseDatabase({ databaseUrl, dir }: WarehouseOptions): Promise<Database> {
+export async function openWarehouseDatabase({ databaseUrl, dir, name }: WarehouseOptions): Promise<Database> {
   const db = databaseUrl ? await openPostgres(databaseUrl) : await openPglite(dir ? path.resolve(dir) : undefined);
   await db.autocommit(async (session) => {
     // concurrent first starts on one Postgres could race on CREATE: serialise them
     if (db.kind === 'postgres') await session.query('SELECT pg_advisory_lock(4242)');
     try {
       for (const statement of splitStatements(SETUP_SQL)) await session.query(statement);
+      await session.query('DELETE FROM local_aws.database_name');
+      await session.query('INSERT INTO local_aws.database_name VALUES ($1)', [name]);
     } finally {
       if (db.kind === 'postgres') await session.query('SELECT pg_advisory_unlock(4242)');
     }
+    const [level] = (await session.query('SELECT level FROM local_aws.database_isolation')).rows[0] ?? [];
+    db.isolation = level === 'serializable' ? 'serializable' : 'snapshot';
   });
   return db;
 }
+
+/** `ALTER DATABASE … ISOLATION LEVEL` ($1: an {@link Isolation}): kept across restarts. */
+export const RECORD_ISOLATION_SQL = [
+  'DELETE FROM local_aws.database_isolation',
+  'INSERT INTO local_aws.database_isolation VALUES ($1)',
+] as const;
 
 const DATABASE_USER = /^[\w+=,.@:-]{1,127}$/;
 const existingUsers = new WeakMap<Database, Set<string>>();
