@@ -2,7 +2,8 @@ import { contract } from './parse';
 import { extractTask, loadReport, rawFileReady, runManifest, runRef, sliceManifest, slicePlan, stagedFileReady } from './messages';
 import type { ExtractTask, LoadReport, RawFileReady, RunManifest, RunRef, SliceManifest, SlicePlan, StagedFileReady } from './messages';
 
-export { ContractViolation } from './errors';
+export { ContractViolation, EtlError } from './errors';
+export type { RetryClass } from './errors';
 export { contract, parseMessage, serializeMessage } from './parse';
 export type { Contract } from './parse';
 export { pipelineName, runId, rowAccounting, runInfo } from './messages';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { contracts, dataKeys, serializeMessage } from '@etl/contracts';
+import { contracts, dataKeys, EtlError, serializeMessage } from '@etl/contracts';
 import type { DescribeStatementCommandOutput } from '@aws-sdk/client-redshift-data';
 import type { StagedFileReady } from '@etl/contracts';
 import { csvField } from '@etl/files';
@@ -34,8 +34,10 @@ export interface LoadBatchResult {
 }
 
 /** A source field cannot fill the target's column of that name: the column is not one `add-columns` made. */
-export class AddedColumnConflict extends Error {
+export class AddedColumnConflict extends EtlError {
   override readonly name = 'AddedColumnConflict';
+  readonly code = 'ADDED_COLUMN_CONFLICT';
+  readonly retry = 'permanent';
 }
 
 /**

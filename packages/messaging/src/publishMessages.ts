@@ -1,14 +1,16 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { BatchResultErrorEntry, SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
-import { serializeMessage } from '@etl/contracts';
+import { EtlError, serializeMessage } from '@etl/contracts';
 import type { Contract } from '@etl/contracts';
 import { isRetryableError, withRetry } from '@etl/middleware';
 import type { Retry } from '@etl/middleware';
 import { chunkForBatches } from './batches';
 
 /** Some entries of a batch were refused for a reason on our side (SenderFault): retrying cannot help. */
-export class PublishRefused extends Error {
+export class PublishRefused extends EtlError {
   override readonly name = 'PublishRefused';
+  readonly code = 'PUBLISH_REFUSED';
+  readonly retry = 'permanent';
 
   constructor(
     readonly queueUrl: string,
@@ -21,8 +23,10 @@ export class PublishRefused extends Error {
 }
 
 /** Entries SQS failed on its side; retried with backoff, then surfaced through RetriesExhausted. */
-class EntriesFailed extends Error {
+class EntriesFailed extends EtlError {
   override readonly name = 'EntriesFailed';
+  readonly code = 'SQS_ENTRIES_FAILED';
+  readonly retry = 'transient';
 
   constructor(readonly failures: readonly BatchResultErrorEntry[]) {
     super(

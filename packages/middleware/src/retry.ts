@@ -1,5 +1,6 @@
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/service-error-classification';
 import type { SdkError } from '@smithy/types';
+import { EtlError } from '@etl/contracts';
 
 export interface RetryOptions {
   /** Total attempts including the first. Default 5. */
@@ -28,8 +29,11 @@ export interface RetryOptions {
 export type Retry = <T>(operation: (attempt: number) => Promise<T>, options?: Omit<RetryOptions, 'remainingTimeMs'>) => Promise<T>;
 
 /** The last error, once retrying was given up: `reason` says why. */
-export class RetriesExhausted extends Error {
+export class RetriesExhausted extends EtlError {
   override readonly name = 'RetriesExhausted';
+  readonly code = 'RETRIES_EXHAUSTED';
+  /** only retryable errors are retried: what exhausted the attempts may well pass later */
+  readonly retry = 'transient';
 
   constructor(
     readonly attempts: number,

@@ -1,8 +1,12 @@
 import type { SQSRecord } from 'aws-lambda';
+import { EtlError } from '@etl/contracts';
 
 /** Thrown for a FIFO record that was not tried because an earlier record of its group failed. */
-export class SkippedAfterGroupFailure extends Error {
+export class SkippedAfterGroupFailure extends EtlError {
   override readonly name = 'SkippedAfterGroupFailure';
+  readonly code = 'SKIPPED_AFTER_GROUP_FAILURE';
+  /** retried with the record before it, to keep the group's order */
+  readonly retry = 'transient';
 
   constructor(
     readonly messageGroupId: string,

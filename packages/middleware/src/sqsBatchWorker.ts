@@ -6,7 +6,11 @@ import { cachedClients } from './clients';
 import type { ClientFactories } from './clients';
 import { instrument } from './lambdaHandler';
 import { BatchTally, MetricUnit } from './metrics';
-import { logRecordFailure, pipelineFigures, UNPARSED_PIPELINE } from './sqsWorker';
+import { EtlError } from '@etl/contracts';
+import { failedRecordRouter, pipelineFigures, settleFailure, UNPARSED_PIPELINE } from './sqsWorker';
+import { failureOf } from './failures';
+import type { Logger } from './logger';
+import type { FailedRecordRouter } from './failedRecords';
 import type { SqsWorkerHandler, WorkerTools } from './sqsWorker';
 
 export interface SqsBatchWorkerOptions<M extends { pipeline: string; runId: string }, F extends ClientFactories> {
@@ -14,15 +18,45 @@ export interface SqsBatchWorkerOptions<M extends { pipeline: string; runId: stri
   stage?: string;
   contract: Contract<M>;
   clients: F;
-  /** Handles the valid messages of one pipeline together; if it throws, all of them are retried. */
+  /**
+   * Handles the valid messages of one pipeline together, all or nothing (the load: one
+   * transaction). If it throws a transient error, all of them back off; a permanent one, and the
+   * messages are handled again in halves until the ones at fault are found.
+   */
   handleBatch: (messages: M[], tools: Omit<WorkerTools<F>, 'record'> & { records: SQSRecord[] }) => Promise<void>;
+  /** What happens to a failed record (dead-lettered, backed off); default: {@link failedRecordRouter}. */
+  failedRecords?: FailedRecordRouter;
+}
+
+interface Entry<M> {
+  index: number;
+  record: SQSRecord;
+  message: M;
+}
+
+/** Time kept for settling the messages after the last bisection step. */
+const BISECT_RESERVE_MS = 5_000;
+
+/** A batch failed for a permanent reason and the invocation had no time left to find the messages at fault. */
+export class NotIsolated extends EtlError {
+  override readonly name = 'NotIsolated';
+  readonly code = 'NOT_ISOLATED';
+  readonly retry = 'transient';
+
+  constructor(messages: number, cause: unknown) {
+    super(
+      `one of ${messages} messages handled together failed (${(cause as Error)?.message ?? String(cause)}); no time left to find which`,
+      { cause },
+    );
+  }
 }
 
 /**
  * Like {@link sqsWorker}, for work done per batch rather than per message (the load: one
  * warehouse transaction for many files). Malformed messages are reported alone; the valid ones
  * are grouped by pipeline, each group handled in one call, and a failing group fails only its
- * own messages.
+ * own messages — and, when it failed for a permanent reason, only the messages at fault: the
+ * group is handled again in halves (bisection), so one poison file never holds back the rest.
  */
 export function sqsBatchWorker<M extends { pipeline: string; runId: string }, F extends ClientFactories>(
   options: SqsBatchWorkerOptions<M, F>,
@@ -31,50 +65,77 @@ export function sqsBatchWorker<M extends { pipeline: string; runId: string }, F 
   const { logger, metrics, retryUntilDeadline, wrap } = instrument(options.service, stage);
   const emitFor = pipelineFigures(options.service, stage);
   const getClients = cachedClients(options.clients);
+  const router = options.failedRecords ?? failedRecordRouter(options.service);
 
   const handler = async (event: SQSEvent, context: Context): Promise<PromiseSettledResult<unknown>[]> => {
     const batchStarted = performance.now();
     const tally = new BatchTally();
     const results = new Array<PromiseSettledResult<unknown>>(event.Records.length);
-    const groups = new Map<string, { index: number; record: SQSRecord; message: M }[]>();
-    event.Records.forEach((record, index) => {
+    const groups = new Map<string, Entry<M>[]>();
+    const failed = async (entry: Pick<Entry<M>, 'index' | 'record'>, error: unknown, logger: Logger) => {
+      const settled = await settleFailure(
+        router,
+        logger.createChild({ persistentKeys: { messageId: entry.record.messageId } }),
+        entry.record,
+        error,
+      );
+      results[entry.index] = settled ? { status: 'fulfilled', value: undefined } : { status: 'rejected', reason: error };
+    };
+    for (const [index, record] of event.Records.entries()) {
       try {
         const message = parseMessage(options.contract, record.body);
         const group = groups.get(message.pipeline) ?? [];
         group.push({ index, record, message });
         groups.set(message.pipeline, group);
       } catch (error) {
-        results[index] = { status: 'rejected', reason: error };
         tally.count(UNPARSED_PIPELINE, 'failed', 0);
-        logRecordFailure(logger.createChild({ persistentKeys: { messageId: record.messageId } }), record, error);
+        await failed({ index, record }, error, logger);
       }
-    });
+    }
     for (const [pipeline, entries] of groups) {
-      const started = performance.now();
       const groupLogger = logger.createChild({ persistentKeys: { pipeline, runIds: [...new Set(entries.map((e) => e.message.runId))] } });
-      try {
-        await options.handleBatch(
-          entries.map((e) => e.message),
-          {
-            clients: getClients(),
-            logger: groupLogger,
-            retry: retryUntilDeadline(context),
-            context,
-            emitMetrics: emitFor(pipeline),
-            records: entries.map((e) => e.record),
-          },
-        );
-        for (const entry of entries) {
-          results[entry.index] = { status: 'fulfilled', value: undefined };
-          tally.count(pipeline, 'ok', (performance.now() - started) / entries.length);
+      /** Handles entries together; if that fails for a permanent reason, each half alone, down to the messages at fault. */
+      const settle = async (part: Entry<M>[]): Promise<void> => {
+        const started = performance.now();
+        try {
+          await options.handleBatch(
+            part.map((e) => e.message),
+            {
+              clients: getClients(),
+              logger: groupLogger,
+              retry: retryUntilDeadline(context),
+              context,
+              emitMetrics: emitFor(pipeline),
+              records: part.map((e) => e.record),
+            },
+          );
+          for (const entry of part) {
+            results[entry.index] = { status: 'fulfilled', value: undefined };
+            tally.count(pipeline, 'ok', (performance.now() - started) / part.length);
+          }
+        } catch (error) {
+          const failure = failureOf(error);
+          if (failure.retry === 'permanent' && part.length > 1) {
+            if (context.getRemainingTimeInMillis() > (performance.now() - started) * 2 + BISECT_RESERVE_MS) {
+              groupLogger.warn('batch failed for a permanent reason: loading each half alone', {
+                code: failure.code,
+                messages: part.length,
+              });
+              const half = Math.ceil(part.length / 2);
+              await settle(part.slice(0, half));
+              await settle(part.slice(half));
+              return;
+            }
+            // no time left to find the messages at fault: none is condemned, all come back
+            error = new NotIsolated(part.length, error);
+          }
+          for (const entry of part) {
+            tally.count(pipeline, 'failed', (performance.now() - started) / part.length);
+            await failed(entry, error, groupLogger);
+          }
         }
-      } catch (error) {
-        for (const entry of entries) {
-          results[entry.index] = { status: 'rejected', reason: error };
-          tally.count(pipeline, 'failed', (performance.now() - started) / entries.length);
-          logRecordFailure(groupLogger.createChild({ persistentKeys: { messageId: entry.record.messageId } }), entry.record, error);
-        }
-      }
+      };
+      await settle(entries);
     }
     tally.publish(metrics);
     metrics.addMetric('BatchDuration', MetricUnit.Milliseconds, Math.round(performance.now() - batchStarted));

@@ -1,10 +1,17 @@
 import { contracts, exampleRawFileReady } from '@etl/contracts';
 import type { RawFileReady } from '@etl/contracts';
 import { sqsWorker } from './sqsWorker';
-import { captureOutputJson, emfMetrics, lambdaContext, sqsRecord } from './testing';
+import { captureOutputJson, emfMetrics, lambdaContext, sqsRecord, unreachableQueues } from './testing';
 
 function worker(handleMessage: (message: RawFileReady) => Promise<void>, clients = {}) {
-  return sqsWorker({ service: 'transform', stage: 'dev', contract: contracts.rawFileReady, clients, handleMessage });
+  return sqsWorker({
+    service: 'transform',
+    stage: 'dev',
+    contract: contracts.rawFileReady,
+    clients,
+    handleMessage,
+    failedRecords: unreachableQueues(),
+  });
 }
 
 const good = (part: number, runId = '20261127T023749Z-a1b2c3') => JSON.stringify(exampleRawFileReady({ part, runId }));
@@ -102,6 +109,7 @@ describe('sqsWorker', () => {
       stage: 'dev',
       contract: contracts.rawFileReady,
       clients: { s3: factory },
+      failedRecords: unreachableQueues(),
       handleMessage: async (_message, { clients, retry }) => {
         expect(clients.s3).toEqual({ name: 'fake-s3' });
         await retry(async () => {

@@ -10,6 +10,10 @@ import type { Logger } from './logger';
 import { BatchTally, createMetrics, MetricUnit } from './metrics';
 import { settleRecords } from './settleRecords';
 import { withSourceStack } from './sourceStack';
+import { sqsClient } from './awsClients';
+import { failureOf } from './failures';
+import { FailedRecordRouter } from './failedRecords';
+import type { FailedRecordOutcome } from './failedRecords';
 import type { Retry } from './retry';
 
 /** Pipeline name used as the metric dimension of a record whose message did not parse. */
@@ -40,6 +44,8 @@ export interface SqsWorkerOptions<M extends { pipeline: string; runId: string },
   /** Records (or FIFO groups) processed at once. Default `process.env.RECORD_CONCURRENCY` or 4. */
   concurrency?: number;
   handleMessage: (message: M, tools: WorkerTools<F>) => Promise<void>;
+  /** What happens to a failed record (dead-lettered, backed off); default: {@link failedRecordRouter}. */
+  failedRecords?: FailedRecordRouter;
 }
 
 export type SqsWorkerHandler = middy.MiddyfiedHandler<SQSEvent, SQSBatchResponse, Error, Context>;
@@ -69,6 +75,7 @@ export function sqsWorker<M extends { pipeline: string; runId: string }, F exten
   const { logger, metrics, retryUntilDeadline, wrap } = instrument(service, stage);
   const emitFor = pipelineFigures(service, stage);
   const getClients = cachedClients(options.clients);
+  const router = options.failedRecords ?? failedRecordRouter(service);
 
   const handler = async (event: SQSEvent, context: Context): Promise<PromiseSettledResult<unknown>[]> => {
     const batchStarted = performance.now();
@@ -96,8 +103,7 @@ export function sqsWorker<M extends { pipeline: string; runId: string }, F exten
           tally.count(pipeline, 'ok', performance.now() - started);
         } catch (error) {
           tally.count(pipeline, 'failed', performance.now() - started);
-          logRecordFailure(recordLogger, record, error);
-          throw error;
+          if (!(await settleFailure(router, recordLogger, record, error))) throw error;
         }
       },
       { concurrency },
@@ -116,14 +122,37 @@ export function sqsWorker<M extends { pipeline: string; runId: string }, F exten
   );
 }
 
-/** Logs why a record goes back to its queue: one JSON line with the message id and the reason. */
-export function logRecordFailure(logger: Logger, record: SQSRecord, error: unknown): void {
-  logger.error('record failed: returned to the queue for retry', {
-    reason: error instanceof Error ? error.message : String(error),
+/** The failed-record router of a worker, with an SQS client of its own (built on the first failure). */
+export function failedRecordRouter(service: string): FailedRecordRouter {
+  const clients = cachedClients({ sqs: sqsClient });
+  return new FailedRecordRouter(() => clients().sqs, service);
+}
+
+/**
+ * Classifies a record's failure and routes it ({@link FailedRecordRouter}): true when that
+ * settled the record (dead-lettered, or re-queued as a fresh copy), false when it is to be
+ * reported as a batch item failure. Logs one JSON line saying which, with the code and reason.
+ */
+export async function settleFailure(router: FailedRecordRouter, logger: Logger, record: SQSRecord, error: unknown): Promise<boolean> {
+  const failure = failureOf(error);
+  const outcome = await router.route(record, failure);
+  logger.error(RECORD_FAILED[outcome.action], {
+    code: failure.code,
+    retry: failure.retry,
+    reason: failure.reason,
+    ...outcome,
     error: error instanceof Error ? withSourceStack(error) : undefined,
     receiveCount: Number(record.attributes.ApproximateReceiveCount),
   });
+  return outcome.action === 'dead-lettered' || outcome.action === 'requeued';
 }
+
+const RECORD_FAILED: Record<FailedRecordOutcome['action'], string> = {
+  'dead-lettered': 'record failed: sent to the dead-letter queue',
+  requeued: 'record failed: queued again after a delay',
+  'backed-off': 'record failed: returns after a delay',
+  returned: 'record failed: returned to the queue for retry',
+};
 
 /** Publishes figures about one pipeline as one EMF document (names ending in `Bytes` are bytes, others counts). */
 export function pipelineFigures(service: string, stage: string) {

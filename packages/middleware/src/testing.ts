@@ -1,4 +1,18 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSRecord } from 'aws-lambda';
+import { FailedRecordRouter } from './failedRecords';
+
+/**
+ * A failed-record router that cannot reach SQS (a fault injected for unit tests without a
+ * stack): every failed record is reported as a batch item failure, as a router does when its
+ * calls fail.
+ */
+export function unreachableQueues(service = 'test'): FailedRecordRouter {
+  const sqs = {
+    send: () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED (no SQS in a unit test)'), { code: 'ECONNREFUSED' })),
+  } as unknown as SQSClient;
+  return new FailedRecordRouter(() => sqs, service);
+}
 
 /**
  * Test helpers shared by this package's tests and the services' tests: SQS records and a

@@ -1,3 +1,4 @@
+import { EtlError } from '@etl/contracts';
 import type { ColumnType } from './columnTypes';
 import { typeProblems } from './columnTypes';
 
@@ -106,8 +107,10 @@ export interface Pipeline extends PipelineDefinition {
 }
 
 /** An invalid pipeline definition: every problem, each naming the part of the definition. */
-export class PipelineDefinitionError extends Error {
+export class PipelineDefinitionError extends EtlError {
   override readonly name = 'PipelineDefinitionError';
+  readonly code = 'PIPELINE_DEFINITION_INVALID';
+  readonly retry = 'permanent';
 
   constructor(
     readonly pipeline: string,

@@ -1,3 +1,4 @@
+import { EtlError } from '@etl/contracts';
 import { ADDED_COLUMN_BYTES, ADDED_COLUMN_TYPE, addedFieldProblem } from './addedColumns';
 import { ISO_3166_ALPHA2, ISO_4217 } from './codes';
 import { coercer, isRefusal } from './coerce';
@@ -27,8 +28,10 @@ export interface AddedFields {
 }
 
 /** The source has fields the schema does not know, and the pipeline's drift policy is `fail`. */
-export class SchemaDriftError extends Error {
+export class SchemaDriftError extends EtlError {
   override readonly name = 'SchemaDriftError';
+  readonly code = 'SCHEMA_DRIFT';
+  readonly retry = 'permanent';
 }
 
 function checker(check: Check | undefined): ((text: string) => string | undefined) | undefined {

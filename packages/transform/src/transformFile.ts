@@ -3,15 +3,17 @@ import { createGunzip } from 'node:zlib';
 import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { digestTap, gzipUpload } from '@etl/files';
-import { dataKeys } from '@etl/contracts';
+import { dataKeys, EtlError } from '@etl/contracts';
 import type { ObjectPointer, RawFileReady, StagedFileReady } from '@etl/contracts';
 import type { Pipeline } from '@etl/pipeline-kit';
 import { transformLines } from './transformLines';
 import type { TransformCounts } from './transformLines';
 
 /** The raw file is not what its message said: a changed or truncated object. */
-export class ClaimCheckMismatch extends Error {
+export class ClaimCheckMismatch extends EtlError {
   override readonly name = 'ClaimCheckMismatch';
+  readonly code = 'CLAIM_CHECK_MISMATCH';
+  readonly retry = 'permanent';
 }
 
 /**

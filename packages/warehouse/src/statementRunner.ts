@@ -5,6 +5,8 @@ import {
   GetStatementResultCommand,
 } from '@aws-sdk/client-redshift-data';
 import type { DescribeStatementCommandOutput, Field, RedshiftDataClient, SqlParameter } from '@aws-sdk/client-redshift-data';
+import { EtlError } from '@etl/contracts';
+import type { RetryClass } from '@etl/contracts';
 import type { Retry } from '@etl/middleware';
 import { withRetry } from '@etl/middleware';
 
@@ -17,8 +19,10 @@ export interface Warehouse {
 }
 
 /** A statement (or a batch) that did not finish: FAILED or ABORTED, with the warehouse's error text. */
-export class StatementFailed extends Error {
+export class StatementFailed extends EtlError {
   override readonly name = 'StatementFailed';
+  readonly code: string;
+  readonly retry: RetryClass;
 
   constructor(
     readonly statementId: string,
@@ -26,12 +30,31 @@ export class StatementFailed extends Error {
     readonly detail: string,
   ) {
     super(`statement ${statementId} ${status}: ${detail}`);
+    ({ code: this.code, retry: this.retry } = statementFailure(status, detail));
   }
 }
 
+/**
+ * What a failed statement's error text says about retrying. A conflict with a concurrent
+ * transaction (Redshift's 1023 serializable isolation violation, a deadlock, a lock timeout), a
+ * dropped connection or an aborted statement may pass; anything else the warehouse refused
+ * (content a COPY rejects, a missing grant, SQL it does not take) fails the same way again.
+ */
+export function statementFailure(status: string, detail: string): { code: string; retry: RetryClass } {
+  if (/Serializable isolation violation|could not serialize access|deadlock detected|lock timeout|could not obtain lock/i.test(detail))
+    return { code: 'WAREHOUSE_CONFLICT', retry: 'transient' };
+  if (status === 'ABORTED' || /connection|terminating|Disk Full|out of memory/i.test(detail))
+    return { code: 'WAREHOUSE_INTERRUPTED', retry: 'transient' };
+  if (/^ERROR: Load into table .* failed/m.test(detail)) return { code: 'WAREHOUSE_LOAD_REFUSED', retry: 'permanent' };
+  if (/permission denied/i.test(detail)) return { code: 'WAREHOUSE_PERMISSION_DENIED', retry: 'permanent' };
+  return { code: 'WAREHOUSE_STATEMENT_FAILED', retry: 'permanent' };
+}
+
 /** Waiting longer would run past the invocation's deadline; the statement goes on in the warehouse. */
-export class StatementStillRunning extends Error {
+export class StatementStillRunning extends EtlError {
   override readonly name = 'StatementStillRunning';
+  readonly code = 'WAREHOUSE_STATEMENT_STILL_RUNNING';
+  readonly retry = 'transient';
 }
 
 export interface RunOptions {

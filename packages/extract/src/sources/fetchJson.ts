@@ -1,10 +1,13 @@
+import { EtlError } from '@etl/contracts';
+import type { RetryClass } from '@etl/contracts';
 import { isRetryableError } from '@etl/middleware';
 import type { Retry } from '@etl/middleware';
 import { decodeUtf8KeepingBadBytes } from './utf8Escape';
 
 /** An HTTP source answered with an error status: says which URL, which status, and what it said. */
-export class HttpSourceError extends Error {
+export class HttpSourceError extends EtlError {
   override readonly name = 'HttpSourceError';
+  readonly code = 'HTTP_SOURCE_ERROR';
 
   constructor(
     readonly url: string,
@@ -14,6 +17,11 @@ export class HttpSourceError extends Error {
     readonly retryAfterMs?: number,
   ) {
     super(`GET ${url} answered ${statusCode}: ${body.slice(0, 200)}`);
+  }
+
+  /** A server error, throttling or a timeout may pass; another 4xx (not found, unauthorized) will not. */
+  get retry(): RetryClass {
+    return this.statusCode >= 500 || this.statusCode === 429 || this.statusCode === 408 ? 'transient' : 'permanent';
   }
 }
 
@@ -27,8 +35,10 @@ function retryAfter(value: string | null): number | undefined {
 }
 
 /** A 2xx answer whose body is not JSON (a truncated page, a proxy's error page): worth another attempt. */
-export class MalformedPageError extends Error {
+export class MalformedPageError extends EtlError {
   override readonly name = 'MalformedPageError';
+  readonly code = 'MALFORMED_PAGE';
+  readonly retry = 'transient';
 
   constructor(
     readonly url: string,
