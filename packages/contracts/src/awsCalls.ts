@@ -69,6 +69,19 @@ const statements = (t: CallTarget, actions: string[], follow: string[]): AwsCall
   })),
 ];
 
+/** What the worker middleware does with a failed message of its queue (middleware/src/failedRecords.ts). */
+const failedMessages = (t: CallTarget, service: string, construct: string): AwsCall[] => [
+  ...['GetQueueUrl', 'GetQueueAttributes'].map((action) => ({
+    action: `sqs:${action}`,
+    resource: queue(t, service, construct),
+    why: 'finds its queue and its redrive policy',
+  })),
+  { action: 'sqs:ChangeMessageVisibility', resource: queue(t, service, construct), why: 'brings a transient failure back after a delay' },
+  { action: 'sqs:SendMessage', resource: queue(t, service, construct), why: 're-queues a transient failure before maxReceiveCount' },
+  { action: 'sqs:GetQueueUrl', resource: queue(t, service, `${construct}-dlq`), why: 'finds its dead-letter queue' },
+  { action: 'sqs:SendMessage', resource: queue(t, service, `${construct}-dlq`), why: 'dead-letters a permanent failure at once' },
+];
+
 export const AWS_CALLS: Record<string, Record<string, FunctionCalls>> = {
   extract: {
     planner: (t) => [
@@ -79,11 +92,13 @@ export const AWS_CALLS: Record<string, Record<string, FunctionCalls>> = {
       ...statements(t, ['ExecuteStatement'], ['DescribeStatement', 'GetStatementResult']),
     ],
     extractWorker: (t) => [
+      ...failedMessages(t, 'extract', 'extract'),
       ...upload(t, dataKeys.raw(PIPELINE, RUN, 0), 'writes raw part files'),
       { action: 's3:PutObject', resource: object(t, dataKeys.runManifest(PIPELINE, RUN)), why: 'writes the run manifest' },
       { action: 'sqs:SendMessage', resource: queue(t, 'transform', 'transform'), why: 'announces the parts to transform' },
     ],
     sqlExtractWorker: (t) => [
+      ...failedMessages(t, 'extract', 'extractSql'),
       ...upload(t, dataKeys.rawSlicePart(PIPELINE, RUN, { index: 0, attempt: 'a' }, 0), 'writes raw part files of a slice'),
       ...readMaybeMissing(t, dataKeys.slicePlan(PIPELINE, RUN), 'reads how the run was split'),
       { action: 's3:PutObject', resource: object(t, dataKeys.slicePlan(PIPELINE, RUN)), why: 'splits the run once' },
@@ -114,6 +129,7 @@ export const AWS_CALLS: Record<string, Record<string, FunctionCalls>> = {
   },
   transform: {
     transformWorker: (t) => [
+      ...failedMessages(t, 'transform', 'transform'),
       { action: 's3:GetObject', resource: object(t, dataKeys.raw(PIPELINE, RUN, 0)), why: 'reads a raw file' },
       ...upload(t, dataKeys.staged(PIPELINE, RUN, 0), 'writes the staged file'),
       ...upload(t, dataKeys.quarantine(PIPELINE, RUN, 0), 'writes the quarantine file'),
@@ -123,6 +139,7 @@ export const AWS_CALLS: Record<string, Record<string, FunctionCalls>> = {
   },
   load: {
     loadWorker: (t) => [
+      ...failedMessages(t, 'load', 'load'),
       { action: 's3:PutObject', resource: object(t, dataKeys.copyManifest(PIPELINE, BATCH)), why: 'writes the COPY manifest' },
       { action: 's3:PutObject', resource: object(t, dataKeys.batchFiles(PIPELINE, BATCH)), why: "writes the batch's per-file figures" },
       { action: 's3:PutObject', resource: object(t, dataKeys.loadReport(PIPELINE, RUN, BATCH)), why: 'writes the load report' },
