@@ -1,4 +1,4 @@
-import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { announcements, writeRawFile } from '@etl/extract';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
@@ -32,11 +32,12 @@ describe('transform queue → transformWorker, locally', () => {
   let close: () => void;
   let queueUrl: string;
   let mapping: MappingSpec;
+  let urls: Record<string, string>;
 
   beforeAll(async () => {
     stack = await startTestStack('pglite');
     const resources = stackResources(await packageService('transform', 'dev'), stackName('transform', 'dev'));
-    const urls = await provision(stack.endpoints, resources);
+    urls = await provision(stack.endpoints, resources);
     offline = await startOffline('transform', {
       endpoints: stack.endpoints,
       extraEnv: stack.env,
@@ -76,7 +77,7 @@ describe('transform queue → transformWorker, locally', () => {
     });
   });
 
-  it('invokes the worker for each message and deletes the ones it accepted; a malformed one stays for retry', async () => {
+  it('invokes the worker for each message and deletes the ones it accepted; a malformed one goes to the DLQ on its first receive', async () => {
     const s3 = new S3Client({
       endpoint: stack.endpoints.s3,
       forcePathStyle: true,
@@ -101,6 +102,7 @@ describe('transform queue → transformWorker, locally', () => {
     await offline.waitForOutput(/"message":"raw file transformed"/, 30_000);
     await offline.waitForOutput(/"reason":"message does not match contract \\"raw-file-ready\\"/, 30_000);
     const deadline = Date.now() + 20_000;
+    const dlqUrl = urls[`${mapping.queueName}-dlq`]!;
     for (;;) {
       const { Attributes } = await sqs.send(
         new GetQueueAttributesCommand({
@@ -108,10 +110,26 @@ describe('transform queue → transformWorker, locally', () => {
           AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
         }),
       );
-      // the good message is deleted; the malformed one is in flight until its visibility timeout (6 × the worker timeout) ends
-      if (Attributes!.ApproximateNumberOfMessages === '0' && Attributes!.ApproximateNumberOfMessagesNotVisible === '1') break;
+      // the good message is deleted; the malformed one cannot succeed: it went to the DLQ at once, not after 5 receives
+      if (Attributes!.ApproximateNumberOfMessages === '0' && Attributes!.ApproximateNumberOfMessagesNotVisible === '0') break;
       if (Date.now() > deadline) throw new Error(`queue state: ${JSON.stringify(Attributes)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: dlqUrl,
+        WaitTimeSeconds: 5,
+        MessageAttributeNames: ['All'],
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    expect(
+      Messages.map((m) => [
+        m.Body,
+        m.MessageAttributes?.['etl-error-code']?.StringValue,
+        m.MessageAttributes?.['etl-failed-in']?.StringValue,
+      ]),
+    ).toEqual([['{"kind":"raw-file-ready"}', 'CONTRACT_VIOLATION', 'transform']]);
+    expect(Messages[0]!.MessageAttributes!['etl-error-reason']!.StringValue).toMatch(/^message does not match contract "raw-file-ready"/);
   });
 });
