@@ -1,12 +1,10 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { exampleStagedFileReady } from '@etl/contracts';
-import { announcements, writeRawFile } from '@etl/extract';
 import { query } from '@etl/warehouse';
 import { describeOfflineWorker } from '@etl/harness/testing';
 import type { TestStack } from '@etl/local-aws/testing';
-import { orders, sampleOrder } from '@etl/pipelines';
-import { transformFile } from '@etl/transform';
+import { stagedRun } from './stagedRun';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const RUN = '20261127T023749Z-offline';
@@ -15,23 +13,7 @@ const RUN = '20261127T023749Z-offline';
 async function stagedFiles(stack: TestStack): Promise<string[]> {
   const s3 = new S3Client({ endpoint: stack.endpoints.s3, forcePathStyle: true, region: 'us-east-1', credentials });
   await s3.send(new CreateBucketCommand({ Bucket: 'etl-data-dev' }));
-  const parts = await Promise.all(
-    [0, 1].map((part) =>
-      writeRawFile(
-        s3,
-        { bucket: 'etl-data-dev', pipeline: 'orders', runId: RUN, part },
-        [1, 2, 3].map((n) => sampleOrder(part * 10 + n)),
-      ),
-    ),
-  );
-  const raw = announcements({
-    pipeline: 'orders',
-    runId: RUN,
-    cursorHigh: '2026-12-01 00:00:00',
-    parts,
-    extractedAt: new Date().toISOString(),
-  });
-  const staged = await Promise.all(raw.map((message) => transformFile(s3, orders, message)));
+  const staged = await stagedRun(s3, { bucket: 'etl-data-dev', runId: RUN, parts: 2 });
   s3.destroy();
   return staged.map((message) => JSON.stringify(message));
 }
