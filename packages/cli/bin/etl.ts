@@ -23,6 +23,7 @@ import type { CommandOutput, Target } from '../src';
 import { pipelineNamed } from '@etl/pipelines';
 import { dropFilesLocally, runLocally, stopBackgroundServices } from '@etl/dev';
 import { expandFiles } from '../src/expandFiles';
+import { failureLine } from '../src/output';
 import { runOutput } from '../src/progressBar';
 import { sourceParamsFor } from '../src/sourceParams';
 import { scaffoldPipeline } from '../src/newPipeline';
@@ -246,6 +247,6 @@ program
   });
 
 program.parseAsync().catch((error: unknown) => {
-  console.error(`✘ etl: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`✘ etl: ${failureLine(error)}`);
   process.exit(1);
 });

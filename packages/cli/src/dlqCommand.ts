@@ -4,6 +4,7 @@ import {
   ReceiveMessageCommand,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
+import { FAILURE_ATTRIBUTES } from '@etl/middleware';
 import type { Target } from './target';
 import type { CommandOutput } from './output';
 import { renderTable } from './output';
@@ -15,6 +16,12 @@ export interface DeadLetterQueue {
   messages: number;
   /** The first message's kind, pipeline and run, when it parses (for a first look; the body stays in the queue). */
   first: string | null;
+  /**
+   * Why the first message is there: the code and reason its worker recorded (a permanent failure,
+   * or a transient one that outlasted its retries), or the queue's redrive policy when the worker
+   * never got to say (it crashed or timed out on every receive).
+   */
+  why: string | null;
   /** With `--redrive`: the move task started. */
   movedBack?: boolean;
 }
@@ -24,18 +31,28 @@ async function attribute(target: Target, url: string, name: 'QueueArn' | 'Approx
   return Attributes[name] ?? '';
 }
 
-/** The first message of a queue, peeked (visibility 0: it stays where it is), as "kind pipeline run". */
-async function firstMessage(target: Target, url: string): Promise<string | null> {
+/** The first message of a queue, peeked (visibility 0: it stays where it is): "kind pipeline run", and why it is there. */
+async function firstMessage(target: Target, url: string): Promise<Pick<DeadLetterQueue, 'first' | 'why'>> {
   const { Messages = [] } = await target.sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 1, VisibilityTimeout: 0 }),
+    new ReceiveMessageCommand({
+      QueueUrl: url,
+      MaxNumberOfMessages: 1,
+      VisibilityTimeout: 0,
+      MessageAttributeNames: [FAILURE_ATTRIBUTES.code, FAILURE_ATTRIBUTES.reason, FAILURE_ATTRIBUTES.failedIn],
+    }),
   );
-  const body = Messages[0]?.Body;
-  if (body === undefined) return null;
+  const message = Messages[0];
+  if (message?.Body === undefined) return { first: null, why: null };
+  const said = (name: string) => message.MessageAttributes?.[name]?.StringValue;
+  const code = said(FAILURE_ATTRIBUTES.code);
+  const why = code
+    ? `${code} in ${said(FAILURE_ATTRIBUTES.failedIn) ?? '?'}: ${said(FAILURE_ATTRIBUTES.reason) ?? ''}`
+    : "moved by the queue's redrive policy: its worker failed every receive without saying why (a crash or a timeout?)";
   try {
-    const { kind, pipeline, runId } = JSON.parse(body) as { kind?: string; pipeline?: string; runId?: string };
-    return [kind, pipeline, runId].filter(Boolean).join(' ') || body.slice(0, 60);
+    const { kind, pipeline, runId } = JSON.parse(message.Body) as { kind?: string; pipeline?: string; runId?: string };
+    return { first: [kind, pipeline, runId].filter(Boolean).join(' ') || message.Body.slice(0, 60), why };
   } catch {
-    return `not JSON: ${body.slice(0, 60)}`;
+    return { first: `not JSON: ${message.Body.slice(0, 60)}`, why };
   }
 }
 
@@ -50,7 +67,12 @@ export async function dlqCommand(target: Target, { redrive = false }: { redrive?
     if (!name.endsWith('-dlq')) continue;
     const source = name.slice(0, -'-dlq'.length);
     const messages = Number(await attribute(target, url, 'ApproximateNumberOfMessages'));
-    const entry: DeadLetterQueue = { queue: name, source, messages, first: messages > 0 ? await firstMessage(target, url) : null };
+    const entry: DeadLetterQueue = {
+      queue: name,
+      source,
+      messages,
+      ...(messages > 0 ? await firstMessage(target, url) : { first: null, why: null }),
+    };
     if (redrive && messages > 0) {
       const sourceUrl = queues[source];
       if (!sourceUrl)
@@ -68,14 +90,14 @@ export async function dlqCommand(target: Target, { redrive = false }: { redrive?
   const total = found.reduce((n, q) => n + q.messages, 0);
   const text = [
     renderTable(
-      ['dead-letter queue', 'messages', 'first message', ...(redrive ? ['moved back'] : [])],
-      found.map((q) => [q.queue, q.messages, q.first ?? '', ...(redrive ? [q.movedBack ? `→ ${q.source}` : ''] : [])]),
+      ['dead-letter queue', 'messages', 'first message', 'why', ...(redrive ? ['moved back'] : [])],
+      found.map((q) => [q.queue, q.messages, q.first ?? '', q.why ?? '', ...(redrive ? [q.movedBack ? `→ ${q.source}` : ''] : [])]),
     ),
     total === 0
       ? 'no message in a dead-letter queue'
       : redrive
         ? `${total} message(s) moving back to their queues: follow them with etl status`
-        : `${total} message(s): see why in the services' logs; etl dlq --redrive moves them back once the cause is fixed`,
+        : `${total} message(s): each says why (its error code and reason; more in the services' logs); etl dlq --redrive moves them back once the cause is fixed`,
   ].join('\n');
   return { json: found, text };
 }

@@ -1,4 +1,6 @@
-import { renderTable, terminalText } from './output';
+import { ContractViolation } from '@etl/contracts';
+import { RetriesExhausted } from '@etl/middleware';
+import { failureLine, renderTable, terminalText } from './output';
 
 describe('terminal output', () => {
   it('writes control characters out instead of letting the terminal obey them', () => {
@@ -11,5 +13,13 @@ describe('terminal output', () => {
     const table = renderTable(['note'], [[''], [null]]);
     expect(table).toContain('NULL');
     expect(table.split('\n').filter((line) => /│\s+│/.test(line))).toHaveLength(1);
+  });
+
+  it("ends a failure with the error's code and whether running again can help", () => {
+    expect(failureLine(new ContractViolation('run-ref', ['runId: missing']))).toBe(
+      'message does not match contract "run-ref": runId: missing [CONTRACT_VIOLATION: fails again until the cause is fixed]',
+    );
+    expect(failureLine(new RetriesExhausted(5, 'max-attempts', new Error('503')))).toMatch(/\[RETRIES_EXHAUSTED: may pass if run again\]$/);
+    expect(failureLine(new Error('plain'))).toBe('plain');
   });
 });

@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { EtlError } from '@etl/contracts';
 
 /** What a command produced: the same data for a script (`--json`) and for a person (text). */
 export interface CommandOutput {
@@ -28,4 +29,18 @@ export function renderTable(columns: string[], rows: readonly (readonly unknown[
 /** Prints a command's output: JSON on one line with `--json`, else the text. */
 export function printOutput(output: CommandOutput, json: boolean, write: (text: string) => void = (text) => console.log(text)): void {
   write(json ? JSON.stringify(output.json) : output.text);
+}
+
+/**
+ * The line a failed command ends with: the error's message, and for the pipeline's own errors
+ * their stable code and whether running the command again can help.
+ *
+ * @example
+ * failureLine(new ContractViolation('run-ref', ['runId: missing']))
+ * // → 'message does not match contract "run-ref": runId: missing [CONTRACT_VIOLATION: fails again until the cause is fixed]'
+ */
+export function failureLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!(error instanceof EtlError)) return message;
+  return `${message} [${error.code}: ${error.retry === 'transient' ? 'may pass if run again' : 'fails again until the cause is fixed'}]`;
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '@etl/harness';
 import { orders, ordersDb, startOrdersApi } from '@etl/pipelines';
+import type { ApiFault } from '@etl/pipelines';
 import { SAMPLE_TABLE, writeSampleTable } from './sampleDatabase';
 import { nextGeneration, sampleGeneration } from './sampleSource';
 import { runLocally } from './localRun';
@@ -16,6 +17,8 @@ export interface DevOptions extends Omit<LocalRunOptions, 'pipeline' | 'sourcePa
    * `orders` (the sample shop API).
    */
   sourceUrl?: string;
+  /** The sample shop API's fault for request number n (1-based), if any (an outage, a bad page). */
+  apiFaultAt?: (request: number) => ApiFault | undefined;
 }
 
 export interface DevSummary extends RunSummary {
@@ -46,7 +49,7 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
     );
     sourceParams.ordersDbUrl = options.sourceUrl;
   } else {
-    const api = await startOrdersApi(lines, { port: (options.fixedPorts ?? true) ? 4580 : 0 });
+    const api = await startOrdersApi(lines, { port: (options.fixedPorts ?? true) ? 4580 : 0, faultAt: options.apiFaultAt });
     stopApi = api.stop;
     log(`▶ sample shop API ${api.url}: generation ${generation}, ${lines.length} order lines (dirty rows and updates included)`);
     sourceParams.ordersApiUrl = api.url;

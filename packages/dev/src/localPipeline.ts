@@ -97,7 +97,10 @@ async function serviceResources(service: ServiceName): Promise<StackResources> {
     const cached = JSON.parse(readFileSync(cache, 'utf8')) as { key: string; resources: StackResources };
     if (cached.key === key) return cached.resources;
   }
-  const resources = stackResources(await packageService(service, 'dev', { outDir: '.serverless-local', params }), stackName(service, 'dev'));
+  const resources = stackResources(
+    await packageService(service, 'dev', { outDir: '.serverless-local', params }),
+    stackName(service, 'dev'),
+  );
   writeFileSync(cache, JSON.stringify({ key, resources }));
   return resources;
 }

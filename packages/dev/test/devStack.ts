@@ -28,7 +28,18 @@ export function useDevStack(prefix: string): Readonly<DevStack> {
   const fixture = {} as DevStack;
   beforeAll(async () => {
     fixture.dir = await mkdtemp(path.join(tmpdir(), prefix));
-    const { child, ready } = await launchStack(['--dir', fixture.dir, '--s3-port', '0', '--sqs-port', '0', '--redshift-port', '0', '--iam-port', '0']);
+    const { child, ready } = await launchStack([
+      '--dir',
+      fixture.dir,
+      '--s3-port',
+      '0',
+      '--sqs-port',
+      '0',
+      '--redshift-port',
+      '0',
+      '--iam-port',
+      '0',
+    ]);
     fixture.child = child;
     fixture.warehouse = {
       client: new RedshiftDataClient({ endpoint: ready.endpoints.redshiftData, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }),

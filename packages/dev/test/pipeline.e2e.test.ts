@@ -95,4 +95,22 @@ describe(`orders pipeline end to end, ${ROWS.toLocaleString('en')} source rows`,
     ];
     expect(files).toBe(parts); // each file loaded once, however often it was delivered
   });
+
+  it('rides out an API outage of 12 × 500 on one page: the run finishes within a minute of the recovery, exact', async () => {
+    let lastFault = 0;
+    // the run's first page answers 500 twelve times running: more than one invocation's retry budget (5 attempts)
+    const summary = await run({
+      apiFaultAt: (request) => {
+        if (request > 12) return undefined;
+        lastFault = Date.now();
+        return 'internal-error';
+      },
+    });
+    const finished = Date.now();
+    expect(lastFault).toBeGreaterThan(0);
+    expect(finished - lastFault).toBeLessThan(60_000);
+    const expected = expectedOrdersTable(sampleGeneration(2, ROWS));
+    expect(checksum(await query(local.warehouse, ORDERS_TABLE_QUERY))).toBe(checksum(expected));
+    expect(rowChecks(summary.rows)).toEqual({ transform: true, load: true });
+  });
 });

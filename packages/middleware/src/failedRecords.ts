@@ -5,10 +5,12 @@ import type { Failure } from './failures';
 
 /** Message attributes the middleware reads and writes (SQS allows 10 per message). */
 export const FAILURE_ATTRIBUTES = {
-  /** receives before this copy of the message, across re-queued copies */
+  /** on a re-queued copy: receives before it, across copies */
   attempts: 'etl-attempts',
-  /** when the message first failed (ISO 8601) */
+  /** on a re-queued copy: when the message first failed (ISO 8601) */
   failingSince: 'etl-failing-since',
+  /** on a dead-lettered message: how many receives it had in all (a redrive starts it afresh: no attempts or since ride along) */
+  receives: 'etl-receives',
   /** the last failure's code and reason, and the service it failed in */
   code: 'etl-error-code',
   reason: 'etl-error-reason',
@@ -84,12 +86,19 @@ export class FailedRecordRouter {
         if (queue.deadLetterUrl === undefined) return { action: 'returned', why: 'its queue has no dead-letter queue' };
         const reason =
           failure.retry === 'permanent' ? failure.reason : `still failing after ${hours.toFixed(1)} h of retries: ${failure.reason}`;
-        await this.send(queue.deadLetterUrl, record, { ...failure, reason }, { attempt, since }, queue.fifo);
+        await this.send(
+          queue.deadLetterUrl,
+          record,
+          { ...failure, reason },
+          { [FAILURE_ATTRIBUTES.receives]: number(attempt) },
+          queue.fifo,
+        );
         return { action: 'dead-lettered' };
       }
       const delaySeconds = backoffSeconds(attempt, this.random);
       if (!queue.fifo && queue.maxReceiveCount !== undefined && receives >= queue.maxReceiveCount - 1) {
-        await this.send(queue.url, record, failure, { attempt, since }, false, delaySeconds);
+        const progress = { [FAILURE_ATTRIBUTES.attempts]: number(attempt), [FAILURE_ATTRIBUTES.failingSince]: text(since) };
+        await this.send(queue.url, record, failure, progress, false, delaySeconds);
         return { action: 'requeued', delaySeconds };
       }
       await this.sqs().send(
@@ -105,20 +114,20 @@ export class FailedRecordRouter {
     url: string,
     record: SQSRecord,
     failure: Failure,
-    progress: { attempt: number; since: string },
+    progress: Record<string, MessageAttributeValue>,
     fifo: boolean,
     delaySeconds?: number,
   ): Promise<unknown> {
     const ours: Record<string, MessageAttributeValue> = {
-      [FAILURE_ATTRIBUTES.attempts]: { DataType: 'Number', StringValue: String(progress.attempt) },
-      [FAILURE_ATTRIBUTES.failingSince]: { DataType: 'String', StringValue: progress.since },
-      [FAILURE_ATTRIBUTES.code]: { DataType: 'String', StringValue: failure.code },
-      [FAILURE_ATTRIBUTES.reason]: { DataType: 'String', StringValue: failure.reason.slice(0, 1024) || '(no message)' },
-      [FAILURE_ATTRIBUTES.failedIn]: { DataType: 'String', StringValue: this.service },
+      ...progress,
+      [FAILURE_ATTRIBUTES.code]: text(failure.code),
+      [FAILURE_ATTRIBUTES.reason]: text(failure.reason.slice(0, 1024) || '(no message)'),
+      [FAILURE_ATTRIBUTES.failedIn]: text(this.service),
     };
+    const mine = new Set<string>(Object.values(FAILURE_ATTRIBUTES));
     // the sender's own attributes ride along, as many as SQS's limit of 10 leaves room for
     const theirs = Object.entries(record.messageAttributes ?? {})
-      .filter(([name]) => !(name in ours))
+      .filter(([name]) => !mine.has(name))
       .slice(0, 10 - Object.keys(ours).length)
       .map(([name, value]): [string, MessageAttributeValue] => [
         name,
@@ -177,3 +186,6 @@ function firstReceived(record: SQSRecord): string | undefined {
   const ms = Number(record.attributes.ApproximateFirstReceiveTimestamp);
   return ms > 0 ? new Date(ms).toISOString() : undefined;
 }
+
+const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
+const number = (value: number): MessageAttributeValue => ({ DataType: 'Number', StringValue: String(value) });

@@ -140,6 +140,10 @@ describe('FailedRecordRouter on the local SQS', () => {
     expect(await later.route(asRecord(copy!, q.arn), transient)).toEqual({ action: 'dead-lettered' });
     const [dead] = await receive(q.dlq, 5);
     expect(dead!.MessageAttributes![FAILURE_ATTRIBUTES.reason]!.StringValue).toMatch(/^still failing after 2\d\.\d h of retries: gave up/);
+    // its receives in all; nothing that would make a redriven copy give up at once
+    expect(dead!.MessageAttributes![FAILURE_ATTRIBUTES.receives]!.StringValue).toBe('5');
+    expect(Object.keys(dead!.MessageAttributes!)).not.toContain(FAILURE_ATTRIBUTES.failingSince);
+    expect(Object.keys(dead!.MessageAttributes!)).not.toContain(FAILURE_ATTRIBUTES.attempts);
   });
 
   it('reports the record failed as before when its queue has no DLQ', async () => {

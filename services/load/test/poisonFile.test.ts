@@ -80,7 +80,7 @@ describe('a poison file in a full load batch', () => {
         [13, 'WAREHOUSE_LOAD_REFUSED'],
       ]);
       expect(dead[0]!.MessageAttributes!['etl-error-reason']!.StringValue).toMatch(/Load into table/);
-      expect(dead[0]!.MessageAttributes!['etl-attempts']!.StringValue).toBe('1'); // its first receive
+      expect(dead[0]!.MessageAttributes!['etl-receives']!.StringValue).toBe('1'); // its first receive
     } finally {
       await poller.stop();
     }

@@ -2,8 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SampleLine } from './ordersSample';
 
-/** What a faulty API does to one request: a 503, a page that is not JSON, a body cut off, or a body that stops and hangs. */
-export type ApiFault = 'server-error' | 'malformed-page' | 'dropped-body' | 'stalled-body';
+/** What a faulty API does to one request: a 503 or a 500, a page that is not JSON, a body cut off, or a body that stops and hangs. */
+export type ApiFault = 'server-error' | 'internal-error' | 'malformed-page' | 'dropped-body' | 'stalled-body';
 
 export interface OrdersApiOptions {
   port?: number;
@@ -30,7 +30,13 @@ function instant(text: string): number {
 export async function startOrdersApi(initial: SampleLine[], { port = 0, faults, faultAt, stallMs = 35_000 }: OrdersApiOptions = {}) {
   const lines: SampleLine[] = [...initial];
   let requests = 0;
-  const injected: Record<ApiFault, number> = { 'server-error': 0, 'malformed-page': 0, 'dropped-body': 0, 'stalled-body': 0 };
+  const injected: Record<ApiFault, number> = {
+    'server-error': 0,
+    'internal-error': 0,
+    'malformed-page': 0,
+    'dropped-body': 0,
+    'stalled-body': 0,
+  };
   const stalled = new Set<() => void>();
   const updatedAt = (line: SampleLine) =>
     typeof line.line === 'object' && typeof line.line.updated_at === 'string' ? line.line.updated_at : '';
@@ -75,6 +81,7 @@ export async function startOrdersApi(initial: SampleLine[], { port = 0, faults, 
     if (!fault) return send(200, body);
     injected[fault]++;
     if (fault === 'server-error') return send(503, { message: 'injected fault: service unavailable' });
+    if (fault === 'internal-error') return send(500, { message: 'injected fault: internal server error' });
     const text = JSON.stringify(body);
     const half = text.slice(0, Math.floor(text.length / 2));
     if (fault === 'malformed-page') {
