@@ -5,6 +5,7 @@ import type { Target } from './target';
 import type { CommandOutput } from './output';
 import { renderTable } from './output';
 import { runState } from './runsCommand';
+import { readWaitingRuns, waitingState } from './waitingRuns';
 
 /** A pipeline as `etl status` shows it. */
 export interface PipelineStatus {
@@ -27,13 +28,19 @@ export interface QueueStatus {
 
 /** Every defined pipeline with its last run, its state and its committed watermark. */
 export async function pipelineStatus(target: Target): Promise<PipelineStatus[]> {
-  const [runs, marks] = await Promise.all([recentRuns(target.warehouse, { limit: 1000 }), watermarks(target.warehouse)]);
+  const [runs, marks, waiting] = await Promise.all([
+    recentRuns(target.warehouse, { limit: 1000 }),
+    watermarks(target.warehouse),
+    readWaitingRuns(target),
+  ]);
   return Object.values(pipelines).map((pipeline) => {
     const last = runs.find((run) => run.pipeline === pipeline.name);
+    // a run held up before the ledger knows it is newer than the last one it lists
+    const held = waiting.find((w) => w.pipeline === pipeline.name && (!last || w.runId >= last.runId));
     return {
       pipeline: pipeline.name,
-      lastRun: last?.runId ?? null,
-      state: last ? runState(last) : 'never run',
+      lastRun: held?.runId ?? last?.runId ?? null,
+      state: held ? waitingState(held) : last ? runState(last) : 'never run',
       watermark: marks.find((m) => m.pipeline === pipeline.name)?.cursor ?? null,
       schedule: pipeline.schedule ?? null,
       drift: pipeline.drift,

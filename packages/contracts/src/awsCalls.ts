@@ -80,6 +80,16 @@ const failedMessages = (t: CallTarget, service: string, construct: string): AwsC
   { action: 'sqs:SendMessage', resource: queue(t, service, construct), why: 're-queues a transient failure before maxReceiveCount' },
   { action: 'sqs:GetQueueUrl', resource: queue(t, service, `${construct}-dlq`), why: 'finds its dead-letter queue' },
   { action: 'sqs:SendMessage', resource: queue(t, service, `${construct}-dlq`), why: 'dead-letters a permanent failure at once' },
+  {
+    action: 's3:PutObject',
+    resource: object(t, dataKeys.waiting(PIPELINE, RUN, service)),
+    why: 'shows the run waiting after a transient failure',
+  },
+  {
+    action: 's3:DeleteObject',
+    resource: object(t, dataKeys.waiting(PIPELINE, RUN, service)),
+    why: 'clears the run waiting once the message passed',
+  },
 ];
 
 export const AWS_CALLS: Record<string, Record<string, FunctionCalls>> = {

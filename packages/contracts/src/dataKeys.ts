@@ -27,6 +27,9 @@ export const dataKeys = {
   /** What one load batch did for a run: its statements and timings (see contracts.loadReport). */
   loadReport: (pipeline: string, runId: string, batchId: string) => `state/runs/${pipeline}/${runId}/load-${batchId}.json`,
   loadReportPrefix: (pipeline: string, runId: string) => `state/runs/${pipeline}/${runId}/load-`,
+  /** A run whose message in `service` waits to be tried again after a transient failure (contracts.runWaiting). */
+  waiting: (pipeline: string, runId: string, service: string) => `state/waiting/${pipeline}/${runId}/${service}.json`,
+  waitingPrefix: 'state/waiting/',
   /** A COPY manifest for one load batch. */
   copyManifest: (pipeline: string, batchId: string) => `manifests/${pipeline}/${batchId}.json`,
   /** The per-file figures of one load batch, COPYed next to the data (no values are spliced into SQL). */

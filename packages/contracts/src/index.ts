@@ -1,6 +1,26 @@
 import { contract } from './parse';
-import { extractTask, loadReport, rawFileReady, runManifest, runRef, sliceManifest, slicePlan, stagedFileReady } from './messages';
-import type { ExtractTask, LoadReport, RawFileReady, RunManifest, RunRef, SliceManifest, SlicePlan, StagedFileReady } from './messages';
+import {
+  extractTask,
+  loadReport,
+  rawFileReady,
+  runManifest,
+  runRef,
+  runWaiting,
+  sliceManifest,
+  slicePlan,
+  stagedFileReady,
+} from './messages';
+import type {
+  ExtractTask,
+  LoadReport,
+  RawFileReady,
+  RunManifest,
+  RunRef,
+  RunWaiting,
+  SliceManifest,
+  SlicePlan,
+  StagedFileReady,
+} from './messages';
 
 export { ContractViolation, EtlError } from './errors';
 export type { RetryClass } from './errors';
@@ -12,6 +32,7 @@ export type {
   LoadReport,
   RawFileReady,
   RunRef,
+  RunWaiting,
   RunInfo,
   RawPart,
   RunManifest,
@@ -41,6 +62,8 @@ export const contracts = {
   slicePlan: contract<SlicePlan>('slice-plan', slicePlan),
   /** `state/runs/<pipeline>/<runId>/load-<batchId>.json` */
   loadReport: contract<LoadReport>('load-report', loadReport),
+  /** `state/waiting/<pipeline>/<runId>/<service>.json` */
+  runWaiting: contract<RunWaiting>('run-waiting', runWaiting),
 } as const;
 export { exampleRawFileReady, exampleStagedFileReady } from './examples';
 export { dataKeys, parseRawKey, makeRunId, runIdTime } from './dataKeys';

@@ -48,6 +48,29 @@ export const extractTask = z.strictObject({
 export const runRef = z.strictObject({ pipeline: pipelineName, runId });
 
 /**
+ * `state/waiting/<pipeline>/<runId>/<service>.json`: a run whose message in `service` failed for
+ * a transient reason and waits to be tried again — since when, why, and when next. Written by
+ * the worker middleware on each such failure, removed when the message succeeds or is
+ * dead-lettered; `etl runs`, `etl status` and the dashboard show it.
+ */
+export const runWaiting = z.strictObject({
+  kind: z.literal('run-waiting'),
+  version: z.literal(1),
+  pipeline: pipelineName,
+  runId,
+  service: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,62}$/)),
+  /** when its message first failed */
+  since: isoTimestamp,
+  /** the latest failure */
+  at: isoTimestamp,
+  code: z.string().check(z.minLength(1)),
+  reason: z.string(),
+  /** receives so far, across re-queued copies */
+  attempt: z.int().check(z.positive()),
+  nextAttemptAt: isoTimestamp,
+});
+
+/**
  * What every file of an extract run carries about the run: how many part files it wrote (the
  * load knows the run is complete when it has loaded them all) and the highest incremental
  * cursor value it read, rejected rows included (the watermark once the run is complete).
@@ -178,6 +201,7 @@ export const stagedFileReady = z
   );
 
 export type RunRef = z.infer<typeof runRef>;
+export type RunWaiting = z.infer<typeof runWaiting>;
 export type RunInfo = z.infer<typeof runInfo>;
 export type ExtractTask = z.infer<typeof extractTask>;
 export type RawPart = z.infer<typeof rawPart>;

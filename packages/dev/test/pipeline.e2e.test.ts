@@ -1,5 +1,7 @@
 import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { contracts, dataKeys, parseMessage } from '@etl/contracts';
+import type { RunWaiting } from '@etl/contracts';
 import { expectedOrdersTable, ORDERS_TABLE_QUERY } from '@etl/pipelines';
 import { query } from '@etl/warehouse';
 import { runDev } from '../src/devRun';
@@ -98,6 +100,19 @@ describe(`orders pipeline end to end, ${ROWS.toLocaleString('en')} source rows`,
 
   it('rides out an API outage of 12 × 500 on one page: the run finishes within a minute of the recovery, exact', async () => {
     let lastFault = 0;
+    // meanwhile the run shows as waiting, and why (state/waiting/, what etl runs, etl status and the dashboard read)
+    const seen: RunWaiting[] = [];
+    let watching = true;
+    const watch = (async () => {
+      while (watching) {
+        const { Contents = [] } = await local.s3.send(new ListObjectsV2Command({ Bucket: 'etl-data-dev', Prefix: dataKeys.waitingPrefix }));
+        for (const object of Contents) {
+          const body = await local.s3.send(new GetObjectCommand({ Bucket: 'etl-data-dev', Key: object.Key! })).catch(() => undefined);
+          if (body) seen.push(parseMessage(contracts.runWaiting, await body.Body!.transformToString()));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    })();
     // the run's first page answers 500 twelve times running: more than one invocation's retry budget (5 attempts)
     const summary = await run({
       apiFaultAt: (request) => {
@@ -107,6 +122,14 @@ describe(`orders pipeline end to end, ${ROWS.toLocaleString('en')} source rows`,
       },
     });
     const finished = Date.now();
+    watching = false;
+    await watch;
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen[0]).toMatchObject({ pipeline: 'orders', runId: summary.runId, service: 'extract', code: 'RETRIES_EXHAUSTED' });
+    expect(seen[0]!.reason).toMatch(/answered 500/);
+    // once the message passed, the run no longer waits
+    const { KeyCount } = await local.s3.send(new ListObjectsV2Command({ Bucket: 'etl-data-dev', Prefix: dataKeys.waitingPrefix }));
+    expect(KeyCount).toBe(0);
     expect(lastFault).toBeGreaterThan(0);
     expect(finished - lastFault).toBeLessThan(60_000);
     const expected = expectedOrdersTable(sampleGeneration(2, ROWS));

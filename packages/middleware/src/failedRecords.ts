@@ -34,10 +34,17 @@ export function backoffSeconds(attempt: number, random: () => number = Math.rand
 export type FailedRecordOutcome =
   | { action: 'dead-lettered' }
   /** a fresh copy sent with a delay, so a long outage never uses up the queue's maxReceiveCount */
-  | { action: 'requeued'; delaySeconds: number }
-  | { action: 'backed-off'; delaySeconds: number }
+  | ({ action: 'requeued' } & Retrying)
+  | ({ action: 'backed-off' } & Retrying)
   /** left to the queue's visibility timeout and redrive policy (the routing itself failed, or no DLQ) */
   | { action: 'returned'; why: string };
+
+/** A message that will be tried again: in how long, for the how-manyth time, failing since when. */
+interface Retrying {
+  delaySeconds: number;
+  attempt: number;
+  since: string;
+}
 
 interface QueueFacts {
   url: string;
@@ -99,12 +106,12 @@ export class FailedRecordRouter {
       if (!queue.fifo && queue.maxReceiveCount !== undefined && receives >= queue.maxReceiveCount - 1) {
         const progress = { [FAILURE_ATTRIBUTES.attempts]: number(attempt), [FAILURE_ATTRIBUTES.failingSince]: text(since) };
         await this.send(queue.url, record, failure, progress, false, delaySeconds);
-        return { action: 'requeued', delaySeconds };
+        return { action: 'requeued', delaySeconds, attempt, since };
       }
       await this.sqs().send(
         new ChangeMessageVisibilityCommand({ QueueUrl: queue.url, ReceiptHandle: record.receiptHandle, VisibilityTimeout: delaySeconds }),
       );
-      return { action: 'backed-off', delaySeconds };
+      return { action: 'backed-off', delaySeconds, attempt, since };
     } catch (error) {
       return { action: 'returned', why: `routing it failed: ${(error as Error).message}` };
     }

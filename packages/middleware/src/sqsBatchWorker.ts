@@ -7,7 +7,8 @@ import type { ClientFactories } from './clients';
 import { instrument } from './lambdaHandler';
 import { BatchTally, MetricUnit } from './metrics';
 import { EtlError } from '@etl/contracts';
-import { failedRecordRouter, pipelineFigures, settleFailure, UNPARSED_PIPELINE } from './sqsWorker';
+import { failedRecordRouter, logWaitingError, pipelineFigures, settleFailure, UNPARSED_PIPELINE, waitingRunsOf } from './sqsWorker';
+import type { WaitingRuns } from './waitingRuns';
 import { failureOf } from './failures';
 import type { Logger } from './logger';
 import type { FailedRecordRouter } from './failedRecords';
@@ -26,6 +27,8 @@ export interface SqsBatchWorkerOptions<M extends { pipeline: string; runId: stri
   handleBatch: (messages: M[], tools: Omit<WorkerTools<F>, 'record'> & { records: SQSRecord[] }) => Promise<void>;
   /** What happens to a failed record (dead-lettered, backed off); default: {@link failedRecordRouter}. */
   failedRecords?: FailedRecordRouter;
+  /** Where a run held up by a transient failure shows as waiting; default: {@link waitingRunsOf}. */
+  waitingRuns?: WaitingRuns;
 }
 
 interface Entry<M> {
@@ -66,19 +69,17 @@ export function sqsBatchWorker<M extends { pipeline: string; runId: string }, F 
   const emitFor = pipelineFigures(options.service, stage);
   const getClients = cachedClients(options.clients);
   const router = options.failedRecords ?? failedRecordRouter(options.service);
+  const waiting = options.waitingRuns ?? waitingRunsOf(options.service);
 
   const handler = async (event: SQSEvent, context: Context): Promise<PromiseSettledResult<unknown>[]> => {
     const batchStarted = performance.now();
     const tally = new BatchTally();
     const results = new Array<PromiseSettledResult<unknown>>(event.Records.length);
     const groups = new Map<string, Entry<M>[]>();
-    const failed = async (entry: Pick<Entry<M>, 'index' | 'record'>, error: unknown, logger: Logger) => {
-      const settled = await settleFailure(
-        router,
-        logger.createChild({ persistentKeys: { messageId: entry.record.messageId } }),
-        entry.record,
-        error,
-      );
+    const failed = async (entry: Pick<Entry<M>, 'index' | 'record'> & { message?: M }, error: unknown, logger: Logger) => {
+      const run = entry.message && { pipeline: entry.message.pipeline, runId: entry.message.runId };
+      const messageLogger = logger.createChild({ persistentKeys: { messageId: entry.record.messageId } });
+      const settled = await settleFailure({ router, waiting }, messageLogger, entry.record, error, run);
       results[entry.index] = settled ? { status: 'fulfilled', value: undefined } : { status: 'rejected', reason: error };
     };
     for (const [index, record] of event.Records.entries()) {
@@ -112,6 +113,9 @@ export function sqsBatchWorker<M extends { pipeline: string; runId: string }, F 
           for (const entry of part) {
             results[entry.index] = { status: 'fulfilled', value: undefined };
             tally.count(pipeline, 'ok', (performance.now() - started) / part.length);
+            await waiting
+              .succeeded({ pipeline, runId: entry.message.runId }, entry.record)
+              .catch((error: unknown) => logWaitingError(groupLogger, error));
           }
         } catch (error) {
           const failure = failureOf(error);

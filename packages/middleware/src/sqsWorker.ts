@@ -2,7 +2,7 @@ import type middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseMessage } from '@etl/contracts';
-import type { Contract } from '@etl/contracts';
+import type { Contract, RunRef } from '@etl/contracts';
 import { cachedClients } from './clients';
 import type { ClientFactories, Clients } from './clients';
 import { instrument } from './lambdaHandler';
@@ -10,7 +10,8 @@ import type { Logger } from './logger';
 import { BatchTally, createMetrics, MetricUnit } from './metrics';
 import { settleRecords } from './settleRecords';
 import { withSourceStack } from './sourceStack';
-import { sqsClient } from './awsClients';
+import { s3Client, sqsClient } from './awsClients';
+import { WaitingRuns } from './waitingRuns';
 import { failureOf } from './failures';
 import { FailedRecordRouter } from './failedRecords';
 import type { FailedRecordOutcome } from './failedRecords';
@@ -46,6 +47,8 @@ export interface SqsWorkerOptions<M extends { pipeline: string; runId: string },
   handleMessage: (message: M, tools: WorkerTools<F>) => Promise<void>;
   /** What happens to a failed record (dead-lettered, backed off); default: {@link failedRecordRouter}. */
   failedRecords?: FailedRecordRouter;
+  /** Where a run held up by a transient failure shows as waiting; default: {@link waitingRunsOf}. */
+  waitingRuns?: WaitingRuns;
 }
 
 export type SqsWorkerHandler = middy.MiddyfiedHandler<SQSEvent, SQSBatchResponse, Error, Context>;
@@ -76,6 +79,7 @@ export function sqsWorker<M extends { pipeline: string; runId: string }, F exten
   const emitFor = pipelineFigures(service, stage);
   const getClients = cachedClients(options.clients);
   const router = options.failedRecords ?? failedRecordRouter(service);
+  const waiting = options.waitingRuns ?? waitingRunsOf(service);
 
   const handler = async (event: SQSEvent, context: Context): Promise<PromiseSettledResult<unknown>[]> => {
     const batchStarted = performance.now();
@@ -88,10 +92,12 @@ export function sqsWorker<M extends { pipeline: string; runId: string }, F exten
         const started = performance.now();
         const recordLogger = logger.createChild({ persistentKeys: { messageId: record.messageId } });
         let pipeline = UNPARSED_PIPELINE;
+        let run: RunRef | undefined;
         try {
           const message = parseMessage(contract, record.body);
           pipeline = message.pipeline;
           recordLogger.appendPersistentKeys({ pipeline, runId: message.runId });
+          run = { pipeline, runId: message.runId };
           await handleMessage(message, {
             clients: getClients(),
             logger: recordLogger,
@@ -101,9 +107,10 @@ export function sqsWorker<M extends { pipeline: string; runId: string }, F exten
             emitMetrics: emitFor(pipeline),
           });
           tally.count(pipeline, 'ok', performance.now() - started);
+          await waiting.succeeded(run, record).catch((error: unknown) => logWaitingError(recordLogger, error));
         } catch (error) {
           tally.count(pipeline, 'failed', performance.now() - started);
-          if (!(await settleFailure(router, recordLogger, record, error))) throw error;
+          if (!(await settleFailure({ router, waiting }, recordLogger, record, error, run))) throw error;
         }
       },
       { concurrency },
@@ -128,14 +135,32 @@ export function failedRecordRouter(service: string): FailedRecordRouter {
   return new FailedRecordRouter(() => clients().sqs, service);
 }
 
+/** The waiting-run records of a worker, in the data bucket (`DATA_BUCKET`), with an S3 client of its own. */
+export function waitingRunsOf(service: string): WaitingRuns {
+  const clients = cachedClients({ s3: s3Client });
+  return new WaitingRuns(() => clients().s3, process.env.DATA_BUCKET, service);
+}
+
+export function logWaitingError(logger: Logger, error: unknown): void {
+  logger.warn('waiting-run record not updated', { reason: error instanceof Error ? error.message : String(error) });
+}
+
 /**
  * Classifies a record's failure and routes it ({@link FailedRecordRouter}): true when that
  * settled the record (dead-lettered, or re-queued as a fresh copy), false when it is to be
  * reported as a batch item failure. Logs one JSON line saying which, with the code and reason.
  */
-export async function settleFailure(router: FailedRecordRouter, logger: Logger, record: SQSRecord, error: unknown): Promise<boolean> {
+export async function settleFailure(
+  { router, waiting }: { router: FailedRecordRouter; waiting: WaitingRuns },
+  logger: Logger,
+  record: SQSRecord,
+  error: unknown,
+  /** the run the message is about, when it parsed */
+  run?: RunRef,
+): Promise<boolean> {
   const failure = failureOf(error);
   const outcome = await router.route(record, failure);
+  if (run) await waiting.routed(run, failure, outcome).catch((reason: unknown) => logWaitingError(logger, reason));
   logger.error(RECORD_FAILED[outcome.action], {
     code: failure.code,
     retry: failure.retry,

@@ -106,7 +106,7 @@ describe('FailedRecordRouter on the local SQS', () => {
       () => 0,
     );
     const outcome = await router.route(record, transient);
-    expect(outcome).toEqual({ action: 'backed-off', delaySeconds: BACKOFF.baseSeconds / 2 });
+    expect(outcome).toMatchObject({ action: 'backed-off', delaySeconds: BACKOFF.baseSeconds / 2 });
     expect(await receive(q.url)).toEqual([]);
     const started = Date.now();
     const [again] = await receive(q.url, 10);
@@ -126,7 +126,7 @@ describe('FailedRecordRouter on the local SQS', () => {
     const record = await sendAndReceive(q, 'outage');
     const fourth = { ...record, attributes: { ...record.attributes, ApproximateReceiveCount: '4' } };
     const outcome = await router.route(fourth, transient);
-    expect(outcome).toEqual({ action: 'requeued', delaySeconds: 8 }); // the 4th attempt: 2 s × 2³, half of it with no jitter
+    expect(outcome).toMatchObject({ action: 'requeued', delaySeconds: 8 }); // the 4th attempt: 2 s × 2³, half of it with no jitter
     const [copy] = await receive(q.url, 10);
     expect(copy!.Body).toBe('outage');
     expect(copy!.Attributes!.ApproximateReceiveCount).toBe('1');

@@ -4,27 +4,30 @@ import { runState } from '../runsCommand';
 import { pipelineStatus, queueStatus } from '../statusCommand';
 import type { PipelineStatus, QueueStatus } from '../statusCommand';
 import type { Target } from '../target';
+import type { RunWaiting } from '@etl/contracts';
+import { readWaitingRuns, stateWithWaiting } from '../waitingRuns';
 
 /** What the dashboard's first page shows: `etl status` with each pipeline's last runs. */
 export interface Overview {
   stage: string;
   /** ISO time the figures were read. */
   readAt: string;
-  /** Each run carries its state as `etl runs` words it, so the page has no rule of its own. */
-  pipelines: (PipelineStatus & { runs: (RunListing & { state: string })[] })[];
+  /** Each run carries its state as `etl runs` words it, so the page has no rule of its own; `waiting`: runs a stage holds up. */
+  pipelines: (PipelineStatus & { runs: (RunListing & { state: string })[]; waiting: RunWaiting[] })[];
   queues: QueueStatus[];
 }
 
 /** Reads the overview through the CLI's own modules (the ledger, the queues): no second source of truth. */
 export async function readOverview(target: Target, runsPerPipeline = 20): Promise<Overview> {
-  const [statuses, queues] = await Promise.all([pipelineStatus(target), queueStatus(target)]);
+  const [statuses, queues, waiting] = await Promise.all([pipelineStatus(target), queueStatus(target), readWaitingRuns(target)]);
   const pipelines = await Promise.all(
     statuses.map(async (status) => ({
       ...status,
       runs: (await recentRuns(target.warehouse, { pipeline: status.pipeline, limit: runsPerPipeline })).map((run) => ({
         ...run,
-        state: runState(run),
+        state: stateWithWaiting(run.runId, runState(run), waiting),
       })),
+      waiting: waiting.filter((w) => w.pipeline === status.pipeline),
     })),
   );
   return { stage: target.stage, readAt: new Date().toISOString(), pipelines, queues };

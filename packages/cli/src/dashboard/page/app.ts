@@ -82,7 +82,8 @@ function tell(text: string | null, bad = false) {
   notice.classList.toggle('bad', bad);
 }
 
-const stateClass = (state: string) => (state === 'loaded' ? 'state-loaded' : state.startsWith('loading') ? 'state-loading' : '');
+const stateClass = (state: string) =>
+  state === 'loaded' ? 'state-loaded' : state.startsWith('loading') ? 'state-loading' : state.startsWith('waiting') ? 'state-waiting' : '';
 
 /** Seconds per stage and rows per second over a pipeline's runs, oldest first. */
 function runChart(runs: RunListing[]): HTMLElement {
@@ -154,6 +155,13 @@ function renderOverview(view: Overview): Node[] {
         h('span', {}, 'watermark ', h('b', { testid: 'watermark' }, pipeline.watermark ?? '(none)')),
         h('span', {}, 'schedule ', h('b', {}, pipeline.schedule ?? 'invoked')),
         h('span', {}, 'drift ', h('b', {}, pipeline.drift)),
+      ),
+      ...pipeline.waiting.map((w) =>
+        h(
+          'p',
+          { class: 'state-waiting', testid: 'waiting', data: { run: w.runId } },
+          `run ${w.runId} waiting since ${w.since.slice(11, 19)} UTC in ${w.service}: ${w.code} (try ${w.attempt}, next ${w.nextAttemptAt.slice(11, 19)} UTC) — ${w.reason}`,
+        ),
       ),
       pipeline.runs.length === 0 ? h('p', { class: 'empty' }, 'no run loaded yet') : runChart(pipeline.runs),
       pipeline.runs.length === 0
