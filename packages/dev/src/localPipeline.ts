@@ -201,11 +201,8 @@ export class LocalPipeline extends RunningPipeline {
             ...['--redshift-port', port(ports?.redshiftData), '--iam-port', port(ports?.iam)],
           ]
         : [];
-    const env = {
-      ...process.env,
-      ...(this.options.databaseUrl ? { DATABASE_URL: this.options.databaseUrl } : {}),
-      ...this.options.stackEnv,
-    };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...this.options.stackEnv, DATABASE_URL: this.options.databaseUrl };
+    if (this.options.databaseUrl === undefined) delete env.DATABASE_URL; // PGlite: not a Postgres this process was told of
     const { child, ready } = await launchStack(['--dir', this.options.dir, ...portArgs], env);
     return { ...ready, child };
   }

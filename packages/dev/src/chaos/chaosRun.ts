@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { gzipSync } from 'node:zlib';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { FAULT_LOG, FAULTS_ENV, injectedFaults } from '@etl/local-aws';
 import { freshPostgresDatabase } from '@etl/local-aws/testing';
 import type { Invoke } from '@etl/harness';
@@ -12,7 +14,7 @@ import { LocalPipeline, packageServices, serviceOfFunction, WORK_QUEUES } from '
 import type { PackagedServices } from '../localPipeline';
 import { chaosRuns } from './chaosData';
 import type { ChaosRunData } from './chaosData';
-import { describeSchedule, drawSchedule } from './faultSchedule';
+import { describeSchedule, drawnFaults, drawSchedule } from './faultSchedule';
 import type { FaultSchedule, RunNumber } from './faultSchedule';
 import { compareTables } from './tableDiff';
 
@@ -25,10 +27,13 @@ export const FAULT_KINDS = [
   's3-slow-down',
   'failed-statement',
   'poison',
+  'poison-file',
   'api-server-error',
   'api-malformed-page',
   'api-dropped-body',
   'api-stalled-body',
+  'api-internal-error',
+  'api-outage',
 ] as const;
 export type ChaosFaultKind = (typeof FAULT_KINDS)[number];
 
@@ -60,6 +65,21 @@ export interface ChaosOptions {
   onSeed?: (result: SeedResult) => void;
 }
 
+/** Orders per page the sample API serves (its default limit; the orders pipeline sets none). */
+const ORDERS_PAGE_SIZE = 1_000;
+
+/**
+ * What the event source makes of one batch delivered to two invocations at once: a record failed
+ * if either delivery failed it (that copy comes back), and the batch failed if either did.
+ */
+function bothDeliveries(first: Awaited<ReturnType<Invoke>>, second: Awaited<ReturnType<Invoke>>): Awaited<ReturnType<Invoke>> {
+  if (first.functionError) return first;
+  if (second.functionError) return second;
+  const failures = (payload: unknown) => (payload as { batchItemFailures?: { itemIdentifier: string }[] } | null)?.batchItemFailures ?? [];
+  const ids = [...new Set([...failures(first.payload), ...failures(second.payload)].map((f) => f.itemIdentifier))];
+  return { payload: { batchItemFailures: ids.map((itemIdentifier) => ({ itemIdentifier })) } };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const apiKind = (fault: ApiFault) => `api-${fault}` as ChaosFaultKind;
 const noFaults = () => Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<ChaosFaultKind, number>;
@@ -70,6 +90,10 @@ interface LaneState {
   run?: RunNumber;
   crashed: boolean;
   faults: Record<ChaosFaultKind, number>;
+  /** poison (message bodies) expected in a DLQ */
+  poisonSent: string[];
+  /** the staged file made poison, until it is mended and its message redriven */
+  poisonFile?: { bucket: string; key: string; original: Uint8Array; body: string; mended: boolean };
 }
 
 /**
@@ -80,7 +104,7 @@ interface LaneState {
 class ChaosLane {
   private local!: LocalPipeline;
   private api!: Awaited<ReturnType<typeof startOrdersApi>>;
-  private readonly state: LaneState = { crashed: false, faults: noFaults() };
+  private readonly state: LaneState = { crashed: false, faults: noFaults(), poisonSent: [] };
   private faultsInFlight: Promise<void> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private dropDatabase?: () => Promise<void>;
@@ -99,7 +123,9 @@ class ChaosLane {
   /** Runs a seed: both runs with their faults, then every check. Never throws: a failure is a result. */
   async runSeed(seed: number): Promise<SeedResult> {
     const started = Date.now();
-    const schedule = drawSchedule(seed);
+    const runs = chaosRuns(seed, this.options.rows);
+    const pages = runs.map((data) => Math.max(1, Math.ceil(data.served.length / ORDERS_PAGE_SIZE))) as [number, number];
+    const schedule = drawSchedule(seed, { pages });
     const result: SeedResult = {
       seed,
       schedule: describeSchedule(schedule),
@@ -111,9 +137,8 @@ class ChaosLane {
       problems: [],
       seconds: 0,
     };
-    const runs = chaosRuns(seed, this.options.rows);
-    Object.assign(this.state, { schedule, run: undefined, crashed: false, faults: result.faults });
     const poisonSent: string[] = [];
+    Object.assign(this.state, { schedule, run: undefined, crashed: false, faults: result.faults, poisonSent, poisonFile: undefined });
     try {
       await this.freshStack(schedule);
       for (const [index, data] of runs.entries()) await this.runOnce((index + 1) as RunNumber, data, schedule, poisonSent, result);
@@ -138,6 +163,9 @@ class ChaosLane {
       result.faults['failed-statement'] = stackFaults['failed-statement'];
       result.seconds = (Date.now() - started) / 1000;
     }
+    // a seed proves only what struck: a drawn fault that never fired fails it
+    for (const kind of drawnFaults(schedule))
+      if (result.faults[kind as ChaosFaultKind] === 0) result.problems.push(`drawn fault did not fire: ${kind}`);
     return result;
   }
 
@@ -145,18 +173,17 @@ class ChaosLane {
     await this.dropDatabase?.();
     // the previous seed's folder goes once the new stack has taken over its IAM (replaceStack)
     const previous = this.dir;
-    const database = await freshPostgresDatabase('etl_chaos');
-    this.dropDatabase = database.drop;
+    // half the seeds on PGlite (the engine etl run uses by default), half on Postgres
+    const database = schedule.engine === 'postgres' ? await freshPostgresDatabase('etl_chaos') : undefined;
+    this.dropDatabase = database?.drop;
     this.dir = mkdtempSync(path.join(tmpdir(), `etl-chaos-${schedule.seed}-`));
     const stackEnv = { [FAULTS_ENV]: JSON.stringify(schedule.stack) };
     if (!this.local) {
-      this.api = await startOrdersApi([], {
-        faultAt: (request) => this.state.schedule?.api.find((f) => f.run === this.state.run && f.request === request)?.fault ?? undefined,
-      });
+      this.api = await startOrdersApi([], { faultAt: (request) => this.apiFault(request) });
       this.local = await LocalPipeline.start({
         dir: this.dir,
         fixedPorts: false,
-        databaseUrl: database.url,
+        databaseUrl: database?.url,
         stackEnv,
         resources: this.options.resources,
         esbuildWorkFolder: this.options.esbuildWorkFolder,
@@ -165,12 +192,24 @@ class ChaosLane {
         log: () => undefined,
       });
     } else {
-      await this.local.replaceStack(this.dir, database.url, stackEnv);
+      await this.local.replaceStack(this.dir, database?.url, stackEnv);
     }
     if (previous) rmSync(previous, { recursive: true, force: true });
   }
 
-  /** Delivers batches (twice, when the seed says so) and crashes a worker mid-batch, as the seed says. */
+  /** The API's answer to a request of the run under way: an outage's 500, a drawn fault, or none. */
+  private apiFault(request: number): ApiFault | undefined {
+    const { schedule, run } = this.state;
+    const outage = schedule?.outage;
+    if (outage && outage.run === run && request >= outage.request && request < outage.request + outage.length) return 'internal-error';
+    return schedule?.api.find((f) => f.run === run && f.request === request)?.fault;
+  }
+
+  /**
+   * Delivers batches — twice at the same moment, to two concurrent invocations, when the seed
+   * says so (what SQS does when a message's visibility timeout ends while it is still being
+   * processed) — makes a staged file poison, and crashes a worker mid-batch, as the seed says.
+   */
   private faultyInvoke(invoke: Invoke): Invoke {
     return async (functionName, event) => {
       const { schedule, run } = this.state;
@@ -178,11 +217,12 @@ class ChaosLane {
       const crash = schedule?.workerCrash;
       const crashNow = crash && crash.run === run && crash.service === service && !this.state.crashed;
       if (crashNow) this.state.crashed = true;
+      const poisoned = service === 'load' && (await this.poisonFileOnce(event));
       const invocation = (async () => {
-        const first = await invoke(functionName, event);
-        if (!schedule?.deliverTwice) return first;
+        if (!schedule?.deliverTwice || poisoned) return invoke(functionName, event);
         this.state.faults['double-delivery']++;
-        return invoke(functionName, event);
+        const [first, second] = await Promise.all([invoke(functionName, event), invoke(functionName, event)]);
+        return bothDeliveries(first, second);
       })();
       if (crashNow) {
         let settled = false;
@@ -195,6 +235,45 @@ class ChaosLane {
       }
       return invocation;
     };
+  }
+
+  /**
+   * The seed's poison file: the first staged file of the run's first load batch gets content
+   * COPY refuses, so that its message must reach the load DLQ on its own while the rest load.
+   */
+  private async poisonFileOnce(event: Parameters<Invoke>[1]): Promise<boolean> {
+    const { schedule, run } = this.state;
+    if (schedule?.poison?.target !== 'load-file' || schedule.poison.run !== run || this.state.poisonFile) return false;
+    const record = event.Records[0];
+    if (!record) return false;
+    const { staged } = JSON.parse(record.body) as { staged: { bucket: string; key: string } };
+    const original = await this.local.s3.send(new GetObjectCommand({ Bucket: staged.bucket, Key: staged.key }));
+    this.state.poisonFile = { ...staged, original: await original.Body!.transformToByteArray(), body: record.body, mended: false };
+    await this.local.s3.send(
+      new PutObjectCommand({ Bucket: staged.bucket, Key: staged.key, Body: gzipSync('poison,not,a,row,of,orders\n') }),
+    );
+    this.state.poisonSent.push(record.body);
+    this.state.faults['poison-file']++;
+    return true;
+  }
+
+  /**
+   * Once the poison file's message is in the load DLQ: its file is mended and the DLQ redriven
+   * (`etl dlq --redrive`), as an operator would once the cause is fixed — it then loads.
+   */
+  private async mendPoisonFile(): Promise<void> {
+    const file = this.state.poisonFile;
+    if (!file || file.mended) return;
+    const dlq = this.local.queueUrls['etl-load-dev-load-dlq']!;
+    if ((await this.local.depth('etl-load-dev-load-dlq')) === 0) return;
+    await this.local.s3.send(new PutObjectCommand({ Bucket: file.bucket, Key: file.key, Body: file.original }));
+    const arn = async (url: string) =>
+      (await this.local.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    await this.local.sqs.send(
+      new StartMessageMoveTaskCommand({ SourceArn: await arn(dlq), DestinationArn: await arn(this.local.queueUrls['etl-load-dev-load']!) }),
+    );
+    file.mended = true;
+    this.state.poisonSent.splice(this.state.poisonSent.indexOf(file.body), 1);
   }
 
   /** Runs one fault after those before it (a kill waits for the restart before it). */
@@ -221,7 +300,7 @@ class ChaosLane {
     const apiBefore = this.api.injected();
     this.api.replace(data.lines);
     this.state.run = run;
-    if (schedule.poison?.run === run) {
+    if (schedule.poison?.run === run && schedule.poison.target !== 'load-file') {
       const body = JSON.stringify({ poison: `chaos seed ${schedule.seed}`, note: 'no handler can process this message' });
       await this.local.sqs.send(
         new SendMessageCommand({
@@ -234,12 +313,14 @@ class ChaosLane {
     }
     const runId = await this.planAsScheduled(run);
     this.arm(run, schedule);
-    await this.follow(run, runId, poisonSent.length);
+    await this.follow(run, runId, poisonSent);
     this.disarm();
     await this.faultsInFlight;
-    await this.quiet(poisonSent.length, run === 2);
+    await this.quiet(poisonSent, run === 2);
     const apiAfter = this.api.injected();
     for (const fault of Object.keys(apiAfter) as ApiFault[]) result.faults[apiKind(fault)] += apiAfter[fault] - apiBefore[fault];
+    const outage = schedule.outage;
+    if (outage?.run === run && apiAfter['internal-error'] - apiBefore['internal-error'] === outage.length) result.faults['api-outage']++;
 
     const loaded = await runAccount(this.local.warehouse, orders.name, runId);
     if (!loaded) throw new Error(`run ${run} (${runId}) is not in etl_runs`);
@@ -274,11 +355,13 @@ class ChaosLane {
   }
 
   /** Until every part of the run is loaded; fails early when a message that is not poison reaches a DLQ. */
-  private async follow(run: RunNumber, runId: string, poison: number): Promise<void> {
+  private async follow(run: RunNumber, runId: string, poisonSent: readonly string[]): Promise<void> {
     const deadline = Date.now() + this.options.runTimeoutMs;
     for (;;) {
       const { parts, loaded } = await this.local.progress(orders.name, runId);
       if (parts !== null && loaded >= parts) return;
+      await this.mendPoisonFile();
+      const poison = poisonSent.length;
       const deadLetters = await this.deadLetterDepth().catch(() => 0);
       if (deadLetters > poison) throw new Error(`run ${run}: ${deadLetters - poison} message(s) that are not poison reached a DLQ`);
       if (Date.now() > deadline)
@@ -298,9 +381,10 @@ class ChaosLane {
    * Until the work queues hold nothing but poison on its way to a DLQ (replays and second
    * deliveries settled), twice in a row; with `poisonInDlq`, until the poison is in the DLQs.
    */
-  private async quiet(poison: number, poisonInDlq: boolean): Promise<void> {
+  private async quiet(poisonSent: readonly string[], poisonInDlq: boolean): Promise<void> {
     const deadline = Date.now() + this.options.runTimeoutMs;
     for (let calm = 0; calm < 2;) {
+      const poison = poisonSent.length;
       const work = await Promise.all(WORK_QUEUES.map((name) => this.local.depth(name))).then(
         (depths) => depths.reduce((a, b) => a + b, 0),
         () => Number.POSITIVE_INFINITY,

@@ -6,12 +6,21 @@ import type { ServiceName } from '@etl/harness';
 /** Which of a seed's two runs a fault strikes. */
 export type RunNumber = 1 | 2;
 
-/** The queues a poison message may be sent to, by the service that reads them. */
-export type PoisonTarget = 'transform' | 'load';
+/**
+ * Where poison goes: a message no handler can process, on the transform or the load queue; or
+ * (`load-file`) a staged file whose content the warehouse's COPY refuses, in a load batch — once
+ * it is in the DLQ, its file is mended and the DLQ redriven, as an operator would.
+ */
+export type PoisonTarget = 'transform' | 'load' | 'load-file';
+
+/** The warehouse engine a seed runs on: PGlite (what `etl run` uses by default) or Postgres. */
+export type ChaosEngine = 'pglite' | 'postgres';
 
 /** Every fault of one seed, drawn from it: the same seed always gives the same schedule. */
 export interface FaultSchedule {
   seed: number;
+  /** even seeds on PGlite, odd ones on Postgres */
+  engine: ChaosEngine;
   /**
    * A worker dies mid-batch: the service is SIGKILLed `delayMs` into its first invocation of the
    * run — or, when that invocation is over by then, as far into its next one.
@@ -29,12 +38,21 @@ export interface FaultSchedule {
   poison?: { run: RunNumber; target: PoisonTarget };
   /** API faults by run and request number. */
   api: { run: RunNumber; request: number; fault: ApiFault }[];
+  /** The API answers 500 to `length` requests running from `request` on: longer than one page's retry budget (5 attempts). */
+  outage?: { run: RunNumber; request: number; length: number };
+}
+
+/** How big a seed's runs are: the pages each run reads (1,000 orders a page), so that every drawn request is one the run makes. */
+export interface RunShape {
+  pages: [number, number];
 }
 
 /** The load's statements a failing statement may be: the COPY, the MERGE, the file accounting, the watermark. */
-const LOAD_STATEMENTS = ['COPY etl_stage', 'MERGE INTO public.orders', 'INSERT INTO etl_load_files', 'MERGE INTO etl_watermarks'];
+const LOAD_STATEMENTS = ['COPY etl_stage', 'MERGE INTO "public"."orders"', 'INSERT INTO etl_load_files', 'MERGE INTO etl_watermarks'];
 const SERVICES: ServiceName[] = ['extract', 'transform', 'load'];
 const API_FAULTS: ApiFault[] = ['server-error', 'malformed-page', 'dropped-body', 'stalled-body'];
+/** Requests a page may take: the extract's retry policy gives up on a page after 5 attempts in one invocation. */
+const PAGE_ATTEMPTS = 5;
 
 /**
  * How much faster SQS's visibility timeouts run in a chaos stack (faults.ts): 1,800 s last 54 s,
@@ -48,30 +66,50 @@ export const CHAOS_SQS_TIME_FLOOR_SECONDS = 20;
  * hundred seeds every kind is seen many times, alone and together; a stalled body (which costs a
  * 30 s client timeout) is rarer.
  */
-export function drawSchedule(seed: number): FaultSchedule {
+export function drawSchedule(seed: number, { pages }: RunShape = { pages: [21, 5] }): FaultSchedule {
   const random = seededRandom(seed * 7_919 + 1);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const run = (): RunNumber => (random() < 0.6 ? 1 : 2);
   const chance = (p: number) => random() < p;
   const schedule: FaultSchedule = {
     seed,
+    engine: seed % 2 === 0 ? 'pglite' : 'postgres',
     deliverTwice: false,
     stack: { seed, sqsTimeScale: CHAOS_SQS_TIME_SCALE, sqsTimeFloorSeconds: CHAOS_SQS_TIME_FLOOR_SECONDS },
     api: [],
   };
-  if (chance(0.5)) schedule.workerCrash = { run: run(), service: pick(SERVICES), delayMs: Math.floor(random() * 1_500) };
-  if (chance(0.4)) schedule.workerKill = { run: run(), service: pick(SERVICES), afterMs: Math.floor(random() * 8_000) };
-  if (chance(0.35)) schedule.stackKill = { run: run(), afterMs: Math.floor(random() * 10_000) };
+  // early in an invocation, so that it lands inside one (the extract's run, a transform file, a load batch)
+  if (chance(0.5)) schedule.workerCrash = { run: run(), service: pick(SERVICES), delayMs: Math.floor(random() * 100) };
+  // within the run it strikes: the incremental second run takes seconds, not the first's tens of seconds
+  const within = (r: RunNumber, firstRunMs: number) => Math.floor(random() * (r === 1 ? firstRunMs : firstRunMs / 4));
+  if (chance(0.4)) {
+    const r = run();
+    schedule.workerKill = { run: r, service: pick(SERVICES), afterMs: within(r, 8_000) };
+  }
+  if (chance(0.35)) {
+    const r = run();
+    schedule.stackKill = { run: r, afterMs: within(r, 10_000) };
+  }
   schedule.deliverTwice = chance(0.3);
   if (chance(0.5)) schedule.stack.s3SlowDownShare = Math.round((0.05 + random() * 0.15) * 1000) / 1000; // a run makes ~100 object requests
   if (chance(0.5)) schedule.stack.failStatement = { contains: pick(LOAD_STATEMENTS), nth: 1 + Math.floor(random() * 2) };
-  if (chance(0.5)) schedule.poison = { run: run(), target: pick(['transform', 'load'] as const) };
+  if (chance(0.5)) schedule.poison = { run: run(), target: pick(['transform', 'load', 'load-file'] as const) };
   const apiFaults = Math.floor(random() * 4);
+  // a request the run makes for sure: one of its pages (faults before it only add requests)
+  const request = (r: RunNumber) => 1 + Math.floor(random() * pages[r - 1]!);
   for (let i = 0; i < apiFaults; i++) {
     const r = run();
     const fault = chance(0.15) ? 'stalled-body' : pick(API_FAULTS.filter((f) => f !== 'stalled-body'));
-    // run 1 reads ~50 pages of 1,000; run 2 ~10
-    schedule.api.push({ run: r, request: 1 + Math.floor(random() * (r === 1 ? 40 : 8)), fault });
+    const at = request(r);
+    // one fault a request: a second one there would never strike
+    if (!schedule.api.some((f) => f.run === r && f.request === at)) schedule.api.push({ run: r, request: at, fault });
+  }
+  if (chance(0.4)) {
+    const r = run();
+    const outage = { run: r, request: request(r), length: PAGE_ATTEMPTS + 1 + Math.floor(random() * 9) };
+    schedule.outage = outage;
+    // other API faults stay clear of the outage: each must strike a request of its own
+    schedule.api = schedule.api.filter((f) => f.run !== r || f.request < outage.request || f.request >= outage.request + outage.length);
   }
   return schedule;
 }
@@ -88,5 +126,22 @@ export function describeSchedule(schedule: FaultSchedule): string {
   if (stack.failStatement) parts.push(`fail "${stack.failStatement.contains}" #${stack.failStatement.nth}`);
   if (poison) parts.push(`poison → ${poison.target} (run ${poison.run})`);
   for (const { run, request, fault } of schedule.api) parts.push(`API ${fault} @${request} (run ${run})`);
+  if (schedule.outage) parts.push(`API outage ${schedule.outage.length} × 500 @${schedule.outage.request} (run ${schedule.outage.run})`);
+  parts.push(`on ${schedule.engine}`);
   return parts.length > 0 ? parts.join(', ') : 'no faults';
+}
+
+/** The fault kinds a schedule draws, each of which must fire at least once for the seed to count. */
+export function drawnFaults(schedule: FaultSchedule): string[] {
+  const kinds: string[] = [];
+  if (schedule.workerCrash) kinds.push('worker-crash');
+  if (schedule.workerKill) kinds.push('worker-kill');
+  if (schedule.stackKill) kinds.push('stack-kill');
+  if (schedule.deliverTwice) kinds.push('double-delivery');
+  if (schedule.stack.s3SlowDownShare) kinds.push('s3-slow-down');
+  if (schedule.stack.failStatement) kinds.push('failed-statement');
+  if (schedule.poison) kinds.push(schedule.poison.target === 'load-file' ? 'poison-file' : 'poison');
+  for (const { fault } of schedule.api) kinds.push(`api-${fault}`);
+  if (schedule.outage) kinds.push('api-outage');
+  return [...new Set(kinds)];
 }
