@@ -1,13 +1,17 @@
 /**
  * pnpm chaos [--seeds 10] [--first-seed 1] [--rows 50000] [--parallel 2] [--logs DIR]
  *
- * The seeded chaos suite: for each seed, a fault schedule (worker crashes and SIGKILLs, a SIGKILL
- * of the local stack, double delivery, S3 503 SlowDown, a failing load statement, a poison
- * message, API 5xx / malformed / cut-off / stalled pages) is drawn and the orders pipeline runs
- * twice through it (a full run, then an incremental one with updates, late rows and stale
- * versions). The table must equal the expected one, every run's rows must add up, the DLQs must
- * hold exactly the poison, and the watermark must be the newest valid cursor. Exit 1 otherwise.
- * --logs: a failed seed's service logs are written there. The warehouse is a fresh database per seed on the local Postgres (TEST_POSTGRES_URL).
+ * The seeded chaos suite: for each seed, a fault schedule is drawn — worker crashes mid-batch and
+ * SIGKILLs, a SIGKILL of the local stack, every batch delivered to two concurrent invocations,
+ * S3 503 SlowDown, a failing load statement, a poison message, a poison staged file (mended and
+ * redriven from the DLQ once it is there), API 5xx / malformed / cut-off / stalled pages and an
+ * outage longer than a page's retry budget — within the pages each run really reads, and the
+ * orders pipeline runs twice through it (a full run, then an incremental one with updates, late
+ * rows and stale versions). The table must equal the expected one, every run's rows must add up,
+ * the DLQs must hold exactly the poison, the watermark must be the newest valid cursor, and every
+ * drawn fault must have fired. Exit 1 otherwise. Even seeds run the warehouse on PGlite, odd ones
+ * on a fresh database of the local Postgres (TEST_POSTGRES_URL). --logs: a failed seed's service
+ * logs are written there.
  */
 import { parseArgs } from 'node:util';
 import { runChaos } from '../src/chaos/chaosRun';

@@ -12,9 +12,8 @@ import type { ApiFault } from '@etl/pipelines';
 import { committedWatermark, query, rowChecks, runAccount } from '@etl/warehouse';
 import { LocalPipeline, packageServices, serviceOfFunction, WORK_QUEUES } from '../localPipeline';
 import type { PackagedServices } from '../localPipeline';
-import { chaosRuns } from './chaosData';
 import type { ChaosRunData } from './chaosData';
-import { describeSchedule, drawnFaults, drawSchedule } from './faultSchedule';
+import { describeSchedule, drawnFaults, seedPlan } from './faultSchedule';
 import type { FaultSchedule, RunNumber } from './faultSchedule';
 import { compareTables } from './tableDiff';
 
@@ -64,9 +63,6 @@ export interface ChaosOptions {
   log?: (line: string) => void;
   onSeed?: (result: SeedResult) => void;
 }
-
-/** Orders per page the sample API serves (its default limit; the orders pipeline sets none). */
-const ORDERS_PAGE_SIZE = 1_000;
 
 /**
  * What the event source makes of one batch delivered to two invocations at once: a record failed
@@ -123,9 +119,7 @@ class ChaosLane {
   /** Runs a seed: both runs with their faults, then every check. Never throws: a failure is a result. */
   async runSeed(seed: number): Promise<SeedResult> {
     const started = Date.now();
-    const runs = chaosRuns(seed, this.options.rows);
-    const pages = runs.map((data) => Math.max(1, Math.ceil(data.served.length / ORDERS_PAGE_SIZE))) as [number, number];
-    const schedule = drawSchedule(seed, { pages });
+    const { runs, schedule } = seedPlan(seed, this.options.rows);
     const result: SeedResult = {
       seed,
       schedule: describeSchedule(schedule),

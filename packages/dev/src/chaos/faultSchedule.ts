@@ -2,6 +2,8 @@ import { seededRandom } from '@etl/pipelines';
 import type { ApiFault } from '@etl/pipelines';
 import type { FaultPlan } from '@etl/local-aws';
 import type { ServiceName } from '@etl/harness';
+import { chaosRuns } from './chaosData';
+import type { ChaosRunData } from './chaosData';
 
 /** Which of a seed's two runs a fault strikes. */
 export type RunNumber = 1 | 2;
@@ -144,4 +146,14 @@ export function drawnFaults(schedule: FaultSchedule): string[] {
   for (const { fault } of schedule.api) kinds.push(`api-${fault}`);
   if (schedule.outage) kinds.push('api-outage');
   return [...new Set(kinds)];
+}
+
+/** Orders per page the sample API serves (its default limit; the orders pipeline sets none). */
+const ORDERS_PAGE_SIZE = 1_000;
+
+/** A seed's two runs of data and the fault schedule drawn for their size. */
+export function seedPlan(seed: number, rows: number): { runs: [ChaosRunData, ChaosRunData]; schedule: FaultSchedule } {
+  const runs = chaosRuns(seed, rows);
+  const pages = runs.map((data) => Math.max(1, Math.ceil(data.served.length / ORDERS_PAGE_SIZE))) as [number, number];
+  return { runs, schedule: drawSchedule(seed, { pages }) };
 }
