@@ -15,6 +15,17 @@ describe('terminal output', () => {
     expect(table.split('\n').filter((line) => /│\s+│/.test(line))).toHaveLength(1);
   });
 
+  it('tells SQL NULL from a text that reads NULL, and aligns wide characters by their display width', () => {
+    expect(renderTable(['note', 'n'], [[null, 1], ['NULL', 22], ['日本語', 333]]).split('\n')).toEqual([
+      '┌────────┬─────┐',
+      '│ note   │ n   │',
+      '│ NULL   │ 1   │',
+      '│ "NULL" │ 22  │',
+      '│ 日本語 │ 333 │',
+      '└────────┴─────┘',
+    ]);
+  });
+
   it("ends a failure with the error's code and whether running again can help", () => {
     expect(failureLine(new ContractViolation('run-ref', ['runId: missing']))).toBe(
       'message does not match contract "run-ref": runId: missing [CONTRACT_VIOLATION: fails again until the cause is fixed]',

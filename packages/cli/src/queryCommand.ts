@@ -9,6 +9,9 @@ export async function queryCommand(target: Target, sql: string): Promise<Command
   if (result.columns.length === 0) return { json: [], text: `${result.rowsAffected} row(s) affected` };
   return {
     json: result.rows,
-    text: `${renderTable(result.columns, result.rows)}\n(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`,
+    // drawn only when printed as text: `--json` of a big result never pays for the table
+    get text() {
+      return `${renderTable(result.columns, result.rows)}\n(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`;
+    },
   };
 }

@@ -143,7 +143,8 @@ async function resultTable(
   do {
     const page = await retry(() => warehouse.client.send(new GetStatementResultCommand({ Id: id, NextToken })));
     if (page.ColumnMetadata) columns = page.ColumnMetadata.map((column, i) => column.label ?? column.name ?? `column${i + 1}`);
-    rows.push(...(page.Records ?? []).map((record) => record.map(plainValue)));
+    // one by one: spreading a page of 100,000 rows into push() overflows the call stack
+    for (const record of page.Records ?? []) rows.push(record.map(plainValue));
     NextToken = page.NextToken;
   } while (NextToken);
   return { columns, rows };
