@@ -355,7 +355,7 @@ class ChaosLane {
       const { parts, loaded } = await this.local.progress(orders.name, runId);
       if (parts !== null && loaded >= parts) return;
       await this.mendPoisonFile();
-      const poison = poisonSent.length;
+      const poison = this.poisonCopies(poisonSent);
       const deadLetters = await this.deadLetterDepth().catch(() => 0);
       if (deadLetters > poison) throw new Error(`run ${run}: ${deadLetters - poison} message(s) that are not poison reached a DLQ`);
       if (Date.now() > deadline)
@@ -364,6 +364,15 @@ class ChaosLane {
         );
       await sleep(1_000);
     }
+  }
+
+  /**
+   * How many poison messages the DLQs may hold: one each, or two when every batch goes to two
+   * invocations at once — each copy fails for good, and each is dead-lettered (checkDeadLetters
+   * still requires every body there to be poison).
+   */
+  private poisonCopies(poisonSent: readonly string[]): number {
+    return poisonSent.length * (this.state.schedule?.deliverTwice ? 2 : 1);
   }
 
   private async deadLetterDepth(): Promise<number> {
@@ -384,7 +393,7 @@ class ChaosLane {
         () => Number.POSITIVE_INFINITY,
       );
       const dead = await this.deadLetterDepth().catch(() => 0);
-      calm = work + dead <= poison && (!poisonInDlq || dead >= poison) ? calm + 1 : 0;
+      calm = work + dead <= this.poisonCopies(poisonSent) && (!poisonInDlq || dead >= poison) ? calm + 1 : 0;
       if (Date.now() > deadline) throw new Error(`the queues did not drain: ${work} message(s) left, ${dead} in DLQs, ${poison} poison`);
       await sleep(1_000);
     }
