@@ -24,9 +24,17 @@ function sourceBlock(name: string, source: NewSource): string {
     cursorParam: 'updated_since',
   }`;
     case 'sql':
-      return `{ kind: 'sql', connectionEnv: '${env}_DB_URL', table: '${name}' } // the URL from the extract service's param ${camel(name)}DbUrl`;
+      return `{
+    kind: 'sql',
+    connectionEnv: '${env}_DB_URL', // the URL from the extract service's param ${camel(name)}DbUrl
+    table: '${name}',
+  }`;
     case 'files':
-      return `{ kind: 's3-drop', prefix: 'landing/${name}/', format: 'jsonl' }`;
+      return `{
+    kind: 's3-drop',
+    prefix: 'landing/${name}/',
+    format: 'jsonl', // for files whose name says neither: a .csv file is read as CSV, .jsonl / .ndjson / .json as JSON Lines (.gz too)
+  }`;
   }
 }
 

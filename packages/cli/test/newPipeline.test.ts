@@ -34,6 +34,22 @@ describe('etl new', () => {
     expect(names.trim()).toBe('orders,orders_db,crm_contacts'); // definePipeline ran: the definition is valid
   });
 
+  it('writes definitions that parse and are valid for SQL tables and dropped files too', () => {
+    scaffoldPipeline(root, 'crm_db', 'sql');
+    scaffoldPipeline(root, 'crm_files', 'files');
+    const sources = execFileSync(
+      process.execPath,
+      [
+        '-r',
+        'esbuild-register',
+        '-e',
+        `const { pipelines } = require(${JSON.stringify(path.join(src, 'index.ts'))}); console.log(['crm_db', 'crm_files'].map((n) => pipelines[n].source.kind).join(','))`,
+      ],
+      { cwd: REPO_ROOT },
+    ).toString();
+    expect(sources.trim()).toBe('sql,s3-drop');
+  });
+
   it('refuses a taken or malformed name, saying why', () => {
     expect(() => scaffoldPipeline(root, 'crm_contacts', 'sql')).toThrow(/crm_contacts.ts exists already/);
     expect(() => scaffoldPipeline(root, 'Bad-Name', 'sql')).toThrow(/is not a pipeline name/);

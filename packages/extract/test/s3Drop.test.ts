@@ -79,7 +79,9 @@ describe('S3 object drops', () => {
     expect(droppedFile({ orders }, 'landing/orders/b.CSV')).toBeUndefined(); // names are case-sensitive, as S3 keys are
     expect(droppedFile({ orders }, 'landing/orders/b.csv')?.source.format).toBe('csv');
     expect(droppedFile({ orders }, 'landing/orders/notes.txt')).toBeUndefined();
-    expect(droppedFile({ csvOrders, orders }, 'landing/orders_csv/x.jsonl')?.source.format).toBe('csv'); // an s3-drop pipeline's own format wins
+    // under an s3-drop pipeline's prefix too, the name says what the file is; the definition, where it says nothing
+    expect(droppedFile({ csvOrders, orders }, 'landing/orders_csv/x.jsonl')?.source.format).toBe('jsonl');
+    expect(droppedFile({ csvOrders, orders }, 'landing/orders_csv/export.txt')?.source.format).toBe('csv');
   });
 
   it('ignores keys no pipeline watches, and gives the same run id for the same object version', () => {

@@ -22,19 +22,22 @@ export function dropFormat(key: string): 'csv' | 'jsonl' | undefined {
 }
 
 /**
- * The pipeline a dropped file is for: an `s3-drop` pipeline whose prefix it is under (in its
- * format), or else any pipeline under `landing/<pipeline>/` — an HTTP or SQL pipeline loading
- * files of the same rows, in the format the file's name states. Undefined when none takes it.
+ * The pipeline a dropped file is for: an `s3-drop` pipeline whose prefix it is under, or else any
+ * pipeline under `landing/<pipeline>/` — an HTTP or SQL pipeline loading files of the same rows.
+ * Read in the format the file's name states (`.csv`, `.jsonl`…), else in the one the `s3-drop`
+ * definition declares. Undefined when none takes it.
  */
 export function droppedFile(
   pipelines: Readonly<Record<string, Pipeline>>,
   key: string,
 ): { pipeline: Pipeline; source: S3DropSource } | undefined {
   if (key.endsWith('/')) return undefined;
-  for (const pipeline of Object.values(pipelines)) {
-    if (pipeline.source.kind === 's3-drop' && key.startsWith(pipeline.source.prefix)) return { pipeline, source: pipeline.source };
-  }
   const format = dropFormat(key);
+  for (const pipeline of Object.values(pipelines)) {
+    // the file's name says what it is (a .csv under a JSON Lines pipeline's prefix is read as CSV); the definition, when it says nothing
+    if (pipeline.source.kind === 's3-drop' && key.startsWith(pipeline.source.prefix))
+      return { pipeline, source: { ...pipeline.source, format: format ?? pipeline.source.format } };
+  }
   const pipeline = Object.values(pipelines).find((p) => key.startsWith(landingPrefix(p.name)));
   if (!pipeline || !format) return undefined;
   return { pipeline, source: { kind: 's3-drop', prefix: landingPrefix(pipeline.name), format } };
