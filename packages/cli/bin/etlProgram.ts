@@ -248,5 +248,9 @@ program
 
 program.parseAsync().catch((error: unknown) => {
   console.error(`✘ etl: ${failureLine(error)}`);
+  if (/^local stack exited[\s\S]*is taken by another process/.test(String((error as Error)?.message)))
+    console.error(
+      "  another pnpm dev or etl run may hold it: etl down stops this folder's services; etl run … --free-ports runs beside it",
+    );
   process.exit(1);
 });

@@ -16,14 +16,16 @@ describe('terminal output', () => {
   });
 
   it('tells SQL NULL from a text that reads NULL, and aligns wide characters by their display width', () => {
-    expect(renderTable(['note', 'n'], [[null, 1], ['NULL', 22], ['日本語', 333]]).split('\n')).toEqual([
-      '┌────────┬─────┐',
-      '│ note   │ n   │',
-      '│ NULL   │ 1   │',
-      '│ "NULL" │ 22  │',
-      '│ 日本語 │ 333 │',
-      '└────────┴─────┘',
-    ]);
+    expect(
+      renderTable(
+        ['note', 'n'],
+        [
+          [null, 1],
+          ['NULL', 22],
+          ['日本語', 333],
+        ],
+      ).split('\n'),
+    ).toEqual(['┌────────┬─────┐', '│ note   │ n   │', '│ NULL   │ 1   │', '│ "NULL" │ 22  │', '│ 日本語 │ 333 │', '└────────┴─────┘']);
   });
 
   it("ends a failure with the error's code and whether running again can help", () => {

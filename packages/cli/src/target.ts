@@ -80,7 +80,8 @@ export async function connect(options: TargetOptions = {}): Promise<Target> {
   let endpoints = runningStack(dir)?.endpoints;
   if (!endpoints) {
     options.log?.(`no local stack runs on ${dir}: starting one for this command`);
-    const started = await launchStack(['--dir', dir]);
+    // free ports: nothing but this command talks to it, so it never collides with another stack or program
+    const started = await launchStack(['--dir', dir, '--s3-port', '0', '--sqs-port', '0', '--redshift-port', '0', '--iam-port', '0']);
     child = started.child;
     endpoints = started.ready.endpoints;
   }

@@ -17,7 +17,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOCAL_WAREHOUSE_DATABASE } from '../src/localAccount';
-import { startLocalStack } from '../src/localStack';
+import { PortTaken, startLocalStack } from '../src/localStack';
 import { isAlive } from '../src/common/stopProcess';
 import { faultPlanFromEnv } from '../src/common/faults';
 
@@ -51,7 +51,9 @@ function printEnvironment(state: StackState): void {
   console.log(
     `  Redshift Data API  ${state.endpoints.redshiftData}  (${process.env.DATABASE_URL ? 'Postgres at DATABASE_URL' : 'embedded PGlite'})`,
   );
-  console.log(`  IAM and STS        ${state.endpoints.iam}  (keys it issues are checked against their policies; any other key is the administrator)`);
+  console.log(
+    `  IAM and STS        ${state.endpoints.iam}  (keys it issues are checked against their policies; any other key is the administrator)`,
+  );
   console.log('\nTo use it from a shell, the AWS CLI or a handler:\n');
   for (const [name, value] of Object.entries(state.env)) console.log(`export ${name}=${value}`);
 }
@@ -130,7 +132,8 @@ async function down(): Promise<void> {
 
 const command = values.help ? 'help' : (positionals[0] ?? 'serve');
 const commands: Record<string, () => Promise<void>> = { serve, up, down };
-const USAGE = 'usage: local-aws serve|up|down [--dir .local] [--s3-port N] [--sqs-port N] [--redshift-port N] [--iam-port N] [--database NAME]';
+const USAGE =
+  'usage: local-aws serve|up|down [--dir .local] [--s3-port N] [--sqs-port N] [--redshift-port N] [--iam-port N] [--database NAME]';
 if (command === 'help') {
   console.log(USAGE);
   process.exit(0);
@@ -141,6 +144,8 @@ if (!commands[command]) {
 }
 mkdirSync(dir, { recursive: true });
 commands[command]!().catch((error: unknown) => {
-  console.error(`local-aws ${command}: ${error instanceof Error ? error.stack : String(error)}`);
+  // a port taken is the user's to fix, not a bug: one line, no stack
+  const known = error instanceof PortTaken;
+  console.error(`local-aws ${command}: ${error instanceof Error ? (known ? error.message : error.stack) : String(error)}`);
   process.exit(1);
 });

@@ -41,9 +41,25 @@ export interface LocalStack {
   stop: () => Promise<void>;
 }
 
-async function listen(server: Server, port: number, host: string): Promise<string> {
+/** A port the stack was told to use is taken: which one, for what, and how to choose another. */
+export class PortTaken extends Error {
+  override readonly name = 'PortTaken';
+
+  constructor(
+    readonly port: number,
+    readonly service: string,
+    readonly option: string,
+    host: string,
+  ) {
+    super(`port ${port} on ${host} (${service}) is taken by another process: stop it, or give ${option} another port (0: any free one)`);
+  }
+}
+
+async function listen(server: Server, port: number, host: string, service: string, option: string): Promise<string> {
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortTaken(port, service, option, host) : error),
+    );
     server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
@@ -93,9 +109,9 @@ export async function startLocalStack({
     await iam.close();
   };
   try {
-    const s3Endpoint = await listen(servers[0]!, ports.s3 ?? 4569, host);
-    const sqsEndpoint = await listen(servers[1]!, ports.sqs ?? 9324, host);
-    const iamEndpoint = await listen(servers[2]!, ports.iam ?? 4593, host);
+    const s3Endpoint = await listen(servers[0]!, ports.s3 ?? 4569, host, 'S3', '--s3-port');
+    const sqsEndpoint = await listen(servers[1]!, ports.sqs ?? 9324, host, 'SQS', '--sqs-port');
+    const iamEndpoint = await listen(servers[2]!, ports.iam ?? 4593, host, 'IAM and STS', '--iam-port');
     warehouse = await openWarehouseDatabase({ databaseUrl, dir: path.join(dir, 'warehouse'), name: database });
     // the warehouse reads COPY input from the local S3 over HTTP, as Redshift reads from S3
     adminS3 = new S3Client({
@@ -109,7 +125,7 @@ export async function startLocalStack({
     const endpoints: LocalEndpoints = {
       s3: s3Endpoint,
       sqs: sqsEndpoint,
-      redshiftData: await listen(servers[3]!, ports.redshiftData ?? 9355, host),
+      redshiftData: await listen(servers[3]!, ports.redshiftData ?? 9355, host, 'the Redshift Data API', '--redshift-port'),
       iam: iamEndpoint,
     };
     const env = {

@@ -108,9 +108,18 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   app.post('/api/dlq/redrive', async (c) => c.json((await dlqCommand(target, { redrive: true })).json));
   app.post('/api/runs/:pipeline/:run/replay', async (c) => c.json(await replayRun(target, c.req.param('pipeline'), c.req.param('run'))));
 
+  const wanted = options.port ?? 4700;
   const server: ServerType = await new Promise((resolve, reject) => {
-    const started = serve({ fetch: app.fetch, port: options.port ?? 4700, hostname: host }, () => resolve(started));
-    started.once('error', reject);
+    const started = serve({ fetch: app.fetch, port: wanted, hostname: host }, () => resolve(started));
+    started.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `port ${wanted} on ${host} is taken by another process (another dashboard?): stop it, or give --port another one (0: any free port)`,
+            )
+          : error,
+      ),
+    );
   });
   port = (server.address() as AddressInfo).port;
   const url = `http://${host}:${port}/`;
