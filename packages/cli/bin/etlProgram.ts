@@ -180,6 +180,11 @@ async function runOnTheLocalStack(
     ...runOutput(global.json ? process.stderr : process.stdout),
   };
   if (options.files && options.sourceUrl) throw new Error('--files and --source-url name two sources: give one');
+  // a pipeline fed by dropped files has nothing to plan: say so before any service starts
+  if (pipeline.source.kind === 's3-drop' && !options.files && !options.replay)
+    throw new Error(
+      `${name} reads files dropped under s3://…/${pipeline.source.prefix}: give them with --files <paths…> (etl run ${name} --files data/*.csv)`,
+    );
   // --json: one summary, or with --files one per file (each file is a run of its own)
   const summary = options.files ? await dropFilesLocally({ ...run, files: expandFiles(options.files) }) : await runLocally(run);
   if (global.json) console.log(JSON.stringify(summary));
