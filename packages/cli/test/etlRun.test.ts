@@ -43,6 +43,7 @@ describe('etl run orders --source-url: your own HTTP API into the warehouse', ()
     const replayed = JSON.parse(await etl('--dir', local.dir, '--json', 'replay', 'orders', runId, '--free-ports')) as RunSummary;
     expect(replayed.runId).toBe(runId);
     expect(replayed.rows.extracted).toBe(600); // the ledger still counts each file once
+    expect(replayed.replayed).toEqual({ filesAlreadyLoaded: expect.any(Number), filesLoadedNow: 0 }); // and says the replay loaded nothing
     expect(await table()).toEqual(before);
   });
 

@@ -79,6 +79,8 @@ export interface RunSummary {
   /** Drift policy `add-columns`: the columns the target has gained from the source, with how many rows have a value. */
   addedColumns: { name: string; rows: number }[];
   watermark: string | null;
+  /** `etl replay`: what the replay itself loaded — `rows` are the run's own figures, from all its loads. */
+  replayed?: { filesAlreadyLoaded: number; filesLoadedNow: number };
 }
 
 /**
@@ -95,8 +97,25 @@ export function runLocally(options: LocalRunOptions): Promise<RunSummary> {
     { ...options, readsSource: !options.replay },
     async ({ running, follow, replayAndSettle, summary, messagesBack, log }) => {
       if (options.replay) {
+        // what the replay itself loads, apart from the run's figures (which are its first load's)
+        const filesLoaded = async () =>
+          Number(
+            (
+              (await query(running.warehouse, 'SELECT COUNT(*) FROM etl_load_files WHERE run_id = :run', { run: options.replay! })) as [
+                [number],
+              ]
+            )[0][0],
+          );
+        const before = await filesLoaded();
         await replayAndSettle(options.replay);
-        return summary(options.replay, 'replayed');
+        const again = (await filesLoaded()) - before;
+        const summed = await summary(
+          options.replay,
+          again === 0
+            ? `replayed: its ${before} file(s) were loaded already, so nothing was loaded again; the figures below are the run's own`
+            : `replayed: ${again} file(s) loaded now that were not before; the figures below are the run's, all loads together`,
+        );
+        return { ...summed, replayed: { filesAlreadyLoaded: before, filesLoadedNow: again } };
       }
       const { backfill } = options;
       log(
@@ -113,7 +132,11 @@ export function runLocally(options: LocalRunOptions): Promise<RunSummary> {
       log(
         backfill
           ? `  run ${runId}, from ${since ?? '(the beginning)'} below ${outcome.planned.until}`
-          : `  run ${runId}, from watermark ${since ?? '(none: first run)'}`,
+          : since === null || since === undefined
+            ? `  run ${runId}, reading everything (no watermark yet: the first run)`
+            : pipeline.incremental?.lookback
+              ? `  run ${runId}, reading from ${since} (the watermark less the ${pipeline.incremental.lookback} s lookback)`
+              : `  run ${runId}, reading from the watermark ${since}`,
       );
       await follow(runId);
       if (options.replayRun) await replayAndSettle(runId);
@@ -172,7 +195,6 @@ async function withLocalPipeline<T>(
   const dir = path.resolve(options.dir ?? path.join(REPO_ROOT, '.local'));
   const fixedPorts = options.fixedPorts ?? true;
   mkdirSync(dir, { recursive: true });
-  const started = Date.now();
   const cleanups: (() => Promise<void> | void)[] = [];
   const cleanUp = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
@@ -252,11 +274,12 @@ async function withLocalPipeline<T>(
       if (Date.now() > deadline) throw new Error(`the run did not complete in ${(options.timeoutMs ?? 600_000) / 1000} s`);
     };
     const follow = async (runId: string) => {
+      const following = Date.now(); // progress counts from the run, not from the services' start
       for (;;) {
         if (attached) markUsed(dir);
         const { parts, loaded } = await running.progress(pipeline.name, runId);
         const queues = await Promise.all(WORK_QUEUES.map((name) => running.depth(name)));
-        const seconds = (Date.now() - started) / 1000;
+        const seconds = (Date.now() - following) / 1000;
         const queued = { extract: queues[0]! + queues[1]!, transform: queues[2]!, load: queues[3]! };
         if (options.progress) options.progress({ runId, loaded, parts, queued, seconds });
         else

@@ -37,7 +37,7 @@ describe('a pnpm dev killed mid-run', () => {
     const killed = await new Promise<string>((resolve, reject) => {
       first.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString();
-        const run = /run (\d{8}T\d{6}Z-\w+), from watermark/.exec(output)?.[1];
+        const run = /run (\d{8}T\d{6}Z-\w+), reading /.exec(output)?.[1];
         if (run && /queued extract \d+ · transform [1-9]|· load [1-9]/.test(output)) {
           first.kill('SIGKILL');
           resolve(run);
