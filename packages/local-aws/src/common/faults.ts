@@ -98,7 +98,7 @@ export class Faults {
     if (++this.statementsSeen !== fail.nth) return undefined;
     this.record('failed-statement');
     // a statement that fails once and passes when tried again: in Redshift, a conflict with a concurrent transaction
-    return `ERROR: 1023 DETAIL: Serializable isolation violation on table (injected fault, ${FAULTS_ENV}: statement ${fail.nth} containing "${fail.contains}")`;
+    return `1023 DETAIL: Serializable isolation violation on table (injected fault, ${FAULTS_ENV}: statement ${fail.nth} containing "${fail.contains}")`;
   }
 
   private record(kind: FaultKind): void {
