@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { shellCommands } from '@etl/dev';
 
 export type NewSource = 'http' | 'sql' | 'files';
 
@@ -112,20 +113,23 @@ describe('${name} pipeline', () => {
   );
   const files = [file, path.join(dir, `${name}.test.ts`), index].map((f) => path.relative(root, f));
   const env = name.toUpperCase();
+  const { etl, test } = shellCommands();
   const nextSteps = [
     `edit ${files[0]}: the columns, keys and checks of your records`,
     ...(source === 'http'
       ? [
           `services/extract/serverless.yml: give extractWorker "${env}_API_URL: \${param:${id}ApiUrl}" and each stage a ${id}ApiUrl param`,
-          `then: pnpm etl run ${name} --source-url https://…`,
+          `then: ${etl} run ${name} --source-url https://…`,
         ]
       : source === 'sql'
         ? [
             `services/extract/serverless.yml: give sqlExtractWorker "${env}_DB_URL: \${param:${id}DbUrl}" and each stage a ${id}DbUrl param (a Secrets Manager ARN when deployed)`,
-            `then: pnpm etl run ${name} --source-url postgres://… (or mysql://…)`,
+            `then: ${etl} run ${name} --source-url postgres://… (or mysql://…)`,
           ]
-        : [`drop JSON Lines files under s3://etl-data-<stage>/landing/${name}/`]),
-    `pnpm etl check, then pnpm test`,
+        : [
+            `then: ${etl} run ${name} --files <your .csv or .jsonl files>; deployed, drop them under s3://etl-data-<stage>/landing/${name}/`,
+          ]),
+    `${etl} check, then ${test}`,
   ];
   return { files, nextSteps };
 }

@@ -13,3 +13,4 @@ export { AttachedPipeline } from './attachedPipeline';
 export { RunningPipeline } from './runningPipeline';
 export { queueDepth } from './queueDepth';
 export type { QueueDepth } from './queueDepth';
+export { shellCommands } from './shellCommands';

@@ -15,6 +15,7 @@ import { HeldMessages } from './heldMessages';
 import { anyVisibleMessages, planAfterInterruption } from './interruptedRun';
 import { LocalPipeline, WORK_QUEUES } from './localPipeline';
 import { rowLines } from './runSummary';
+import { shellCommands } from './shellCommands';
 import type { RunningPipeline } from './runningPipeline';
 import { dropFile, dropKey } from './dropFile';
 
@@ -430,9 +431,12 @@ async function summarize(
   log(pad('watermark', watermark ?? '(none)'));
   log('');
   log('Look at it:');
-  log(`  pnpm etl query "SELECT * FROM ${pipeline.schema}.${pipeline.table} ORDER BY updated_at DESC LIMIT 10"`);
-  log(`  pnpm etl show ${runId}              # its files, rejects by rule, load statements`);
-  log(`  pnpm etl quarantine ${runId}        # the rejected rows and why`);
-  log('  pnpm etl dashboard                  # all of it on a web page');
+  const { etl } = shellCommands();
+  // newest first by a column the table has: the cursor, else the newest-wins column
+  const newest = pipeline.incremental?.cursor ?? pipeline.newestWins;
+  log(`  ${etl} query 'SELECT * FROM ${table}${newest ? ` ORDER BY ${quoteIdentifier(newest)} DESC` : ''} LIMIT 10'`);
+  log(`  ${etl} show ${runId}              # its files, rejects by rule, load statements`);
+  log(`  ${etl} quarantine ${runId}        # the rejected rows and why`);
+  log(`  ${etl} dashboard                  # all of it on a web page`);
   return summary;
 }
