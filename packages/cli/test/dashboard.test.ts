@@ -91,6 +91,12 @@ describe('etl dashboard: pipelines, runs, accounting, quarantine and queues in a
         deadLetters: shown(queue.deadLetters),
       });
     expect(await page.$$('[data-testid=chart] canvas')).not.toHaveLength(0); // the chart over the runs is drawn
+    // nothing changes, yet the page says it is live and when it last read, in UTC like every other time
+    const readAt = async () => /^live · read (\d\d:\d\d:\d\d) UTC$/.exec((await page.textContent('[data-testid=live]')) ?? '')?.[1];
+    const first = await readAt();
+    expect(first).toBeDefined();
+    await page.waitForFunction((was) => !document.getElementById('live')!.textContent!.includes(was!), first, { timeout: 5_000 });
+    expect(await readAt()).toBeDefined();
     await page.screenshot({ path: path.join(SHOTS, 'dashboard-overview.png'), fullPage: true });
   });
 

@@ -1,10 +1,12 @@
 import type { Overview } from './overview';
 
-type Listener = (overview: Overview) => void;
+/** Called with the overview when a figure changed; with `changed` false when a poll found none (the read time moved). */
+type Listener = (overview: Overview, changed: boolean) => void;
 
 /**
  * One reader of the overview for every open page: it polls while at least one page listens and
- * tells them only when a figure has changed (the read time aside), so ten tabs cost one poll.
+ * sends the figures only when one has changed (the read time aside), so ten tabs cost one poll;
+ * on the other polls, only that it read (so a page can show it is still live).
  */
 export class LiveOverview {
   private readonly listeners = new Set<Listener>();
@@ -21,7 +23,7 @@ export class LiveOverview {
   /** Calls `listener` with the current overview at once, then on every change; returns the unsubscribe. */
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
-    if (this.last) listener(this.last.overview);
+    if (this.last) listener(this.last.overview, true);
     if (!this.timer) this.schedule(0);
     return () => {
       this.listeners.delete(listener);
@@ -52,9 +54,9 @@ export class LiveOverview {
     try {
       const overview = await this.read();
       const key = JSON.stringify({ ...overview, readAt: undefined });
-      if (key === this.last?.key) return;
-      this.last = { key, overview };
-      for (const listener of this.listeners) listener(overview);
+      const changed = key !== this.last?.key;
+      if (changed) this.last = { key, overview };
+      for (const listener of this.listeners) listener(overview, changed);
     } catch (error) {
       this.onError(error);
     }

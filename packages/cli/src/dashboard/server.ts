@@ -93,7 +93,14 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     streamSSE(c, async (stream) => {
       let unsubscribe = () => undefined as void;
       await new Promise<void>((resolve) => {
-        unsubscribe = live.subscribe((overview) => void stream.writeSSE({ event: 'overview', data: JSON.stringify(overview) }));
+        unsubscribe = live.subscribe(
+          (overview, changed) =>
+            void stream.writeSSE(
+              changed
+                ? { event: 'overview', data: JSON.stringify(overview) }
+                : { event: 'read', data: JSON.stringify({ readAt: overview.readAt }) },
+            ),
+        );
         stream.onAbort(resolve);
       });
       unsubscribe();

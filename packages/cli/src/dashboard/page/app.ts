@@ -412,6 +412,12 @@ async function draw(): Promise<void> {
   app.replaceChildren(...content);
 }
 
+/** When the figures were last read, in UTC and 24 hours as every other time on the page. */
+function showRead(readAt: string): void {
+  live.textContent = `live · read ${readAt.slice(11, 19)} UTC`;
+  live.classList.add('on');
+}
+
 async function main() {
   config = await getJson<DashboardConfig>('/api/config');
   document.getElementById('stage')!.textContent = `stage ${config.stage}${config.allowActions ? ' · actions allowed' : ' · read-only'}`;
@@ -419,10 +425,11 @@ async function main() {
   const events = new EventSource('/api/events');
   events.addEventListener('overview', (event) => {
     overview = JSON.parse((event as MessageEvent<string>).data) as Overview;
-    live.textContent = `live · read ${new Date(overview.readAt).toLocaleTimeString()}`;
-    live.classList.add('on');
+    showRead(overview.readAt);
     void draw(); // the run page is read again too: its figures move with the overview's
   });
+  // a poll that found nothing new: the page is still live, and says when it last read
+  events.addEventListener('read', (event) => showRead((JSON.parse((event as MessageEvent<string>).data) as { readAt: string }).readAt));
   events.addEventListener('error', () => {
     live.textContent = 'disconnected: retrying…';
     live.classList.remove('on');
