@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  ListMessageMoveTasksCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  StartMessageMoveTaskCommand,
+} from '@aws-sdk/client-sqs';
 import { FAULT_LOG, FAULTS_ENV, injectedFaults } from '@etl/local-aws';
 import { freshPostgresDatabase } from '@etl/local-aws/testing';
 import type { Invoke } from '@etl/harness';
@@ -89,7 +95,7 @@ interface LaneState {
   /** poison (message bodies) expected in a DLQ */
   poisonSent: string[];
   /** the staged file made poison, until it is mended and its message redriven */
-  poisonFile?: { bucket: string; key: string; original: Uint8Array; body: string; mended: boolean };
+  poisonFile?: { bucket: string; key: string; original?: Uint8Array; body: string; mended: boolean };
 }
 
 /**
@@ -241,8 +247,11 @@ class ChaosLane {
     const record = event.Records[0];
     if (!record) return false;
     const { staged } = JSON.parse(record.body) as { staged: { bucket: string; key: string } };
+    // claimed before any await: a load invocation running beside this one must not poison a second file
+    const file: NonNullable<LaneState['poisonFile']> = { ...staged, body: record.body, mended: false };
+    this.state.poisonFile = file;
     const original = await this.local.s3.send(new GetObjectCommand({ Bucket: staged.bucket, Key: staged.key }));
-    this.state.poisonFile = { ...staged, original: await original.Body!.transformToByteArray(), body: record.body, mended: false };
+    file.original = await original.Body!.transformToByteArray();
     await this.local.s3.send(
       new PutObjectCommand({ Bucket: staged.bucket, Key: staged.key, Body: gzipSync('poison,not,a,row,of,orders\n') }),
     );
@@ -253,21 +262,25 @@ class ChaosLane {
 
   /**
    * Once the poison file's message is in the load DLQ: its file is mended and the DLQ redriven
-   * (`etl dlq --redrive`), as an operator would once the cause is fixed — it then loads.
+   * (`etl dlq --redrive`), as an operator would once the cause is fixed — it then loads. Copies
+   * that reach the DLQ later (the message was delivered twice) are redriven in turn.
    */
   private async mendPoisonFile(): Promise<void> {
     const file = this.state.poisonFile;
-    if (!file || file.mended) return;
-    const dlq = this.local.queueUrls['etl-load-dev-load-dlq']!;
-    if ((await this.local.depth('etl-load-dev-load-dlq')) === 0) return;
-    await this.local.s3.send(new PutObjectCommand({ Bucket: file.bucket, Key: file.key, Body: file.original }));
+    if (!file?.original || (await this.local.depth('etl-load-dev-load-dlq')) === 0) return;
+    if (!file.mended) {
+      await this.local.s3.send(new PutObjectCommand({ Bucket: file.bucket, Key: file.key, Body: file.original }));
+      file.mended = true;
+      this.state.poisonSent.splice(this.state.poisonSent.indexOf(file.body), 1);
+    }
     const arn = async (url: string) =>
       (await this.local.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-    await this.local.sqs.send(
-      new StartMessageMoveTaskCommand({ SourceArn: await arn(dlq), DestinationArn: await arn(this.local.queueUrls['etl-load-dev-load']!) }),
-    );
-    file.mended = true;
-    this.state.poisonSent.splice(this.state.poisonSent.indexOf(file.body), 1);
+    const SourceArn = await arn(this.local.queueUrls['etl-load-dev-load-dlq']!);
+    const { Results = [] } = await this.local.sqs.send(new ListMessageMoveTasksCommand({ SourceArn, MaxResults: 1 }));
+    if (Results[0]?.Status !== 'RUNNING')
+      await this.local.sqs.send(
+        new StartMessageMoveTaskCommand({ SourceArn, DestinationArn: await arn(this.local.queueUrls['etl-load-dev-load']!) }),
+      );
   }
 
   /** Runs one fault after those before it (a kill waits for the restart before it). */
@@ -372,7 +385,8 @@ class ChaosLane {
    * still requires every body there to be poison).
    */
   private poisonCopies(poisonSent: readonly string[]): number {
-    return poisonSent.length * (this.state.schedule?.deliverTwice ? 2 : 1);
+    // twice delivered at the transform too, a poison file's message is sent to the load twice: up to 4 copies
+    return poisonSent.length * (this.state.schedule?.deliverTwice ? 4 : 1);
   }
 
   private async deadLetterDepth(): Promise<number> {
@@ -387,6 +401,7 @@ class ChaosLane {
   private async quiet(poisonSent: readonly string[], poisonInDlq: boolean): Promise<void> {
     const deadline = Date.now() + this.options.runTimeoutMs;
     for (let calm = 0; calm < 2;) {
+      await this.mendPoisonFile();
       const poison = poisonSent.length;
       const work = await Promise.all(WORK_QUEUES.map((name) => this.local.depth(name))).then(
         (depths) => depths.reduce((a, b) => a + b, 0),
