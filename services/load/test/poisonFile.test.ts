@@ -79,7 +79,10 @@ describe('a poison file in a full load batch', () => {
       expect(dead.map((m) => [JSON.parse(m.Body!).part, m.MessageAttributes?.['etl-error-code']?.StringValue])).toEqual([
         [13, 'WAREHOUSE_LOAD_REFUSED'],
       ]);
-      expect(dead[0]!.MessageAttributes!['etl-error-reason']!.StringValue).toMatch(/Load into table/);
+      // the reason is the record COPY refused, by file, line and column (not an aborted transaction hiding it)
+      expect(dead[0]!.MessageAttributes!['etl-error-reason']!.StringValue).toMatch(
+        /Load into table 'etl_stage' failed\. s3:\/\/etl-data-dev\/staged\/orders\/.*part-13\.csv\.gz line 1/,
+      );
       expect(dead[0]!.MessageAttributes!['etl-receives']!.StringValue).toBe('1'); // its first receive
     } finally {
       await poller.stop();

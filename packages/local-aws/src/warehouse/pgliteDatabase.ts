@@ -61,11 +61,17 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
         .rows[0]!;
       if (superuser === 'true') return call<number>({ kind: 'copy', sql, data: copy }, [copy]);
       await session.query('RESET ROLE');
+      let rows: number;
       try {
-        return await call<number>({ kind: 'copy', sql, data: copy }, [copy]);
-      } finally {
-        await session.query(`SET ROLE ${quoteIdentifier(user!)}`);
+        rows = await call<number>({ kind: 'copy', sql, data: copy }, [copy]);
+      } catch (error) {
+        // the COPY's own error is the one to report: in the transaction it aborted, SET ROLE would fail too
+        // ("current transaction is aborted") and hide it; a ROLLBACK TO SAVEPOINT restores the role anyway
+        await session.query(`SET ROLE ${quoteIdentifier(user!)}`).catch(() => undefined);
+        throw error;
       }
+      await session.query(`SET ROLE ${quoteIdentifier(user!)}`);
+      return rows;
     },
   };
   const types = await loadTypeNames((sql) => session.query(sql));
