@@ -8,7 +8,10 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 export interface FaultPlan {
   /** Seeds the draws (which S3 requests fail), so a run can be repeated. */
   seed?: number;
-  /** Share (0–1) of S3 object requests answered `503 SlowDown`, as S3 does under load. */
+  /**
+   * Share (0–1) of S3 object requests answered `503 SlowDown`, as S3 does under load — drawn, and
+   * at the latest the 1/share-th request of a stack's life, so a short run sees one too.
+   */
   s3SlowDownShare?: number;
   /** The `nth` Data API statement whose SQL contains `contains` fails (after it ran, so its transaction is rolled back). */
   failStatement?: { contains: string; nth: number };
@@ -75,6 +78,8 @@ function seededDraws(seed: number): () => number {
 export class Faults {
   private readonly random: () => number;
   private statementsSeen = 0;
+  private objectRequests = 0;
+  private slowedDown = 0;
 
   constructor(
     readonly plan: FaultPlan = {},
@@ -86,7 +91,11 @@ export class Faults {
   /** Whether this S3 object request is answered 503 SlowDown. */
   s3SlowDown(): boolean {
     const share = this.plan.s3SlowDownShare ?? 0;
-    if (share === 0 || this.random() >= share) return false;
+    if (share === 0) return false;
+    this.objectRequests++;
+    const due = this.slowedDown === 0 && this.objectRequests >= Math.ceil(1 / share);
+    if (!due && this.random() >= share) return false;
+    this.slowedDown++;
     this.record('s3-slow-down');
     return true;
   }
