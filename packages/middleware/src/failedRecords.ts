@@ -194,5 +194,13 @@ function firstReceived(record: SQSRecord): string | undefined {
   return ms > 0 ? new Date(ms).toISOString() : undefined;
 }
 
-const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
+/**
+ * A String attribute as SQS takes it: its value only of the characters SQS allows (#x9, #xA, #xD,
+ * #x20–#xD7FF, #xE000–#xFFFD, #x10000–#x10FFFF; a reason may quote a source's raw bytes), others
+ * as U+FFFD — SQS refuses the whole SendMessage otherwise, and the message would not be dead-lettered.
+ */
+const text = (value: string): MessageAttributeValue => ({
+  DataType: 'String',
+  StringValue: value.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD'),
+});
 const number = (value: number): MessageAttributeValue => ({ DataType: 'Number', StringValue: String(value) });
