@@ -49,7 +49,7 @@ if (!versions.some(({ path: python }) => python === DEBIAN_PYTHON) && process.en
         failed: [],
         stderr: '',
       });
-      expect(lines.filter((line) => line.startsWith('ok '))).toHaveLength(30);
+      expect(lines.filter((line) => line.startsWith('ok '))).toHaveLength(31);
     });
   },
 );

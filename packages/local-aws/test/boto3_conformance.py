@@ -242,6 +242,31 @@ def _():
         expect((names, sorted(message.get("MessageAttributes", {}))), (names, expected))
 
 
+@check("sqs: message attributes are checked as SQS checks them (names, count, types, empty and invalid values)")
+def _():
+    url = sqs.create_queue(QueueName="py-attribute-rules")["QueueUrl"]
+    send = lambda attributes: sqs.send_message(QueueUrl=url, MessageBody="m", MessageAttributes=attributes)
+    string = lambda text: {"DataType": "String", "StringValue": text}
+    refused = [
+        {f"a{i}": string("v") for i in range(11)},
+        {"AWS.trace": string("v")},
+        {"amazon.trace": string("v")},
+        {".trace": string("v")},
+        {"trace..id": string("v")},
+        {"trace id": string("v")},
+        {"a" * 256: string("v")},
+        {"empty": string("")},
+        {"bad": string("nul \u0000 here")},
+        {"type": {"DataType": "string", "StringValue": "v"}},
+        {"age": {"DataType": "Number", "StringValue": "Hello"}},
+    ]
+    for attributes in refused:
+        name = next(iter(attributes))[:20]
+        expect((name, error_code(lambda: send(attributes))), (name, ("InvalidParameterValue", 400)))
+    send({f"a{i}": string("v") for i in range(9)} | {"aws-ok.id": {"DataType": "Number.int", "StringValue": "-1.5e3"}})
+    expect(int(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]["ApproximateNumberOfMessages"]), 1)
+
+
 @check("sqs: a FIFO receive retried with its ReceiveRequestAttemptId gets the same messages and receipt handles")
 def _():
     url = sqs.create_queue(QueueName="py-attempts.fifo", Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"})["QueueUrl"]

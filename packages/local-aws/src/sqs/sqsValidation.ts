@@ -110,13 +110,7 @@ export function validSendEntry(queue: SqsQueue, entry: Input): SendEntry {
       'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF',
     );
   const attributes = entry.MessageAttributes as Record<string, MessageAttributeValue> | undefined;
-  for (const [name, value] of Object.entries(attributes ?? {})) {
-    if (!value?.DataType || (value.StringValue === undefined && value.BinaryValue === undefined)) {
-      throw sqsErrors.invalidParameter(
-        `The message attribute '${name}' must contain a non-empty value of message attribute type '${value?.DataType ?? '?'}'.`,
-      );
-    }
-  }
+  validateMessageAttributes(attributes);
   const limit = Math.min(MAX_MESSAGE_BYTES, queue.number('MaximumMessageSize'));
   const size = messageSize(body, attributes);
   if (size > limit)
@@ -145,6 +139,79 @@ export function validSendEntry(queue: SqsQueue, entry: Input): SendEntry {
       throw sqsErrors.invalidParameter('The request include parameter that is not valid for this queue type: MessageDeduplicationId.');
   }
   return { body, attributes, delaySeconds, groupId: queue.fifo ? groupId : undefined, dedupId };
+}
+
+const MAX_MESSAGE_ATTRIBUTES = 10;
+const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]+$/;
+const RESERVED_NAME = /^(aws|amazon)\./i;
+const DATA_TYPE = /^(String|Number|Binary)(\..*)?$/s;
+/** SQS's Number: decimal, up to 38 significant digits, magnitude between 10^-128 and 10^126. */
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Message attributes as SQS checks them on a send: at most 10; names of `A-Za-z0-9_-.`, shorter
+ * than 256 bytes, not `AWS.`/`Amazon.` in any casing, no leading, trailing or doubled period; a
+ * data type of String, Number or Binary with an optional `.label`; a non-empty value of the
+ * type's kind, holding only the characters a body may hold; a Number that SQS can read.
+ */
+export function validateMessageAttributes(attributes: Record<string, MessageAttributeValue> | undefined): void {
+  const entries = Object.entries(attributes ?? {});
+  if (entries.length > MAX_MESSAGE_ATTRIBUTES)
+    throw sqsErrors.invalidParameter(`Number of message attributes [${entries.length}] exceeds the allowed maximum [10].`);
+  for (const [name, value] of entries) {
+    if (Buffer.byteLength(name) >= 256) throw sqsErrors.invalidParameter('Message (user) attribute names must be shorter than 256 Bytes.');
+    if (!ATTRIBUTE_NAME.test(name))
+      throw sqsErrors.invalidParameter(
+        'Message (user) attributes name can only contain upper and lower score characters, digits, periods, hyphens and underscores. ',
+      );
+    if (RESERVED_NAME.test(name)) throw sqsErrors.invalidParameter(`Message (user) attribute name '${name}' is reserved for internal use.`);
+    if (name.startsWith('.') || name.endsWith('.'))
+      throw sqsErrors.invalidParameter(`Message (user) attribute name '${name}' cannot start or end with '.'.`);
+    if (name.includes('..'))
+      throw sqsErrors.invalidParameter(`Message (user) attribute name '${name}' can not contain successive '.' characters.`);
+    const dataType = value?.DataType;
+    if (!dataType) throw sqsErrors.invalidParameter(`Missing required parameter DataType for message (user) attribute '${name}'.`);
+    if (Buffer.byteLength(dataType) >= 256)
+      throw sqsErrors.invalidParameter(`Message (user) attribute '${name}': types must be shorter than 256 Bytes.`);
+    const kind = DATA_TYPE.exec(dataType)?.[1];
+    if (!kind)
+      throw sqsErrors.invalidParameter(
+        `Message (user) attribute '${name}' type must be prefixed with one of the following strings: String, Number, Binary.`,
+      );
+    if (!VALID_BODY.test(dataType))
+      throw sqsErrors.invalidParameter(`Message (user) attribute '${name}' type contains invalid characters.`);
+    if (kind === 'Binary') {
+      if (value.BinaryValue === undefined || value.BinaryValue === '')
+        throw sqsErrors.invalidParameter(`Message (user) attribute '${name}' must contain a non-empty value of type 'Binary'.`);
+      continue;
+    }
+    const text = value.StringValue;
+    if (text === undefined || text === '')
+      throw sqsErrors.invalidParameter(`Message (user) attribute '${name}' must contain a non-empty value of type '${kind}'.`);
+    if (!VALID_BODY.test(text))
+      throw sqsErrors.invalidParameter(`Message (user) attribute '${name}' value contains invalid characters: ${invalidCharacters(text)}.`);
+    if (kind === 'Number' && !isSqsNumber(text))
+      throw sqsErrors.invalidParameter(`Can't cast the value of message (user) attribute '${name}' to a number.`);
+  }
+}
+
+function isSqsNumber(text: string): boolean {
+  const match = NUMBER.exec(text);
+  if (!match) return false;
+  const [mantissa = '', exponentText] = text.replace(/^[+-]/, '').split(/[eE]/);
+  const [whole = '', fraction = ''] = mantissa.split('.');
+  const digits = (whole + fraction).replace(/0+$/, '');
+  const significant = digits.replace(/^0+/, '');
+  if (significant === '') return true; // zero
+  if (significant.length > 38) return false;
+  // the decimal exponent of the leading significant digit
+  const magnitude = whole.length - (digits.length - significant.length) - 1 + Number(exponentText ?? 0);
+  return (magnitude < 126 || (magnitude === 126 && significant === '1')) && magnitude >= -128;
+}
+
+function invalidCharacters(text: string): string {
+  const bad = [...text].filter((character) => !VALID_BODY.test(character));
+  return bad.map((character) => `#x${character.codePointAt(0)!.toString(16).toUpperCase()}`).join(', ');
 }
 
 /** A batch request's entries: 1 to 10, each with a distinct, well-formed Id. */
