@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { parseJsonExact } from '@etl/pipeline-kit';
 import type { Target } from './target';
 import type { CommandOutput } from './output';
 import { renderTable } from './output';
@@ -54,7 +55,10 @@ export async function quarantinedRows(
       ).Body!.transformToByteArray();
       for (const line of gunzipSync(body).toString('utf8').split('\n')) {
         if (!line) continue;
-        const row = { file: object.Key!, ...(JSON.parse(line) as Omit<QuarantinedRow, 'file'>) };
+        const row = {
+          file: object.Key!,
+          ...(parseJsonExact(line) as Omit<QuarantinedRow, 'file'>) /* a refused number shown as the source wrote it */,
+        };
         if (rule && !row.rejections.some((r) => r.rule === rule)) continue;
         total++;
         if (rows.length < limit) rows.push(row);

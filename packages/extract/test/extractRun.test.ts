@@ -19,6 +19,29 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   return all;
 }
 
+/** A server answering each request with the next of `answers` (the last one repeats): bytes, or a reply cut mid-body. */
+async function scriptedApi(answers: (Buffer | 'cut')[]): Promise<{ url: string; requests: () => number; stop: () => Promise<void> }> {
+  let requests = 0;
+  const server = http.createServer((_request, response) => {
+    const answer = answers[Math.min(requests++, answers.length - 1)]!;
+    if (answer === 'cut') {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      response.write('{"items":[{"order_id":');
+      setTimeout(() => response.socket?.destroy(), 20);
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(answer);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/orders`,
+    requests: () => requests,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+const page = (items: unknown[]) => Buffer.from(JSON.stringify({ items, next_cursor: null }));
+
 describe('httpRecords', () => {
   const lines = sampleLines({ seed: 3, count: 2_500 });
   const at = (line: (typeof lines)[number]) =>
@@ -82,29 +105,6 @@ describe('httpRecords', () => {
       await api.stop();
     }
   });
-
-  /** A server answering each request with the next of `answers` (the last one repeats): bytes, or a reply cut mid-body. */
-  async function scriptedApi(answers: (Buffer | 'cut')[]): Promise<{ url: string; requests: () => number; stop: () => Promise<void> }> {
-    let requests = 0;
-    const server = http.createServer((_request, response) => {
-      const answer = answers[Math.min(requests++, answers.length - 1)]!;
-      if (answer === 'cut') {
-        response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
-        response.write('{"items":[{"order_id":');
-        setTimeout(() => response.socket?.destroy(), 20);
-        return;
-      }
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(answer);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/orders`,
-      requests: () => requests,
-      stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-    };
-  }
-  const page = (items: unknown[]) => Buffer.from(JSON.stringify({ items, next_cursor: null }));
 
   it('keeps bytes that are not UTF-8 as escapes the transform quarantines, never as U+FFFD', async () => {
     const body = Buffer.concat([
@@ -225,6 +225,27 @@ describe('extractRun', () => {
     expect(lines.pop()).toBe('');
     expect({ rows: file.rows, lines: lines.length }).toEqual({ rows: items.length, lines: items.length });
     expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual(items);
+  });
+
+  it('writes every number as the source wrote it: no double in between (0.12499999999999999999, 1e309, 20 digits)', async () => {
+    const sent =
+      '{"items":[{"order_id":"o-1","price":0.12499999999999999999,"big":1e309,"id":12345678901234567890,"qty":3}],"next_cursor":null}';
+    const api = await scriptedApi([Buffer.from(sent)]);
+    try {
+      const manifest = await extractRun(local.s3, {
+        bucket: 'etl-data-test',
+        pipeline: orders,
+        runId: '20261127T044500Z-numbers',
+        since: null,
+        records: httpRecords(source, { url: api.url, since: null, retry }),
+      });
+      const { file } = manifest.parts[0]!;
+      const body = await local.s3.send(new GetObjectCommand({ Bucket: file.bucket, Key: file.key }));
+      const raw = gunzipSync(Buffer.from(await body.Body!.transformToByteArray())).toString('utf8');
+      expect(raw).toBe('{"order_id":"o-1","price":0.12499999999999999999,"big":1e309,"id":12345678901234567890,"qty":3}\n');
+    } finally {
+      await api.stop();
+    }
   });
 
   it('keeps the watermark when nothing new was read, with one empty part', async () => {

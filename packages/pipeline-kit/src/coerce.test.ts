@@ -1,5 +1,6 @@
 import { types } from './columnTypes';
 import { coercer, isRefusal } from './coerce';
+import { parseJsonExact } from './jsonNumbers';
 
 const accepts = (type: Parameters<typeof coercer>[0], value: unknown) => {
   const result = coercer(type)(value);
@@ -119,7 +120,7 @@ describe('timestamps on the fast path and the regex path', () => {
     ['2026-11-27T02:37:49', '2026-11-27 02:37:49'],
     ['2026-11-27T02:37:49.5Z', '2026-11-27 02:37:49.500000'],
     ['2026-11-27T02:37:49.000Z', '2026-11-27 02:37:49'],
-    ['2026-11-27T02:37:49.123456789Z', '2026-11-27 02:37:49.123456'],
+    ['2026-11-27T02:37:49.123456000Z', '2026-11-27 02:37:49.123456'],
     ['2024-02-29T23:59:59Z', '2024-02-29 23:59:59'],
     [' 2026-11-27T02:37:49Z ', '2026-11-27 02:37:49'],
   ])('reads %j as %j', (text, canonical) => expect(timestamp(text)).toBe(canonical));
@@ -131,4 +132,75 @@ describe('timestamps on the fast path and the regex path', () => {
     ['2026-11-27T02:37:4xZ'],
     ['2026-11-27T02:37:49.1234567890Z'],
   ])('refuses %j', (text) => expect(isRefusal(timestamp(text))).toBe(true));
+});
+
+describe('the timestamp rule: microseconds, offsets within ±14:00', () => {
+  const rejecting = coercer(types.timestamp());
+  const rounding = coercer(types.timestamp({ subMicroseconds: 'round' }));
+  const truncating = coercer(types.timestamp({ subMicroseconds: 'truncate' }));
+
+  it('refuses digits beyond the microsecond by default, naming the opt-ins; never truncates silently', () => {
+    for (const text of ['2026-12-06T10:00:00.123456789Z', '2026-12-06T10:00:00.1234565Z', '2026-12-06T10:00:00.1234561+01:00'])
+      expect(rejecting(text)).toMatchObject({ rule: 'timestamp', message: expect.stringContaining("subMicroseconds: 'round'") });
+    expect(rejecting('2026-12-06T10:00:00.123456000Z')).toBe('2026-12-06 10:00:00.123456'); // zeros lose nothing
+  });
+
+  it('rounds half up, or truncates, when the column says so — carrying into the next second, day and year', () => {
+    expect(rounding('2026-12-06T10:00:00.123456789Z')).toBe('2026-12-06 10:00:00.123457');
+    expect(rounding('2026-12-06T10:00:00.1234565Z')).toBe('2026-12-06 10:00:00.123457');
+    expect(rounding('2026-12-06T10:00:00.1234564999Z')).toBe('2026-12-06 10:00:00.123456');
+    expect(rounding('2026-12-31T23:59:59.9999995Z')).toBe('2027-01-01 00:00:00');
+    expect(truncating('2026-12-06T10:00:00.123456789Z')).toBe('2026-12-06 10:00:00.123456');
+    expect(truncating('2026-12-06T10:00:00.1234569+02:00')).toBe('2026-12-06 08:00:00.123456');
+    expect(rounding('9999-12-31T23:59:59.9999999Z')).toMatchObject({ rule: 'timestamp' });
+  });
+
+  it('takes offsets up to ±14:00 and refuses any beyond, never shifting by them', () => {
+    expect(rejecting('2026-12-06T10:00:00+14:00')).toBe('2026-12-05 20:00:00');
+    expect(rejecting('2026-12-06T10:00:00-12:00')).toBe('2026-12-06 22:00:00');
+    expect(rejecting('0050-06-01T10:00:00+01:00')).toBe('0050-06-01 09:00:00');
+    for (const text of ['2026-12-06T10:00:00+25:00', '2026-12-06T10:00:00-14:30', '2026-12-06T10:00:00+05:60', '2026-12-06T10:00:00+1500'])
+      expect(rejecting(text)).toMatchObject({ rule: 'timestamp', message: expect.stringContaining('±14:00') });
+  });
+});
+
+describe('numbers as the source wrote them (parseJsonExact)', () => {
+  const value = (text: string) => (parseJsonExact(`{"v":${text}}`) as { v: unknown }).v;
+
+  it('rounds the true decimal, not a double near it: 0.12499999999999999999 is 0.12', () => {
+    expect(accepts(types.decimal(12, 2), value('0.12499999999999999999'))).toBe('0.12');
+    expect(accepts(types.decimal(12, 2), value('0.125'))).toBe('0.13');
+    expect(accepts(types.decimal(12, 2), JSON.parse('0.12499999999999999999'))).toBe('0.13'); // what a double made of it
+  });
+
+  it('keeps 20 digits exactly, in DECIMAL and BIGINT range checks alike', () => {
+    expect(accepts(types.decimal(38, 0), value('12345678901234567890'))).toBe('12345678901234567890');
+    expect(accepts(types.decimal(38, 18), value('1.234567890123456789'))).toBe('1.234567890123456789');
+    expect(accepts(types.decimal(30, 10), value('1234567890.12345678901'))).toBe('1234567890.1234567890');
+    expect(refuses(types.bigint(), value('12345678901234567890'))).toMatchObject({
+      rule: 'range',
+      message: expect.stringContaining('BIGINT'),
+    });
+    expect(accepts(types.bigint(), value('9223372036854775807'))).toBe('9223372036854775807');
+    expect(accepts(types.bigint(), value('1.5e3'))).toBe('1500');
+    expect(refuses(types.bigint(), value('12345678901234567.5'))).toMatchObject({ rule: 'type' });
+  });
+
+  it('refuses 1e309 and 1e-400 as out of range in every numeric type, never NULL or 0', () => {
+    for (const type of [types.decimal(12, 2), types.bigint(), types.double()])
+      expect(refuses(type, value('1e309'))).toMatchObject({ rule: 'range', message: expect.stringContaining('1e309') });
+    expect(refuses(types.double(), value('1e-400'))).toMatchObject({ rule: 'range' });
+    expect(accepts(types.decimal(12, 2), value('1e-400'))).toBe('0.00'); // rounds to zero at scale 2, as 1e-7 does
+    expect(refuses(types.decimal(12, 2), value('1e999999999'))).toMatchObject({ rule: 'range' }); // no 10^999999999 is built
+  });
+
+  it('writes them back verbatim, and keeps plain numbers plain', () => {
+    expect(JSON.stringify(parseJsonExact('{"a":0.12499999999999999999,"b":[1e309],"c":"x"}'))).toBe(
+      '{"a":0.12499999999999999999,"b":[1e309],"c":"x"}',
+    );
+    expect(parseJsonExact('{"a":1.5,"b":"2026-12-06T10:00:00.123456Z"}')).toEqual({ a: 1.5, b: '2026-12-06T10:00:00.123456Z' });
+    expect(refuses(types.varchar(10), value('12345678901234567890'))).toMatchObject({
+      message: expect.stringContaining('12345678901234567890'),
+    });
+  });
 });

@@ -1,5 +1,7 @@
-import type { ColumnType } from './columnTypes';
-import { formatDecimal, integerDigits, numberText, parseDecimal, plainDecimalText, rescale } from './decimal';
+import type { ColumnType, SubMicroseconds } from './columnTypes';
+import { formatDecimal, integerDigits, numberText, parseDecimal, parseJsonNumberText, plainDecimalText, rescale } from './decimal';
+import type { Decimal } from './decimal';
+import { isRawNumber } from './jsonNumbers';
 
 /** Why a value was refused: the rule it broke and a message naming the value. */
 export interface Refusal {
@@ -32,7 +34,7 @@ const SAFE_RANGES = {
 };
 
 function show(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  const text = typeof value === 'string' ? JSON.stringify(value) : isRawNumber(value) ? value.rawJSON : String(value);
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
@@ -50,6 +52,12 @@ function coerceInteger(value: unknown, kind: keyof typeof INTEGER_RANGES): Coerc
     if (!Number.isSafeInteger(value)) return refuse('range', `${show(value)} is beyond the exact range of a JSON number`);
     if (value >= SAFE_RANGES[kind][0] && value <= SAFE_RANGES[kind][1]) return String(value); // no bigint on the common path
     parsed = BigInt(value);
+  } else if (isRawNumber(value)) {
+    const exact = parseJsonNumberText(value.rawJSON);
+    if (exact === 'beyond') return refuse('range', `${show(value)} is outside the ${kind.toUpperCase()} range ${min}…${max}`);
+    const whole = exact === undefined ? undefined : wholeUnits(exact);
+    if (whole === undefined) return refuse('type', `${show(value)} is not a whole number`);
+    parsed = whole;
   } else if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) {
     parsed = BigInt(value.trim());
   } else return refuse('type', `${show(value)} is not a whole number`);
@@ -57,20 +65,44 @@ function coerceInteger(value: unknown, kind: keyof typeof INTEGER_RANGES): Coerc
   return parsed.toString();
 }
 
+/** A decimal's value as a whole number, or undefined when it has a fraction. */
+function wholeUnits({ units, scale }: Decimal): bigint | undefined {
+  const divisor = 10n ** BigInt(scale);
+  return units % divisor === 0n ? units / divisor : undefined;
+}
+
 function coerceDecimal(value: unknown, precision: number, scale: number): Coerced {
   if (isInfinite(value)) return beyondDouble(value);
-  const text = typeof value === 'number' ? numberText(value) : typeof value === 'string' ? value : undefined;
+  const raw = isRawNumber(value) ? value.rawJSON : undefined;
+  const text = typeof value === 'number' ? numberText(value) : typeof value === 'string' ? value : raw;
   const exact = text === undefined ? undefined : plainDecimalText(text, precision, scale);
   if (exact !== undefined) return exact;
-  const parsed = typeof value === 'number' || typeof value === 'string' ? parseDecimal(value) : undefined;
+  const parsed =
+    raw !== undefined ? parseJsonNumberText(raw) : typeof value === 'number' || typeof value === 'string' ? parseDecimal(value) : undefined;
   if (!parsed) return refuse('type', `${show(value)} is not a decimal number`);
+  const tooBig = () =>
+    refuse('range', `${show(value)} does not fit DECIMAL(${precision},${scale}) (at most ${precision - scale} digits before the point)`);
+  if (parsed === 'beyond') return tooBig();
   const rounded = rescale(parsed, scale);
-  if (integerDigits(rounded) > precision - scale)
-    return refuse(
-      'range',
-      `${show(value)} does not fit DECIMAL(${precision},${scale}) (at most ${precision - scale} digits before the point)`,
-    );
+  if (integerDigits(rounded) > precision - scale) return tooBig();
   return formatDecimal(rounded);
+}
+
+/** A DOUBLE PRECISION: the double nearest the source's number; a number past the double's range is refused, never made ±Infinity or 0. */
+function coerceDouble(value: unknown): Coerced {
+  if (isInfinite(value)) return beyondDouble(value);
+  const raw = isRawNumber(value) ? value.rawJSON : undefined;
+  const number =
+    typeof value === 'number'
+      ? value
+      : raw !== undefined
+        ? Number(raw)
+        : typeof value === 'string' && value.trim() !== ''
+          ? Number(value)
+          : Number.NaN;
+  if (raw !== undefined && (!Number.isFinite(number) || (number === 0 && /[1-9]/.test(raw.split(/[eE]/)[0]!))))
+    return refuse('range', `${show(value)} is beyond the range of DOUBLE PRECISION (about 2.2e-308 to 1.8e308)`);
+  return Number.isFinite(number) ? String(number) : refuse('type', `${show(value)} is not a finite number`);
 }
 
 function isLeap(year: number): boolean {
@@ -85,7 +117,7 @@ function validDate(year: number, month: number, day: number): boolean {
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 function coerceDate(value: unknown): Coerced {
@@ -95,8 +127,15 @@ function coerceDate(value: unknown): Coerced {
   return match[0];
 }
 
-/** ISO 8601 with optional zone (none = UTC) → `YYYY-MM-DD HH:MM:SS[.ffffff]` in UTC. */
-function coerceTimestamp(value: unknown): Coerced {
+/** The widest UTC offsets in use (UTC−12:00 to UTC+14:00), as ISO 8601 and RFC 3339 parsers bound them: ±14:00. */
+const MAX_OFFSET_MINUTES = 14 * 60;
+
+/**
+ * ISO 8601 with optional zone (none = UTC) → `YYYY-MM-DD HH:MM:SS[.ffffff]` in UTC. Digits beyond
+ * the microsecond that are not all zero are refused unless the column rounds or truncates them;
+ * an offset beyond ±14:00 (or with minutes past 59) is refused, never shifted by.
+ */
+function coerceTimestamp(value: unknown, subMicroseconds: SubMicroseconds): Coerced {
   const fast = typeof value === 'string' ? utcTimestamp(value) : undefined;
   if (fast !== undefined) return fast;
   const match = typeof value === 'string' ? TIMESTAMP.exec(value.trim()) : null;
@@ -110,17 +149,35 @@ function coerceTimestamp(value: unknown): Coerced {
   const second = +secondText;
   if (!validDate(year, month, day) || hour > 23 || minute > 59 || second > 59)
     return refuse('timestamp', `${show(value)} is not a real moment in time`);
-  const fraction = fractionDigits.length >= 6 ? fractionDigits.slice(0, 6) : fractionDigits.padEnd(6, '0');
-  const fractionPart = fraction === '000000' ? '' : `.${fraction}`;
-  if (zone === undefined || zone === 'Z')
-    return `${yearText}-${monthText}-${dayText} ${hourText}:${minuteText}:${secondText}${fractionPart}`;
-  const sign = zone.startsWith('-') ? -1 : 1;
-  const digits = zone.slice(1).replace(':', '');
-  const epoch =
-    Date.UTC(year, month - 1, day, hour, minute, second) - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0)) * 60_000;
-  const utc = new Date(epoch);
+  let offsetMinutes = 0;
+  if (zone !== undefined && zone !== 'Z') {
+    const digits = zone.slice(1).replace(':', '');
+    const [hours, minutes] = [Number(digits.slice(0, 2)), Number(digits.slice(2) || 0)];
+    offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
+    if (minutes > 59 || Math.abs(offsetMinutes) > MAX_OFFSET_MINUTES)
+      return refuse('timestamp', `${show(value)} has the UTC offset ${zone}, beyond ±14:00 (no place on Earth is): not shifted by it`);
+  }
+  let micros = Number(fractionDigits.slice(0, 6).padEnd(6, '0'));
+  const beyond = fractionDigits.slice(6);
+  if (/[1-9]/.test(beyond)) {
+    if (subMicroseconds === 'reject')
+      return refuse(
+        'timestamp',
+        `${show(value)} has ${fractionDigits.length} fractional digits; a TIMESTAMP keeps 6 (microseconds) — declare the column types.timestamp({ subMicroseconds: 'round' }) or 'truncate' to accept it`,
+      );
+    if (subMicroseconds === 'round' && beyond.charCodeAt(0) >= 53) micros++; // half up: timestamps are not negative
+  }
+  const fractionPart = (micros: number) => (micros === 0 ? '' : `.${pad(micros, 6)}`);
+  if (offsetMinutes === 0 && micros < 1_000_000)
+    return `${yearText}-${monthText}-${dayText} ${hourText}:${minuteText}:${secondText}${fractionPart(micros)}`;
+  const carry = micros === 1_000_000 ? 1000 : 0;
+  if (carry) micros = 0;
+  const utc = new Date(0);
+  utc.setUTCFullYear(year, month - 1, day); // not Date.UTC, which reads years 0–99 as 1900–1999
+  utc.setUTCHours(hour, minute, second, 0);
+  utc.setTime(utc.getTime() - offsetMinutes * 60_000 + carry);
   if (utc.getUTCFullYear() < 1 || utc.getUTCFullYear() > 9999) return refuse('timestamp', `${show(value)} is outside years 1–9999 in UTC`);
-  return `${pad(utc.getUTCFullYear(), 4)}-${pad(utc.getUTCMonth() + 1)}-${pad(utc.getUTCDate())} ${pad(utc.getUTCHours())}:${pad(utc.getUTCMinutes())}:${pad(utc.getUTCSeconds())}${fractionPart}`;
+  return `${pad(utc.getUTCFullYear(), 4)}-${pad(utc.getUTCMonth() + 1)}-${pad(utc.getUTCDate())} ${pad(utc.getUTCHours())}:${pad(utc.getUTCMinutes())}:${pad(utc.getUTCSeconds())}${fractionPart(micros)}`;
 }
 
 /** `text[at]` as a digit 0–9, or NaN: keeps the fast path free of regex and substrings. */
@@ -136,13 +193,14 @@ const numberAt = (text: string, at: number, width: number): number => {
 const isIsoShape = (text: string) => text[4] === '-' && text[7] === '-' && text[10] === 'T' && text[13] === ':' && text[16] === ':';
 
 /**
- * The common form `YYYY-MM-DDTHH:MM:SS[.f…][Z]` read character by character; undefined for any
- * other form or a value out of range, which the regex path then reads or refuses with a reason.
+ * The common form `YYYY-MM-DDTHH:MM:SS[.f…f][Z]` (at most 6 fractional digits) read character by
+ * character; undefined for any other form or a value out of range, which the regex path then
+ * reads or refuses with a reason.
  */
 function utcTimestamp(text: string): string | undefined {
   let end = text.length;
   if (text.charCodeAt(end - 1) === 90) end--; // Z
-  if (end < 19 || end > 29 || !isIsoShape(text)) return undefined;
+  if (end < 19 || end > 26 || !isIsoShape(text)) return undefined;
   const year = numberAt(text, 0, 4);
   const month = numberAt(text, 5, 2);
   const day = numberAt(text, 8, 2);
@@ -150,7 +208,7 @@ function utcTimestamp(text: string): string | undefined {
     return undefined;
   if (end === 19) return `${text.slice(0, 10)} ${text.slice(11, 19)}`;
   if (text[19] !== '.' || end === 20 || Number.isNaN(numberAt(text, 20, end - 20))) return undefined;
-  const digits = text.slice(20, Math.min(end, 26));
+  const digits = text.slice(20, end);
   const fraction = digits.length === 6 ? digits : digits.padEnd(6, '0');
   return `${text.slice(0, 10)} ${text.slice(11, 19)}${fraction === '000000' ? '' : `.${fraction}`}`;
 }
@@ -206,11 +264,7 @@ export function coercer(type: ColumnType): (value: unknown) => Coerced {
     case 'decimal':
       return (value) => coerceDecimal(value, type.precision, type.scale);
     case 'double':
-      return (value) => {
-        if (isInfinite(value)) return beyondDouble(value);
-        const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
-        return Number.isFinite(number) ? String(number) : refuse('type', `${show(value)} is not a finite number`);
-      };
+      return coerceDouble;
     case 'boolean':
       return coerceBoolean;
     case 'varchar':
@@ -219,7 +273,9 @@ export function coercer(type: ColumnType): (value: unknown) => Coerced {
       return (value) => coerceText(value, type.length, true);
     case 'date':
       return coerceDate;
-    case 'timestamp':
-      return coerceTimestamp;
+    case 'timestamp': {
+      const subMicroseconds = type.subMicroseconds ?? 'reject';
+      return (value) => coerceTimestamp(value, subMicroseconds);
+    }
   }
 }

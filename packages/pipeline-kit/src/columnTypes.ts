@@ -9,7 +9,14 @@ export type ColumnType =
   | { kind: 'varchar'; length: number }
   | { kind: 'char'; length: number }
   | { kind: 'date' }
-  | { kind: 'timestamp' };
+  | { kind: 'timestamp'; subMicroseconds?: SubMicroseconds };
+
+/**
+ * A TIMESTAMP holds microseconds. A source value with more digits than that, not all zero, is
+ * refused by default (`reject`): two versions a nanosecond apart would otherwise become a tie.
+ * A column can opt in to `round` (half up) or `truncate` instead.
+ */
+export type SubMicroseconds = 'reject' | 'round' | 'truncate';
 
 export const types = {
   smallint: (): ColumnType => ({ kind: 'smallint' }),
@@ -22,8 +29,11 @@ export const types = {
   varchar: (length: number): ColumnType => ({ kind: 'varchar', length }),
   char: (length: number): ColumnType => ({ kind: 'char', length }),
   date: (): ColumnType => ({ kind: 'date' }),
-  /** Without time zone, stored in UTC. */
-  timestamp: (): ColumnType => ({ kind: 'timestamp' }),
+  /** Without time zone, stored in UTC, to the microsecond; see {@link SubMicroseconds} for finer source values. */
+  timestamp: (options: { subMicroseconds?: SubMicroseconds } = {}): ColumnType =>
+    options.subMicroseconds && options.subMicroseconds !== 'reject'
+      ? { kind: 'timestamp', subMicroseconds: options.subMicroseconds }
+      : { kind: 'timestamp' },
 } as const;
 
 /** The type as Redshift DDL spells it. */
@@ -63,5 +73,7 @@ export function typeProblems(type: ColumnType): string[] {
   ) {
     return [`${type.kind.toUpperCase()}(${type.length}): length must be 1–${type.kind === 'char' ? 4096 : 65535} bytes`];
   }
+  if (type.kind === 'timestamp' && type.subMicroseconds !== undefined && !['reject', 'round', 'truncate'].includes(type.subMicroseconds))
+    return [`TIMESTAMP subMicroseconds "${String(type.subMicroseconds)}": one of reject, round, truncate`];
   return [];
 }

@@ -23,6 +23,28 @@ export function parseDecimal(value: string | number): Decimal | undefined {
   return { units, scale: fraction.length };
 }
 
+/** JSON's number grammar (RFC 8259 §6). */
+const JSON_NUMBER = /^(-)?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
+/** Beyond this exponent a value is out of every DECIMAL's range (at most 38 digits), or rounds to zero at every scale. */
+const EXPONENT_BOUND = 400;
+
+/**
+ * A JSON number's source text (`0.12499999999999999999`, `1.5E+3`, `1e309`) as an exact decimal;
+ * `'beyond'` for a magnitude past 10^400, which no column holds; undefined if it is no JSON number.
+ */
+export function parseJsonNumberText(text: string): Decimal | 'beyond' | undefined {
+  const match = JSON_NUMBER.exec(text);
+  if (!match) return undefined;
+  const [, sign, whole = '', fraction = '', exponentText = '0'] = match as unknown as (string | undefined)[];
+  const digits = `${whole}${fraction}`.replace(/^0+(?=\d)/, '');
+  const exponent = Number(exponentText) - fraction.length;
+  if (/^0+$/.test(digits)) return { units: 0n, scale: 0 };
+  if (exponent + digits.length > EXPONENT_BOUND) return 'beyond';
+  if (exponent < -EXPONENT_BOUND - digits.length) return { units: 0n, scale: 0 }; // below 10^-400: zero at any scale
+  const units = BigInt(digits) * (sign === '-' ? -1n : 1n);
+  return exponent >= 0 ? { units: units * 10n ** BigInt(exponent), scale: 0 } : { units, scale: -exponent };
+}
+
 /**
  * Plain decimal text as canonical DECIMAL(precision, scale) text, without bigint arithmetic, when
  * it fits with no rounding (`"007.5"` → `"7.50"`); undefined for anything else (rounding, `+`,

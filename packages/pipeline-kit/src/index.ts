@@ -1,5 +1,5 @@
 export { types, redshiftType } from './columnTypes';
-export type { ColumnType } from './columnTypes';
+export type { ColumnType, SubMicroseconds } from './columnTypes';
 export { definePipeline, IDENTIFIER, PipelineDefinitionError } from './definition';
 export type {
   Pipeline,
@@ -21,3 +21,5 @@ export { SOURCE_COLUMN, stagedColumns } from './stagedLayout';
 export { parseDecimal, formatDecimal, multiply, multiplyDecimalText, rescale } from './decimal';
 export type { Decimal } from './decimal';
 export { cursorWithLookback } from './lookback';
+export { isRawNumber, numberSourceText, parseJsonExact } from './jsonNumbers';
+export type { RawNumber } from './jsonNumbers';

@@ -168,6 +168,31 @@ describe('transformLines', () => {
     ]);
   });
 
+  it('reads numbers from their source text: 0.12499999999999999999 stages as 0.12, 1e309 is refused as range (never NULL)', async () => {
+    const line = (price: string, id: string) => json(order({ order_id: id })).replace('"unit_price":"5.00"', `"unit_price":${price}`);
+    const withDiscount = definePipeline({
+      ...orders,
+      name: 'orders_discount',
+      target: { ...orders.target, columns: { ...orders.target.columns, discount: { type: { kind: 'decimal', precision: 12, scale: 2 } } } },
+    });
+    const { staged, quarantine, counts } = await run(
+      [
+        line('0.12499999999999999999', 'a'),
+        line('1e309', 'b'),
+        json(order({ order_id: 'c' })).replace('"note":null', '"note":null,"discount":1e309'),
+      ],
+      undefined,
+      withDiscount,
+    );
+    expect(staged.split(',')[4]).toBe('0.12');
+    expect(counts).toMatchObject({ rowsStaged: 1, rowsRejected: 2, rejectsByRule: { range: 2 } });
+    expect(quarantine.map((q) => [q.line, q.rejections[0]!.field, q.rejections[0]!.rule])).toEqual([
+      [2, 'unit_price', 'range'],
+      [3, 'discount', 'range'],
+    ]);
+    expect(quarantine[1]!.raw).toContain('"discount":1e309'); // the line as it came
+  });
+
   it('dedupes within bounded blocks: duplicates further apart are left for the load', async () => {
     const rows = ['a', 'b', 'c', 'a'].map((id) => json(order({ order_id: id })));
     const { counts } = await run(rows, 2);

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { ADDED_FIELDS_COLUMN, compileRowValidator, stagedColumns } from '@etl/pipeline-kit';
+import { ADDED_FIELDS_COLUMN, compileRowValidator, parseJsonExact, stagedColumns } from '@etl/pipeline-kit';
 import type { Check, ColumnType, Pipeline, Rejection } from '@etl/pipeline-kit';
 import { CSV_NULL, csvField, lineBatches } from '@etl/files';
 import type { TextSink } from '@etl/files';
@@ -107,7 +107,7 @@ export async function transformLines(
       }
       let record: unknown;
       try {
-        record = JSON.parse(bytes.toString('utf8'));
+        record = parseJsonExact(bytes.toString('utf8'));
       } catch (error) {
         await reject(
           number,

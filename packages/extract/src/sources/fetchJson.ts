@@ -1,4 +1,5 @@
 import { EtlError } from '@etl/contracts';
+import { parseJsonExact } from '@etl/pipeline-kit';
 import type { RetryClass } from '@etl/contracts';
 import { isRetryableError } from '@etl/middleware';
 import type { Retry } from '@etl/middleware';
@@ -91,7 +92,7 @@ export async function fetchJson(url: string, retry: Retry, timeoutMs = 30_000): 
       const text = decodeUtf8KeepingBadBytes(await bodyBytes(url, response));
       if (!response.ok) throw new HttpSourceError(url, response.status, text, retryAfter(response.headers.get('retry-after')));
       try {
-        return JSON.parse(text) as unknown;
+        return parseJsonExact(text); // numbers a double would change keep their source text
       } catch (error) {
         throw new MalformedPageError(url, (error as Error).message, text);
       }
