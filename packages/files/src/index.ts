@@ -3,4 +3,4 @@ export type { Line } from './lines';
 export { TextSink } from './textSink';
 export { digestTap } from './digestTap';
 export { gzipUpload } from './gzipUpload';
-export { csvField, CSV_NULL } from './csv';
+export { csvField, CSV_NULL, parseCsvLine } from './csv';

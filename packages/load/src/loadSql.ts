@@ -5,6 +5,7 @@ import {
   qualifiedTable,
   quoteIdentifier,
   redshiftType,
+  rowOrder,
   SOURCE_COLUMN,
   stagedColumns,
 } from '@etl/pipeline-kit';
@@ -49,9 +50,9 @@ function checkedLiteral(value: string, pattern: RegExp, what: string, where = 'C
  * 1. the batch's file list and staged rows are COPYed into temp tables (manifest, gzip CSV),
  *    added columns filled from each row's JSON of added fields;
  * 2. files already loaded (a redelivered message, a retried batch) are dropped with their rows;
- * 3. rows are ranked per primary key (newest `newestWins` first, then the later file) and each
- *    gets its outcome against the target: inserted, updated, or collapsed (a duplicate, or not
- *    newer than what the table holds);
+ * 3. rows are ranked per primary key (by the pipeline's row order: newest `newestWins` first, then
+ *    the greater content; without `newestWins` the later file) and each gets its outcome against the
+ *    target: inserted, updated, or collapsed (a duplicate, or not beating what the table holds);
  * 4. every file's accounting goes to `etl_load_files`;
  * 5. the winning rows are merged (or appended, or replace the table);
  * 6. the watermark moves to the cursor high-water mark of runs now loaded completely.
@@ -70,8 +71,10 @@ export function loadStatements(pipeline: Pipeline, inputs: BatchInputs, added: A
   const copyColumns = stagedColumns(pipeline).map(quoteIdentifier).join(', '); // the transform wrote them in this order
   const keys = pipeline.target.primaryKey.map(quoteIdentifier);
   const keyMatch = (left: string, right: string) => keys.map((k) => `${left}.${k} = ${right}.${k}`).join(' AND ');
-  const newest = pipeline.newestWins ? quoteIdentifier(pipeline.newestWins) : undefined;
-  const orderBy = [...(newest ? [`s.${newest} DESC`] : []), `s.${source} DESC`].join(', ');
+  // versions of a key: by the pipeline's row order (newest, then content — rowOrder.ts), the rule the transform dedupes by;
+  // without newestWins, the later file wins
+  const order = rowOrder(pipeline);
+  const orderBy = [...(order ? [order.orderBySql('s')] : []), `s.${source} DESC`].join(', ');
 
   const outcome =
     pipeline.write === 'append'
@@ -79,7 +82,7 @@ export function loadStatements(pipeline: Pipeline, inputs: BatchInputs, added: A
       : pipeline.write === 'replace'
         ? `CASE WHEN r._etl_rank = 1 THEN 'inserted' ELSE 'collapsed' END`
         : `CASE WHEN r._etl_rank > 1 THEN 'collapsed' WHEN t.${keys[0]} IS NULL THEN 'inserted' ${
-            newest ? `WHEN r.${newest} > t.${newest} THEN 'updated' ELSE 'collapsed'` : `ELSE 'updated'`
+            order ? `WHEN ${order.beatsSql('r', 't')} THEN 'updated' ELSE 'collapsed'` : `ELSE 'updated'`
           } END`;
   const join = pipeline.write === 'merge' ? `LEFT JOIN ${target} t ON ${keyMatch('r', 't')}` : '';
   const count = (what: string) => `SUM(CASE WHEN outcome = '${what}' THEN 1 ELSE 0 END)`;

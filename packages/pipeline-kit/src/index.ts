@@ -23,3 +23,5 @@ export type { Decimal } from './decimal';
 export { cursorWithLookback } from './lookback';
 export { isRawNumber, numberSourceText, parseJsonExact } from './jsonNumbers';
 export type { RawNumber } from './jsonNumbers';
+export { canonicalComparator, compareUtf8, rowOrder } from './rowOrder';
+export type { RowOrder } from './rowOrder';

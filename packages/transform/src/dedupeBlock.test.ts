@@ -1,7 +1,8 @@
 import { DedupeBlock } from './dedupeBlock';
+import type { Ranking } from './dedupeBlock';
 
-const laterWins = () => true;
-const higherRank = (candidate: string | null, current: string | null) => (candidate ?? '') > (current ?? '');
+const laterWins: Ranking = { compareRanks: () => 1 };
+const higherRank: Ranking = { compareRanks: (candidate, current) => ((candidate ?? '') > (current ?? '') ? 1 : -1) };
 
 describe('DedupeBlock', () => {
   it('keeps rows in arrival order and collapses a key to the newest version', () => {
@@ -56,9 +57,11 @@ describe('DedupeBlock', () => {
 
   it('reads ranks back as they were given — null, non-ASCII, long — in every block', () => {
     const seen: [string | null, string | null][] = [];
-    const block = new DedupeBlock((candidate, current) => {
-      seen.push([candidate, current]);
-      return true;
+    const block = new DedupeBlock({
+      compareRanks: (candidate, current) => {
+        seen.push([candidate, current]);
+        return 1;
+      },
     });
     const long = 'ü'.repeat(3 << 20); // past the rank buffer's first size
     for (let round = 0; round < 2; round++) {
@@ -76,5 +79,25 @@ describe('DedupeBlock', () => {
       ['y', long],
     ];
     expect(seen).toEqual([...expected, ...expected]);
+  });
+
+  it("on a tie of ranks, compares the two rows' lines — the earlier one read back from the buffer, wherever it sits", () => {
+    const lines: [string, string][] = [];
+    const block = new DedupeBlock({
+      compareRanks: (candidate, current) => (candidate === current ? 0 : candidate! > current! ? 1 : -1),
+      compareLines: (candidate, current) => (lines.push([candidate, current]), candidate > current ? 1 : candidate < current ? -1 : 0),
+    });
+    block.add('a', '1', 'a,1,m');
+    block.add('b', '1', 'b,1,é');
+    block.add('a', '1', 'a,1,z'); // tie, greater: replaces a,1,m
+    block.add('b', '1', 'b,1,a'); // tie, smaller: collapses
+    block.add('a', '1', 'a,1,z'); // the same row again: collapses
+    block.add('b', '2', 'b,2,a'); // newer: no line compared
+    expect(block.take().toString()).toBe('a,1,z\nb,2,a\n');
+    expect(lines).toEqual([
+      ['a,1,z', 'a,1,m'],
+      ['b,1,a', 'b,1,é'],
+      ['a,1,z', 'a,1,z'],
+    ]);
   });
 });

@@ -1,13 +1,19 @@
 const INITIAL_BYTES = 1 << 22;
 
-/** Whether a row ranked `candidate` replaces an earlier row of the same key ranked `current`. */
-export type Newer = (candidate: string | null, current: string | null) => boolean;
+/**
+ * How a later row of a key compares with the earlier one: > 0 replaces it, ≤ 0 collapses into it.
+ * Ranks first; the rows' lines only on a tie of ranks (rare: they are read back from the buffer).
+ */
+export interface Ranking {
+  compareRanks(candidate: string | null, current: string | null): number;
+  compareLines?(candidate: string, current: string): number;
+}
 
 /**
  * A block of staged rows deduplicated on their key: each row's CSV line is encoded straight into
  * one off-heap buffer, and its rank into another, so holding tens of thousands of rows costs the
  * garbage collector only the keys (ranks are read back, rarely, when a key comes again). A later
- * row with the same key replaces the earlier one when `newer` says so, else it is dropped;
+ * row with the same key replaces the earlier one when the {@link Ranking} says so, else it is dropped;
  * either way one duplicate is collapsed.
  *
  * Two buffers take turns: the rows of one block are handed over while the next block fills the
@@ -30,7 +36,7 @@ export class DedupeBlock {
   private rankEnds: number[] = [];
   private positions = new Map<string, number>();
 
-  constructor(private readonly newer: Newer) {}
+  constructor(private readonly ranking: Ranking) {}
 
   get rows(): number {
     return this.starts.length;
@@ -45,7 +51,9 @@ export class DedupeBlock {
     let kept = true;
     if (earlier !== undefined) {
       kept = false;
-      if (!this.newer(rank, this.rankOf(earlier))) return false;
+      let order = this.ranking.compareRanks(rank, this.rankOf(earlier));
+      if (order === 0 && this.ranking.compareLines) order = this.ranking.compareLines(csvLine, this.lineOf(earlier));
+      if (order <= 0) return false;
       this.starts[earlier] = -1 - this.starts[earlier]!; // replaced: keep its start, negated, to find its end
     }
     if (this.used + csvLine.length * 3 + 1 > this.bytes.length) this.bytes = grown(this.bytes, this.used, csvLine.length * 3 + 1);
@@ -81,6 +89,13 @@ export class DedupeBlock {
     this.rankEnds = [];
     this.positions = new Map();
     return bytes.subarray(0, length);
+  }
+
+  /** A live row's CSV line, without its newline. */
+  private lineOf(row: number): string {
+    const next = this.starts[row + 1];
+    const end = next === undefined ? this.used : next < 0 ? -1 - next : next;
+    return this.bytes.toString('utf8', this.starts[row], end - 1);
   }
 
   private addRank(rank: string | null): void {

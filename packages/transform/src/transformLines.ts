@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
-import { ADDED_FIELDS_COLUMN, compileRowValidator, parseJsonExact, stagedColumns } from '@etl/pipeline-kit';
+import { ADDED_FIELDS_COLUMN, compileRowValidator, parseJsonExact, rowOrder, stagedColumns } from '@etl/pipeline-kit';
 import type { Check, ColumnType, Pipeline, Rejection } from '@etl/pipeline-kit';
-import { CSV_NULL, csvField, lineBatches } from '@etl/files';
+import { CSV_NULL, csvField, lineBatches, parseCsvLine } from '@etl/files';
 import type { TextSink } from '@etl/files';
 import { DedupeBlock } from './dedupeBlock';
 
@@ -46,7 +46,7 @@ interface QuarantineRecord {
 /**
  * The transform of one file, streaming: each line is checked for UTF-8, parsed as JSON,
  * validated and coerced by the pipeline's schema, derived columns computed; rows are deduplicated
- * on the primary key within blocks (the newest by `newestWins` wins, else the later); good rows go
+ * on the primary key within blocks (by the pipeline's row order — see rowOrder.ts — else the later wins); good rows go
  * to `staged` as COPY-ready CSV (under drift policy `add-columns` with one more column, the
  * fields the schema does not know as a JSON object), rejected rows with every reason to `quarantine` as JSON Lines.
  * Memory holds one block of rows, whatever the file size.
@@ -61,8 +61,6 @@ export async function transformLines(
   const validate = compileRowValidator(pipeline);
   const keyIndexes = pipeline.target.primaryKey.map((key) => pipeline.columnNames.indexOf(key));
   const rankIndex = pipeline.newestWins ? pipeline.columnNames.indexOf(pipeline.newestWins) : -1;
-  const rankKind = pipeline.newestWins ? pipeline.target.columns[pipeline.newestWins]!.type.kind : undefined;
-  const numericRank = rankKind !== undefined && !['timestamp', 'date', 'varchar', 'char'].includes(rankKind);
   const columns: Record<string, { type: ColumnType; check?: Check }> = { ...pipeline.target.columns, ...pipeline.target.derived };
   const mayNeedQuotes = pipeline.columnNames.map((name) => mayNeedQuoting(columns[name]!));
   const tag = csvField(sourceTag);
@@ -73,13 +71,13 @@ export async function transformLines(
   const addsColumns = layout.includes(ADDED_FIELDS_COLUMN);
   const addedFields = new Set<string>();
 
-  const newer = (candidate: string | null, current: string | null): boolean => {
-    if (rankIndex < 0 || candidate === current) return true; // no ranking, or a tie: the later row wins
-    if (candidate === null) return false;
-    if (current === null) return true;
-    return numericRank ? Number(candidate) > Number(current) : candidate > current;
-  };
-  const block = new DedupeBlock(newer);
+  // versions of a key: the pipeline's row order (newest, then content), as the load ranks them; without one, the later row
+  const order = rowOrder(pipeline);
+  const block = new DedupeBlock(
+    order
+      ? { compareRanks: order.compareRank, compareLines: (a, b) => order.compare(parseCsvLine(a), parseCsvLine(b)) }
+      : { compareRanks: () => 1 },
+  );
   // a block's bytes are reused by the block after next: hand one over once the sink is done with the one before
   let handedOver: Promise<void> | undefined;
   const handOver = async () => {
