@@ -19,8 +19,8 @@ export async function freshPostgresDatabase(prefix = 'etl_local'): Promise<{ url
       await client.end();
     }
   };
-  // the name is made here from digits and [a-z0-9_]: safe as an identifier
-  await admin(`CREATE DATABASE ${database}`);
+  // the name is made here from digits and [a-z0-9_]: safe as an identifier; text ordered by bytes, as Redshift orders it
+  await admin(`CREATE DATABASE ${database} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C'`);
   const url = new URL(CI_POSTGRES);
   url.pathname = `/${database}`;
   return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`) };

@@ -5,7 +5,10 @@ import {
   GetStatementResultCommand,
   RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data';
+import pg from 'pg';
 import { LOCAL_CREDENTIALS } from '../src';
+import { CI_POSTGRES } from '../src/freshDatabase';
+import { openPostgres } from '../src/warehouse/postgresDatabase';
 import { startTestStack } from '../src/testStack';
 import type { Engine, TestStack } from '../src/testStack';
 
@@ -56,6 +59,14 @@ describe.each<Engine>(['pglite', 'postgres'])('Redshift semantics on %s', (engin
     const { Records = [] } = await client.send(new GetStatementResultCommand({ Id: id }));
     return Records.map((row) => row.map((field) => (field.isNull ? null : Object.values(field)[0])));
   }
+
+  it('orders text by UTF-8 bytes, as Redshift does: upper case before lower, U+1F600 after U+E000', async () => {
+    expect(
+      await rowsOf(
+        `SELECT v FROM (SELECT 'a' AS v UNION ALL SELECT 'B' UNION ALL SELECT '\u{1F600}' UNION ALL SELECT '\uE000') t ORDER BY v`,
+      ),
+    ).toEqual([['B'], ['a'], ['\uE000'], ['\u{1F600}']]);
+  });
 
   it('stores a duplicate primary key, UNIQUE value and dangling foreign key: keys are informational', async () => {
     expect(await run('CREATE TABLE parents (id INT PRIMARY KEY, code VARCHAR(8) UNIQUE)')).toBeUndefined();
@@ -167,5 +178,22 @@ describe.each<Engine>(['pglite', 'postgres'])('Redshift semantics on %s', (engin
       expect(await run('ALTER DATABASE analytics ISOLATION LEVEL SNAPSHOT')).toBeUndefined();
     }
     expect(await level()).toEqual([['analytics', 'Snapshot Isolation']]);
+  });
+});
+
+describe('the local warehouse on a Postgres database', () => {
+  it('refuses a database whose collation orders text unlike Redshift (an ICU en-US one), naming how to create one that does', async () => {
+    const admin = new pg.Client({ connectionString: CI_POSTGRES });
+    await admin.connect();
+    const name = `etl_linguistic_${Date.now()}`;
+    try {
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`);
+      const url = new URL(CI_POSTGRES);
+      url.pathname = `/${name}`;
+      await expect(openPostgres(url.toString())).rejects.toThrow(/orders text unlike Redshift.*LC_COLLATE 'C'/);
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
   });
 });

@@ -33,6 +33,25 @@ async function session(client: PoolClient): Promise<Session> {
   };
 }
 
+/**
+ * Redshift orders and compares text by its UTF-8 bytes, whatever the locale ("Collation
+ * sequences"); a database with a linguistic collation (en_US.UTF-8, an ICU locale: 'a' < 'B') would
+ * sort, rank and break ties otherwise — a local run that the AWS run contradicts. Such a database is
+ * refused. Asked by behaviour, so every collation provider (libc, ICU, builtin) is judged alike.
+ */
+async function assertByteOrderCollation(client: PoolClient): Promise<void> {
+  const { rows } = await client.query<{ name: string; collation: string; bytes: boolean }>(
+    `SELECT datname AS name, datcollate AS collation, ('B' < 'a' AND U&'\\+01F600' > U&'\\E000') AS bytes
+     FROM pg_database WHERE datname = current_database()`,
+  );
+  const { name, collation, bytes } = rows[0]!;
+  if (String(bytes) !== 't' && bytes !== true)
+    throw new Error(
+      `the local warehouse's database "${name}" (collation ${collation}) orders text unlike Redshift, which orders it by UTF-8 bytes: ` +
+        `use a database created with CREATE DATABASE … TEMPLATE template0 LC_COLLATE 'C' (createdb -T template0 --lc-collate=C …)`,
+    );
+}
+
 /** A real Postgres (`DATABASE_URL`), through a pool: statements run concurrently, one connection each. */
 export async function openPostgres(connectionString: string, poolSize = 4): Promise<Database> {
   // every value as Postgres's text form, as the Data API reports it; sessions in UTC, as Redshift's
@@ -56,6 +75,7 @@ export async function openPostgres(connectionString: string, poolSize = 4): Prom
       client.release(reset);
     }
   };
+  await withClient(assertByteOrderCollation);
   const types = await withClient(async (client) => loadTypeNames(async (sql) => (await session(client)).query(sql)));
   const database: Database = {
     isolation: 'snapshot',
