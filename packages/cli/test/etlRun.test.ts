@@ -88,6 +88,47 @@ describe('etl run orders --source-url: your own HTTP API into the warehouse', ()
     expect(wrong).toContain('range is empty');
   });
 
+  const fromFiles: Order[] = [];
+
+  it("keeps the API's watermark where a newer file is loaded: API rows, a newer CSV and JSON Lines file, then older API rows — all loaded", async () => {
+    const watermarkOf = async () =>
+      (
+        JSON.parse(await etl('--dir', local.dir, '--json', 'status')) as { pipelines: { pipeline: string; watermark: string }[] }
+      ).pipelines.find((p) => p.pipeline === 'orders')!.watermark;
+    const watermark = await watermarkOf();
+    const at = Date.parse(`${watermark.replace(' ', 'T')}Z`);
+    // one row in each format, ten days newer than anything the API has served
+    const inFiles = [4_000, 4_001].map((n) => ({
+      ...order(n, 0),
+      quantity: 2,
+      note: 'from a file',
+      updated_at: iso(at + 10 * 86_400_000),
+    }));
+    fromFiles.push(...inFiles);
+    const dir = mkdtempSync(path.join(tmpdir(), 'etl-newer-'));
+    const columns = Object.keys(inFiles[0]!) as (keyof Order)[];
+    writeFileSync(path.join(dir, 'newer.csv'), [columns.join(','), columns.map((c) => String(inFiles[0]![c])).join(',')].join('\n'));
+    writeFileSync(path.join(dir, 'newer.jsonl'), JSON.stringify(inFiles[1]));
+    await etl(
+      '--dir',
+      local.dir,
+      '--json',
+      'run',
+      'orders',
+      '--free-ports',
+      '--files',
+      path.join(dir, 'newer.csv'),
+      path.join(dir, 'newer.jsonl'),
+    );
+    expect(await watermarkOf()).toBe(watermark);
+    // rows the API changed after its watermark, days before the files' rows
+    const later = Array.from({ length: 5 }, (_, k) => ({ ...order(5_000 + k, 0), quantity: 1, updated_at: iso(at + 60_000 + k * 1_000) }));
+    orders.push(...later);
+    const summary = await runOrders();
+    expect(summary.rows.inserted).toBe(5);
+    expect(await table()).toEqual(expectedTable([...orders, ...fromFiles]));
+  });
+
   it('etl down stops the services the runs left running; the stack and its data stay', async () => {
     const services = async () =>
       (JSON.parse(await etl('--dir', local.dir, '--json', 'status')) as { services: { pid: number } | null }).services;
@@ -99,7 +140,7 @@ describe('etl run orders --source-url: your own HTTP API into the warehouse', ()
     expect(await services()).toBeNull();
     expect(isAlive(down.stopped!.pid)).toBe(false);
     expect(await etl('--dir', local.dir, 'down')).toContain('no services run in the background');
-    expect(await table()).toEqual(expectedTable(orders)); // the stack pnpm local:up (here: the test) started answers still
+    expect(await table()).toEqual(expectedTable([...orders, ...fromFiles])); // the stack pnpm local:up (here: the test) started answers still
   });
 });
 

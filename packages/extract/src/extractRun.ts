@@ -15,6 +15,13 @@ export interface ExtractRunOptions {
   partRows?: number;
   /** One attempt at one slice of a fanned-out run: its parts are written under `slice-<S>/<attempt>/`. */
   slice?: { index: number; attempt: string };
+  /**
+   * Default true. False for records that do not come from the pipeline's own source (a dropped
+   * file): the run has no cursor high-water mark and never moves the watermark, which says how far
+   * the pipeline's source has been read — a file of newer rows must not make its next run skip
+   * rows it has not read yet.
+   */
+  movesWatermark?: boolean;
 }
 
 /** What extracting a run (or a slice of one) wrote: its parts and the cursor high-water mark. */
@@ -26,7 +33,8 @@ export interface ExtractedParts {
 /**
  * Streams a source's records into raw part files. The cursor high-water mark is the highest
  * incremental cursor value read — rows the transform will reject included, so a bad row is not
- * read again forever — or the watermark the run started from when it read nothing newer.
+ * read again forever — or the watermark the run started from when it read nothing newer; none for
+ * records from elsewhere than the pipeline's source (`movesWatermark: false`).
  */
 export async function extractParts(s3: S3Client, options: ExtractRunOptions): Promise<ExtractedParts> {
   const { pipeline } = options;
@@ -37,8 +45,8 @@ export async function extractParts(s3: S3Client, options: ExtractRunOptions): Pr
     partRows: options.partRows,
     slice: options.slice,
   });
-  const cursor = cursorReader(pipeline);
-  let high = options.since;
+  const cursor = options.movesWatermark === false ? undefined : cursorReader(pipeline);
+  let high = options.movesWatermark === false ? null : options.since;
   for await (const record of options.records) {
     await writer.write(record);
     const value = cursor?.(record);

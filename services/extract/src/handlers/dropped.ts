@@ -32,6 +32,8 @@ export const handler = lambdaHandler({
         pipeline: drop.pipeline,
         runId,
         since: null,
+        // a file is not the pipeline's source read up to a point: whatever its rows, it never moves the watermark
+        movesWatermark: false,
         records: dropRecords(clients().s3, bucket, key, drop.source),
       });
       await announceRun(clients().sqs, requireEnv('TRANSFORM_QUEUE_URL'), manifest, retry);
