@@ -181,6 +181,13 @@ describe('etl run orders --files: your own files through the S3-drop path', () =
     expect(table).toEqual(expectedTable([...jsonOrders, ...csvOrders]));
   });
 
+  it('refuses a CSV file whose header does not fit the pipeline, naming the file and the columns, before starting anything', async () => {
+    writeFileSync(path.join(files, 'readings.csv.gz'), gzipSync('sensor,reading,at\ns-1,1.5,2026-11-01T10:00:00Z\n'));
+    await expect(etl('--dir', local.dir, 'run', 'orders', '--files', path.join(files, 'readings.csv.gz'))).rejects.toThrow(
+      /readings\.csv\.gz: the CSV header does not fit pipeline orders — it lacks the required columns order_id, .*does not read the columns "sensor", "reading", "at"/,
+    );
+  });
+
   it('names a file whose name states no format, before starting anything', async () => {
     writeFileSync(path.join(files, 'orders.txt'), '{}');
     await expect(etl('--dir', local.dir, 'run', 'orders', '--files', path.join(files, 'orders.txt'))).rejects.toThrow(

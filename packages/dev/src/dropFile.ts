@@ -1,9 +1,10 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { constants, gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { dropFormat, dropRunId, landingPrefix } from '@etl/extract';
+import { csvHeaderError, csvHeaderOf, csvHeaderProblems, dropFormat, dropRunId, landingPrefix } from '@etl/extract';
 import { dataBucketName } from '@etl/harness';
 import type { Pipeline } from '@etl/pipeline-kit';
 
@@ -18,6 +19,34 @@ export function dropKey(pipeline: Pipeline, file: string): string {
     throw new Error(`${file}: name it .jsonl, .ndjson, .json or .csv (optionally .gz) — the drop path reads its format from the name`);
   if (!statSync(file, { throwIfNoEntry: false })?.isFile()) throw new Error(`${file} is not a file`);
   return `${pipeline.source.kind === 's3-drop' ? pipeline.source.prefix : landingPrefix(pipeline.name)}${name}`;
+}
+
+/**
+ * Refuses a local CSV file whose header does not fit the pipeline (see csvHeaderProblems), naming
+ * the file — before anything starts; the `dropped` function checks the same in AWS.
+ */
+export function checkDropFile(pipeline: Pipeline, file: string): void {
+  const format = dropFormat(path.basename(file)) ?? (pipeline.source.kind === 's3-drop' ? pipeline.source.format : undefined);
+  if (format !== 'csv') return;
+  const problems = csvHeaderProblems(pipeline, csvHeaderOf(headOf(file)));
+  if (problems.length > 0) throw csvHeaderError(pipeline, file, problems);
+}
+
+/** The first 64 KiB of a file, gunzipped when it is .gz (as much as they hold). */
+function headOf(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(64 * 1024);
+    const bytes = head.subarray(0, readSync(fd, head, 0, head.length, 0));
+    if (!file.endsWith('.gz')) return bytes;
+    try {
+      return gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }); // a cut stream gives what it holds
+    } catch {
+      return Buffer.alloc(0);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

@@ -17,7 +17,7 @@ import { LocalPipeline, WORK_QUEUES } from './localPipeline';
 import { rowLines } from './runSummary';
 import { shellCommands } from './shellCommands';
 import type { RunningPipeline } from './runningPipeline';
-import { dropFile, dropKey } from './dropFile';
+import { checkDropFile, dropFile, dropKey } from './dropFile';
 
 export interface LocalRunOptions {
   pipeline: Pipeline;
@@ -155,6 +155,7 @@ export function runLocally(options: LocalRunOptions): Promise<RunSummary> {
 export function dropFilesLocally(options: LocalRunOptions & { files: string[] }): Promise<RunSummary[]> {
   const { pipeline } = options;
   const keys = options.files.map((file) => dropKey(pipeline, file)); // every file checked before anything starts
+  for (const file of options.files) checkDropFile(pipeline, file);
   if (new Set(keys).size < keys.length) throw new Error('--files: two files have the same name, so they would land at the same key');
   return withLocalPipeline({ ...options, readsSource: false }, async ({ running, follow, summary, log }) => {
     const summaries: RunSummary[] = [];

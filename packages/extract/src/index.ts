@@ -23,4 +23,5 @@ export { cursorBoundaries, engineOf, mysqlUri, sqlRecords } from './sources/sqlS
 export type { SqlReadOptions } from './sources/sqlSource';
 export { connectionUrl } from './sources/connectionUrl';
 export { dropFormat, droppedFile, dropRunId, dropRecords, landingPrefix } from './sources/s3Drop';
+export { csvHeaderError, csvHeaderOf, csvHeaderProblems, CsvHeaderError } from './sources/csvHeader';
 export { backfillRange, belowCursor, canonicalCursor, cursorReader } from './cursorRange';

@@ -33,7 +33,7 @@ describe('S3 object drops', () => {
       pipeline,
       runId,
       since: null,
-      records: dropRecords(local.s3, 'etl-data-test', key, drop.source),
+      records: dropRecords(local.s3, 'etl-data-test', key, drop.source, pipeline),
     });
     const [raw] = announcements(manifest);
     return transformFile(local.s3, pipeline, raw!);
@@ -50,6 +50,29 @@ describe('S3 object drops', () => {
     const staged = await dropAndTransform(csvOrders, 'landing/orders_csv/2026-11-27/orders.csv.gz', gzipSync(csv));
     expect(staged.accounting).toEqual({ rowsIn: 4, rowsStaged: 2, rowsRejected: 2, duplicatesCollapsed: 0 });
     expect(staged.rejectsByRule).toEqual({ json: 1, type: 1 });
+  });
+
+  it('refuses a CSV file whose header does not fit, whole and before any row: lacking required columns, or with unknown ones', async () => {
+    const wrong = ['sensor,reading,at', 's-1,1.5,2026-11-01T10:00:00Z'].join('\n');
+    const error = await dropAndTransform(csvOrders, 'landing/orders_csv/readings.csv', Buffer.from(wrong)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CSV_HEADER_MISMATCH', retry: 'permanent' });
+    expect((error as Error).message).toBe(
+      'landing/orders_csv/readings.csv: the CSV header does not fit pipeline orders_csv — it lacks the required columns order_id, customer_id, ' +
+        'order_ts, quantity, unit_price, currency, status, country, updated_at; orders_csv does not read the columns "sensor", "reading", "at" ' +
+        `(drift policy quarantine). Nothing of the file was loaded; its first line must name the columns, e.g. ${header}`,
+    );
+    const extra = [`${header},coupon`, 'o-1,c-1,2026-11-01T10:00:00Z,2,5.00,EUR,paid,FR,,2026-11-01T10:00:00Z,FREE'].join('\n');
+    await expect(dropAndTransform(csvOrders, 'landing/orders_csv/extra.csv', Buffer.from(extra))).rejects.toThrow(
+      /does not read the column "coupon"/,
+    );
+    // a nullable column may be left out
+    const withoutNote = header.replace(',note', '');
+    const staged = await dropAndTransform(
+      csvOrders,
+      'landing/orders_csv/no-note.csv',
+      Buffer.from([withoutNote, 'o-1,c-1,2026-11-01T10:00:00Z,2,5.00,EUR,paid,FR,2026-11-01T10:00:00Z'].join('\n')),
+    );
+    expect(staged.accounting).toMatchObject({ rowsIn: 1, rowsStaged: 1 });
   });
 
   it('passes a JSON Lines drop through byte for byte, so a non-UTF-8 line is quarantined as such', async () => {

@@ -7,6 +7,7 @@ import { parse } from 'csv-parse';
 import { makeRunId } from '@etl/contracts';
 import { lines } from '@etl/files';
 import type { Pipeline, SourceDefinition } from '@etl/pipeline-kit';
+import { csvHeaderError, csvHeaderProblems } from './csvHeader';
 
 type S3DropSource = Extract<SourceDefinition, { kind: 's3-drop' }>;
 
@@ -54,9 +55,16 @@ export function dropRunId(key: string, etag: string, eventTime: string): string 
 /**
  * The records of a dropped file, streamed: JSON Lines pass through as the bytes they are (so
  * the transform judges broken JSON and non-UTF-8 precisely); CSV is parsed with its header row
- * naming the fields (quoted fields may hold commas, quotes and newlines). `.gz` is gunzipped.
+ * naming the fields (quoted fields may hold commas, quotes and newlines), a header that does not fit
+ * the pipeline refused before any row ({@link CsvHeaderError}). `.gz` is gunzipped.
  */
-export async function* dropRecords(s3: S3Client, bucket: string, key: string, source: S3DropSource): AsyncGenerator<unknown> {
+export async function* dropRecords(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  source: S3DropSource,
+  pipeline: Pipeline,
+): AsyncGenerator<unknown> {
   const body = (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body as Readable;
   let input: Readable = body;
   if (key.endsWith('.gz')) {
@@ -72,7 +80,12 @@ export async function* dropRecords(s3: S3Client, bucket: string, key: string, so
   const malformed: Buffer[] = [];
   const parser = input.pipe(
     parse({
-      columns: true,
+      // the header is checked before any row is read: a file that does not fit is refused whole
+      columns: (header: string[]) => {
+        const problems = csvHeaderProblems(pipeline, header);
+        if (problems.length > 0) throw csvHeaderError(pipeline, key, problems);
+        return header;
+      },
       bom: true,
       skip_empty_lines: true,
       skip_records_with_error: true,

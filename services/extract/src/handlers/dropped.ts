@@ -34,7 +34,7 @@ export const handler = lambdaHandler({
         since: null,
         // a file is not the pipeline's source read up to a point: whatever its rows, it never moves the watermark
         movesWatermark: false,
-        records: dropRecords(clients().s3, bucket, key, drop.source),
+        records: dropRecords(clients().s3, bucket, key, drop.source, drop.pipeline),
       });
       await announceRun(clients().sqs, requireEnv('TRANSFORM_QUEUE_URL'), manifest, retry);
       logger.info('dropped file extracted', {
