@@ -14,4 +14,6 @@ for (const file of globSync('src/**/*.cjs', { cwd: here })) {
   mkdirSync(path.dirname(path.join(outDir, file)), { recursive: true });
   copyFileSync(path.join(here, file), path.join(outDir, file));
 }
+// the licence travels with the package (npm packs a LICENSE beside package.json with any "files")
+copyFileSync(path.join(here, '..', '..', 'LICENSE'), path.join(outDir, 'LICENSE'));
 console.log(`built ${path.relative(process.cwd(), outDir) || outDir}`);
