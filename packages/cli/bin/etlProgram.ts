@@ -12,6 +12,7 @@ import {
   printOutput,
   quarantineCommand,
   queryCommand,
+  streamWriter,
   backfillCommand,
   replayCommand,
   runsCommand,
@@ -19,7 +20,7 @@ import {
   startDashboard,
   statusCommand,
 } from '../src';
-import type { CommandOutput, Target } from '../src';
+import type { CommandOutput, QueryFormat, Target } from '../src';
 import { pipelineNamed } from '@etl/pipelines';
 import { dropFilesLocally, runLocally, stopBackgroundServices } from '@etl/dev';
 import { expandFiles } from '../src/expandFiles';
@@ -109,8 +110,28 @@ program
   );
 program
   .command('query <sql>')
-  .description('run one SQL statement on the warehouse and print its result')
-  .action((sql: string) => against((target) => queryCommand(target, sql)));
+  .description('run one SQL statement on the warehouse and stream its result (a table on a terminal, else CSV)')
+  .option('--csv', 'a header line, then one CSV row per row (NULL: an empty field; "": a quoted empty string)')
+  .option('--jsonl', 'one JSON array per row')
+  .option('--table', 'a table even when the output is not a terminal (at most 1,000 rows)')
+  .action(async (sql: string, options: { csv?: boolean; jsonl?: boolean; table?: boolean }) => {
+    const global = program.opts<{ stage?: string; dir?: string; workgroup?: string; json?: boolean }>();
+    const format: QueryFormat = global.json
+      ? 'json'
+      : options.jsonl
+        ? 'jsonl'
+        : options.csv
+          ? 'csv'
+          : options.table || process.stdout.isTTY
+            ? 'table'
+            : 'csv';
+    const target = await connect({ ...global, log: (line) => console.error(`▸ ${line}`) });
+    try {
+      await queryCommand(target, sql, format, streamWriter(process.stdout));
+    } finally {
+      await target.close();
+    }
+  });
 
 program
   .command('show <run>')

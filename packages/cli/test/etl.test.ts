@@ -218,4 +218,76 @@ describe('etl, on the local stack a pnpm dev run left', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no pipeline named "nosuch" (known: orders, orders_db)');
   });
+
+  it('query streams: CSV with NULL apart from "", JSON Lines, and a million rows in bounded memory', async () => {
+    await json(
+      'query',
+      "CREATE TABLE public.query_kinds AS SELECT 1 AS id, '' AS empty, CAST(NULL AS VARCHAR) AS nothing, 'a, \"b\"' AS quoted",
+    );
+    expect((await etl('--dir', local.dir, 'query', '--csv', 'SELECT * FROM public.query_kinds')).stdout).toBe(
+      'id,empty,nothing,quoted\n1,"",,"a, ""b"""\n',
+    );
+    expect((await etl('--dir', local.dir, 'query', '--jsonl', 'SELECT * FROM public.query_kinds')).stdout).toBe(
+      '[1,"",null,"a, \\"b\\""]\n',
+    );
+    expect((await etl('--dir', local.dir, 'query', 'SELECT * FROM public.query_kinds')).stdout).toMatch(/^id,empty/); // not a terminal: CSV
+    expect((await etl('--dir', local.dir, 'query', '--table', 'SELECT * FROM public.query_kinds')).stdout).toContain('│ 1  │');
+
+    const digits =
+      '(SELECT 0 AS n UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)';
+    const id = 'a.n + 10 * b.n + 100 * c.n + 1000 * d.n + 10000 * e.n + 100000 * f.n';
+    await json(
+      'query',
+      `CREATE TABLE public.query_million AS SELECT ${id} AS id, 'row ' || CAST(${id} AS VARCHAR) AS label FROM ${['a', 'b', 'c', 'd', 'e', 'f'].map((t) => `${digits} ${t}`).join(', ')}`,
+    );
+    // a heap of 96 MB: a million rows held at once need several times that
+    const child = spawn(
+      process.execPath,
+      [
+        '--max-old-space-size=96',
+        '-r',
+        'esbuild-register',
+        ETL,
+        '--dir',
+        local.dir,
+        'query',
+        '--jsonl',
+        'SELECT id, label FROM public.query_million ORDER BY id',
+      ],
+      { cwd: REPO_ROOT },
+    );
+    let lines = 0;
+    let partial = '';
+    let firstLine = '';
+    let lastLine = '';
+    let peakKb = 0;
+    const watch = setInterval(() => {
+      const status = (() => {
+        try {
+          return readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        } catch {
+          return '';
+        }
+      })();
+      peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+    }, 100);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      const parts = (partial + chunk.toString()).split('\n');
+      partial = parts.pop()!;
+      if (parts.length === 0) return;
+      if (lines === 0) firstLine = parts[0]!;
+      lines += parts.length;
+      lastLine = parts[parts.length - 1]!;
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearInterval(watch);
+    expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+    expect(lines).toBe(1_000_000);
+    expect(firstLine).toBe('[0,"row 0"]');
+    expect(lastLine).toBe('[999999,"row 999999"]');
+    // flat in the rows (measured: ~300 MB at 250k, 1M and 2M rows, ~165 MB of it the CLI loading its TypeScript)
+    expect(peakKb).toBeLessThan(400_000);
+  });
 });

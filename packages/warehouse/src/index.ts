@@ -4,11 +4,12 @@ export {
   query,
   queryTable,
   resultRows,
+  streamQuery,
   waitForStatement,
   StatementFailed,
   StatementStillRunning,
 } from './statementRunner';
-export type { Warehouse, RunOptions, Value } from './statementRunner';
+export type { ResultStream, Warehouse, RunOptions, Value } from './statementRunner';
 export {
   committedWatermark,
   LEDGER_DDL,

@@ -132,22 +132,72 @@ export async function resultRows(warehouse: Warehouse, id: string, options: RunO
 export type Value = string | number | boolean | null;
 
 /** All rows of a finished statement with its column names. */
-async function resultTable(
+async function resultTable(warehouse: Warehouse, id: string, options: RunOptions = {}): Promise<{ columns: string[]; rows: Value[][] }> {
+  const { columns, pages } = await resultPages(warehouse, id, options);
+  const rows: Value[][] = [];
+  // one by one: spreading a page of 100,000 rows into push() overflows the call stack
+  for await (const page of pages) for (const row of page) rows.push(row);
+  return { columns, rows };
+}
+
+/**
+ * A finished statement's result page by page (GetStatementResult, following NextToken): its
+ * column names, known from the first page, and the pages as they are fetched — each fetched
+ * only when the one before has been taken, so a result of any size streams in bounded memory.
+ */
+async function resultPages(
   warehouse: Warehouse,
   id: string,
   { retry = withRetry }: RunOptions = {},
-): Promise<{ columns: string[]; rows: Value[][] }> {
-  const rows: Value[][] = [];
-  let columns: string[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await retry(() => warehouse.client.send(new GetStatementResultCommand({ Id: id, NextToken })));
-    if (page.ColumnMetadata) columns = page.ColumnMetadata.map((column, i) => column.label ?? column.name ?? `column${i + 1}`);
-    // one by one: spreading a page of 100,000 rows into push() overflows the call stack
-    for (const record of page.Records ?? []) rows.push(record.map(plainValue));
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return { columns, rows };
+): Promise<{ columns: string[]; pages: AsyncGenerator<Value[][]> }> {
+  const fetch = (NextToken?: string) => retry(() => warehouse.client.send(new GetStatementResultCommand({ Id: id, NextToken })));
+  const first = await fetch();
+  const columns = (first.ColumnMetadata ?? []).map((column, i) => column.label ?? column.name ?? `column${i + 1}`);
+  async function* pages(): AsyncGenerator<Value[][]> {
+    let page = first;
+    for (;;) {
+      yield (page.Records ?? []).map((record) => record.map(plainValue));
+      if (!page.NextToken) return;
+      page = await fetch(page.NextToken);
+    }
+  }
+  return { columns, pages: pages() };
+}
+
+/** A statement's result as a stream: see {@link streamQuery}. */
+export interface ResultStream {
+  /** Column names; none for a statement without a result set. */
+  columns: string[];
+  /** Rows of the result set (the Data API's ResultRows), or rows the statement affected. */
+  rowCount: number;
+  hasResultSet: boolean;
+  /** The rows, a page at a time (empty without a result set). */
+  pages: AsyncGenerator<Value[][]>;
+}
+
+/** Runs one statement with named parameters and streams its result, page by page (for results of any size). */
+export async function streamQuery(
+  warehouse: Warehouse,
+  sql: string,
+  parameters: Record<string, string> = {},
+  options: RunOptions = {},
+): Promise<ResultStream> {
+  const id = await startStatement(warehouse, sql, parameters, options);
+  const description = await waitForStatement(warehouse, id, options);
+  const rowCount = Number(description.ResultRows ?? 0);
+  if (!description.HasResultSet) return { columns: [], rowCount, hasResultSet: false, pages: (async function* () {})() };
+  return { ...(await resultPages(warehouse, id, options)), rowCount, hasResultSet: true };
+}
+
+async function startStatement(warehouse: Warehouse, sql: string, parameters: Record<string, string>, options: RunOptions): Promise<string> {
+  const retry = options.retry ?? withRetry;
+  const Parameters: SqlParameter[] = Object.entries(parameters).map(([name, value]) => ({ name, value }));
+  const { Id } = await retry(() =>
+    warehouse.client.send(
+      new ExecuteStatementCommand({ ...warehouse.target, Sql: sql, Parameters: Parameters.length ? Parameters : undefined }),
+    ),
+  );
+  return Id!;
 }
 
 /**
@@ -160,16 +210,10 @@ export async function queryTable(
   parameters: Record<string, string> = {},
   options: RunOptions = {},
 ): Promise<{ columns: string[]; rows: Value[][]; rowsAffected: number }> {
-  const retry = options.retry ?? withRetry;
-  const Parameters: SqlParameter[] = Object.entries(parameters).map(([name, value]) => ({ name, value }));
-  const { Id } = await retry(() =>
-    warehouse.client.send(
-      new ExecuteStatementCommand({ ...warehouse.target, Sql: sql, Parameters: Parameters.length ? Parameters : undefined }),
-    ),
-  );
-  const description = await waitForStatement(warehouse, Id!, options);
+  const id = await startStatement(warehouse, sql, parameters, options);
+  const description = await waitForStatement(warehouse, id, options);
   if (!description.HasResultSet) return { columns: [], rows: [], rowsAffected: Number(description.ResultRows ?? 0) };
-  const table = await resultTable(warehouse, Id!, options);
+  const table = await resultTable(warehouse, id, options);
   return { ...table, rowsAffected: Number(description.ResultRows ?? table.rows.length) };
 }
 

@@ -29,7 +29,8 @@ async function query(pg, sql, params) {
         serialize.describe({ type: 'P' }),
         serialize.execute({}),
       ])
-        messages.push(...(await pg.execProtocol(message)).messages);
+        // one by one: a million data rows spread into push() overflow the call stack
+        for (const reply of (await pg.execProtocol(message)).messages) messages.push(reply);
     } finally {
       await pg.execProtocol(serialize.sync());
     }
