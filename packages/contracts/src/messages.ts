@@ -83,6 +83,13 @@ export const runInfo = z.strictObject({
 /**
  * extract → transform: one raw file (gzip JSON Lines) written by an extract run.
  */
+/**
+ * `plain`: every number in the file is the shortest text of a double (`JSON.parse` reads it
+ * exactly), so the transform parses its lines without looking for longer ones. Absent: a line may
+ * hold a number a double does not keep (`0.12499999999999999999`), read from its text.
+ */
+const numbers = z.optional(z.literal('plain'));
+
 export const rawFileReady = z
   .strictObject({
     kind: z.literal('raw-file-ready'),
@@ -93,12 +100,13 @@ export const rawFileReady = z
     /** Position of this file in its run, from 0. */
     part: z.int().check(z.nonnegative()),
     file: objectPointer('raw/'),
+    numbers,
     extractedAt: isoTimestamp,
   })
   .check(z.refine((m) => m.part < m.run.parts, { message: 'part must be below run.parts', path: ['part'] }));
 
 /** One part file of an extract run, as the run manifest lists it. */
-export const rawPart = z.strictObject({ part: z.int().check(z.nonnegative()), file: objectPointer('raw/') });
+export const rawPart = z.strictObject({ part: z.int().check(z.nonnegative()), file: objectPointer('raw/'), numbers });
 
 /** `state/runs/<pipeline>/<runId>.json`: what an extract run wrote, once it has finished. */
 export const runManifest = z

@@ -11,7 +11,7 @@ export interface ExtractRunOptions {
   runId: string;
   /** The watermark the run started from; kept when the run reads nothing newer. */
   since: string | null;
-  records: AsyncIterable<unknown>;
+  records: SourceRecords;
   partRows?: number;
   /** One attempt at one slice of a fanned-out run: its parts are written under `slice-<S>/<attempt>/`. */
   slice?: { index: number; attempt: string };
@@ -22,6 +22,19 @@ export interface ExtractRunOptions {
    * rows it has not read yet.
    */
   movesWatermark?: boolean;
+}
+
+/**
+ * A source's records, and — asked once they are read — whether every number they held is a
+ * double's shortest text (`plain`: the transform then parses the raw lines with plain
+ * `JSON.parse`), as the source knows it. Undefined, or no `numbers`: not known, so the transform
+ * reads each number from its text.
+ */
+export type SourceRecords = AsyncIterable<unknown> & { numbers?: () => 'plain' | undefined };
+
+/** Records that say what their source knows of their numbers (see {@link SourceRecords}). */
+export function withNumbers(records: AsyncIterable<unknown>, numbers: () => 'plain' | undefined): SourceRecords {
+  return Object.assign(records, { numbers });
 }
 
 /** What extracting a run (or a slice of one) wrote: its parts and the cursor high-water mark. */
@@ -52,7 +65,9 @@ export async function extractParts(s3: S3Client, options: ExtractRunOptions): Pr
     const value = cursor?.(record);
     if (typeof value === 'string' && (high === null || value > high)) high = value;
   }
-  return { parts: await writer.finish(), cursorHigh: high };
+  const parts = await writer.finish();
+  const numbers = options.records.numbers?.();
+  return { parts: numbers ? parts.map((part) => ({ ...part, numbers })) : parts, cursorHigh: high };
 }
 
 /**

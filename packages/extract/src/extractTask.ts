@@ -5,7 +5,8 @@ import type { Retry } from '@etl/middleware';
 import type { Pipeline } from '@etl/pipeline-kit';
 import { announceRun } from './announceRun';
 import { belowCursor } from './cursorRange';
-import { extractRun } from './extractRun';
+import { extractRun, withNumbers } from './extractRun';
+import type { SourceRecords } from './extractRun';
 import { assembleRun, extractSlice } from './runSlices';
 
 export interface ExtractTaskOptions {
@@ -17,7 +18,7 @@ export interface ExtractTaskOptions {
   pipeline: Pipeline;
   task: ExtractTask;
   /** The source's records: of the whole run, or of the task's slice. */
-  records: (slice?: RunSlice) => AsyncIterable<unknown> | Promise<AsyncIterable<unknown>>;
+  records: (slice?: RunSlice) => SourceRecords | Promise<SourceRecords>;
   partRows?: number;
 }
 
@@ -44,7 +45,7 @@ export async function runExtractTask(options: ExtractTaskOptions): Promise<Extra
   // a backfill reads [since, until): the source is asked from `since`, the rows from `until` on are left out here
   const records = async (slice?: RunSlice) => {
     const all = await options.records(slice);
-    return until === undefined ? all : belowCursor(pipeline, all, until, outside);
+    return until === undefined ? all : withNumbers(belowCursor(pipeline, all, until, outside), () => all.numbers?.());
   };
   let extracted: RawPart[] | undefined;
   let manifest: RunManifest | undefined;

@@ -1,6 +1,7 @@
 import type { Retry } from '@etl/middleware';
 import type { Pipeline } from '@etl/pipeline-kit';
 import { cursorToIso } from './extractRun';
+import type { SourceRecords } from './extractRun';
 import { httpRecords } from './sources/httpSource';
 
 /** The records of a pipeline's HTTP API changed since the watermark (the URL from the source's `urlEnv`). */
@@ -9,7 +10,7 @@ export function httpRunRecords(
   since: string | null,
   retry: Retry,
   env: NodeJS.ProcessEnv = process.env,
-): AsyncIterable<unknown> {
+): SourceRecords {
   const source = pipeline.source;
   if (source.kind !== 'http') throw new Error(`pipeline ${pipeline.name} reads a ${source.kind} source, not an HTTP API`);
   const url = env[source.urlEnv];

@@ -29,7 +29,7 @@ export async function readRunManifest(s3: S3Client, bucket: string, run: RunRef)
 
 /** The `raw-file-ready` message of each part of a run, for the transform queue. */
 export function announcements(manifest: RunManifest): RawFileReady[] {
-  return manifest.parts.map(({ part, file }) => ({
+  return manifest.parts.map(({ part, file, numbers }) => ({
     kind: 'raw-file-ready',
     version: 1,
     pipeline: manifest.pipeline,
@@ -37,6 +37,7 @@ export function announcements(manifest: RunManifest): RawFileReady[] {
     run: { parts: manifest.parts.length, cursorHigh: manifest.cursorHigh },
     part,
     file,
+    ...(numbers ? { numbers } : {}),
     extractedAt: manifest.extractedAt,
   }));
 }

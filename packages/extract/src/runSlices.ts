@@ -69,14 +69,14 @@ export async function assembleRun(
     ),
   );
   if (slices.some((slice) => slice === undefined)) return undefined;
-  const files = slices.flatMap((slice) => slice!.parts.map((part) => part.file));
-  const kept = files.filter((file) => file.rows > 0);
+  const files = slices.flatMap((slice) => slice!.parts);
+  const kept = files.filter(({ file }) => file.rows > 0);
   const cursors = slices.map((slice) => slice!.cursorHigh).filter((cursor): cursor is string => cursor !== null);
   const manifest: RunManifest = {
     pipeline,
     runId,
     cursorHigh: cursors.length > 0 ? cursors.reduce((a, b) => (b > a ? b : a)) : null,
-    parts: (kept.length > 0 ? kept : files.slice(0, 1)).map((file, part) => ({ part, file })),
+    parts: (kept.length > 0 ? kept : files.slice(0, 1)).map(({ file, numbers }, part) => ({ part, file, ...(numbers ? { numbers } : {}) })),
     extractedAt: slices.map((slice) => slice!.extractedAt).reduce((a, b) => (b > a ? b : a)),
   };
   return writeRunManifest(s3, bucket, manifest, { onlyIfAbsent: true });

@@ -1,5 +1,7 @@
 import type { RunSlice } from '@etl/contracts';
 import type { Pipeline, SourceDefinition } from '@etl/pipeline-kit';
+import { withNumbers } from './extractRun';
+import type { SourceRecords } from './extractRun';
 import { connectionUrl } from './sources/connectionUrl';
 import { sqlRecords } from './sources/sqlSource';
 
@@ -20,10 +22,12 @@ export async function sqlRunRecords(
   since: string | null,
   slice?: RunSlice,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<AsyncIterable<unknown>> {
+): Promise<SourceRecords> {
   const source = sqlSourceOf(pipeline);
-  return sqlRecords(pipeline, source, {
+  const records = sqlRecords(pipeline, source, {
     connectionUrl: await connectionUrl(source.connectionEnv, env),
     ...(slice ? { since: slice.from, until: slice.until, nullCursorRows: slice.index === 0 } : { since }),
   });
+  // Postgres values come as text; MySQL's as text, or numbers that are doubles already (FLOAT, DOUBLE, small integers)
+  return withNumbers(records, () => 'plain');
 }

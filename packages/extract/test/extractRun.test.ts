@@ -196,6 +196,7 @@ describe('extractRun', () => {
         partRows: 1_000,
       });
       expect(manifest.parts.map((p) => p.file.rows)).toEqual([1_000, 1_000, 345]);
+      expect(manifest.parts.map((p) => p.numbers)).toEqual(['plain', 'plain', 'plain']); // no page held a longer number
       const valid = lines
         .map((l) => (typeof l.line === 'object' ? l.line.updated_at : undefined))
         .filter((v): v is string => typeof v === 'string' && /Z$/.test(v));
@@ -243,6 +244,7 @@ describe('extractRun', () => {
       const body = await local.s3.send(new GetObjectCommand({ Bucket: file.bucket, Key: file.key }));
       const raw = gunzipSync(Buffer.from(await body.Body!.transformToByteArray())).toString('utf8');
       expect(raw).toBe('{"order_id":"o-1","price":0.12499999999999999999,"big":1e309,"id":12345678901234567890,"qty":3}\n');
+      expect(manifest.parts[0]!.numbers).toBeUndefined(); // the transform reads these lines' numbers from their text
     } finally {
       await api.stop();
     }

@@ -21,7 +21,7 @@ export { SOURCE_COLUMN, stagedColumns } from './stagedLayout';
 export { parseDecimal, formatDecimal, multiply, multiplyDecimalText, rescale } from './decimal';
 export type { Decimal } from './decimal';
 export { cursorWithLookback } from './lookback';
-export { isRawNumber, numberSourceText, parseJsonExact } from './jsonNumbers';
+export { isRawNumber, mayHoldInexactNumbers, numberSourceText, parseJsonExact, parseJsonKeepingNumbers } from './jsonNumbers';
 export type { RawNumber } from './jsonNumbers';
 export { canonicalComparator, compareUtf8, rowOrder } from './rowOrder';
 export type { RowOrder } from './rowOrder';

@@ -38,8 +38,14 @@ const keepNumberText = (_key: string, value: unknown, context: { source?: string
  * comment). Throws `SyntaxError` as `JSON.parse` does.
  */
 export function parseJsonExact(text: string): unknown {
-  return MAY_BE_INEXACT.test(text) ? json.parse(text, keepNumberText) : JSON.parse(text);
+  return mayHoldInexactNumbers(text) ? parseJsonKeepingNumbers(text) : JSON.parse(text);
 }
+
+/** Whether JSON text may hold a number a double does not keep (a superset; see the module comment). About the cost of a `JSON.parse`. */
+export const mayHoldInexactNumbers = (text: string): boolean => MAY_BE_INEXACT.test(text);
+
+/** `JSON.parse` with every number a {@link RawNumber} of its source text. Several times slower than plain `JSON.parse`. */
+export const parseJsonKeepingNumbers = (text: string): unknown => json.parse(text, keepNumberText);
 
 export const isRawNumber = (value: unknown): value is RawNumber => json.isRawJSON(value);
 

@@ -47,7 +47,7 @@ export async function transformFile(
         pipeline,
         gunzip,
         { staged: staged.sink, quarantine: quarantine.sink },
-        { sourceTag: stagedKey, dedupeBlockRows: options.dedupeBlockRows },
+        { sourceTag: stagedKey, dedupeBlockRows: options.dedupeBlockRows, plainNumbers: message.numbers === 'plain' },
       );
     } finally {
       await Promise.all([staged.sink.end(), quarantine.sink.end()]);

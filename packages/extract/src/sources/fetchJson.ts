@@ -1,5 +1,5 @@
 import { EtlError } from '@etl/contracts';
-import { parseJsonExact } from '@etl/pipeline-kit';
+import { mayHoldInexactNumbers, parseJsonKeepingNumbers } from '@etl/pipeline-kit';
 import type { RetryClass } from '@etl/contracts';
 import { isRetryableError } from '@etl/middleware';
 import type { Retry } from '@etl/middleware';
@@ -79,7 +79,7 @@ async function bodyBytes(url: string, response: Response): Promise<Buffer> {
  * `Retry-After`. Other statuses fail at once. Bytes that are not UTF-8 are kept as escapes
  * (`decodeUtf8KeepingBadBytes`), never replaced.
  */
-export async function fetchJson(url: string, retry: Retry, timeoutMs = 30_000): Promise<unknown> {
+export async function fetchJson(url: string, retry: Retry, timeoutMs = 30_000, onInexactNumbers?: () => void): Promise<unknown> {
   const isRetryable = (error: unknown) => error instanceof MalformedPageError || isRetryableError(error);
   return retry(
     async () => {
@@ -92,7 +92,9 @@ export async function fetchJson(url: string, retry: Retry, timeoutMs = 30_000): 
       const text = decodeUtf8KeepingBadBytes(await bodyBytes(url, response));
       if (!response.ok) throw new HttpSourceError(url, response.status, text, retryAfter(response.headers.get('retry-after')));
       try {
-        return parseJsonExact(text); // numbers a double would change keep their source text
+        if (!mayHoldInexactNumbers(text)) return JSON.parse(text) as unknown;
+        onInexactNumbers?.();
+        return parseJsonKeepingNumbers(text); // numbers a double would change keep their source text
       } catch (error) {
         throw new MalformedPageError(url, (error as Error).message, text);
       }

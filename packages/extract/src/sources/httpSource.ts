@@ -1,5 +1,7 @@
 import type { Retry } from '@etl/middleware';
 import type { SourceDefinition } from '@etl/pipeline-kit';
+import { withNumbers } from '../extractRun';
+import type { SourceRecords } from '../extractRun';
 import { fetchJson } from './fetchJson';
 
 type HttpSource = Extract<SourceDefinition, { kind: 'http' }>;
@@ -25,8 +27,8 @@ interface FetchedPage {
 }
 
 /** Starts fetching a page; a failure surfaces where the page is awaited (none if the reader stops first). */
-function fetchPage(request: string, retry: Retry): Promise<FetchedPage> {
-  const fetched = fetchJson(request, retry).then((document) => ({ request, document }));
+function fetchPageNoting(request: string, retry: Retry, seen: { inexactNumbers: boolean }): Promise<FetchedPage> {
+  const fetched = fetchJson(request, retry, undefined, () => (seen.inexactNumbers = true)).then((document) => ({ request, document }));
   fetched.catch(() => undefined);
   return fetched;
 }
@@ -43,7 +45,18 @@ function items(document: unknown, field: string, url: string): unknown[] {
  * fetches up to `concurrency` pages ahead and yields them in order until an empty page. Every
  * request retries 429/5xx with backoff, honouring Retry-After.
  */
-export async function* httpRecords(source: HttpSource, { url, since, retry }: HttpReadOptions): AsyncGenerator<unknown> {
+export function httpRecords(source: HttpSource, options: HttpReadOptions): AsyncGenerator<unknown> & SourceRecords {
+  const seen = { inexactNumbers: false };
+  return withNumbers(pageRecords(source, options, seen), () => (seen.inexactNumbers ? undefined : 'plain')) as AsyncGenerator<unknown> &
+    SourceRecords;
+}
+
+async function* pageRecords(
+  source: HttpSource,
+  { url, since, retry }: HttpReadOptions,
+  seen: { inexactNumbers: boolean },
+): AsyncGenerator<unknown> {
+  const fetchPage = (request: string, retry: Retry) => fetchPageNoting(request, retry, seen);
   const sinceParams = source.cursorParam ? { [source.cursorParam]: since } : {};
   if (source.pagination.type === 'cursor') {
     const { cursorParam, nextCursorField } = source.pagination;

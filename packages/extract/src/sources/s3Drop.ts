@@ -7,6 +7,8 @@ import { parse } from 'csv-parse';
 import { makeRunId } from '@etl/contracts';
 import { lines } from '@etl/files';
 import type { Pipeline, SourceDefinition } from '@etl/pipeline-kit';
+import { withNumbers } from '../extractRun';
+import type { SourceRecords } from '../extractRun';
 import { csvHeaderError, csvHeaderProblems } from './csvHeader';
 
 type S3DropSource = Extract<SourceDefinition, { kind: 's3-drop' }>;
@@ -58,13 +60,12 @@ export function dropRunId(key: string, etag: string, eventTime: string): string 
  * naming the fields (quoted fields may hold commas, quotes and newlines), a header that does not fit
  * the pipeline refused before any row ({@link CsvHeaderError}). `.gz` is gunzipped.
  */
-export async function* dropRecords(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-  source: S3DropSource,
-  pipeline: Pipeline,
-): AsyncGenerator<unknown> {
+export function dropRecords(s3: S3Client, bucket: string, key: string, source: S3DropSource, pipeline: Pipeline): SourceRecords {
+  // CSV fields are text, never JSON numbers; a JSON Lines line passes as its bytes, numbers unread
+  return withNumbers(fileRecords(s3, bucket, key, source, pipeline), () => (source.format === 'csv' ? 'plain' : undefined));
+}
+
+async function* fileRecords(s3: S3Client, bucket: string, key: string, source: S3DropSource, pipeline: Pipeline): AsyncGenerator<unknown> {
   const body = (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body as Readable;
   let input: Readable = body;
   if (key.endsWith('.gz')) {

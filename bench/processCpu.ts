@@ -1,0 +1,77 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * CPU time of a process and everything it starts, read from /proc: every `intervalMs` the tree
+ * under `root` is walked and each process's user + system time (threads included) noted; a
+ * process that ends keeps its last reading (at most one interval short). Each process is put in
+ * a group by its command line (`classify`), so a run's CPU splits into the local stack, the
+ * services' workers and the orchestrating process.
+ */
+export interface CpuWatch {
+  /** Stops sampling; CPU-seconds per group and in all. */
+  stop(): { groups: Record<string, number>; total: number };
+}
+
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+interface Reading {
+  parent: number;
+  cpuSeconds: number;
+}
+
+/** pid → parent and CPU seconds, for every process now. */
+function readProcesses(): Map<number, Reading> {
+  const all = new Map<number, Reading>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // the command name (field 2) may hold spaces and parentheses: fields count from its last ')'
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      all.set(Number(entry), { parent: Number(fields[1]), cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND });
+    } catch {
+      // ended between readdir and read
+    }
+  }
+  return all;
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+export function watchProcessTreeCpu(classify: (commandLine: string, pid: number) => string, root = process.pid, intervalMs = 200): CpuWatch {
+  const last = new Map<number, { group: string; cpuSeconds: number }>();
+  const sample = () => {
+    const all = readProcesses();
+    const children = new Map<number, number[]>();
+    for (const [pid, { parent }] of all) children.set(parent, [...(children.get(parent) ?? []), pid]);
+    const queue = [root];
+    while (queue.length > 0) {
+      const pid = queue.pop()!;
+      const reading = all.get(pid);
+      if (reading) {
+        const known = last.get(pid);
+        last.set(pid, { group: known?.group ?? classify(commandLine(pid), pid), cpuSeconds: reading.cpuSeconds });
+      }
+      queue.push(...(children.get(pid) ?? []));
+    }
+  };
+  const baseline = readProcesses().get(root)?.cpuSeconds ?? 0; // what the root spent before the watch began
+  sample();
+  const timer = setInterval(sample, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      const groups: Record<string, number> = {};
+      for (const [pid, { group, cpuSeconds }] of last) groups[group] = (groups[group] ?? 0) + cpuSeconds - (pid === root ? baseline : 0);
+      return { groups, total: Object.values(groups).reduce((a, b) => a + b, 0) };
+    },
+  };
+}
