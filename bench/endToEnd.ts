@@ -37,14 +37,26 @@ const RATIO_GOAL = 2.5;
     const cpu = watchProcessTreeCpu((command, pid) =>
       pid === process.pid
         ? 'this process: runDev, the sample API, queue pollers'
-        : /local-aws|localStack|serve\b/.test(command)
-          ? 'local stack (S3, SQS, Data API, PGlite)'
-          : /serverless|offline|sls\b/.test(command)
-            ? 'services (serverless-offline and their functions)'
-            : `other: ${command.slice(0, 60)}`,
+        : / offline start /.test(command)
+          ? `service ${/cwd=\S*\/services\/(\w+)/.exec(command)?.[1] ?? '?'} (serverless-offline and its function)`
+          : /esbuild --service/.test(command)
+            ? 'packaging (esbuild)'
+            : /local-aws/.test(command)
+              ? 'local stack (S3, SQS, Data API, PGlite)'
+              : `other: ${command.slice(0, 60)}`,
     );
+    let atPlanning: Record<string, number> | undefined;
     const started = Date.now();
-    const summary = await runDev({ dir, rows, fixedPorts: false, timeoutMs: 30 * 60_000, log: (line) => console.log(`  │ ${line}`) });
+    const summary = await runDev({
+      dir,
+      rows,
+      fixedPorts: false,
+      timeoutMs: 30 * 60_000,
+      log: (line) => {
+        if (line.startsWith('▶ planning')) atPlanning = cpu.mark(); // the run proper starts: what came before is start-up
+        console.log(`  │ ${line}`);
+      },
+    });
     const wallS = (Date.now() - started) / 1000;
     const cpuUse = cpu.stop();
     const { seconds } = summary;
@@ -58,12 +70,19 @@ const RATIO_GOAL = 2.5;
       `  run total   ${seconds.total.toFixed(1).padStart(7)} s  = ${(seconds.total / floorS).toFixed(1)} × the raw floor of the same rows (${floorS.toFixed(1)} s; goal ≤ ${RATIO_GOAL}: ${seconds.total / floorS <= RATIO_GOAL ? 'met' : 'not met'})`,
     );
     console.log(`  wall time   ${wallS.toFixed(1).padStart(7)} s  (with starting the stack and the three services)`);
-    const perMillion = (cpuUse.total / rows) * 1e6;
+    const runCpu = Object.fromEntries(Object.entries(cpuUse.groups).map(([group, total]) => [group, total - (atPlanning?.[group] ?? 0)]));
+    const runTotal = Object.values(runCpu).reduce((a, b) => a + b, 0);
+    const perMillion = (runTotal / rows) * 1e6;
     console.log(
-      `  CPU         ${cpuUse.total.toFixed(1).padStart(7)} CPU-s in all processes the run started = ${perMillion.toFixed(1)} CPU-s per million rows (goal ≤ 15: ${perMillion <= 15 ? 'met' : 'not met'})`,
+      `  CPU         ${runTotal.toFixed(1).padStart(7)} CPU-s from planning to loaded, in every process the run started = ${perMillion.toFixed(1)} CPU-s per million rows (goal ≤ 15: ${perMillion <= 15 ? 'met' : 'not met'}); ${(cpuUse.total - runTotal).toFixed(1)} CPU-s more starting up`,
     );
-    for (const [group, seconds] of Object.entries(cpuUse.groups).sort((a, b) => b[1] - a[1]))
-      console.log(`    ${seconds.toFixed(1).padStart(7)} CPU-s  ${group}`);
+    for (const [group, seconds] of Object.entries(runCpu).sort((a, b) => b[1] - a[1]))
+      if (seconds >= 0.05) console.log(`    ${seconds.toFixed(1).padStart(7)} CPU-s  ${group}`);
+    console.log('  the processes that used most:');
+    for (const { pid, command, cpuSeconds } of cpuUse.processes.slice(0, 8))
+      console.log(
+        `    ${cpuSeconds.toFixed(1).padStart(7)} CPU-s  pid ${pid}  ${command.replace(/\/work\/[^ ]*node_modules\/\S*\//g, '…/').slice(0, 110)}`,
+      );
     console.log(
       JSON.stringify({
         bench: 'end-to-end',
@@ -75,7 +94,7 @@ const RATIO_GOAL = 2.5;
         ratioGoal: RATIO_GOAL,
         goalS: GOAL_S,
         met: seconds.total <= GOAL_S,
-        cpu: { ...cpuUse, perMillionRows: (cpuUse.total / rows) * 1e6 },
+        cpu: { run: runCpu, runTotal, perMillionRows: (runTotal / rows) * 1e6, withStartUp: cpuUse.total },
         summary,
       }),
     );

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /**
  * CPU time of a process and everything it starts, read from /proc: every `intervalMs` the tree
@@ -9,8 +9,10 @@ import { readdirSync, readFileSync } from 'node:fs';
  * services' workers and the orchestrating process.
  */
 export interface CpuWatch {
+  /** CPU-seconds per group so far: subtract from `stop()`'s to leave out what came before (start-up). */
+  mark(): Record<string, number>;
   /** Stops sampling; CPU-seconds per group and in all. */
-  stop(): { groups: Record<string, number>; total: number };
+  stop(): { groups: Record<string, number>; total: number; processes: { pid: number; command: string; cpuSeconds: number }[] };
 }
 
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -37,16 +39,21 @@ function readProcesses(): Map<number, Reading> {
   return all;
 }
 
+/** A process's command line, and the folder it runs in (`cwd=…` at the end). */
 function commandLine(pid: number): string {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    return `${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')} cwd=${readlinkSync(`/proc/${pid}/cwd`)}`;
   } catch {
     return '';
   }
 }
 
-export function watchProcessTreeCpu(classify: (commandLine: string, pid: number) => string, root = process.pid, intervalMs = 200): CpuWatch {
-  const last = new Map<number, { group: string; cpuSeconds: number }>();
+export function watchProcessTreeCpu(
+  classify: (commandLine: string, pid: number) => string,
+  root = process.pid,
+  intervalMs = 200,
+): CpuWatch {
+  const last = new Map<number, { group: string; command: string; cpuSeconds: number }>();
   const sample = () => {
     const all = readProcesses();
     const children = new Map<number, number[]>();
@@ -57,7 +64,8 @@ export function watchProcessTreeCpu(classify: (commandLine: string, pid: number)
       const reading = all.get(pid);
       if (reading) {
         const known = last.get(pid);
-        last.set(pid, { group: known?.group ?? classify(commandLine(pid), pid), cpuSeconds: reading.cpuSeconds });
+        const command = known?.command ?? commandLine(pid);
+        last.set(pid, { group: known?.group ?? classify(command, pid), command, cpuSeconds: reading.cpuSeconds });
       }
       queue.push(...(children.get(pid) ?? []));
     }
@@ -65,13 +73,24 @@ export function watchProcessTreeCpu(classify: (commandLine: string, pid: number)
   const baseline = readProcesses().get(root)?.cpuSeconds ?? 0; // what the root spent before the watch began
   sample();
   const timer = setInterval(sample, intervalMs);
+  const byGroup = () => {
+    const groups: Record<string, number> = {};
+    for (const [pid, { group, cpuSeconds }] of last) groups[group] = (groups[group] ?? 0) + cpuSeconds - (pid === root ? baseline : 0);
+    return groups;
+  };
   return {
+    mark() {
+      sample();
+      return byGroup();
+    },
     stop() {
       clearInterval(timer);
       sample();
-      const groups: Record<string, number> = {};
-      for (const [pid, { group, cpuSeconds }] of last) groups[group] = (groups[group] ?? 0) + cpuSeconds - (pid === root ? baseline : 0);
-      return { groups, total: Object.values(groups).reduce((a, b) => a + b, 0) };
+      const groups = byGroup();
+      const processes = [...last]
+        .map(([pid, { command, cpuSeconds }]) => ({ pid, command, cpuSeconds: cpuSeconds - (pid === root ? baseline : 0) }))
+        .sort((a, b) => b.cpuSeconds - a.cpuSeconds);
+      return { groups, total: Object.values(groups).reduce((a, b) => a + b, 0), processes };
     },
   };
 }

@@ -23,12 +23,17 @@ interface JsonWithSource {
 const json = JSON as unknown as JsonWithSource;
 
 /**
- * Text that may hold a number a double does not keep exactly: 16 or more digits in a row (a point
- * between them allowed), or an exponent of three digits. A superset — it matches inside strings
- * too — so the exact path runs whenever a number could need it; ≤ 15 significant digits with an
- * exponent under 100 are always a double's shortest text of themselves.
+ * Text that may hold a number a double does not keep exactly: a number token — after `:`, `,` or
+ * `[` (JSON whitespace between), or at the very start — of 16 or more digits (points between
+ * them allowed), or with an exponent of three digits. A superset — a string holding `:` and 16
+ * digits matches too — so the exact path runs whenever a number could need it; ≤ 15 significant
+ * digits with an exponent under 100 are always a double's shortest text of themselves. Looking
+ * only after delimiters keeps it to about a third of a `JSON.parse` of the same text (timestamps
+ * and ids are digits too, inside strings).
  */
-const MAY_BE_INEXACT = /(?:\d\.?){16}|[eE][+-]?\d{3}/;
+const NUMBER_TOKEN = String.raw`[ \t\n\r]*-?(?:\d(?:\.?\d){15}|[\d.]+[eE][+-]?\d{3})`;
+const MAY_BE_INEXACT = new RegExp(`[:,[]${NUMBER_TOKEN}`);
+const STARTS_INEXACT = new RegExp(`^${NUMBER_TOKEN}`);
 
 const keepNumberText = (_key: string, value: unknown, context: { source?: string }): unknown =>
   typeof value === 'number' && context.source !== undefined ? json.rawJSON(context.source) : value;
@@ -41,8 +46,8 @@ export function parseJsonExact(text: string): unknown {
   return mayHoldInexactNumbers(text) ? parseJsonKeepingNumbers(text) : JSON.parse(text);
 }
 
-/** Whether JSON text may hold a number a double does not keep (a superset; see the module comment). About the cost of a `JSON.parse`. */
-export const mayHoldInexactNumbers = (text: string): boolean => MAY_BE_INEXACT.test(text);
+/** Whether JSON text may hold a number a double does not keep (a superset; see the module comment). About a third of the cost of a `JSON.parse`. */
+export const mayHoldInexactNumbers = (text: string): boolean => MAY_BE_INEXACT.test(text) || STARTS_INEXACT.test(text);
 
 /** `JSON.parse` with every number a {@link RawNumber} of its source text. Several times slower than plain `JSON.parse`. */
 export const parseJsonKeepingNumbers = (text: string): unknown => json.parse(text, keepNumberText);
