@@ -71,10 +71,19 @@ const RATIO_GOAL = 2.5;
     );
     console.log(`  wall time   ${wallS.toFixed(1).padStart(7)} s  (with starting the stack and the three services)`);
     const runCpu = Object.fromEntries(Object.entries(cpuUse.groups).map(([group, total]) => [group, total - (atPlanning?.[group] ?? 0)]));
+    // the sample API answers from this process: its share (measured around its handler) is the source's, not the pipeline's
+    const mine = 'this process: runDev, the sample API, queue pollers';
+    const source = summary.sourceCpuSeconds ?? 0;
+    if (runCpu[mine] !== undefined) {
+      runCpu['this process: runDev and the queue pollers'] = runCpu[mine]! - source;
+      runCpu['the source: the sample API answering the pages'] = source;
+      delete runCpu[mine];
+    }
     const runTotal = Object.values(runCpu).reduce((a, b) => a + b, 0);
-    const perMillion = (runTotal / rows) * 1e6;
+    const pipelineCpu = runTotal - source;
+    const perMillion = (pipelineCpu / rows) * 1e6;
     console.log(
-      `  CPU         ${runTotal.toFixed(1).padStart(7)} CPU-s from planning to loaded, in every process the run started = ${perMillion.toFixed(1)} CPU-s per million rows (goal ≤ 15: ${perMillion <= 15 ? 'met' : 'not met'}); ${(cpuUse.total - runTotal).toFixed(1)} CPU-s more starting up`,
+      `  CPU         ${runTotal.toFixed(1).padStart(7)} CPU-s from planning to loaded in every process the run started; without the source's ${source.toFixed(1)}: ${perMillion.toFixed(1)} CPU-s per million rows (goal ≤ 15: ${perMillion <= 15 ? 'met' : 'not met'}); ${(cpuUse.total - runTotal).toFixed(1)} CPU-s more starting up`,
     );
     for (const [group, seconds] of Object.entries(runCpu).sort((a, b) => b[1] - a[1]))
       if (seconds >= 0.05) console.log(`    ${seconds.toFixed(1).padStart(7)} CPU-s  ${group}`);
@@ -94,7 +103,7 @@ const RATIO_GOAL = 2.5;
         ratioGoal: RATIO_GOAL,
         goalS: GOAL_S,
         met: seconds.total <= GOAL_S,
-        cpu: { run: runCpu, runTotal, perMillionRows: (runTotal / rows) * 1e6, withStartUp: cpuUse.total },
+        cpu: { run: runCpu, runTotal, pipeline: pipelineCpu, perMillionRows: perMillion, withStartUp: cpuUse.total },
         summary,
       }),
     );

@@ -24,6 +24,8 @@ export interface DevOptions extends Omit<LocalRunOptions, 'pipeline' | 'sourcePa
 export interface DevSummary extends RunSummary {
   generation: number;
   sourceLines: number;
+  /** CPU-seconds the sample API spent answering the run's requests (in this process; none for a database source). */
+  sourceCpuSeconds?: number;
 }
 
 /**
@@ -41,6 +43,7 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
   const pipeline = options.sourceUrl ? ordersDb : orders;
   const sourceParams: Record<string, string> = {};
   let stopApi: (() => Promise<void>) | undefined;
+  let apiCpu: (() => number) | undefined;
   if (options.sourceUrl) {
     const rows = await writeSampleTable(options.sourceUrl, lines, generation);
     const { protocol, host, pathname } = new URL(options.sourceUrl); // not the whole URL: it may hold a password
@@ -51,12 +54,13 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
   } else {
     const api = await startOrdersApi(lines, { port: (options.fixedPorts ?? true) ? 4580 : 0, faultAt: options.apiFaultAt });
     stopApi = api.stop;
+    apiCpu = api.cpuSeconds;
     log(`▶ sample shop API ${api.url}: generation ${generation}, ${lines.length} order lines (dirty rows and updates included)`);
     sourceParams.ordersApiUrl = api.url;
   }
   try {
     const summary = await runLocally({ ...options, dir, log, pipeline, sourceParams, note: `sample generation ${generation}` });
-    return { ...summary, generation, sourceLines: lines.length };
+    return { ...summary, generation, sourceLines: lines.length, ...(apiCpu ? { sourceCpuSeconds: apiCpu() } : {}) };
   } finally {
     await stopApi?.();
   }

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SampleLine } from './ordersSample';
 
@@ -40,22 +41,44 @@ export async function startOrdersApi(initial: SampleLine[], { port = 0, faults, 
   const stalled = new Set<() => void>();
   const updatedAt = (line: SampleLine) =>
     typeof line.line === 'object' && typeof line.line.updated_at === 'string' ? line.line.updated_at : '';
-  // The lines a query matches, in page order, per `updated_since`: sorted once, not once per page.
+  // The lines in page order (by updated_at, then as added), sorted once when the lines change —
+  // the API's index, as a real one has — and per `updated_since`, the ones a query matches.
+  let ordered: { line: SampleLine; at: string }[] | undefined;
+  const inOrder = () =>
+    (ordered ??= lines
+      .map((line, index) => ({ line, index, at: updatedAt(line) }))
+      .sort((a, b) => (a.at === b.at ? a.index - b.index : a.at < b.at ? -1 : 1)));
   const results = new Map<string, SampleLine[]>();
   const matching = (since: string): SampleLine[] => {
     let found = results.get(since);
     if (!found) {
-      found = lines
-        .map((line, index) => ({ line, index, at: updatedAt(line) }))
-        // lines without an updated_at (dirty ones) are only part of a full read, as a real API would do
-        .filter(({ at }) => since === '' || (at !== '' && instant(at) >= instant(since)))
-        .sort((a, b) => (a.at === b.at ? a.index - b.index : a.at < b.at ? -1 : 1))
+      const from = instant(since);
+      // lines without an updated_at (dirty ones) are only part of a full read, as a real API would do
+      found = inOrder()
+        .filter(({ at }) => since === '' || (at !== '' && instant(at) >= from))
         .map(({ line }) => line);
       results.set(since, found);
     }
     return found;
   };
+  // Each line's JSON, made once: a page is its lines' text joined, not the lines serialised again per request.
+  const texts = new WeakMap<SampleLine, string>();
+  const textOf = (line: SampleLine) => {
+    let text = texts.get(line);
+    if (text === undefined) texts.set(line, (text = JSON.stringify(line.line)));
+    return text;
+  };
+  let cpuMicros = 0;
   const server = createServer((request, response) => {
+    const cpuBefore = process.cpuUsage();
+    try {
+      serve(request, response);
+    } finally {
+      const used = process.cpuUsage(cpuBefore);
+      cpuMicros += used.user + used.system;
+    }
+  });
+  const serve = (request: IncomingMessage, response: ServerResponse) => {
     requests++;
     const url = new URL(request.url ?? '/', 'http://local');
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -76,13 +99,15 @@ export async function startOrdersApi(initial: SampleLine[], { port = 0, faults, 
     const limit = Math.min(5_000, Number(url.searchParams.get('limit') ?? 1_000));
     const all = matching(since);
     const page = all.slice(offset, offset + limit);
-    const body = { items: page.map((line) => line.line), next_cursor: offset + limit < all.length ? String(offset + limit) : null };
+    const text = `{"items":[${page.map(textOf).join(',')}],"next_cursor":${offset + limit < all.length ? `"${offset + limit}"` : 'null'}}`;
     const fault = faultAt?.(requests);
-    if (!fault) return send(200, body);
+    if (!fault) {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+      return;
+    }
     injected[fault]++;
     if (fault === 'server-error') return send(503, { message: 'injected fault: service unavailable' });
     if (fault === 'internal-error') return send(500, { message: 'injected fault: internal server error' });
-    const text = JSON.stringify(body);
     const half = text.slice(0, Math.floor(text.length / 2));
     if (fault === 'malformed-page') {
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(half) }).end(half);
@@ -99,22 +124,28 @@ export async function startOrdersApi(initial: SampleLine[], { port = 0, faults, 
     };
     const timer = setTimeout(release, stallMs);
     stalled.add(release);
-  });
+  };
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  inOrder(); // the index is built before the first request, as a running API has it
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/orders`,
     /** New or changed orders, served from now on. */
     add: (more: SampleLine[]) => {
-      lines.push(...more);
+      for (const line of more) lines.push(line);
+      ordered = undefined;
       results.clear();
     },
     /** Serve these lines instead, counting requests from 0 again (a new source). */
     replace: (next: SampleLine[]) => {
-      lines.splice(0, lines.length, ...next);
+      lines.length = 0;
+      for (const line of next) lines.push(line);
+      ordered = undefined;
       results.clear();
       requests = 0;
     },
     requests: () => requests,
+    /** CPU this process spent answering requests (measured around the handler): the source's share of a local run. */
+    cpuSeconds: () => cpuMicros / 1e6,
     /** The faults of `faultAt` injected so far, by kind. */
     injected: () => ({ ...injected }),
     stop: () =>
