@@ -4,6 +4,7 @@ import { pipelineNamed } from '@etl/pipelines';
 import type { Target } from './target';
 import type { CommandOutput } from './output';
 import { renderTable } from './output';
+import { originText, runOrigins } from './runOrigins';
 import { readWaitingRuns, stateWithWaiting, waitingState } from './waitingRuns';
 
 /** A run's state from the ledger: loaded when every part is. */
@@ -13,13 +14,19 @@ export const runState = (run: RunListing) => (run.partsLoaded >= run.parts ? 'lo
 export async function runsCommand(target: Target, pipeline: string, limit: number): Promise<CommandOutput> {
   pipelineNamed(pipeline); // a clear error for a name that is not a pipeline
   const [runs, waiting] = await Promise.all([recentRuns(target.warehouse, { pipeline, limit }), readWaitingRuns(target, pipeline)]);
+  const origins = await runOrigins(
+    target,
+    pipeline,
+    runs.map((run) => run.runId),
+  );
   const listed = new Set(runs.map((run) => run.runId));
   // a run the ledger does not know yet (held up in extract or transform) is listed too
   const unlisted = waiting.filter((w) => !listed.has(w.runId));
   const rows = [
-    ...unlisted.map((w) => [w.runId, waitingState(w), '', '', '', '', '', '']),
+    ...unlisted.map((w) => [w.runId, '', waitingState(w), '', '', '', '', '', '']),
     ...runs.map((run) => [
       run.runId,
+      originText(pipeline, origins.get(run.runId)),
       stateWithWaiting(run.runId, runState(run), waiting),
       run.rows.extracted,
       run.rows.rejected,
@@ -32,12 +39,17 @@ export async function runsCommand(target: Target, pipeline: string, limit: numbe
   const text =
     rows.length === 0
       ? `no run of ${pipeline} is loaded yet on ${target.stage}`
-      : renderTable(['run', 'state', 'extracted', 'rejected', 'collapsed', 'inserted', 'updated', 'loaded at'], rows);
+      : renderTable(['run', 'from', 'state', 'extracted', 'rejected', 'collapsed', 'inserted', 'updated', 'loaded at'], rows);
   const json = [
     ...unlisted.map((w) => ({ pipeline: w.pipeline, runId: w.runId, state: waitingState(w), waiting: w })),
     ...runs.map((run) => {
       const held = waiting.find((w) => w.runId === run.runId);
-      return { ...run, state: held ? waitingState(held) : runState(run), ...(held ? { waiting: held } : {}) };
+      return {
+        ...run,
+        origin: origins.get(run.runId) ?? null,
+        state: held ? waitingState(held) : runState(run),
+        ...(held ? { waiting: held } : {}),
+      };
     }),
   ];
   return { json, text };

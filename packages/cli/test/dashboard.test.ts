@@ -74,6 +74,7 @@ describe('etl dashboard: pipelines, runs, accounting, quarantine and queues in a
     await page.waitForSelector('[data-testid=run]');
     const [run] = await recentRuns(target.warehouse, { pipeline: 'orders' });
     expect(await fields(page, `[data-testid=run][data-run="${run!.runId}"]`)).toMatchObject({
+      from: 'API', // where the run's rows came from
       state: 'loaded',
       extracted: shown(run!.rows.extracted),
       inserted: shown(run!.rows.inserted),

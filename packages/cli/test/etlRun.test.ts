@@ -84,6 +84,12 @@ describe('etl run orders --source-url: your own HTTP API into the warehouse', ()
     expect(summary.rows.updated).toBe(0); // the rest were loaded before: the same versions collapse
     expect(await table()).toEqual(expectedTable(orders));
     expect(await status()).toBe(watermark);
+    const [latest] = JSON.parse(await etl('--dir', local.dir, '--json', 'runs', 'orders', '--limit', '1')) as { origin: unknown }[];
+    expect(latest!.origin).toEqual({
+      kind: 'backfill',
+      from: from.replace('T', ' ').replace('Z', ''),
+      until: to.replace('T', ' ').replace('Z', ''),
+    });
     const wrong = await etl('--dir', local.dir, 'backfill', 'orders', '--from', to, '--to', from).catch((error: Error) => error.message);
     expect(wrong).toContain('range is empty');
   });
@@ -179,6 +185,13 @@ describe('etl run orders --files: your own files through the S3-drop path', () =
     expect(summaries[1]!.rows.updated).toBe(csvOrders.filter((o, i) => i >= 100 && o.quantity >= 1).length);
     const table = JSON.parse(await etl('--dir', local.dir, '--json', 'query', ORDERS_TABLE_QUERY)) as string[][];
     expect(table).toEqual(expectedTable([...jsonOrders, ...csvOrders]));
+    // each run says where its rows came from
+    const runs = JSON.parse(await etl('--dir', local.dir, '--json', 'runs', 'orders')) as { runId: string; origin: unknown }[];
+    expect(runs.map((r) => r.origin).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
+      { kind: 'file', key: 'landing/orders/first.jsonl.gz' },
+      { kind: 'file', key: 'landing/orders/second.csv' },
+    ]);
+    expect(await etl('--dir', local.dir, 'runs', 'orders')).toMatch(/file second\.csv/);
   });
 
   it('refuses a CSV file whose header does not fit the pipeline, naming the file and the columns, before starting anything', async () => {

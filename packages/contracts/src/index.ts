@@ -35,6 +35,7 @@ export type {
   RunWaiting,
   RunInfo,
   RawPart,
+  RunOrigin,
   RunManifest,
   RunSlice,
   SliceManifest,

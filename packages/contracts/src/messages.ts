@@ -108,11 +108,23 @@ export const rawFileReady = z
 /** One part file of an extract run, as the run manifest lists it. */
 export const rawPart = z.strictObject({ part: z.int().check(z.nonnegative()), file: objectPointer('raw/'), numbers });
 
+/**
+ * Where a run's rows came from: the pipeline's own source read from its watermark (`source`),
+ * a cursor range of it read again (`backfill`, `[from, until)`), or a file dropped for it (`file`).
+ */
+export const runOrigin = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('source') }),
+  z.strictObject({ kind: z.literal('backfill'), from: z.nullable(cursorText), until: cursorText }),
+  z.strictObject({ kind: z.literal('file'), key: z.string().check(z.minLength(1), z.maxLength(1024)) }),
+]);
+
 /** `state/runs/<pipeline>/<runId>.json`: what an extract run wrote, once it has finished. */
 export const runManifest = z
   .strictObject({
     pipeline: pipelineName,
     runId,
+    /** Absent in manifests written before it was recorded. */
+    origin: z.optional(runOrigin),
     cursorHigh: z.nullable(z.string().check(z.maxLength(256))),
     parts: z.array(rawPart).check(z.minLength(1)),
     extractedAt: isoTimestamp,
@@ -213,6 +225,7 @@ export type RunWaiting = z.infer<typeof runWaiting>;
 export type RunInfo = z.infer<typeof runInfo>;
 export type ExtractTask = z.infer<typeof extractTask>;
 export type RawPart = z.infer<typeof rawPart>;
+export type RunOrigin = z.infer<typeof runOrigin>;
 export type RunManifest = z.infer<typeof runManifest>;
 export type RunSlice = z.infer<typeof runSlice>;
 export type SliceManifest = z.infer<typeof sliceManifest>;

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { RawPart, RunManifest } from '@etl/contracts';
+import type { RawPart, RunManifest, RunOrigin } from '@etl/contracts';
 import type { Pipeline } from '@etl/pipeline-kit';
 import { cursorReader } from './cursorRange';
 import { RawRunWriter } from './rawRunWriter';
@@ -22,6 +22,8 @@ export interface ExtractRunOptions {
    * rows it has not read yet.
    */
   movesWatermark?: boolean;
+  /** Where the records come from, recorded in the run manifest (shown by `etl runs` and the dashboard); default the pipeline's source. */
+  origin?: RunOrigin;
 }
 
 /**
@@ -79,6 +81,7 @@ export async function extractRun(s3: S3Client, options: ExtractRunOptions): Prom
   const manifest: RunManifest = {
     pipeline: options.pipeline.name,
     runId: options.runId,
+    origin: options.origin ?? { kind: 'source' },
     cursorHigh,
     parts,
     extractedAt: new Date().toISOString(),

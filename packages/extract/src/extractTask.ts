@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { ExtractTask, RawPart, RunManifest, RunSlice } from '@etl/contracts';
+import type { ExtractTask, RawPart, RunManifest, RunOrigin, RunSlice } from '@etl/contracts';
 import type { Retry } from '@etl/middleware';
 import type { Pipeline } from '@etl/pipeline-kit';
 import { announceRun } from './announceRun';
@@ -40,6 +40,7 @@ export interface ExtractTaskOutcome {
 export async function runExtractTask(options: ExtractTaskOptions): Promise<ExtractTaskOutcome> {
   const { s3, sqs, bucket, pipeline, task, retry } = options;
   const common = { bucket, pipeline, runId: task.runId, since: task.since, partRows: options.partRows };
+  const origin: RunOrigin = task.until === undefined ? { kind: 'source' } : { kind: 'backfill', from: task.since, until: task.until };
   const outside = { rows: 0 };
   const until = task.until;
   // a backfill reads [since, until): the source is asked from `since`, the rows from `until` on are left out here
@@ -53,9 +54,9 @@ export async function runExtractTask(options: ExtractTaskOptions): Promise<Extra
     const slice = task.slice;
     const written = await extractSlice(s3, { ...common, slice, records: () => records(slice) });
     extracted = written.extractedNow ? written.manifest.parts : undefined;
-    manifest = await assembleRun(s3, { bucket, pipeline: pipeline.name, runId: task.runId, count: slice.count });
+    manifest = await assembleRun(s3, { bucket, pipeline: pipeline.name, runId: task.runId, count: slice.count, origin });
   } else {
-    manifest = await extractRun(s3, { ...common, records: await records() });
+    manifest = await extractRun(s3, { ...common, origin, records: await records() });
     extracted = manifest.parts;
   }
   if (manifest) await announceRun(sqs, options.transformQueueUrl, manifest, retry);

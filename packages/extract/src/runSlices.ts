@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { contracts, dataKeys } from '@etl/contracts';
-import type { RunManifest, SliceManifest } from '@etl/contracts';
+import type { RunManifest, RunOrigin, SliceManifest } from '@etl/contracts';
 import { extractParts } from './extractRun';
 import type { ExtractRunOptions } from './extractRun';
 import { writeRunManifest } from './runManifest';
@@ -57,7 +57,13 @@ export async function extractSlice(
  */
 export async function assembleRun(
   s3: S3Client,
-  { bucket, pipeline, runId, count }: { bucket: string; pipeline: string; runId: string; count: number },
+  {
+    bucket,
+    pipeline,
+    runId,
+    count,
+    origin = { kind: 'source' },
+  }: { bucket: string; pipeline: string; runId: string; count: number; origin?: RunOrigin },
 ): Promise<RunManifest | undefined> {
   const listed = await s3.send(
     new ListObjectsV2Command({ Bucket: bucket, Prefix: dataKeys.sliceManifestPrefix(pipeline, runId), MaxKeys: 1000 }),
@@ -75,6 +81,7 @@ export async function assembleRun(
   const manifest: RunManifest = {
     pipeline,
     runId,
+    origin,
     cursorHigh: cursors.length > 0 ? cursors.reduce((a, b) => (b > a ? b : a)) : null,
     parts: (kept.length > 0 ? kept : files.slice(0, 1)).map(({ file, numbers }, part) => ({ part, file, ...(numbers ? { numbers } : {}) })),
     extractedAt: slices.map((slice) => slice!.extractedAt).reduce((a, b) => (b > a ? b : a)),

@@ -5,6 +5,7 @@ import { pipelineStatus, queueStatus } from '../statusCommand';
 import type { PipelineStatus, QueueStatus } from '../statusCommand';
 import type { Target } from '../target';
 import type { RunWaiting } from '@etl/contracts';
+import { originText, runOrigins } from '../runOrigins';
 import { readWaitingRuns, stateWithWaiting } from '../waitingRuns';
 
 /** What the dashboard's first page shows: `etl status` with each pipeline's last runs. */
@@ -13,7 +14,7 @@ export interface Overview {
   /** ISO time the figures were read. */
   readAt: string;
   /** Each run carries its state as `etl runs` words it, so the page has no rule of its own; `waiting`: runs a stage holds up. */
-  pipelines: (PipelineStatus & { runs: (RunListing & { state: string })[]; waiting: RunWaiting[] })[];
+  pipelines: (PipelineStatus & { runs: (RunListing & { state: string; from: string })[]; waiting: RunWaiting[] })[];
   queues: QueueStatus[];
 }
 
@@ -21,14 +22,24 @@ export interface Overview {
 export async function readOverview(target: Target, runsPerPipeline = 20): Promise<Overview> {
   const [statuses, queues, waiting] = await Promise.all([pipelineStatus(target), queueStatus(target), readWaitingRuns(target)]);
   const pipelines = await Promise.all(
-    statuses.map(async (status) => ({
-      ...status,
-      runs: (await recentRuns(target.warehouse, { pipeline: status.pipeline, limit: runsPerPipeline })).map((run) => ({
-        ...run,
-        state: stateWithWaiting(run.runId, runState(run), waiting),
-      })),
-      waiting: waiting.filter((w) => w.pipeline === status.pipeline),
-    })),
+    statuses.map(async (status) => {
+      const runs = await recentRuns(target.warehouse, { pipeline: status.pipeline, limit: runsPerPipeline });
+      const origins = await runOrigins(
+        target,
+        status.pipeline,
+        runs.map((run) => run.runId),
+      );
+      return {
+        ...status,
+        runs: runs.map((run) => ({
+          ...run,
+          // where its rows came from (API, table, a file, a backfill's range), as `etl runs` words it
+          from: originText(status.pipeline, origins.get(run.runId)),
+          state: stateWithWaiting(run.runId, runState(run), waiting),
+        })),
+        waiting: waiting.filter((w) => w.pipeline === status.pipeline),
+      };
+    }),
   );
   return { stage: target.stage, readAt: new Date().toISOString(), pipelines, queues };
 }

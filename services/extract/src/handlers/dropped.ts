@@ -34,6 +34,7 @@ export const handler = lambdaHandler({
         since: null,
         // a file is not the pipeline's source read up to a point: whatever its rows, it never moves the watermark
         movesWatermark: false,
+        origin: { kind: 'file', key },
         records: dropRecords(clients().s3, bucket, key, drop.source, drop.pipeline),
       });
       await announceRun(clients().sqs, requireEnv('TRANSFORM_QUEUE_URL'), manifest, retry);

@@ -167,13 +167,28 @@ function renderOverview(view: Overview): Node[] {
       pipeline.runs.length === 0
         ? null
         : table(
-            ['run', 'state', 'rows in', 'inserted', 'updated', 'rejected', 'collapsed', 'extract s', 'transform s', 'load s', 'rows/s', ''],
+            [
+              'run',
+              'from',
+              'state',
+              'rows in',
+              'inserted',
+              'updated',
+              'rejected',
+              'collapsed',
+              'extract s',
+              'transform s',
+              'load s',
+              'rows/s',
+              '',
+            ],
             pipeline.runs.map((run) => {
               const { state } = run;
               return h(
                 'tr',
                 { testid: 'run', data: { run: run.runId } },
                 h('td', {}, h('a', { href: `#/runs/${encodeURIComponent(run.runId)}`, testid: 'run-link' }, run.runId)),
+                h('td', { data: { field: 'from' } }, run.from),
                 h('td', { class: stateClass(state), data: { field: 'state' } }, state),
                 num('extracted', count(run.rows.extracted)),
                 num('inserted', count(run.rows.inserted)),

@@ -1,0 +1,42 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { contracts, dataKeys, parseMessage } from '@etl/contracts';
+import type { RunOrigin } from '@etl/contracts';
+import { pipelineNamed } from '@etl/pipelines';
+import type { Target } from './target';
+
+/** A manifest never changes once written: each run's origin is read once per process. */
+const known = new Map<string, RunOrigin | null>();
+
+/**
+ * Where each run's rows came from, from its run manifest (`state/runs/<pipeline>/<run>.json`);
+ * null for a run without a manifest or one written before origins were recorded.
+ */
+export async function runOrigins(
+  target: Pick<Target, 's3' | 'bucket'>,
+  pipeline: string,
+  runIds: readonly string[],
+): Promise<Map<string, RunOrigin | null>> {
+  const read = async (runId: string): Promise<RunOrigin | null> => {
+    const cacheKey = `${target.bucket}/${pipeline}/${runId}`;
+    if (known.has(cacheKey)) return known.get(cacheKey)!;
+    const response = await target.s3
+      .send(new GetObjectCommand({ Bucket: target.bucket, Key: dataKeys.runManifest(pipeline, runId) }))
+      .catch((error: { name?: string }) => {
+        if (error.name === 'NoSuchKey' || error.name === 'NoSuchBucket') return undefined;
+        throw error;
+      });
+    const origin = response ? (parseMessage(contracts.runManifest, await response.Body!.transformToString()).origin ?? null) : null;
+    if (response) known.set(cacheKey, origin);
+    return origin;
+  };
+  return new Map(await Promise.all(runIds.map(async (runId) => [runId, await read(runId)] as const)));
+}
+
+/** An origin as a few words: `API`, `table`, `file orders.csv`, `backfill 2026-11-01 00:00:00 → 2026-11-02 00:00:00`. */
+export function originText(pipeline: string, origin: RunOrigin | null | undefined): string {
+  if (!origin) return '';
+  if (origin.kind === 'file') return `file ${origin.key.split('/').pop()}`;
+  if (origin.kind === 'backfill') return `backfill ${origin.from ?? '(start)'} → ${origin.until}`;
+  const kind = pipelineNamed(pipeline).source.kind;
+  return kind === 'http' ? 'API' : kind === 'sql' ? 'table' : 'files';
+}
