@@ -5,7 +5,7 @@ import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { AttachedPipeline, backgroundServices, invokeFunction, localClients, runningStack } from '@etl/dev';
-import { launchStack, stopProcess } from '@etl/local-aws';
+import { FREE_PORTS, launchStack, stopProcess } from '@etl/local-aws';
 import { dataBucketName, REPO_ROOT } from '@etl/harness';
 import { redshiftDataClient, s3Client, sqsClient } from '@etl/middleware';
 import type { Warehouse } from '@etl/warehouse';
@@ -81,7 +81,7 @@ export async function connect(options: TargetOptions = {}): Promise<Target> {
   if (!endpoints) {
     options.log?.(`no local stack runs on ${dir}: starting one for this command`);
     // free ports: nothing but this command talks to it, so it never collides with another stack or program
-    const started = await launchStack(['--dir', dir, '--s3-port', '0', '--sqs-port', '0', '--redshift-port', '0', '--iam-port', '0']);
+    const started = await launchStack(['--dir', dir, ...FREE_PORTS]);
     child = started.child;
     endpoints = started.ready.endpoints;
   }

@@ -7,7 +7,7 @@ export { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_WAREHOUSE_DATA
 export type { LocalEndpoints } from './localAccount';
 export { startLocalStack } from './localStack';
 export type { LocalStack, LocalStackOptions } from './localStack';
-export { launchStack } from './stackProcess';
+export { FREE_PORTS, launchStack } from './stackProcess';
 export { queueArn } from './sqs';
 export { LAMBDA_ENDPOINTS_FILE, lambdaEndpointOf, setLambdaEndpoint } from './lambdaEndpoints';
 export { lambdaInvoker } from './lambdaInvoker';

@@ -8,6 +8,9 @@ import { EXIT_WITH_PARENT } from './common/tether';
 const BUILT = __filename.endsWith('.js');
 const CLI = path.resolve(__dirname, BUILT ? '../bin/local-aws.js' : '../bin/local-aws.ts');
 
+/** The `serve` options that give every service a free port (0): a stack beside any other. */
+export const FREE_PORTS: readonly string[] = ['--s3-port', '0', '--sqs-port', '0', '--redshift-port', '0', '--iam-port', '0'];
+
 /**
  * Starts `local-aws serve` in a child process with `args` (`--dir`, `--s3-port`…) and resolves
  * with its endpoints once it prints that it is ready.

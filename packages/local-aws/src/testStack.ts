@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freshPostgresDatabase } from './freshDatabase';
 import type { LocalEndpoints } from './localAccount';
-import { launchStack } from './stackProcess';
+import { FREE_PORTS, launchStack } from './stackProcess';
 import { stopProcess } from './common/stopProcess';
 
 /** The Postgres CI provides (trust auth); override with TEST_POSTGRES_URL. */
@@ -35,7 +35,7 @@ export async function startTestStack(engine: Engine, options: { resultPageRows?:
   }
   const pageRows = ['--result-page-rows', String(options.resultPageRows ?? 10_000)];
   let { child, ready } = await launchStack(
-    ['--dir', dir, '--s3-port', '0', '--sqs-port', '0', '--redshift-port', '0', '--iam-port', '0', ...pageRows],
+    ['--dir', dir, ...FREE_PORTS, ...pageRows],
     env,
   );
   const ports = () =>
