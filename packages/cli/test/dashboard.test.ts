@@ -92,6 +92,9 @@ describe('etl dashboard: pipelines, runs, accounting, quarantine and queues in a
         deadLetters: shown(queue.deadLetters),
       });
     expect(await page.$$('[data-testid=chart] canvas')).not.toHaveLength(0); // the chart over the runs is drawn
+    const legend = await page.$eval('[data-testid=chart] .u-legend', (element) => element.textContent ?? '');
+    expect(legend).toContain('extract s');
+    expect(legend).not.toMatch(/Value|--/); // names the lines, no empty value beside no run
     // nothing changes, yet the page says it is live and when it last read, in UTC like every other time
     const readAt = async () => /^live · read (\d\d:\d\d:\d\d) UTC$/.exec((await page.textContent('[data-testid=live]')) ?? '')?.[1];
     const first = await readAt();

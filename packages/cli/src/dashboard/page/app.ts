@@ -90,25 +90,34 @@ function runChart(runs: RunListing[]): HTMLElement {
   const holder = h('div', { class: 'chart', testid: 'chart' });
   const ordered = [...runs].reverse().filter((run) => Number.isFinite(run.seconds.total));
   if (ordered.length === 0) return holder;
-  // runs are events, not a time series: one step per run, labelled with its planning time
+  // runs are events, not a time series: one step per run, labelled with its planning time (UTC) —
+  // every step-th run only, so labels never overlap however many runs there are
   const x = ordered.map((_, i) => i + 1);
+  const width = Math.min(1100, Math.max(420, app.clientWidth - 60));
+  const step = Math.ceil(x.length / Math.max(2, Math.floor(width / 110)));
   const label = (i: number) => {
     const run = ordered[Math.round(i) - 1];
     return run ? new Date(run.plannedAt).toISOString().slice(5, 16).replace('T', ' ') : '';
   };
   const stage = (pick: (run: RunListing) => number) => ordered.map(pick);
   const options: uPlot.Options = {
-    width: Math.min(1100, Math.max(420, app.clientWidth - 60)),
+    width,
     height: 190,
+    // the legend names the lines; values show on hovering a run (not "Value: --" beside no run)
+    legend: { live: false },
     series: [
-      {},
+      { label: 'run' },
       { label: 'extract s', stroke: '#2463eb', width: 2, scale: 's' },
       { label: 'transform s', stroke: '#7c3aed', width: 2, scale: 's' },
       { label: 'load s', stroke: '#0e9384', width: 2, scale: 's' },
       { label: 'rows/s', stroke: '#d97706', width: 2, dash: [6, 4], scale: 'rate' },
     ],
     axes: [
-      { splits: () => x, values: (_, splits) => splits.map(label) },
+      {
+        label: 'run, by planning time (UTC)',
+        splits: () => x.filter((i) => (i - 1) % step === 0),
+        values: (_, splits) => splits.map(label),
+      },
       { scale: 's', label: 'seconds' },
       { scale: 'rate', side: 1, label: 'rows/s', grid: { show: false } },
     ],
