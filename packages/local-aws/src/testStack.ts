@@ -34,10 +34,7 @@ export async function startTestStack(engine: Engine, options: { resultPageRows?:
     env.DATABASE_URL = database.url;
   }
   const pageRows = ['--result-page-rows', String(options.resultPageRows ?? 10_000)];
-  let { child, ready } = await launchStack(
-    ['--dir', dir, ...FREE_PORTS, ...pageRows],
-    env,
-  );
+  let { child, ready } = await launchStack(['--dir', dir, ...FREE_PORTS, ...pageRows], env);
   const ports = () =>
     [
       ['--s3-port', new URL(ready.endpoints.s3).port],
