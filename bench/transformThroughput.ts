@@ -10,14 +10,11 @@
  * quarantine) → the same gzip for staged rows, a second gzip for the quarantine.
  * Prints a table and one JSON line; goal: contender ≤ 1.25 × floor.
  */
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createGunzip } from 'node:zlib';
-import { orders } from '@etl/pipelines';
-import { transformLines } from '@etl/transform';
-import { gzipFile, rawFloor } from './floor';
+import { rawFloor, transformOnce } from './floor';
 import { ordersInput } from './inputs';
 import { median } from './median';
 import type { OrdersInput } from './inputs';
@@ -30,21 +27,8 @@ let input: OrdersInput;
 
 const floor = () => rawFloor(input.file, path.join(dir, 'floor.csv.gz'));
 
-/** The transform as it runs on a raw part: `plainNumbers` as an HTTP, SQL or CSV run's parts say; false for a JSON Lines drop. */
-async function transform(plainNumbers: boolean): Promise<void> {
-  const staged = gzipFile(path.join(dir, 'staged.csv.gz'));
-  const quarantine = gzipFile(path.join(dir, 'quarantine.jsonl.gz'));
-  await transformLines(
-    orders,
-    createReadStream(input.file).pipe(createGunzip()),
-    { staged: staged.sink, quarantine: quarantine.sink },
-    { sourceTag: 'staged/orders/bench/part-0.csv.gz', plainNumbers },
-  );
-  await Promise.all([staged.sink.end(), quarantine.sink.end()]);
-  await Promise.all([staged.done, quarantine.done]);
-}
-const contender = () => transform(true);
-const unknownNumbers = () => transform(false);
+const contender = () => transformOnce(input.file, dir, true);
+const unknownNumbers = () => transformOnce(input.file, dir, false);
 
 async function time(fn: () => Promise<void>): Promise<number> {
   const started = process.hrtime.bigint();

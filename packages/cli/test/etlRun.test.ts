@@ -23,6 +23,10 @@ describe('etl run orders --source-url: your own HTTP API into the warehouse', ()
     return { ...(JSON.parse(stdout) as RunSummary), log: stderr };
   };
   const table = async () => JSON.parse(await etl('--dir', local.dir, '--json', 'query', ORDERS_TABLE_QUERY)) as string[][];
+  const watermarkOf = async () =>
+    (
+      JSON.parse(await etl('--dir', local.dir, '--json', 'status')) as { pipelines: { pipeline: string; watermark: string }[] }
+    ).pipelines.find((p) => p.pipeline === 'orders')!.watermark;
 
   it('loads exactly the valid orders, "" apart from NULL, and quarantines the rest', async () => {
     const summary = await runOrders();
@@ -66,11 +70,7 @@ describe('etl run orders --source-url: your own HTTP API into the warehouse', ()
   });
 
   it('backfills a cursor range: rows the incremental runs could not see are loaded, the rest collapse, the watermark stays', async () => {
-    const status = async () =>
-      (
-        JSON.parse(await etl('--dir', local.dir, '--json', 'status')) as { pipelines: { pipeline: string; watermark: string }[] }
-      ).pipelines.find((p) => p.pipeline === 'orders')!.watermark;
-    const watermark = await status();
+    const watermark = await watermarkOf();
     // late rows far below the watermark (and its 2 h lookback): no incremental run reads them
     const late = Array.from({ length: 12 }, (_, k) => ({ ...order(3_000 + k, 0), updated_at: iso(BASE + 30 * 60_000 + k * 1_000) }));
     orders.push(...late);
@@ -83,7 +83,7 @@ describe('etl run orders --source-url: your own HTTP API into the warehouse', ()
     expect(summary.rows.inserted).toBe(late.filter((o) => o.quantity >= 1).length);
     expect(summary.rows.updated).toBe(0); // the rest were loaded before: the same versions collapse
     expect(await table()).toEqual(expectedTable(orders));
-    expect(await status()).toBe(watermark);
+    expect(await watermarkOf()).toBe(watermark);
     const [latest] = JSON.parse(await etl('--dir', local.dir, '--json', 'runs', 'orders', '--limit', '1')) as { origin: unknown }[];
     expect(latest!.origin).toEqual({
       kind: 'backfill',
@@ -97,10 +97,6 @@ describe('etl run orders --source-url: your own HTTP API into the warehouse', ()
   const fromFiles: Order[] = [];
 
   it("keeps the API's watermark where a newer file is loaded: API rows, a newer CSV and JSON Lines file, then older API rows — all loaded", async () => {
-    const watermarkOf = async () =>
-      (
-        JSON.parse(await etl('--dir', local.dir, '--json', 'status')) as { pipelines: { pipeline: string; watermark: string }[] }
-      ).pipelines.find((p) => p.pipeline === 'orders')!.watermark;
     const watermark = await watermarkOf();
     const at = Date.parse(`${watermark.replace(' ', 'T')}Z`);
     // one row in each format, ten days newer than anything the API has served

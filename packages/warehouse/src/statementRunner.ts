@@ -127,19 +127,18 @@ export async function query(
 
 /** All rows of a finished statement (or sub-statement `<id>:<n>`), following NextToken. */
 export async function resultRows(warehouse: Warehouse, id: string, options: RunOptions = {}): Promise<Value[][]> {
-  return (await resultTable(warehouse, id, options)).rows;
+  return allRows((await resultPages(warehouse, id, options)).pages);
 }
 
 /** A value as the Data API returns it, made plain. */
 export type Value = string | number | boolean | null;
 
-/** All rows of a finished statement with its column names. */
-async function resultTable(warehouse: Warehouse, id: string, options: RunOptions = {}): Promise<{ columns: string[]; rows: Value[][] }> {
-  const { columns, pages } = await resultPages(warehouse, id, options);
+/** Every row of a result's pages, in order. */
+async function allRows(pages: AsyncIterable<Value[][]>): Promise<Value[][]> {
   const rows: Value[][] = [];
   // one by one: spreading a page of 100,000 rows into push() overflows the call stack
   for await (const page of pages) for (const row of page) rows.push(row);
-  return { columns, rows };
+  return rows;
 }
 
 /**
@@ -212,11 +211,9 @@ export async function queryTable(
   parameters: Record<string, string> = {},
   options: RunOptions = {},
 ): Promise<{ columns: string[]; rows: Value[][]; rowsAffected: number }> {
-  const id = await startStatement(warehouse, sql, parameters, options);
-  const description = await waitForStatement(warehouse, id, options);
-  if (!description.HasResultSet) return { columns: [], rows: [], rowsAffected: Number(description.ResultRows ?? 0) };
-  const table = await resultTable(warehouse, id, options);
-  return { ...table, rowsAffected: Number(description.ResultRows ?? table.rows.length) };
+  const result = await streamQuery(warehouse, sql, parameters, options);
+  const rows = await allRows(result.pages);
+  return { columns: result.columns, rows, rowsAffected: result.rowCount || rows.length };
 }
 
 function plainValue(field: Field): string | number | boolean | null {
