@@ -21,16 +21,17 @@ import {
   statusCommand,
 } from '../src';
 import type { CommandOutput, QueryFormat, Target } from '../src';
-import { pipelineNamed } from '@etl/pipelines';
+import { pipelineNamed, pipelines } from '@etl/pipelines';
 import { dropFilesLocally, runLocally, stopBackgroundServices } from '@etl/dev';
 import { expandFiles } from '../src/expandFiles';
 import { failureLine } from '../src/output';
 import { runOutput } from '../src/progressBar';
-import { sourceParamsFor } from '../src/sourceParams';
 import { scaffoldPipeline } from '../src/newPipeline';
-import type { NewSource } from '../src/newPipeline';
 import { REPO_ROOT } from '@etl/harness';
-import { backfillRange } from '@etl/extract';
+import { backfillRange, checkSources, sourceKindOf, sourceKinds, sourceParams } from '@etl/extract';
+
+// each source as its kind checks it (definePipeline checked the rest as the definitions loaded)
+checkSources(pipelines);
 
 const program = new Command('etl')
   .description('Run and operate the ETL pipelines, locally or on a deployed stage.')
@@ -70,10 +71,14 @@ program
 program
   .command('new <name>')
   .description('scaffold a pipeline definition, its test and its registration (packages/pipelines/src)')
-  .requiredOption('--source <kind>', 'where its rows come from: http, sql or files')
+  .requiredOption(
+    '--source <kind>',
+    `where its rows come from: ${sourceKinds()
+      .map((k) => k.scaffoldName)
+      .join(', ')}`,
+  )
   .action((name: string, options: { source: string }) => {
-    if (!['http', 'sql', 'files'].includes(options.source)) throw new Error(`--source must be http, sql or files, not "${options.source}"`);
-    const made = scaffoldPipeline(REPO_ROOT, name, options.source as NewSource);
+    const made = scaffoldPipeline(REPO_ROOT, name, options.source);
     printOutput(
       {
         json: made,
@@ -189,7 +194,7 @@ async function runOnTheLocalStack(
   }
   const run = {
     pipeline,
-    sourceParams: options.sourceUrl ? sourceParamsFor(pipeline, options.sourceUrl) : {},
+    sourceParams: options.sourceUrl ? sourceParams(pipeline, options.sourceUrl) : {},
     dir: global.dir,
     fixedPorts: !options.freePorts,
     background: !options.once, // the next command reuses the services: planned in ~1 s, not ~12 s
@@ -202,9 +207,9 @@ async function runOnTheLocalStack(
   };
   if (options.files && options.sourceUrl) throw new Error('--files and --source-url name two sources: give one');
   // a pipeline fed by dropped files has nothing to plan: say so before any service starts
-  if (pipeline.source.kind === 's3-drop' && !options.files && !options.replay)
+  if (!sourceKindOf(pipeline).queue && !options.files && !options.replay)
     throw new Error(
-      `${name} reads files dropped under s3://…/${pipeline.source.prefix}: give them with --files <paths…> (etl run ${name} --files data/*.csv)`,
+      `${name} reads ${sourceKindOf(pipeline).label}: its runs start when a file lands, so give them with --files <paths…> (etl run ${name} --files data/*.csv)`,
     );
   // --json: one summary, or with --files one per file (each file is a run of its own)
   const summary = options.files ? await dropFilesLocally({ ...run, files: expandFiles(options.files) }) : await runLocally(run);

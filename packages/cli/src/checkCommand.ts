@@ -1,13 +1,15 @@
+import { checkSources } from '@etl/extract';
 import { pipelines } from '@etl/pipelines';
 import type { CommandOutput } from './output';
 import { renderTable } from './output';
 
 /**
  * `etl check`: every pipeline definition, checked as packaging checks them (`definePipeline`
- * throws, naming the definition and each problem, when one is invalid — this command then fails
- * with that message).
+ * throws, naming the definition and each problem, when one is invalid; `checkSources` checks each
+ * source as its kind does — this command then fails with that message).
  */
 export function checkCommand(): CommandOutput {
+  checkSources(pipelines);
   const rows = Object.values(pipelines).map((p) => ({
     pipeline: p.name,
     source: p.source.kind,

@@ -17,4 +17,3 @@ export { startDashboard } from './dashboard/server';
 export type { Dashboard, DashboardOptions } from './dashboard/server';
 export { dlqCommand } from './dlqCommand';
 export type { DeadLetterQueue } from './dlqCommand';
-export { sourceParamsFor } from './sourceParams';

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { shellCommands } from '@etl/dev';
-
-export type NewSource = 'http' | 'sql' | 'files';
+import { locationParam, sourceKinds } from '@etl/extract';
+import type { AnySourceKind } from '@etl/extract';
 
 export interface Scaffolded {
   /** Files written, relative to the root. */
@@ -13,38 +13,54 @@ export interface Scaffolded {
 
 const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-function sourceBlock(name: string, source: NewSource): string {
-  const env = name.toUpperCase();
-  switch (source) {
-    case 'http':
-      return `{
-    kind: 'http',
-    urlEnv: '${env}_API_URL', // set from the extract service's param ${camel(name)}ApiUrl
-    itemsField: 'items',
-    pagination: { type: 'cursor', cursorParam: 'cursor', nextCursorField: 'next_cursor' },
-    cursorParam: 'updated_since',
-  }`;
-    case 'sql':
-      return `{
-    kind: 'sql',
-    connectionEnv: '${env}_DB_URL', // the URL from the extract service's param ${camel(name)}DbUrl
-    table: '${name}',
-  }`;
-    case 'files':
-      return `{
-    kind: 's3-drop',
-    prefix: 'landing/${name}/',
-    format: 'jsonl', // for files whose name says neither: a .csv file is read as CSV, .jsonl / .ndjson / .json as JSON Lines (.gz too)
-  }`;
+/** A value as a TypeScript literal on one line: `{ type: 'cursor', size: 10 }`. */
+function literal(value: unknown): string {
+  if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
+  if (value && typeof value === 'object')
+    return `{ ${Object.entries(value)
+      .map(([key, item]) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : literal(key)}: ${literal(item)}`)
+      .join(', ')} }`;
+  return String(value);
+}
+
+/** The `source: { … }` block of a new pipeline: one field a line, each with its comment; where the source is comes from a param. */
+function sourceBlock(kind: AnySourceKind, name: string): { text: string; param?: string } {
+  const { source, comments = {} } = kind.scaffold(name);
+  const env = kind.location?.env(source);
+  const param = env && locationParam(env);
+  const notes: Record<string, string | undefined> = { ...comments };
+  if (env) {
+    const field = Object.keys(source).find((key) => (source as unknown as Record<string, unknown>)[key] === env);
+    if (field)
+      notes[field] =
+        `set on each stage from the extract service's param ${param}${kind.location!.deployed === 'secret' ? ' (deployed: a secret ARN)' : ''}`;
   }
+  const lines = Object.entries(source).map(([key, value]) => `    ${key}: ${literal(value)},${notes[key] ? ` // ${notes[key]}` : ''}`);
+  return { text: `{\n${lines.join('\n')}\n  }`, ...(param ? { param } : {}) };
+}
+
+/** The source kind `etl new --source <name>` names (`http`, `sql`, `files`), or an error listing them. */
+function scaffoldKind(source: string): AnySourceKind {
+  const kind = sourceKinds().find((k) => k.scaffoldName === source);
+  if (!kind)
+    throw new Error(
+      `--source must be ${sourceKinds()
+        .map((k) => k.scaffoldName)
+        .join(', ')}, not "${source}"`,
+    );
+  return kind;
 }
 
 /**
- * `etl new <name> --source http|sql|files`: a pipeline definition to edit (`<name>.ts`), its test
- * (`<name>.test.ts`) and its entry in the pipelines' registry, under `<root>/packages/pipelines/src`.
+ * `etl new <name> --source <kind>`: a pipeline definition to edit (`<name>.ts`), its test
+ * (`<name>.test.ts`) and its entry in the pipelines' registry, under `<root>/packages/pipelines/src`
+ * — nothing outside it: the extract service derives what the source needs from the definition.
  * Refuses a name that is not a pipeline name or is taken, and says what is left to do.
  */
-export function scaffoldPipeline(root: string, name: string, source: NewSource): Scaffolded {
+export function scaffoldPipeline(root: string, name: string, source: string): Scaffolded {
+  const kind = scaffoldKind(source);
+  const block = sourceBlock(kind, name);
   if (!/^[a-z][a-z0-9_]{0,62}$/.test(name))
     throw new Error(`"${name}" is not a pipeline name: 1–63 chars of a-z, 0-9 and _, starting with a letter`);
   const dir = path.join(root, 'packages/pipelines/src');
@@ -66,7 +82,7 @@ export function scaffoldPipeline(root: string, name: string, source: NewSource):
 export const ${id} = definePipeline({
   name: '${name}',
   description: '${name}: merged on id; the newest updated_at wins.',
-  source: ${sourceBlock(name, source)},
+  source: ${block.text},
   target: {
     // the columns the source's records have: each is checked and coerced; others follow the drift policy
     columns: {
@@ -81,7 +97,7 @@ export const ${id} = definePipeline({
   write: 'merge',
   newestWins: 'updated_at',
   incremental: { cursor: 'updated_at', lookback: 3_600 }, // rows up to an hour late are still read
-  drift: 'quarantine',${source === 'files' ? '' : "\n  schedule: 'rate(1 hour)',"}
+  drift: 'quarantine',${kind.queue ? "\n  schedule: 'rate(1 hour)'," : ''}
 });
 `,
   );
@@ -112,23 +128,17 @@ describe('${name} pipeline', () => {
       .replace(/((?:^import [^\n]+\n)+)/m, `$1import { ${id} } from './${name}';\n`),
   );
   const files = [file, path.join(dir, `${name}.test.ts`), index].map((f) => path.relative(root, f));
-  const env = name.toUpperCase();
   const { etl, test } = shellCommands();
+  const location = kind.location;
+  const param = block.param;
   const nextSteps = [
     `edit ${files[0]}: the columns, keys and checks of your records`,
-    ...(source === 'http'
+    ...(location
       ? [
-          `services/extract/serverless.yml: give extractWorker "${env}_API_URL: \${param:${id}ApiUrl}" and each stage a ${id}ApiUrl param`,
-          `then: ${etl} run ${name} --source-url https://…`,
+          `then: ${etl} run ${name} --source-url ${location.example}`,
+          `deployed: give each stage the extract service's param ${param} (serverless deploy --stage <stage> --param ${param}=${location.deployed === 'secret' ? 'arn:aws:secretsmanager:…:secret:etl/<stage>/…' : location.example})`,
         ]
-      : source === 'sql'
-        ? [
-            `services/extract/serverless.yml: give sqlExtractWorker "${env}_DB_URL: \${param:${id}DbUrl}" and each stage a ${id}DbUrl param (a Secrets Manager ARN when deployed)`,
-            `then: ${etl} run ${name} --source-url postgres://… (or mysql://…)`,
-          ]
-        : [
-            `then: ${etl} run ${name} --files <your .csv or .jsonl files>; deployed, drop them under s3://etl-data-<stage>/landing/${name}/`,
-          ]),
+      : [`then: ${etl} run ${name} --files <your .csv or .jsonl files>; deployed, drop them under s3://<data bucket>/landing/${name}/`]),
     `${etl} check, then ${test}`,
   ];
   return { files, nextSteps };

@@ -1,6 +1,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { contracts, dataKeys, parseMessage } from '@etl/contracts';
 import type { RunOrigin } from '@etl/contracts';
+import { sourceKindOf } from '@etl/extract';
 import { pipelineNamed } from '@etl/pipelines';
 import type { Target } from './target';
 
@@ -37,6 +38,5 @@ export function originText(pipeline: string, origin: RunOrigin | null | undefine
   if (!origin) return '';
   if (origin.kind === 'file') return `file ${origin.key.split('/').pop()}`;
   if (origin.kind === 'backfill') return `backfill ${origin.from ?? '(start)'} → ${origin.until}`;
-  const kind = pipelineNamed(pipeline).source.kind;
-  return kind === 'http' ? 'API' : kind === 'sql' ? 'table' : 'files';
+  return sourceKindOf(pipelineNamed(pipeline)).label;
 }

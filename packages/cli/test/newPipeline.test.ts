@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '@etl/harness';
 import { scaffoldPipeline } from '../src/newPipeline';
@@ -18,7 +18,12 @@ describe('etl new', () => {
       'packages/pipelines/src/crm_contacts.test.ts',
       'packages/pipelines/src/index.ts',
     ]);
-    expect(made.nextSteps.join('\n')).toContain('CRM_CONTACTS_API_URL: ${param:crmContactsApiUrl}');
+    // nothing to edit outside the pipelines: the extract service derives the variable and its param from the definition
+    expect(made.nextSteps.join('\n')).not.toMatch(/serverless\.yml/);
+    expect(made.nextSteps.join('\n')).toContain('--param crmContactsApiUrl=https://…');
+    expect(readFileSync(path.join(src, 'crm_contacts.ts'), 'utf8')).toContain(
+      "urlEnv: 'CRM_CONTACTS_API_URL', // set on each stage from the extract service's param crmContactsApiUrl",
+    );
     const names = execFileSync(
       process.execPath,
       [
@@ -43,7 +48,8 @@ describe('etl new', () => {
         '-r',
         'esbuild-register',
         '-e',
-        `const { pipelines } = require(${JSON.stringify(path.join(src, 'index.ts'))}); console.log(['crm_db', 'crm_files'].map((n) => pipelines[n].source.kind).join(','))`,
+        // and their sources pass their kinds' own checks, as packaging checks them
+        `const { pipelines } = require(${JSON.stringify(path.join(src, 'index.ts'))}); require('@etl/extract').checkSources(pipelines); console.log(['crm_db', 'crm_files'].map((n) => pipelines[n].source.kind).join(','))`,
       ],
       { cwd: REPO_ROOT },
     ).toString();

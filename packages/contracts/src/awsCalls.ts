@@ -1,4 +1,6 @@
 import { dataKeys } from './dataKeys';
+import { WORK_QUEUES, workQueueName } from './queues';
+import type { WorkQueue } from './queues';
 
 /**
  * Every AWS call each function makes, with the resource it touches — the inventory the deploy
@@ -43,7 +45,7 @@ const BATCH = 'batch-1';
 const object = (t: CallTarget, key: string) => `arn:aws:s3:::${t.bucket}/${key}`;
 const bucket = (t: CallTarget) => `arn:aws:s3:::${t.bucket}`;
 const workgroup = (t: CallTarget) => `arn:aws:redshift-serverless:${t.region}:${t.accountId}:workgroup/${t.workgroupId}`;
-const queue = (t: CallTarget, service: string, construct: string) => t.queueArn(`etl-${service}-${t.stage}-${construct}`);
+const queue = (t: CallTarget, name: WorkQueue, dlq = false) => t.queueArn(workQueueName(name, t.stage, { dlq }));
 
 /** Reading a state object that may not exist yet: a GetObject, then (on 403) a list of that very key (s3Outcomes.ts). */
 const readMaybeMissing = (t: CallTarget, key: string, why: string): AwsCall[] => [
@@ -70,24 +72,24 @@ const statements = (t: CallTarget, actions: string[], follow: string[]): AwsCall
 ];
 
 /** What the worker middleware does with a failed message of its queue (middleware/src/failedRecords.ts). */
-const failedMessages = (t: CallTarget, service: string, construct: string): AwsCall[] => [
+const failedMessages = (t: CallTarget, name: WorkQueue): AwsCall[] => [
   ...['GetQueueUrl', 'GetQueueAttributes'].map((action) => ({
     action: `sqs:${action}`,
-    resource: queue(t, service, construct),
+    resource: queue(t, name),
     why: 'finds its queue and its redrive policy',
   })),
-  { action: 'sqs:ChangeMessageVisibility', resource: queue(t, service, construct), why: 'brings a transient failure back after a delay' },
-  { action: 'sqs:SendMessage', resource: queue(t, service, construct), why: 're-queues a transient failure before maxReceiveCount' },
-  { action: 'sqs:GetQueueUrl', resource: queue(t, service, `${construct}-dlq`), why: 'finds its dead-letter queue' },
-  { action: 'sqs:SendMessage', resource: queue(t, service, `${construct}-dlq`), why: 'dead-letters a permanent failure at once' },
+  { action: 'sqs:ChangeMessageVisibility', resource: queue(t, name), why: 'brings a transient failure back after a delay' },
+  { action: 'sqs:SendMessage', resource: queue(t, name), why: 're-queues a transient failure before maxReceiveCount' },
+  { action: 'sqs:GetQueueUrl', resource: queue(t, name, true), why: 'finds its dead-letter queue' },
+  { action: 'sqs:SendMessage', resource: queue(t, name, true), why: 'dead-letters a permanent failure at once' },
   {
     action: 's3:PutObject',
-    resource: object(t, dataKeys.waiting(PIPELINE, RUN, service)),
+    resource: object(t, dataKeys.waiting(PIPELINE, RUN, WORK_QUEUES[name].service)),
     why: 'shows the run waiting after a transient failure',
   },
   {
     action: 's3:DeleteObject',
-    resource: object(t, dataKeys.waiting(PIPELINE, RUN, service)),
+    resource: object(t, dataKeys.waiting(PIPELINE, RUN, WORK_QUEUES[name].service)),
     why: 'clears the run waiting once the message passed',
   },
 ];
@@ -97,18 +99,18 @@ export const AWS_CALLS: Record<string, Record<string, FunctionCalls>> = {
     planner: (t) => [
       ...readMaybeMissing(t, dataKeys.plannerState(PIPELINE), 'reads the run it planned last'),
       { action: 's3:PutObject', resource: object(t, dataKeys.plannerState(PIPELINE)), why: 'records the run it plans' },
-      { action: 'sqs:SendMessage', resource: queue(t, 'extract', 'extract'), why: 'queues an HTTP extract task' },
-      { action: 'sqs:SendMessage', resource: queue(t, 'extract', 'extractSql'), why: 'queues a SQL extract task' },
+      { action: 'sqs:SendMessage', resource: queue(t, 'extract'), why: 'queues an HTTP extract task' },
+      { action: 'sqs:SendMessage', resource: queue(t, 'extractSql'), why: 'queues a SQL extract task' },
       ...statements(t, ['ExecuteStatement'], ['DescribeStatement', 'GetStatementResult']),
     ],
     extractWorker: (t) => [
-      ...failedMessages(t, 'extract', 'extract'),
+      ...failedMessages(t, 'extract'),
       ...upload(t, dataKeys.raw(PIPELINE, RUN, 0), 'writes raw part files'),
       { action: 's3:PutObject', resource: object(t, dataKeys.runManifest(PIPELINE, RUN)), why: 'writes the run manifest' },
-      { action: 'sqs:SendMessage', resource: queue(t, 'transform', 'transform'), why: 'announces the parts to transform' },
+      { action: 'sqs:SendMessage', resource: queue(t, 'transform'), why: 'announces the parts to transform' },
     ],
     sqlExtractWorker: (t) => [
-      ...failedMessages(t, 'extract', 'extractSql'),
+      ...failedMessages(t, 'extractSql'),
       ...upload(t, dataKeys.rawSlicePart(PIPELINE, RUN, { index: 0, attempt: 'a' }, 0), 'writes raw part files of a slice'),
       ...readMaybeMissing(t, dataKeys.slicePlan(PIPELINE, RUN), 'reads how the run was split'),
       { action: 's3:PutObject', resource: object(t, dataKeys.slicePlan(PIPELINE, RUN)), why: 'splits the run once' },
@@ -123,33 +125,33 @@ export const AWS_CALLS: Record<string, Record<string, FunctionCalls>> = {
       ...readMaybeMissing(t, dataKeys.runManifest(PIPELINE, RUN), 'reads the run manifest a racing delivery wrote'),
       { action: 's3:PutObject', resource: object(t, dataKeys.runManifest(PIPELINE, RUN)), why: 'writes the run manifest once' },
       { action: 'secretsmanager:GetSecretValue', resource: t.secretArn, why: 'reads the source database URL' },
-      { action: 'sqs:SendMessage', resource: queue(t, 'extract', 'extractSql'), why: 'queues the slices' },
-      { action: 'sqs:SendMessage', resource: queue(t, 'transform', 'transform'), why: 'announces the parts to transform' },
+      { action: 'sqs:SendMessage', resource: queue(t, 'extractSql'), why: 'queues the slices' },
+      { action: 'sqs:SendMessage', resource: queue(t, 'transform'), why: 'announces the parts to transform' },
     ],
     dropped: (t) => [
       { action: 's3:GetObject', resource: object(t, `landing/${PIPELINE}/file.csv`), why: 'reads the dropped file' },
       ...upload(t, dataKeys.raw(PIPELINE, RUN, 0), 'writes raw part files'),
       { action: 's3:PutObject', resource: object(t, dataKeys.runManifest(PIPELINE, RUN)), why: 'writes the run manifest' },
-      { action: 'sqs:SendMessage', resource: queue(t, 'transform', 'transform'), why: 'announces the parts to transform' },
+      { action: 'sqs:SendMessage', resource: queue(t, 'transform'), why: 'announces the parts to transform' },
     ],
     publishRun: (t) => [
       { action: 's3:GetObject', resource: object(t, dataKeys.runManifest(PIPELINE, RUN)), why: 'reads the manifest of the run to replay' },
-      { action: 'sqs:SendMessage', resource: queue(t, 'transform', 'transform'), why: 'announces the parts to transform' },
+      { action: 'sqs:SendMessage', resource: queue(t, 'transform'), why: 'announces the parts to transform' },
     ],
   },
   transform: {
     transformWorker: (t) => [
-      ...failedMessages(t, 'transform', 'transform'),
+      ...failedMessages(t, 'transform'),
       { action: 's3:GetObject', resource: object(t, dataKeys.raw(PIPELINE, RUN, 0)), why: 'reads a raw file' },
       ...upload(t, dataKeys.staged(PIPELINE, RUN, 0), 'writes the staged file'),
       ...upload(t, dataKeys.quarantine(PIPELINE, RUN, 0), 'writes the quarantine file'),
       { action: 's3:DeleteObject', resource: object(t, dataKeys.quarantine(PIPELINE, RUN, 0)), why: 'drops an empty quarantine file' },
-      { action: 'sqs:SendMessage', resource: queue(t, 'load', 'load'), why: 'tells load the staged file is ready' },
+      { action: 'sqs:SendMessage', resource: queue(t, 'load'), why: 'tells load the staged file is ready' },
     ],
   },
   load: {
     loadWorker: (t) => [
-      ...failedMessages(t, 'load', 'load'),
+      ...failedMessages(t, 'load'),
       { action: 's3:PutObject', resource: object(t, dataKeys.copyManifest(PIPELINE, BATCH)), why: 'writes the COPY manifest' },
       { action: 's3:PutObject', resource: object(t, dataKeys.batchFiles(PIPELINE, BATCH)), why: "writes the batch's per-file figures" },
       { action: 's3:PutObject', resource: object(t, dataKeys.loadReport(PIPELINE, RUN, BATCH)), why: 'writes the load report' },

@@ -69,4 +69,6 @@ export const contracts = {
 export { exampleRawFileReady, exampleStagedFileReady } from './examples';
 export { dataKeys, parseRawKey, makeRunId, runIdTime } from './dataKeys';
 export { AWS_CALLS } from './awsCalls';
+export { EXTRACT_QUEUES, WORK_QUEUES, workQueueName } from './queues';
+export type { ExtractQueue, WorkQueue } from './queues';
 export type { AwsCall, CallTarget, FunctionCalls } from './awsCalls';

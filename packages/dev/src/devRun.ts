@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '@etl/harness';
+import { sourceParams as sourceParamsOf } from '@etl/extract';
 import { orders, ordersDb, startOrdersApi } from '@etl/pipelines';
 import type { ApiFault } from '@etl/pipelines';
 import { SAMPLE_TABLE, writeSampleTable } from './sampleDatabase';
@@ -41,7 +42,7 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
   const generation = nextGeneration(dir);
   const lines = sampleGeneration(generation, options.rows ?? 20_000);
   const pipeline = options.sourceUrl ? ordersDb : orders;
-  const sourceParams: Record<string, string> = {};
+  let sourceParams: Record<string, string> = {};
   let stopApi: (() => Promise<void>) | undefined;
   let apiCpu: (() => number) | undefined;
   if (options.sourceUrl) {
@@ -50,13 +51,13 @@ export async function runDev(options: DevOptions = {}): Promise<DevSummary> {
     log(
       `▶ sample shop database ${protocol}//${host}${pathname}, table ${SAMPLE_TABLE}: generation ${generation}, ${rows} rows (dirty values and updates included)`,
     );
-    sourceParams.ordersDbUrl = options.sourceUrl;
+    sourceParams = sourceParamsOf(pipeline, options.sourceUrl);
   } else {
     const api = await startOrdersApi(lines, { port: (options.fixedPorts ?? true) ? 4580 : 0, faultAt: options.apiFaultAt });
     stopApi = api.stop;
     apiCpu = api.cpuSeconds;
     log(`▶ sample shop API ${api.url}: generation ${generation}, ${lines.length} order lines (dirty rows and updates included)`);
-    sourceParams.ordersApiUrl = api.url;
+    sourceParams = sourceParamsOf(pipeline, api.url);
   }
   try {
     const summary = await runLocally({ ...options, dir, log, pipeline, sourceParams, note: `sample generation ${generation}` });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { csvHeaderError, csvHeaderOf, csvHeaderProblems, dropFormat, dropRunId, landingPrefix } from '@etl/extract';
+import { csvHeaderError, csvHeaderOf, csvHeaderProblems, dropPlace, dropRunId } from '@etl/extract';
 import { dataBucketName } from '@etl/harness';
 import type { Pipeline } from '@etl/pipeline-kit';
 
@@ -14,11 +14,11 @@ import type { Pipeline } from '@etl/pipeline-kit';
  * @throws naming the file, when it is not a file or its name states no format the drop path reads.
  */
 export function dropKey(pipeline: Pipeline, file: string): string {
-  const name = path.basename(file);
-  if (pipeline.source.kind !== 's3-drop' && !dropFormat(name))
+  const { key, format } = dropPlace(pipeline, path.basename(file));
+  if (!format)
     throw new Error(`${file}: name it .jsonl, .ndjson, .json or .csv (optionally .gz) — the drop path reads its format from the name`);
   if (!statSync(file, { throwIfNoEntry: false })?.isFile()) throw new Error(`${file} is not a file`);
-  return `${pipeline.source.kind === 's3-drop' ? pipeline.source.prefix : landingPrefix(pipeline.name)}${name}`;
+  return key;
 }
 
 /**
@@ -26,8 +26,7 @@ export function dropKey(pipeline: Pipeline, file: string): string {
  * the file — before anything starts; the `dropped` function checks the same in AWS.
  */
 export function checkDropFile(pipeline: Pipeline, file: string): void {
-  const format = dropFormat(path.basename(file)) ?? (pipeline.source.kind === 's3-drop' ? pipeline.source.format : undefined);
-  if (format !== 'csv') return;
+  if (dropPlace(pipeline, path.basename(file)).format !== 'csv') return;
   const problems = csvHeaderProblems(pipeline, csvHeaderOf(headOf(file)));
   if (problems.length > 0) throw csvHeaderError(pipeline, file, problems);
 }

@@ -21,6 +21,8 @@ import {
   stackResources,
   startOffline,
 } from '@etl/harness';
+import { WORK_QUEUES, workQueueName } from '@etl/contracts';
+import type { WorkQueue } from '@etl/contracts';
 import type { LocalEndpoints } from '@etl/local-aws';
 import type { HeldReceipts, Invoke, OfflineService, ServiceName, StackResources } from '@etl/harness';
 import type { Warehouse } from '@etl/warehouse';
@@ -37,8 +39,11 @@ export function serviceOfFunction(functionName: string): ServiceName {
   return service;
 }
 
-/** The queues a run moves through, in order (their DLQs end in `-dlq`). */
-export const WORK_QUEUES = ['etl-extract-dev-extract', 'etl-extract-dev-extractSql', 'etl-transform-dev-transform', 'etl-load-dev-load'];
+/** The queues a run moves through on the local stage, in order, each with its stage (their DLQs end in `-dlq`). */
+export const LOCAL_WORK_QUEUES = (Object.keys(WORK_QUEUES) as WorkQueue[]).map((queue) => ({
+  name: workQueueName(queue, 'dev'),
+  service: WORK_QUEUES[queue].service,
+}));
 
 export interface LocalPipelineOptions {
   /** The stack's state folder (S3 objects, SQS messages, PGlite). */

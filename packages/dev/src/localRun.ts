@@ -13,7 +13,7 @@ import { backgroundServices, markUsed, servicesFingerprint, startBackgroundServi
 import type { ServicesState } from './backgroundServices';
 import { HeldMessages } from './heldMessages';
 import { anyVisibleMessages, planAfterInterruption } from './interruptedRun';
-import { LocalPipeline, WORK_QUEUES } from './localPipeline';
+import { LOCAL_WORK_QUEUES, LocalPipeline } from './localPipeline';
 import { rowLines } from './runSummary';
 import { shellCommands } from './shellCommands';
 import type { RunningPipeline } from './runningPipeline';
@@ -280,9 +280,10 @@ async function withLocalPipeline<T>(
       for (;;) {
         if (attached) markUsed(dir);
         const { parts, loaded } = await running.progress(pipeline.name, runId);
-        const queues = await Promise.all(WORK_QUEUES.map((name) => running.depth(name)));
+        const depths = await Promise.all(LOCAL_WORK_QUEUES.map((queue) => running.depth(queue.name)));
+        const queued = { extract: 0, transform: 0, load: 0 };
+        LOCAL_WORK_QUEUES.forEach((queue, i) => (queued[queue.service] += depths[i]!));
         const seconds = (Date.now() - following) / 1000;
-        const queued = { extract: queues[0]! + queues[1]!, transform: queues[2]!, load: queues[3]! };
         if (options.progress) options.progress({ runId, loaded, parts, queued, seconds });
         else
           log(

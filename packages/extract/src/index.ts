@@ -7,21 +7,45 @@ export { extractParts, extractRun, cursorToIso } from './extractRun';
 export type { ExtractedParts, ExtractRunOptions } from './extractRun';
 export { assembleRun, extractSlice } from './runSlices';
 export type { SlicePosition } from './runSlices';
-export { fanOutTask, planSlices, DEFAULT_MAX_TASKS } from './fanOut';
+export { fanOutTask, planSlices, DEFAULT_MAX_TASKS } from './sources/sql/fanOut';
 export { runExtractTask } from './extractTask';
 export type { ExtractTaskOptions, ExtractTaskOutcome } from './extractTask';
-export { httpRunRecords } from './httpRunRecords';
-export { sqlRunRecords, sqlSourceOf } from './sqlRunRecords';
-export type { SqlSource } from './sqlRunRecords';
-export { httpRecords } from './sources/httpSource';
-export type { HttpReadOptions } from './sources/httpSource';
-export { fetchJson, HttpSourceError } from './sources/fetchJson';
+export { sqlRunRecords, sqlSourceOf } from './sources/sql/sqlRunRecords';
+export { DATABASE_DRIVERS } from './sources/sql/drivers';
+export { httpRecords } from './sources/http/httpSource';
+export type { HttpReadOptions } from './sources/http/httpSource';
+export { fetchJson, HttpSourceError } from './sources/http/fetchJson';
 export { announceRun } from './announceRun';
 export { planRun, newRunId } from './planner';
 export type { PlanOptions, PlanOutcome } from './planner';
-export { cursorBoundaries, engineOf, mysqlUri, sqlRecords } from './sources/sqlSource';
-export type { SqlReadOptions } from './sources/sqlSource';
-export { connectionUrl } from './sources/connectionUrl';
-export { dropFormat, droppedFile, dropRunId, dropRecords, landingPrefix } from './sources/s3Drop';
-export { csvHeaderError, csvHeaderOf, csvHeaderProblems, CsvHeaderError } from './sources/csvHeader';
+export { cursorBoundaries, engineOf, mysqlUri, sqlRecords } from './sources/sql/sqlSource';
+export type { SqlReadOptions } from './sources/sql/sqlSource';
+export { connectionUrl } from './sources/sql/connectionUrl';
+export { dropFormat, dropPlace, droppedFile, dropRunId, dropRecords, landingPrefix } from './sources/s3-drop/s3Drop';
+export { csvHeaderError, csvHeaderOf, csvHeaderProblems, CsvHeaderError } from './sources/s3-drop/csvHeader';
 export { backfillRange, belowCursor, canonicalCursor, cursorReader } from './cursorRange';
+export {
+  checkSources,
+  SOURCE_KINDS,
+  sourceKinds,
+  sourceParams,
+  sourceKindOf,
+  sourceProblems,
+  pipelineLocation,
+  locationParam,
+  locationValue,
+  SourceLocationMissing,
+} from './sources';
+export type {
+  AnySourceKind,
+  DatabaseDrivers,
+  FanOutContext,
+  HttpSource,
+  PipelineLocation,
+  ReadContext,
+  S3DropSource,
+  SourceConnection,
+  SourceKind,
+  SourceLocation,
+  SqlSource,
+} from './sources';

@@ -3,7 +3,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { contracts, dataKeys, makeRunId } from '@etl/contracts';
-import type { ExtractTask } from '@etl/contracts';
+import type { ExtractQueue, ExtractTask } from '@etl/contracts';
 import { publishMessages } from '@etl/messaging';
 import type { Retry } from '@etl/middleware';
 import { cursorWithLookback } from '@etl/pipeline-kit';
@@ -11,6 +11,7 @@ import type { Pipeline } from '@etl/pipeline-kit';
 import { committedWatermark, runProgress } from '@etl/warehouse';
 import type { Warehouse } from '@etl/warehouse';
 import { getIfExists, isPreconditionFailed } from './s3Outcomes';
+import { sourceKindOf } from './sources';
 
 interface PlannerState {
   runId: string;
@@ -25,8 +26,8 @@ export interface PlanOptions {
   s3: S3Client;
   bucket: string;
   sqs: SQSClient;
-  /** The extract queues: HTTP APIs go to `http` (extractWorker), SQL tables to `sql` (sqlExtractWorker, which has the drivers). */
-  extractQueueUrls: { http: string; sql: string };
+  /** The extract queues' URLs: a run goes to the one its source kind names. */
+  extractQueueUrls: Record<ExtractQueue, string>;
   warehouse: Warehouse;
   pipeline: Pipeline;
   retry?: Retry;
@@ -54,9 +55,9 @@ export function newRunId(now: Date): string {
  */
 export async function planRun(options: PlanOptions): Promise<PlanOutcome> {
   const { s3, bucket, pipeline, warehouse } = options;
-  const kind = pipeline.source.kind;
-  if (kind === 's3-drop') throw new Error(`pipeline ${pipeline.name}: S3 drops are extracted when an object lands, not planned`);
-  const queueUrl = options.extractQueueUrls[kind];
+  const { queue, label } = sourceKindOf(pipeline);
+  if (!queue) throw new Error(`pipeline ${pipeline.name} reads ${label}: its runs start when a file lands, they are not planned`);
+  const queueUrl = options.extractQueueUrls[queue];
   const now = options.now ?? new Date();
   const key = dataKeys.plannerState(pipeline.name);
   const stored = await getIfExists(s3, bucket, key);

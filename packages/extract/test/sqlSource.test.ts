@@ -16,7 +16,7 @@ import type { Retry } from '@etl/middleware';
 import { compileRowValidator } from '@etl/pipeline-kit';
 import { orders, sampleOrder } from '@etl/pipelines';
 import type { SampleOrder } from '@etl/pipelines';
-import { announcements, fanOutTask, planRun, runExtractTask, sqlRecords, sqlRunRecords } from '../src';
+import { announcements, DATABASE_DRIVERS, fanOutTask, planRun, runExtractTask, sqlRecords, sqlRunRecords } from '../src';
 import type { PlanOptions } from '../src';
 
 jest.setTimeout(60_000);
@@ -77,7 +77,7 @@ const fixture = (() => {
       s3,
       bucket: BUCKET,
       sqs,
-      extractQueueUrls: { http: queueUrl, sql: queueUrl },
+      extractQueueUrls: { extract: queueUrl, extractSql: queueUrl },
       warehouse: {
         client: redshift,
         target: { WorkgroupName: 'etl-dev', Database: 'analytics' },
@@ -218,6 +218,7 @@ describe.each([
     const read = await collect(
       sqlRecords(pipeline, pipeline.source as Extract<typeof pipeline.source, { kind: 'sql' }>, {
         connectionUrl: database.url,
+        databases: DATABASE_DRIVERS,
         since: null,
         pageRows: 250,
       }),
@@ -235,6 +236,7 @@ describe.each([
     const read = await collect(
       sqlRecords(pipeline, pipeline.source as Extract<typeof pipeline.source, { kind: 'sql' }>, {
         connectionUrl: database.url,
+        databases: DATABASE_DRIVERS,
         since,
         pageRows: 100,
       }),
@@ -248,14 +250,18 @@ describe.each([
       await database.run(`UPDATE ${table} SET channel = 'web' WHERE order_id = '${rows[5]!.order_id}'`);
       const adding = definePipeline({ ...pipeline, drift: 'add-columns' });
       const source = adding.source as Extract<typeof adding.source, { kind: 'sql' }>;
-      const read = await collect(sqlRecords(adding, source, { connectionUrl: database.url, since: null, pageRows: 1_000 }));
+      const read = await collect(
+        sqlRecords(adding, source, { connectionUrl: database.url, databases: DATABASE_DRIVERS, since: null, pageRows: 1_000 }),
+      );
       expect(read).toHaveLength(ROWS);
       const validate = compileRowValidator(adding);
       const withChannel = read.find((r) => r.order_id === rows[5]!.order_id)!;
       expect(validate(withChannel)).toMatchObject({ ok: true, added: { names: ['channel'], json: '{"channel":"web"}' } });
       expect(read.filter((r) => !validate(r).ok)).toEqual([]);
       // the other policies read the declared columns only: a new source column changes nothing for them
-      const declared = await collect(sqlRecords(pipeline, source, { connectionUrl: database.url, since: null, pageRows: 1_000 }));
+      const declared = await collect(
+        sqlRecords(pipeline, source, { connectionUrl: database.url, databases: DATABASE_DRIVERS, since: null, pageRows: 1_000 }),
+      );
       expect(declared.every((r) => !('channel' in r))).toBe(true);
     } finally {
       await database.run(`ALTER TABLE ${table} DROP COLUMN channel`);
@@ -279,7 +285,11 @@ describe.each([
       expect(planned).toEqual(outcome.planned);
       // the SQL worker fans the planned run out: 3,000 rows with a cursor, 700 a task
       const fanOut = (task: ExtractTask) =>
-        fanOutTask(fixture, { bucket: BUCKET, queueUrl: fixture.extractQueueUrl }, fanning, task, { retry, env });
+        fanOutTask(fixture, { bucket: BUCKET, queueUrl: fixture.extractQueueUrl }, fanning, task, {
+          retry,
+          env,
+          databases: DATABASE_DRIVERS,
+        });
       expect(await fanOut(planned!)).toBe(5);
       const tasks = await fixture.receiveTasks(5);
       // the planned task delivered again, after the table has grown: the run is split the same way, once
@@ -303,7 +313,7 @@ describe.each([
           pipeline: fanning,
           task,
           partRows: 400,
-          records: (slice) => sqlRunRecords(fanning, task.since, slice, env),
+          records: (slice) => sqlRunRecords(fanning, task.since, slice, { env, databases: DATABASE_DRIVERS }),
         });
       // slice 3 delivered twice at once: each attempt writes its own files, the first manifest wins
       const twice = await Promise.all([extractTask(tasks[3]!), extractTask(tasks[3]!)]);
@@ -335,8 +345,10 @@ describe.each([
 
   it('marks a planned run abandoned when its task cannot be sent, so the next planner plans anew instead of waiting for it', async () => {
     const lonely = definePipeline({ ...pipeline, name: `orders_unsent_${database.engine}` });
-    const nowhere = fixture.planner().extractQueueUrls.sql.replace(/[^/]+$/, 'etl-no-such-queue');
-    await expect(planRun({ ...fixture.planner(), extractQueueUrls: { http: nowhere, sql: nowhere }, pipeline: lonely })).rejects.toThrow();
+    const nowhere = fixture.planner().extractQueueUrls.extractSql.replace(/[^/]+$/, 'etl-no-such-queue');
+    await expect(
+      planRun({ ...fixture.planner(), extractQueueUrls: { extract: nowhere, extractSql: nowhere }, pipeline: lonely }),
+    ).rejects.toThrow();
     const next = await planRun({ ...fixture.planner(), pipeline: lonely });
     expect(next).toHaveProperty('planned');
     expect(await fixture.receiveTasks(1)).toEqual([(next as { planned: ExtractTask }).planned]);
@@ -348,11 +360,15 @@ describe.each([
     );
     try {
       const source = pipeline.source as Extract<typeof pipeline.source, { kind: 'sql' }>;
-      const full = await collect(sqlRecords(pipeline, source, { connectionUrl: database.url, since: null, pageRows: 2 }));
+      const full = await collect(
+        sqlRecords(pipeline, source, { connectionUrl: database.url, databases: DATABASE_DRIVERS, since: null, pageRows: 2 }),
+      );
       expect(full).toHaveLength(ROWS + 3);
       expect(new Set(full.map((r) => r.order_id)).size).toBe(ROWS + 3);
       const since = '2026-10-15 12:00:00';
-      const incremental = await collect(sqlRecords(pipeline, source, { connectionUrl: database.url, since, pageRows: 2 }));
+      const incremental = await collect(
+        sqlRecords(pipeline, source, { connectionUrl: database.url, databases: DATABASE_DRIVERS, since, pageRows: 2 }),
+      );
       expect(incremental.filter((r) => r.updated_at === null).map((r) => r.order_id)).toEqual(['zz-null-1', 'zz-null-2', 'zz-null-3']);
       expect(incremental).toHaveLength(rows.filter((o) => asDbTimestamp(o.updated_at) >= since).length + 3);
       // and the pipeline says why they cannot be loaded

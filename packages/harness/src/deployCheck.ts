@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { composeParams, readCompose } from './composeState';
 import { localServiceOutputs, stackName } from './localAccount';
 import { callTarget, deniedCallLine, deniedCalls } from './callCheck';
 import { stackResources } from './templateResources';
 import { resourceSchemaProblems } from './resourceSchemas';
-import { REPO_ROOT, packageService, serviceConfig, stageParams } from './serverlessCli';
+import { REPO_ROOT, packageService, serviceConfig, serviceDir, stageParams } from './serverlessCli';
 import type { ServiceName, Template } from './serverlessCli';
 import { deployReminders, missingParams } from './stageRequirements';
-import type { MissingParam, StageParams } from './stageRequirements';
+import type { MissingParam, SourceLocationParam, StageParams } from './stageRequirements';
 import {
   alarmActionProblems,
   dataBucketProblems,
@@ -67,7 +68,11 @@ function resolvedParams(service: ServiceName, stage: string, overrides: Record<s
     name,
     String(value).replaceAll('${sls:stage}', stage),
   ]);
-  return { ...Object.fromEntries(declared), ...overrides };
+  const params: StageParams = { ...Object.fromEntries(declared), ...overrides };
+  // a param made of others (`ordersDbUrl: …secret:${param:ordersDbSecret}`), as the framework resolves it
+  for (const [name, value] of Object.entries(params))
+    params[name] = value.replace(/\$\{param:(\w+)\}/g, (whole, other: string) => params[other] ?? whole);
+  return params;
 }
 
 /** Functions whose serverless.yml asks for provisioned concurrency, by logical id (`loadWorker` → `LoadWorkerLambdaFunction`). */
@@ -176,7 +181,12 @@ export async function checkDeploy({
       check.problems.push(`${check.service}: ${problem.logicalId} (${problem.type}) ${problem.message}`);
   const reserved = services.flatMap((s) => s.functions).reduce((sum, f) => sum + (f.reservedConcurrency ?? 0), 0);
 
-  const missing = SERVICES.flatMap((service) => missingParams(service, stage, stageParamsOf[service]));
+  const { sourceLocations } = require(path.join(serviceDir('extract'), 'pipelineConfig.js')) as {
+    sourceLocations: () => SourceLocationParam[];
+  };
+  const missing = SERVICES.flatMap((service) =>
+    missingParams(service, stage, stageParamsOf[service], service === 'extract' ? sourceLocations() : []),
+  );
   const ready = missing.length === 0 && services.every((s) => s.problems.length === 0 && s.deniedCalls.length === 0);
   return {
     stage,

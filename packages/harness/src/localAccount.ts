@@ -5,6 +5,7 @@
  */
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, localEndpoints } from '@etl/local-aws';
 import type { LocalEndpoints } from '@etl/local-aws';
+import { workQueueName } from '@etl/contracts';
 import { generatedRoleName } from './templateIntrinsics';
 
 /** Stages that run on the local stack, never deployed from a laptop by accident. */
@@ -38,14 +39,14 @@ export function dataBucketName(stage: string): string {
  * passes on as params (see serverless-compose.yml).
  */
 export function localServiceOutputs(stage: string, endpoints: LocalEndpoints = localEndpoints()) {
-  const load = localQueue(endpoints, liftQueueName('etl-load', stage, 'load'));
-  const loadDlq = localQueue(endpoints, liftQueueName('etl-load', stage, 'load-dlq'));
-  const transform = localQueue(endpoints, liftQueueName('etl-transform', stage, 'transform'));
-  const transformDlq = localQueue(endpoints, liftQueueName('etl-transform', stage, 'transform-dlq'));
-  const extract = localQueue(endpoints, liftQueueName('etl-extract', stage, 'extract'));
-  const extractDlq = localQueue(endpoints, liftQueueName('etl-extract', stage, 'extract-dlq'));
-  const extractSql = localQueue(endpoints, liftQueueName('etl-extract', stage, 'extractSql'));
-  const extractSqlDlq = localQueue(endpoints, liftQueueName('etl-extract', stage, 'extractSql-dlq'));
+  const load = localQueue(endpoints, workQueueName('load', stage));
+  const loadDlq = localQueue(endpoints, workQueueName('load', stage, { dlq: true }));
+  const transform = localQueue(endpoints, workQueueName('transform', stage));
+  const transformDlq = localQueue(endpoints, workQueueName('transform', stage, { dlq: true }));
+  const extract = localQueue(endpoints, workQueueName('extract', stage));
+  const extractDlq = localQueue(endpoints, workQueueName('extract', stage, { dlq: true }));
+  const extractSql = localQueue(endpoints, workQueueName('extractSql', stage));
+  const extractSqlDlq = localQueue(endpoints, workQueueName('extractSql', stage, { dlq: true }));
   return {
     load: {
       dataBucketName: dataBucketName(stage),

@@ -1,5 +1,11 @@
 import { deployReminders, missingParams } from './stageRequirements';
 
+// as services/extract/pipelineConfig.js derives them from the orders pipelines
+const locations = [
+  { pipeline: 'orders', param: 'ordersApiUrl', deployed: 'url' as const },
+  { pipeline: 'orders_db', param: 'ordersDbUrl', deployed: 'secret' as const },
+];
+
 const placeholders = {
   dataBucketName: 'etl-data-prod',
   alarmEmail: 'etl-alerts@example.com',
@@ -18,7 +24,7 @@ const real = {
 
 describe('missingParams', () => {
   it('names every placeholder a first deploy of prod cannot use, with what to do', () => {
-    expect(missingParams('extract', 'prod', placeholders)).toEqual([
+    expect(missingParams('extract', 'prod', placeholders, locations)).toEqual([
       { service: 'extract', param: 'dataBucketName', value: 'etl-data-prod', why: expect.stringMatching(/bucket names are global/) },
       { service: 'extract', param: 'alarmEmail', value: 'etl-alerts@example.com', why: expect.stringMatching(/would mail nobody/) },
       {
@@ -31,13 +37,20 @@ describe('missingParams', () => {
     ]);
   });
 
-  it('finds nothing once the params hold real values', () => expect(missingParams('extract', 'prod', real)).toEqual([]));
+  it('finds nothing once the params hold real values', () => expect(missingParams('extract', 'prod', real, locations)).toEqual([]));
 
   it('refuses a source on the laptop and a database URL in plain text', () => {
     const local = { ...real, ordersApiUrl: 'http://127.0.0.1:4580/orders', ordersDbUrl: 'postgres://shop:secret@db.acme.io/shop' };
-    expect(missingParams('extract', 'dev', local).map(({ param, why }) => [param, why])).toEqual([
+    expect(missingParams('extract', 'dev', local, locations).map(({ param, why }) => [param, why])).toEqual([
       ['ordersApiUrl', expect.stringMatching(/points at 127.0.0.1/)],
       ['ordersDbUrl', expect.stringMatching(/not a Secrets Manager secret ARN/)],
+    ]);
+  });
+
+  it("refuses a secret the SQL worker's role cannot read", () => {
+    const elsewhere = { ...real, ordersDbUrl: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/orders-db' };
+    expect(missingParams('extract', 'prod', elsewhere, locations)).toEqual([
+      expect.objectContaining({ param: 'ordersDbUrl', why: expect.stringMatching(/may only read secrets under etl\/prod\//) }),
     ]);
   });
 

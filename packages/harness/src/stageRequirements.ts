@@ -53,26 +53,48 @@ const RULES: ParamRule[] = [
         ? 'is the all-zero placeholder: IAM grants the Data API on the workgroup id (aws redshift-serverless get-workgroup --workgroup-name <name>)'
         : undefined,
   },
-  {
-    param: 'ordersApiUrl',
-    problem: (value) => {
-      const host = urlHost(value);
-      if (host === undefined) return 'is not a URL';
-      return PLACEHOLDER_HOST.test(host) ? `points at ${host}, which a Lambda function cannot reach as your orders API` : undefined;
-    },
-  },
-  {
-    param: 'ordersDbUrl',
-    problem: (value) =>
-      value.startsWith('arn:aws:secretsmanager:')
-        ? undefined
-        : 'is not a Secrets Manager secret ARN: a database URL in a function environment is a secret in plain text; leave the default (the secret named by ordersDbSecret)',
-  },
 ];
 
-/** The params of `service` that a deploy of `stage` cannot use, each with what to do. */
-export function missingParams(service: ServiceName, stage: string, params: StageParams): MissingParam[] {
-  return RULES.flatMap(({ param, problem }) => {
+/**
+ * Where a pipeline's source is, as the extract service derives it from the definition
+ * (services/extract/pipelineConfig.js `sourceLocations`): the param, and what it holds deployed.
+ */
+export interface SourceLocationParam {
+  pipeline: string;
+  param: string;
+  deployed: 'url' | 'secret';
+}
+
+function locationRule({ pipeline, param, deployed }: SourceLocationParam): ParamRule {
+  return {
+    param,
+    problem: (value, stage) => {
+      if (deployed === 'secret') {
+        // the SQL worker may read secrets under etl/<stage>/ only (its role in services/extract/serverless.yml)
+        const name = /^arn:aws:secretsmanager:.*:secret:(.+)$/.exec(value)?.[1];
+        if (name === undefined)
+          return `is not a Secrets Manager secret ARN: pipeline ${pipeline}'s database URL in a function environment is a secret in plain text; store it in a secret under etl/${stage}/ and give its ARN`;
+        return name.startsWith(`etl/${stage}/`)
+          ? undefined
+          : `names the secret "${name}": the SQL extract worker may only read secrets under etl/${stage}/ (pipeline ${pipeline})`;
+      }
+      const host = urlHost(value);
+      if (host === undefined) return `is not a URL (pipeline ${pipeline}'s source)`;
+      return PLACEHOLDER_HOST.test(host)
+        ? `points at ${host}, which a Lambda function cannot reach as pipeline ${pipeline}'s source`
+        : undefined;
+    },
+  };
+}
+
+/** The params of `service` that a deploy of `stage` cannot use, each with what to do; `locations`: the extract service's source params. */
+export function missingParams(
+  service: ServiceName,
+  stage: string,
+  params: StageParams,
+  locations: readonly SourceLocationParam[] = [],
+): MissingParam[] {
+  return [...RULES, ...locations.map(locationRule)].flatMap(({ param, problem }) => {
     const value = params[param];
     if (value === undefined) return [];
     const why = problem(value, stage);

@@ -7,6 +7,7 @@ export type {
   ColumnDefinition,
   DerivedColumn,
   SourceDefinition,
+  SourceKinds,
   WriteDisposition,
   DriftPolicy,
   Check,

@@ -1,20 +1,10 @@
-import { contracts } from '@etl/contracts';
-import type { ExtractTask, RawPart, RunSlice } from '@etl/contracts';
-import { runExtractTask } from '@etl/extract';
-import type { ExtractTaskOutcome } from '@etl/extract';
+import { contracts, EtlError, WORK_QUEUES } from '@etl/contracts';
+import type { ExtractQueue, ExtractTask, RawPart } from '@etl/contracts';
+import { runExtractTask, sourceKindOf } from '@etl/extract';
+import type { DatabaseDrivers, ExtractTaskOutcome } from '@etl/extract';
 import { requireEnv, s3Client, sqsClient, sqsWorker } from '@etl/middleware';
-import type { Logger, Retry } from '@etl/middleware';
-import type { Pipeline } from '@etl/pipeline-kit';
+import type { Logger } from '@etl/middleware';
 import { pipelineNamed } from '@etl/pipelines';
-
-interface TaskContext {
-  pipeline: Pipeline;
-  task: ExtractTask;
-  clients: { s3: ReturnType<typeof s3Client>; sqs: ReturnType<typeof sqsClient> };
-  bucket: string;
-  retry: Retry;
-  logger: Logger;
-}
 
 const figures = (parts: RawPart[]) => ({
   RowsExtracted: parts.reduce((sum, p) => sum + p.file.rows, 0),
@@ -44,18 +34,13 @@ function report(
 }
 
 /**
- * An extract queue worker: one `extract-task` at a time, read by `records` (of the whole run or
- * of the task's slice) into raw part files and announced once the run is complete
- * (`runExtractTask`), with the same metrics and log lines for every source kind. `handledBefore`
- * may take the task over first (the SQL worker fans runs out there).
+ * The worker of one extract queue: one `extract-task` at a time, read by its pipeline's source
+ * kind (of the whole run or of the task's slice) into raw part files and announced once the run
+ * is complete (`runExtractTask`), with the same metrics and log lines for every kind. A kind
+ * with `fanOut` may split a planned run into tasks on this queue first. `databases`: the drivers
+ * this worker carries for the kinds that read databases (only the worker that passes them bundles them).
  */
-export function extractTaskWorker({
-  records,
-  handledBefore,
-}: {
-  records: (context: TaskContext, slice?: RunSlice) => AsyncIterable<unknown> | Promise<AsyncIterable<unknown>>;
-  handledBefore?: (context: TaskContext) => Promise<boolean>;
-}) {
+export function extractTaskWorker(queue: ExtractQueue, { databases = {} }: { databases?: DatabaseDrivers } = {}) {
   return sqsWorker({
     service: 'extract',
     contract: contracts.extractTask,
@@ -63,25 +48,38 @@ export function extractTaskWorker({
     concurrency: 1,
     handleMessage: async (task, { clients, retry, logger, emitMetrics }) => {
       const started = Date.now();
-      const context: TaskContext = {
-        pipeline: pipelineNamed(task.pipeline),
-        task,
-        clients,
-        bucket: requireEnv('DATA_BUCKET'),
-        retry,
-        logger,
-      };
-      if (await handledBefore?.(context)) return;
+      const pipeline = pipelineNamed(task.pipeline);
+      const kind = sourceKindOf(pipeline);
+      if (kind.queue !== queue || !kind.records)
+        throw new WrongExtractQueue(
+          `pipeline ${pipeline.name} reads ${kind.label} (${kind.kind}): its tasks belong on ${kind.queue ?? 'no'} queue, not ${queue}`,
+        );
+      const read = { pipeline, source: pipeline.source, task, retry, env: process.env, databases };
+      const bucket = requireEnv('DATA_BUCKET');
+      if (kind.fanOut) {
+        const slices = await kind.fanOut({ ...read, clients, bucket, queueUrl: requireEnv(WORK_QUEUES[queue].urlEnv) });
+        if (slices > 0) {
+          logger.info('run fanned out', { pipeline: pipeline.name, runId: task.runId, tasks: slices, since: task.since });
+          return;
+        }
+      }
       const outcome = await runExtractTask({
         ...clients,
-        bucket: context.bucket,
+        bucket,
         transformQueueUrl: requireEnv('TRANSFORM_QUEUE_URL'),
         retry,
-        pipeline: context.pipeline,
+        pipeline,
         task,
-        records: (slice) => records(context, slice),
+        records: (slice) => kind.records!({ ...read, ...(slice ? { slice } : {}) }),
       });
       report(outcome, task, (Date.now() - started) / 1000, logger, emitMetrics);
     },
   });
+}
+
+/** A task on an extract queue whose worker does not read its pipeline's kind: it would fail on every attempt. */
+class WrongExtractQueue extends EtlError {
+  override readonly name = 'WrongExtractQueue';
+  readonly code = 'WRONG_EXTRACT_QUEUE';
+  readonly retry = 'permanent';
 }

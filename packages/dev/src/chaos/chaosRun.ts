@@ -13,10 +13,11 @@ import {
 import { FAULT_LOG, FAULTS_ENV, injectedFaults } from '@etl/local-aws';
 import { freshPostgresDatabase } from '@etl/local-aws/testing';
 import type { Invoke } from '@etl/harness';
+import { sourceParams as sourceParamsOf } from '@etl/extract';
 import { expectedOrdersTable, ORDERS_TABLE_QUERY, orders, startOrdersApi } from '@etl/pipelines';
 import type { ApiFault } from '@etl/pipelines';
 import { committedWatermark, query, rowChecks, runAccount } from '@etl/warehouse';
-import { LocalPipeline, packageServices, serviceOfFunction, WORK_QUEUES } from '../localPipeline';
+import { LOCAL_WORK_QUEUES, LocalPipeline, packageServices, serviceOfFunction } from '../localPipeline';
 import type { PackagedServices } from '../localPipeline';
 import type { ChaosRunData } from './chaosData';
 import { describeSchedule, drawnFaults, seedPlan } from './faultSchedule';
@@ -187,7 +188,7 @@ class ChaosLane {
         stackEnv,
         resources: this.options.resources,
         esbuildWorkFolder: this.options.esbuildWorkFolder,
-        sourceParams: { ordersApiUrl: this.api.url },
+        sourceParams: sourceParamsOf(orders, this.api.url),
         wrapInvoke: (invoke) => this.faultyInvoke(invoke),
         log: () => undefined,
       });
@@ -403,7 +404,7 @@ class ChaosLane {
     for (let calm = 0; calm < 2;) {
       await this.mendPoisonFile();
       const poison = poisonSent.length;
-      const work = await Promise.all(WORK_QUEUES.map((name) => this.local.depth(name))).then(
+      const work = await Promise.all(LOCAL_WORK_QUEUES.map((queue) => this.local.depth(queue.name))).then(
         (depths) => depths.reduce((a, b) => a + b, 0),
         () => Number.POSITIVE_INFINITY,
       );

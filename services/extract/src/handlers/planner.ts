@@ -1,15 +1,20 @@
 import { backfillRange, planRun } from '@etl/extract';
 import { cachedClients, lambdaHandler, redshiftDataClient, requireEnv, s3Client, sqsClient } from '@etl/middleware';
 import { pipelineNamed } from '@etl/pipelines';
+import { EXTRACT_QUEUES, WORK_QUEUES } from '@etl/contracts';
+import type { ExtractQueue } from '@etl/contracts';
 import { warehouseFromEnv } from '@etl/warehouse';
 
 const clients = cachedClients({ s3: s3Client, sqs: sqsClient, redshiftData: redshiftDataClient });
+
+const extractQueueUrls = () =>
+  Object.fromEntries(EXTRACT_QUEUES.map((queue) => [queue, requireEnv(WORK_QUEUES[queue].urlEnv)])) as Record<ExtractQueue, string>;
 
 /**
  * Scheduled per pipeline (the schedule is the pipeline definition's): input `{ pipeline, force? }`;
  * `{ pipeline, backfill: { from, to } }` plans a backfill of the cursor range [from, to) instead.
  * Plans the next extract run from the committed watermark, unless the previous run is still
- * in flight, and puts the task on the extract queue of its source kind (HTTP API or SQL table).
+ * in flight, and puts the task on the extract queue its source kind names.
  */
 export const handler = lambdaHandler({
   service: 'extract',
@@ -21,7 +26,7 @@ export const handler = lambdaHandler({
       s3: clients().s3,
       bucket: requireEnv('DATA_BUCKET'),
       sqs: clients().sqs,
-      extractQueueUrls: { http: requireEnv('EXTRACT_QUEUE_URL'), sql: requireEnv('EXTRACT_SQL_QUEUE_URL') },
+      extractQueueUrls: extractQueueUrls(),
       warehouse: warehouseFromEnv(clients().redshiftData),
       pipeline,
       retry,

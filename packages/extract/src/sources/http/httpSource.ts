@@ -1,10 +1,9 @@
 import type { Retry } from '@etl/middleware';
-import type { SourceDefinition } from '@etl/pipeline-kit';
-import { withNumbers } from '../extractRun';
-import type { SourceRecords } from '../extractRun';
+import { withNumbers } from '../../extractRun';
+import type { SourceRecords } from '../../extractRun';
 import { fetchJson } from './fetchJson';
 
-type HttpSource = Extract<SourceDefinition, { kind: 'http' }>;
+import type { HttpSource } from './definition';
 
 export interface HttpReadOptions {
   /** The items endpoint (the pipeline names the env var that holds it). */

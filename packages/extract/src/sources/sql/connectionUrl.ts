@@ -1,5 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
+import { locationValue } from '../sourceKind';
+
 let secrets: SecretsManagerClient | undefined;
 const cache = new Map<string, string>();
 
@@ -8,12 +10,8 @@ const cache = new Map<string, string>();
  * (never the password itself) and the URL is read from the secret — its string, or the `url`
  * field of a JSON secret — once per container. Locally it may hold the URL directly.
  */
-export async function connectionUrl(variable: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const value = env[variable];
-  if (!value)
-    throw new Error(
-      `environment variable ${variable} is not set: it names the source database (a Secrets Manager secret ARN, or locally a URL)`,
-    );
+export async function connectionUrl(pipeline: string, variable: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const value = locationValue(pipeline, variable, env);
   if (!value.startsWith('arn:aws:secretsmanager:')) return value;
   const cached = cache.get(value);
   if (cached) return cached;

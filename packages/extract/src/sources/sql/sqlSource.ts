@@ -1,10 +1,12 @@
-import type { Pipeline, SourceDefinition } from '@etl/pipeline-kit';
-
-type SqlSource = Extract<SourceDefinition, { kind: 'sql' }>;
+import type { Pipeline } from '@etl/pipeline-kit';
+import type { DatabaseDrivers, SourceConnection } from '../sourceKind';
+import type { SqlSource } from './definition';
 
 export interface SqlReadOptions {
   /** Connection URL (`postgres://…`, `mysql://…`): in AWS from Secrets Manager / SSM, never a plain env value. */
   connectionUrl: string;
+  /** The drivers of the function reading it, by engine (sql/drivers.ts). */
+  databases: DatabaseDrivers;
   /** The watermark: rows with a cursor at or after it are read (at: so a late row with the same timestamp is not missed). */
   since: string | null;
   /** One slice of a fanned-out run: rows with a cursor before this (the source's cursor text) only. */
@@ -60,10 +62,10 @@ function sourceColumns(pipeline: Pipeline, source: SqlSource): { columns: string
 export async function* sqlRecords(
   pipeline: Pipeline,
   source: SqlSource,
-  { connectionUrl, since, until = null, nullCursorRows = true, pageRows = 5_000 }: SqlReadOptions,
+  { connectionUrl, databases, since, until = null, nullCursorRows = true, pageRows = 5_000 }: SqlReadOptions,
 ): AsyncGenerator<Record<string, unknown>> {
   const { columns, cursor, key, from, engine, quote, parameters } = sqlTarget(pipeline, source, connectionUrl);
-  const connection = await connect(engine, connectionUrl);
+  const connection = await connect(engine, connectionUrl, databases);
   const [c, k] = [quote(cursor), quote(key)];
   const select = `SELECT ${columns === '*' ? '*' : columns.map(quote).join(', ')} FROM ${from}`;
 
@@ -106,10 +108,16 @@ export async function* sqlRecords(
 export async function cursorBoundaries(
   pipeline: Pipeline,
   source: SqlSource,
-  { connectionUrl, since, rowsPerTask, maxTasks }: { connectionUrl: string; since: string | null; rowsPerTask: number; maxTasks: number },
+  {
+    connectionUrl,
+    databases,
+    since,
+    rowsPerTask,
+    maxTasks,
+  }: { connectionUrl: string; databases: DatabaseDrivers; since: string | null; rowsPerTask: number; maxTasks: number },
 ): Promise<string[]> {
   const { cursor, from, engine, quote, parameters } = sqlTarget(pipeline, source, connectionUrl);
-  const connection = await connect(engine, connectionUrl);
+  const connection = await connect(engine, connectionUrl, databases);
   const { values, bind } = parameters();
   const c = quote(cursor);
   try {
@@ -144,36 +152,12 @@ function sqlTarget(pipeline: Pipeline, source: SqlSource, connectionUrl: string)
   return { ...names, engine, quote, from: names.table.map(quote).join('.'), parameters };
 }
 
-const connect = (engine: 'postgres' | 'mysql', url: string) => (engine === 'postgres' ? postgresQuery(url) : mysqlQuery(url));
+/** Opens the source database with the driver of its engine: the worker that reads SQL sources carries them (sql/drivers.ts). */
+function connect(engine: 'postgres' | 'mysql', url: string, databases: DatabaseDrivers): Promise<SourceConnection> {
+  const open = databases[engine];
+  if (!open)
+    throw new Error(`no ${engine} driver in this function: SQL sources are read by the extractSql queue's worker, which carries them`);
+  return open(url);
+}
 
 type Bind = (value: unknown) => string;
-
-interface SourceConnection {
-  query: (sql: string, values: unknown[]) => Promise<Record<string, unknown>[]>;
-  end: () => Promise<void>;
-}
-
-// The drivers are loaded when a SQL source is read, not when the function starts: most runs never need them.
-
-/** Postgres, every value as its text (timestamps as the database writes them). */
-async function postgresQuery(connectionString: string): Promise<SourceConnection> {
-  const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString, types: { getTypeParser: () => (value: string) => value } });
-  await client.connect();
-  return { query: async (sql, values) => (await client.query<Record<string, unknown>>(sql, values)).rows, end: () => client.end() };
-}
-
-/** MySQL/MariaDB, dates and big numbers as strings. */
-async function mysqlQuery(url: string): Promise<SourceConnection> {
-  const { default: mysql } = await import('mysql2/promise');
-  const connection = await mysql.createConnection({
-    uri: mysqlUri(url),
-    dateStrings: true,
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-  });
-  return {
-    query: async (sql, values) => ((await connection.query(sql, values)) as unknown as [Record<string, unknown>[]])[0],
-    end: () => connection.end(),
-  };
-}

@@ -6,12 +6,12 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse';
 import { makeRunId } from '@etl/contracts';
 import { lines } from '@etl/files';
-import type { Pipeline, SourceDefinition } from '@etl/pipeline-kit';
-import { withNumbers } from '../extractRun';
-import type { SourceRecords } from '../extractRun';
+import type { Pipeline } from '@etl/pipeline-kit';
+import { withNumbers } from '../../extractRun';
+import type { SourceRecords } from '../../extractRun';
 import { csvHeaderError, csvHeaderProblems } from './csvHeader';
 
-type S3DropSource = Extract<SourceDefinition, { kind: 's3-drop' }>;
+import type { S3DropSource } from './definition';
 
 /** Where any pipeline takes files dropped for it, whatever its source: `landing/<pipeline>/`. */
 export const landingPrefix = (pipeline: string) => `landing/${pipeline}/`;
@@ -22,6 +22,16 @@ export function dropFormat(key: string): 'csv' | 'jsonl' | undefined {
   if (/\.(jsonl|ndjson|json)$/.test(name)) return 'jsonl';
   if (name.endsWith('.csv')) return 'csv';
   return undefined;
+}
+
+/**
+ * Where a file named `name` is dropped for `pipeline` — its s3-drop prefix, else
+ * `landing/<pipeline>/` — and the format it is read in: the one its name states, else the one the
+ * s3-drop definition declares (undefined: neither says). The one rule for every path a file takes.
+ */
+export function dropPlace(pipeline: Pipeline, name: string): { key: string; format: 'csv' | 'jsonl' | undefined } {
+  const declared = pipeline.source.kind === 's3-drop' ? pipeline.source : undefined;
+  return { key: `${declared?.prefix ?? landingPrefix(pipeline.name)}${name}`, format: dropFormat(name) ?? declared?.format };
 }
 
 /**

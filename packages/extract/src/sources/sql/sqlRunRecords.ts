@@ -1,11 +1,12 @@
 import type { RunSlice } from '@etl/contracts';
-import type { Pipeline, SourceDefinition } from '@etl/pipeline-kit';
-import { withNumbers } from './extractRun';
-import type { SourceRecords } from './extractRun';
-import { connectionUrl } from './sources/connectionUrl';
-import { sqlRecords } from './sources/sqlSource';
+import type { Pipeline } from '@etl/pipeline-kit';
+import { withNumbers } from '../../extractRun';
+import type { SourceRecords } from '../../extractRun';
+import { connectionUrl } from './connectionUrl';
+import { sqlRecords } from './sqlSource';
 
-export type SqlSource = Extract<SourceDefinition, { kind: 'sql' }>;
+import type { DatabaseDrivers } from '../sourceKind';
+import type { SqlSource } from './definition';
 
 /** A pipeline's SQL source, or an error naming what it reads instead. */
 export function sqlSourceOf(pipeline: Pipeline): SqlSource {
@@ -20,12 +21,13 @@ export function sqlSourceOf(pipeline: Pipeline): SqlSource {
 export async function sqlRunRecords(
   pipeline: Pipeline,
   since: string | null,
-  slice?: RunSlice,
-  env: NodeJS.ProcessEnv = process.env,
+  slice: RunSlice | undefined,
+  { env = process.env, databases }: { env?: NodeJS.ProcessEnv; databases: DatabaseDrivers },
 ): Promise<SourceRecords> {
   const source = sqlSourceOf(pipeline);
   const records = sqlRecords(pipeline, source, {
-    connectionUrl: await connectionUrl(source.connectionEnv, env),
+    connectionUrl: await connectionUrl(pipeline.name, source.connectionEnv, env),
+    databases,
     ...(slice ? { since: slice.from, until: slice.until, nullCursorRows: slice.index === 0 } : { since }),
   });
   // Postgres values come as text; MySQL's as text, or numbers that are doubles already (FLOAT, DOUBLE, small integers)

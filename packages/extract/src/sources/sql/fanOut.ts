@@ -5,9 +5,10 @@ import type { ExtractTask, RunSlice } from '@etl/contracts';
 import { publishMessages } from '@etl/messaging';
 import type { Retry } from '@etl/middleware';
 import type { Pipeline } from '@etl/pipeline-kit';
-import { connectionUrl } from './sources/connectionUrl';
-import { cursorBoundaries } from './sources/sqlSource';
-import { readState, writeStateOnce } from './stateObjects';
+import { connectionUrl } from './connectionUrl';
+import { cursorBoundaries } from './sqlSource';
+import { readState, writeStateOnce } from '../../stateObjects';
+import type { DatabaseDrivers } from '../sourceKind';
 import { sqlSourceOf } from './sqlRunRecords';
 
 /** Default upper bound of tasks per fanned-out run. */
@@ -21,12 +22,13 @@ export const DEFAULT_MAX_TASKS = 16;
 export async function planSlices(
   pipeline: Pipeline,
   since: string | null,
-  env: NodeJS.ProcessEnv = process.env,
+  { env = process.env, databases }: { env?: NodeJS.ProcessEnv; databases: DatabaseDrivers },
 ): Promise<RunSlice[] | undefined> {
   const source = sqlSourceOf(pipeline);
   if (!source.fanOut) return undefined;
   const boundaries = await cursorBoundaries(pipeline, source, {
-    connectionUrl: await connectionUrl(source.connectionEnv, env),
+    connectionUrl: await connectionUrl(pipeline.name, source.connectionEnv, env),
+    databases,
     since,
     rowsPerTask: source.fanOut.rowsPerTask,
     maxTasks: source.fanOut.maxTasks ?? DEFAULT_MAX_TASKS,
@@ -51,12 +53,12 @@ async function decidedSlices(
   bucket: string,
   pipeline: Pipeline,
   task: ExtractTask,
-  env: NodeJS.ProcessEnv | undefined,
+  reading: { env?: NodeJS.ProcessEnv; databases: DatabaseDrivers },
 ): Promise<RunSlice[]> {
   const key = dataKeys.slicePlan(pipeline.name, task.runId);
   const recorded = await readState(s3, bucket, key, contracts.slicePlan);
   if (recorded) return recorded.slices;
-  const slices = (await planSlices(pipeline, task.since, env)) ?? [{ index: 0, count: 1, from: task.since, until: null }];
+  const slices = (await planSlices(pipeline, task.since, reading)) ?? [{ index: 0, count: 1, from: task.since, until: null }];
   return (await writeStateOnce(s3, bucket, key, contracts.slicePlan, { pipeline: pipeline.name, runId: task.runId, slices })).value.slices;
 }
 
@@ -70,10 +72,10 @@ export async function fanOutTask(
   { bucket, queueUrl }: { bucket: string; queueUrl: string },
   pipeline: Pipeline,
   task: ExtractTask,
-  { retry, env }: { retry?: Retry; env?: NodeJS.ProcessEnv } = {},
+  { retry, env, databases }: { retry?: Retry; env?: NodeJS.ProcessEnv; databases: DatabaseDrivers },
 ): Promise<number> {
   if (task.slice || !sqlSourceOf(pipeline).fanOut) return 0;
-  const slices = await decidedSlices(s3, bucket, pipeline, task, env);
+  const slices = await decidedSlices(s3, bucket, pipeline, task, { env, databases });
   if (slices.length === 1) return 0;
   await publishMessages({ sqs, queueUrl, contract: contracts.extractTask, messages: slices.map((slice) => ({ ...task, slice })), retry });
   return slices.length;

@@ -1,0 +1,61 @@
+// What the extract service takes from the pipeline definitions, so that a new pipeline needs no
+// edit here: the planner's schedules (each pipeline's `schedule`) and, for each extract worker,
+// the variables that say where its pipelines' sources are (packages/extract/src/sources: each
+// kind names its queue and its variable; the value comes from the param of the same name in
+// camelCase, e.g. SENSOR_API_URL ← sensorApiUrl). Loading the definitions also means
+// `serverless package` fails, with every problem of the definition, when a pipeline is invalid.
+require('esbuild-register/dist/node').register({ target: 'node20' });
+const { pipelines } = require('@etl/pipelines');
+const { checkSources, pipelineLocation } = require('@etl/extract/src/sources');
+
+checkSources(pipelines);
+
+module.exports.plannerEvents = async ({ resolveVariable }) => {
+  const enabled = await resolveVariable('param:schedulesEnabled');
+  const stage = await resolveVariable('sls:stage');
+  return Object.values(pipelines)
+    .filter((pipeline) => pipeline.schedule)
+    .map((pipeline) => ({
+      schedule: {
+        name: `etl-${pipeline.name}-planner-${stage}`,
+        rate: [pipeline.schedule],
+        enabled: enabled === true || enabled === 'true',
+        input: { pipeline: pipeline.name },
+      },
+    }));
+};
+
+// Each extract queue's worker: its own variables (custom.workerEnvironment.<queue>) and the source
+// location of every pipeline whose kind runs on that queue. A stage that does not set a location's
+// param fails packaging, naming it — unless the stage says sourceLocationsRequired: false (dev:
+// `etl run … --source-url` passes it; a run without it fails naming the param).
+module.exports.workerEnvironment = async ({ resolveVariable, resolveConfigurationProperty }) => {
+  const stage = await resolveVariable('sls:stage');
+  const required = String(await resolveVariable('param:sourceLocationsRequired')) !== 'false';
+  const own = await resolveConfigurationProperty(['custom', 'workerEnvironment']);
+  const locations = Object.values(pipelines).map(pipelineLocation).filter(Boolean);
+  const environments = {};
+  for (const [queue, variables] of Object.entries(own)) {
+    const environment = { ...variables };
+    for (const location of locations.filter((l) => l.kind.queue === queue)) {
+      const value = await resolveVariable(`param:${location.param}, null`);
+      if (value !== null && value !== undefined) environment[location.env] = value;
+      else if (required)
+        throw new Error(
+          `pipeline ${location.pipeline} reads its source from ${location.env}, set from the param ${location.param}, which stage ${stage} does not set: ` +
+            `serverless deploy --stage ${stage} --param ${location.param}=${location.kind.location.example}` +
+            (location.kind.location.deployed === 'secret' ? ` (the ARN of a Secrets Manager secret under etl/${stage}/ holding it)` : ''),
+        );
+    }
+    environments[queue] = environment;
+  }
+  return environments;
+};
+
+// The deploy check (packages/harness/src/deployCheck.ts) asks which params are source locations
+// and what each must hold once deployed.
+module.exports.sourceLocations = () =>
+  Object.values(pipelines)
+    .map(pipelineLocation)
+    .filter(Boolean)
+    .map((l) => ({ pipeline: l.pipeline, param: l.param, deployed: l.kind.location.deployed }));
