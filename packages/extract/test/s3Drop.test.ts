@@ -52,6 +52,19 @@ describe('S3 object drops', () => {
     expect(staged.rejectsByRule).toEqual({ json: 1, type: 1 });
   });
 
+  it('keeps a CSV byte that is not UTF-8 for the transform to refuse by name (never U+FFFD), and reads a header after a BOM', async () => {
+    const body = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from(`${header}\n`),
+      Buffer.from('o-1,c-1,2026-11-01T10:00:00Z,2,5.00,EUR,paid,FR,caf'),
+      Buffer.from([0xe9]), // é in Latin-1: an export that is not UTF-8
+      Buffer.from(',2026-11-01T10:00:00Z\no-2,c-2,2026-11-01T10:00:00Z,1,1.50,USD,pending,US,café,2026-11-01T11:00:00Z\n'),
+    ]);
+    const staged = await dropAndTransform(csvOrders, 'landing/orders_csv/latin1.csv', body);
+    expect(staged.accounting).toMatchObject({ rowsIn: 2, rowsStaged: 1, rowsRejected: 1 });
+    expect(staged.rejectsByRule).toEqual({ encoding: 1 });
+  });
+
   it('refuses a CSV file whose header does not fit, whole and before any row: lacking required columns, or with unknown ones', async () => {
     const wrong = ['sensor,reading,at', 's-1,1.5,2026-11-01T10:00:00Z'].join('\n');
     const error = await dropAndTransform(csvOrders, 'landing/orders_csv/readings.csv', Buffer.from(wrong)).catch((e: unknown) => e);

@@ -4,3 +4,4 @@ export { TextSink } from './textSink';
 export { digestTap } from './digestTap';
 export { gzipUpload } from './gzipUpload';
 export { csvField, CSV_NULL, parseCsvLine } from './csv';
+export { decodeUtf8KeepingBadBytes, firstBadUtf8Byte } from './utf8Escape';

@@ -58,6 +58,12 @@ async function run(input: (string | Buffer)[], dedupeBlockRows?: number, pipelin
 
 const json = (value: unknown) => `${JSON.stringify(value)}\n`;
 
+/** An order line whose note holds the bytes 63 C3 28: C3 starts a sequence that 28 does not continue. */
+function badUtf8Line(): Buffer {
+  const [before, after] = json(order({ order_id: 'bad-utf8', note: '#NOTE#' })).split('#NOTE#');
+  return Buffer.concat([Buffer.from(before!), Buffer.from([0x63, 0xc3, 0x28]), Buffer.from(after!)]);
+}
+
 describe('transformLines', () => {
   it('stages good rows as COPY-ready CSV with the derived total and the source tag', async () => {
     const { counts, staged } = await run([json(order({ note: 'a "quoted", multi\nline note' }))]);
@@ -110,7 +116,7 @@ describe('transformLines', () => {
     const { counts, quarantine, staged } = await run([
       json(order({ order_id: 'ok-1' })),
       '{"order_id": "broken\n',
-      Buffer.concat([Buffer.from('{"order_id":"bad-utf8","note":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n')]),
+      badUtf8Line(),
       json(order({ order_id: 'wrong-type', quantity: 'two' })),
       json(order({ order_id: 'bad-date', order_ts: '2026-02-30T00:00:00Z' })),
       json(order({ order_id: 'too-many', quantity: 99_999 })),
@@ -140,7 +146,11 @@ describe('transformLines', () => {
     ).toEqual(['ok-1', 'ok-2']);
     const byLine = Object.fromEntries(quarantine.map((q) => [q.line, q]));
     expect(byLine[2]!.rejections[0]).toMatchObject({ field: '(line)', rule: 'json' });
-    expect(byLine[3]).toMatchObject({ rejections: [{ rule: 'encoding' }], raw_base64: expect.any(String) });
+    // named as an API's value is: the field, the byte, where (not "the line is not valid UTF-8")
+    expect(byLine[3]).toMatchObject({
+      rejections: [{ field: 'note', rule: 'encoding', message: '"c\\udcc3(" holds the byte 0xC3, which is not UTF-8, at character 2' }],
+      raw_base64: badUtf8Line().subarray(0, -1).toString('base64'), // the line's bytes as they came
+    });
     expect(byLine[4]!.rejections).toEqual([expect.objectContaining({ field: 'quantity', rule: 'type', value: 'two' })]);
     expect(byLine[7]!.rejections[0]!.message).toContain('258 bytes, over the limit of 256');
     expect(byLine[8]!.rejections).toEqual([expect.objectContaining({ field: 'customer_id', rule: 'required' })]);

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { ADDED_FIELDS_COLUMN, compileRowValidator, parseJsonExact, rowOrder, stagedColumns } from '@etl/pipeline-kit';
 import type { Check, ColumnType, Pipeline, Rejection } from '@etl/pipeline-kit';
-import { CSV_NULL, csvField, lineBatches, parseCsvLine } from '@etl/files';
+import { CSV_NULL, csvField, decodeUtf8KeepingBadBytes, firstBadUtf8Byte, lineBatches, parseCsvLine } from '@etl/files';
 import type { TextSink } from '@etl/files';
 import { DedupeBlock } from './dedupeBlock';
 
@@ -101,26 +101,30 @@ export async function transformLines(
   for await (const batch of lineBatches(input)) {
     for (const { bytes, number } of batch) {
       counts.rowsIn++;
-      if (!isUtf8(bytes)) {
-        await reject(number, [{ field: '(line)', value: null, rule: 'encoding', message: 'the line is not valid UTF-8' }], bytes, false);
-        continue;
-      }
+      // a byte that is not UTF-8 is kept as an escape, so the value holding it is refused naming the
+      // field, the byte and its place — as for an API's page (decodeUtf8KeepingBadBytes)
+      const utf8 = isUtf8(bytes);
       let record: unknown;
       try {
-        const text = bytes.toString('utf8');
+        const text = utf8 ? bytes.toString('utf8') : decodeUtf8KeepingBadBytes(bytes);
         record = plainNumbers ? JSON.parse(text) : parseJsonExact(text);
       } catch (error) {
         await reject(
           number,
           [{ field: '(line)', value: null, rule: 'json', message: `not valid JSON: ${(error as Error).message}` }],
           bytes,
-          true,
+          utf8,
         );
         continue;
       }
       const result = validate(record);
       if (!result.ok) {
-        await reject(number, result.rejections, bytes, true);
+        await reject(number, result.rejections, bytes, utf8);
+        continue;
+      }
+      if (!utf8) {
+        // every text value is checked, so this is a safety net: a bad byte never reaches the table
+        await reject(number, [{ field: '(line)', value: null, rule: 'encoding', message: badByteMessage(bytes) }], bytes, false);
         continue;
       }
       const values = result.values;
@@ -149,4 +153,12 @@ export async function transformLines(
   counts.rowsStaged = counts.rowsIn - counts.rowsRejected - counts.duplicatesCollapsed;
   counts.addedFields = [...addedFields].sort();
   return counts;
+}
+
+/** Where a line's first byte that is not UTF-8 is, in the words the coercers use for a value. */
+function badByteMessage(bytes: Buffer): string {
+  const bad = firstBadUtf8Byte(bytes);
+  return bad
+    ? `the line holds the byte 0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')}, which is not UTF-8, at byte ${bad.at + 1}`
+    : 'the line is not valid UTF-8';
 }

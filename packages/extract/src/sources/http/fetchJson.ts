@@ -3,7 +3,7 @@ import { mayHoldInexactNumbers, parseJsonKeepingNumbers } from '@etl/pipeline-ki
 import type { RetryClass } from '@etl/contracts';
 import { isRetryableError } from '@etl/middleware';
 import type { Retry } from '@etl/middleware';
-import { decodeUtf8KeepingBadBytes } from '../utf8Escape';
+import { decodeUtf8KeepingBadBytes } from '@etl/files';
 
 /** An HTTP source answered with an error status: says which URL, which status, and what it said. */
 export class HttpSourceError extends EtlError {

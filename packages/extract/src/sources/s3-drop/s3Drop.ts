@@ -5,13 +5,16 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse';
 import { makeRunId } from '@etl/contracts';
-import { lines } from '@etl/files';
+import { decodeUtf8KeepingBadBytes, lines } from '@etl/files';
 import type { Pipeline } from '@etl/pipeline-kit';
 import { withNumbers } from '../../extractRun';
 import type { SourceRecords } from '../../extractRun';
 import { csvHeaderError, csvHeaderProblems } from './csvHeader';
 
 import type { S3DropSource } from './definition';
+
+/** UTF-8's byte order mark, which spreadsheet exports put before a CSV header. */
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /** Where any pipeline takes files dropped for it, whatever its source: `landing/<pipeline>/`. */
 export const landingPrefix = (pipeline: string) => `landing/${pipeline}/`;
@@ -92,21 +95,30 @@ async function* fileRecords(s3: S3Client, bucket: string, key: string, source: S
   const parser = input.pipe(
     parse({
       // the header is checked before any row is read: a file that does not fit is refused whole
-      columns: (header: string[]) => {
+      columns: (names: string[]) => {
+        const cells = names as unknown as Buffer[]; // bytes: encoding null, below
+        const header = cells.map((cell, i) =>
+          decodeUtf8KeepingBadBytes(i === 0 && cell.subarray(0, 3).equals(BOM) ? cell.subarray(3) : cell),
+        );
         const problems = csvHeaderProblems(pipeline, header);
         if (problems.length > 0) throw csvHeaderError(pipeline, key, problems);
         return header;
       },
-      bom: true,
+      // fields as bytes, decoded here keeping a byte that is not UTF-8 as an escape the transform
+      // names (as an API's): the parser's own decoding would make it U+FFFD, silently. (Its `bom`
+      // option would switch the decoding back on: the header strips a BOM itself.)
+      encoding: null,
       skip_empty_lines: true,
       skip_records_with_error: true,
       on_skip: (error) => void malformed.push(Buffer.from(`malformed CSV record: ${error?.message}`)),
     }),
   );
   input.on('error', (error) => parser.destroy(error));
-  for await (const record of parser) {
+  for await (const record of parser as AsyncIterable<Record<string, Buffer>>) {
     while (malformed.length > 0) yield malformed.shift()!;
-    yield record as Record<string, string>;
+    const fields: Record<string, string> = {};
+    for (const name in record) fields[name] = decodeUtf8KeepingBadBytes(record[name]!);
+    yield fields;
   }
   while (malformed.length > 0) yield malformed.shift()!;
 }

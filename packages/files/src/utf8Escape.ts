@@ -51,3 +51,14 @@ export function decodeUtf8KeepingBadBytes(bytes: Buffer): string {
   }
   return text + bytes.toString('utf8', runStart);
 }
+
+/** The first byte that starts no UTF-8 sequence, and its index; undefined when all of `bytes` is UTF-8. */
+export function firstBadUtf8Byte(bytes: Buffer): { byte: number; at: number } | undefined {
+  if (isUtf8(bytes)) return undefined;
+  for (let i = 0; i < bytes.length;) {
+    const length = sequenceLength(bytes, i);
+    if (length === 0) return { byte: bytes[i]!, at: i };
+    i += length;
+  }
+  return undefined;
+}
