@@ -1,6 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { droppedFile, dropEntryOrigins, readRunManifest } from '@etl/extract';
 import { parseJsonExact } from '@etl/pipeline-kit';
+import { pipelines } from '@etl/pipelines';
 import type { Target } from './target';
 import type { CommandOutput } from './output';
 import { renderTable } from './output';
@@ -14,6 +16,11 @@ export interface QuarantinedRow {
   /** The raw line (UTF-8), or its bytes in base64 when it was not UTF-8. */
   raw?: string;
   raw_base64?: string;
+  /**
+   * A row of a dropped file: the file (its key under landing/), the line it starts on and its
+   * text as the file has it — a CSV record as written, not the JSON the extract made of it.
+   */
+  source?: { file: string; line: number; text: string };
 }
 
 /** The run's quarantine folder: of `--pipeline`, or of the pipeline that has one for the run. */
@@ -65,7 +72,30 @@ export async function quarantinedRows(
       }
     }
   }
+  await nameSourceLines(target, prefix, rows);
   return { prefix, rows, total };
+}
+
+/**
+ * For a run of a dropped file, says where each row is in the user's file: the n-th line of the
+ * run's raw parts is the file's n-th entry (dropEntries), so its part and line give the entry,
+ * and the file, read again, its line and text. Rows of other runs are left as they are.
+ */
+async function nameSourceLines(target: Target, prefix: string, rows: QuarantinedRow[]): Promise<void> {
+  const [, pipelineName, runId] = prefix.split('/');
+  const manifest = await readRunManifest(target.s3, target.bucket, { pipeline: pipelineName!, runId: runId! }).catch(() => undefined);
+  if (manifest?.origin?.kind !== 'file' || rows.length === 0) return;
+  const key = manifest.origin.key;
+  const drop = droppedFile(pipelines, key);
+  if (!drop) return;
+  const before: number[] = []; // entries in the parts before each part
+  manifest.parts.reduce((sum, part) => (before.push(sum), sum + part.file.rows), 0);
+  const entryOf = (row: QuarantinedRow) => before[Number(/part-(\d+)\./.exec(row.file)?.[1])]! + row.line - 1;
+  const origins = await dropEntryOrigins(target.s3, target.bucket, { key, ...drop }, new Set(rows.map(entryOf)));
+  for (const row of rows) {
+    const origin = origins.get(entryOf(row));
+    if (origin) row.source = { file: key, ...origin };
+  }
 }
 
 /** `etl quarantine <run>`: its rejected rows with field, rule, reason and the raw line; `rule` filters, `limit` caps. */
@@ -80,11 +110,11 @@ export async function quarantineCommand(
     row.rejections
       .filter((r) => !rule || r.rule === rule)
       .map((r) => [
-        `${row.file.slice(prefix.length)}:${row.line}`,
+        row.source ? `${row.source.file.split('/').pop()}:${row.source.line}` : `${row.file.slice(prefix.length)}:${row.line}`,
         r.field,
         r.rule,
         r.message,
-        clip(row.raw ?? `base64:${row.raw_base64}`),
+        clip(row.source?.text ?? row.raw ?? `base64:${row.raw_base64}`),
       ]),
   );
   const text =

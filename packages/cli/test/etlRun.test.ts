@@ -159,10 +159,8 @@ describe('etl run orders --files: your own files through the S3-drop path', () =
   it('loads a gzip JSON Lines file and a CSV file, one run each, into exactly the table the test expects', async () => {
     writeFileSync(path.join(files, 'first.jsonl.gz'), gzipSync(jsonOrders.map((o) => JSON.stringify(o)).join('\n')));
     const columns = Object.keys(csvOrders[0]!) as (keyof Order)[];
-    writeFileSync(
-      path.join(files, 'second.csv'),
-      [columns.join(','), ...csvOrders.map((o) => columns.map((c) => csvField(o[c])).join(','))].join('\n'),
-    );
+    const csvLines = [columns.join(','), ...csvOrders.map((o) => columns.map((c) => csvField(o[c])).join(','))];
+    writeFileSync(path.join(files, 'second.csv'), csvLines.join('\n'));
     const summaries = JSON.parse(
       await etl(
         '--dir',
@@ -188,6 +186,17 @@ describe('etl run orders --files: your own files through the S3-drop path', () =
       { kind: 'file', key: 'landing/orders/second.csv' },
     ]);
     expect(await etl('--dir', local.dir, 'runs', 'orders')).toMatch(/file second\.csv/);
+
+    // a rejected row is named by the user's file and line, with its text as the file has it (not the JSON the extract made)
+    const rejected = JSON.parse(await etl('--dir', local.dir, '--json', 'quarantine', summaries[1]!.runId, '--limit', '1000')) as {
+      source?: { file: string; line: number; text: string };
+    }[];
+    const expectedRejected = csvOrders.flatMap((o, i) =>
+      o.quantity >= 1 ? [] : [{ file: 'landing/orders/second.csv', line: i + 2, text: csvLines[i + 1]! }],
+    );
+    expect(expectedRejected.length).toBeGreaterThan(1);
+    expect(rejected.map((row) => row.source)).toEqual(expectedRejected);
+    expect(await etl('--dir', local.dir, 'quarantine', summaries[1]!.runId)).toContain(`second.csv:${expectedRejected[0]!.line} `);
   });
 
   it('refuses a CSV file whose header does not fit the pipeline, naming the file and the columns, before starting anything', async () => {

@@ -4,7 +4,7 @@ import { useStackWithBucket } from '@etl/harness/testing';
 import { definePipeline } from '@etl/pipeline-kit';
 import { orders } from '@etl/pipelines';
 import { transformFile } from '@etl/transform';
-import { announcements, droppedFile, dropRecords, dropRunId, extractRun } from '../src';
+import { announcements, dropEntryOrigins, droppedFile, dropRecords, dropRunId, extractRun } from '../src';
 
 jest.setTimeout(60_000);
 
@@ -63,6 +63,24 @@ describe('S3 object drops', () => {
     const staged = await dropAndTransform(csvOrders, 'landing/orders_csv/latin1.csv', body);
     expect(staged.accounting).toMatchObject({ rowsIn: 2, rowsStaged: 1, rowsRejected: 1 });
     expect(staged.rejectsByRule).toEqual({ encoding: 1 });
+  });
+
+  it("finds each entry's line and text in the file, a record spanning lines and a malformed one in their places", async () => {
+    const lines = [
+      header,
+      'o-1,c-1,2026-11-01T10:00:00Z,2,5.00,EUR,paid,FR,"two\nlines",2026-11-01T10:00:00Z',
+      '',
+      'o-2,c-2,2026-11-01T10:00:00Z,1,1.50,USD,pending,US',
+      'o-3,c-3,2026-11-01T10:00:00Z,1,1.50,USD,pending,US,,2026-11-01T11:00:00Z',
+    ];
+    const key = 'landing/orders_csv/positions.csv';
+    await local.s3.send(new PutObjectCommand({ Bucket: 'etl-data-test', Key: key, Body: lines.join('\r\n') }));
+    const origins = await dropEntryOrigins(local.s3, 'etl-data-test', { key, ...droppedFile({ csvOrders }, key)! }, new Set([0, 1, 2]));
+    expect(Object.fromEntries(origins)).toEqual({
+      0: { line: 2, text: lines[1] },
+      1: { line: 5, text: expect.stringContaining('o-2,c-2') }, // the parser's reason: too few fields
+      2: { line: 6, text: lines[4] },
+    });
   });
 
   it('refuses a CSV file whose header does not fit, whole and before any row: lacking required columns, or with unknown ones', async () => {

@@ -78,20 +78,47 @@ export function dropRecords(s3: S3Client, bucket: string, key: string, source: S
   return withNumbers(fileRecords(s3, bucket, key, source, pipeline), () => (source.format === 'csv' ? 'plain' : undefined));
 }
 
-async function* fileRecords(s3: S3Client, bucket: string, key: string, source: S3DropSource, pipeline: Pipeline): AsyncGenerator<unknown> {
+/**
+ * One entry of a dropped file, in the file's order: a JSON Lines line (its bytes), a CSV record
+ * (its fields) or a CSV record the parser could not read (its reason), with the lines it spans
+ * (1-based; for a malformed record, the line the parser stopped at).
+ */
+export type DropEntry = { line: number; lastLine: number } & (
+  { kind: 'line'; bytes: Buffer } | { kind: 'record'; fields: Record<string, string> } | { kind: 'malformed'; reason: string }
+);
+
+/** The object's bytes, gunzipped when its key ends in `.gz`. */
+async function dropBody(s3: S3Client, bucket: string, key: string): Promise<Readable> {
   const body = (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body as Readable;
-  let input: Readable = body;
-  if (key.endsWith('.gz')) {
-    input = body.pipe(createGunzip());
-    body.on('error', (error) => input.destroy(error));
-  }
+  if (!key.endsWith('.gz')) return body;
+  const input = body.pipe(createGunzip());
+  body.on('error', (error) => input.destroy(error));
+  return input;
+}
+
+const newlines = (bytes: Buffer) => {
+  let count = 0;
+  for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1)) count++;
+  return count;
+};
+
+/**
+ * A dropped file's entries, in its order — the one reading of a drop: the extract writes one raw
+ * line per entry, so the n-th line of a run's raw parts is the n-th entry (`dropEntryOrigins`).
+ */
+export async function* dropEntries(
+  input: Readable,
+  { key, source, pipeline }: { key: string; source: S3DropSource; pipeline: Pipeline },
+): AsyncGenerator<DropEntry> {
   if (source.format === 'jsonl') {
-    for await (const { bytes } of lines(input)) yield bytes;
+    for await (const { bytes, number } of lines(input)) yield { kind: 'line', bytes, line: number, lastLine: number };
     return;
   }
-  // A malformed CSV record (wrong number of fields, a stray quote) must not stop the good ones:
-  // it is passed on as a raw line of text (not JSON), which the transform quarantines with the parser's reason.
-  const malformed: Buffer[] = [];
+  // A malformed CSV record (wrong number of fields, a stray quote) must not stop the good ones: it
+  // becomes an entry of its own, in its place — the parser reports it (on_skip) while records read
+  // before it may still wait in the stream, so each record carries how many came before it.
+  let read = 0;
+  const skipped: { before: number; entry: DropEntry }[] = [];
   const parser = input.pipe(
     parse({
       // the header is checked before any row is read: a file that does not fit is refused whole
@@ -110,15 +137,75 @@ async function* fileRecords(s3: S3Client, bucket: string, key: string, source: S
       encoding: null,
       skip_empty_lines: true,
       skip_records_with_error: true,
-      on_skip: (error) => void malformed.push(Buffer.from(`malformed CSV record: ${error?.message}`)),
+      // each record with the line it ends on and how many came before it (the parser's types know only records)
+      on_record: ((record: Record<string, Buffer>, info: { lines: number }) => ({
+        record,
+        lastLine: info.lines,
+        index: read++,
+      })) as unknown as (record: unknown) => unknown,
+      on_skip: (error: (Error & { lines?: number }) | undefined) =>
+        void skipped.push({
+          before: read,
+          entry: { kind: 'malformed', reason: error?.message ?? 'unreadable', line: error?.lines ?? 0, lastLine: error?.lines ?? 0 },
+        }),
     }),
   );
   input.on('error', (error) => parser.destroy(error));
-  for await (const record of parser as AsyncIterable<Record<string, Buffer>>) {
-    while (malformed.length > 0) yield malformed.shift()!;
+  type Parsed = { record: Record<string, Buffer>; lastLine: number; index: number };
+  for await (const { record, lastLine, index } of parser as AsyncIterable<Parsed>) {
+    while (skipped.length > 0 && skipped[0]!.before <= index) yield skipped.shift()!.entry;
     const fields: Record<string, string> = {};
-    for (const name in record) fields[name] = decodeUtf8KeepingBadBytes(record[name]!);
-    yield fields;
+    let spans = 0; // a record spans more lines only where a quoted field holds a newline
+    for (const name in record) {
+      fields[name] = decodeUtf8KeepingBadBytes(record[name]!);
+      spans += newlines(record[name]!);
+    }
+    yield { kind: 'record', fields, line: lastLine - spans, lastLine };
   }
-  while (malformed.length > 0) yield malformed.shift()!;
+  for (const { entry } of skipped) yield entry;
+}
+
+async function* fileRecords(s3: S3Client, bucket: string, key: string, source: S3DropSource, pipeline: Pipeline): AsyncGenerator<unknown> {
+  for await (const entry of dropEntries(await dropBody(s3, bucket, key), { key, source, pipeline })) {
+    if (entry.kind === 'line') yield entry.bytes;
+    // passed on as a raw line of text (not JSON), which the transform quarantines with the parser's reason
+    else if (entry.kind === 'malformed') yield Buffer.from(`malformed CSV record: ${entry.reason}`);
+    else yield entry.fields;
+  }
+}
+
+/**
+ * Where entries of a dropped file are in it: for each wanted entry number (0-based, the order
+ * `dropEntries` reads them — the run's raw lines in order), its first line and its text as the
+ * file has it (its lines, blank ones apart). Reads the file until every wanted entry is found,
+ * then its lines up to the last of them.
+ */
+export async function dropEntryOrigins(
+  s3: S3Client,
+  bucket: string,
+  { key, source, pipeline }: { key: string; source: S3DropSource; pipeline: Pipeline },
+  wanted: ReadonlySet<number>,
+): Promise<Map<number, { line: number; text: string }>> {
+  const spans = new Map<number, { line: number; lastLine: number }>();
+  let index = 0;
+  for await (const entry of dropEntries(await dropBody(s3, bucket, key), { key, source, pipeline })) {
+    if (spans.size === wanted.size) break;
+    if (wanted.has(index)) spans.set(index, { line: entry.line, lastLine: entry.lastLine });
+    index++;
+  }
+  const wantedLines = new Set<number>();
+  for (const { line, lastLine } of spans.values()) for (let at = line; at <= lastLine; at++) wantedLines.add(at);
+  const last = Math.max(0, ...wantedLines);
+  const text = new Map<number, string>(); // only the wanted lines: a file may be larger than memory
+  for await (const { bytes, number } of lines(await dropBody(s3, bucket, key))) {
+    if (number > last) break;
+    if (wantedLines.has(number)) text.set(number, bytes.toString('utf8'));
+  }
+  const found = new Map<number, { line: number; text: string }>();
+  for (const [entry, { line, lastLine }] of spans) {
+    const own: string[] = [];
+    for (let at = line; at <= lastLine; at++) if (text.has(at)) own.push(text.get(at)!);
+    found.set(entry, { line, text: own.join('\n') });
+  }
+  return found;
 }
