@@ -2,18 +2,34 @@
 // edit here: the planner's schedules (each pipeline's `schedule`) and, for each extract worker,
 // the variables that say where its pipelines' sources are (packages/extract/src/sources: each
 // kind names its queue and its variable; the value comes from the param of the same name in
-// camelCase, e.g. SENSOR_API_URL ← sensorApiUrl). Loading the definitions also means
-// `serverless package` fails, with every problem of the definition, when a pipeline is invalid.
+// camelCase, e.g. SENSOR_API_URL ← sensorApiUrl). `serverless package` fails, with every problem,
+// when a definition is invalid — unless the stage says allowInvalidPipelines: true (dev: the others
+// still run while one is fixed; the invalid one is left out).
 require('esbuild-register/dist/node').register({ target: 'node20' });
-const { pipelines } = require('@etl/pipelines');
-const { checkSources, pipelineLocation } = require('@etl/extract/src/sources');
+const { invalidPipelines, pipelines } = require('@etl/pipelines');
+const { pipelineLocation, sourceProblems } = require('@etl/extract/src/sources');
 
-checkSources(pipelines);
+async function validPipelines(resolveVariable) {
+  const invalid = [
+    ...invalidPipelines,
+    ...Object.values(pipelines)
+      .map((pipeline) => ({ name: pipeline.name, problems: sourceProblems(pipeline) }))
+      .filter((definition) => definition.problems.length > 0),
+  ];
+  if (invalid.length > 0 && String(await resolveVariable('param:allowInvalidPipelines')) !== 'true')
+    throw new Error(
+      invalid
+        .map((d) => `pipeline "${d.name}"${d.where ? ` (${d.where})` : ''} is invalid:\n${d.problems.map((p) => `  - ${p}`).join('\n')}`)
+        .join('\n'),
+    );
+  const left = new Set(invalid.map((d) => d.name));
+  return Object.values(pipelines).filter((pipeline) => !left.has(pipeline.name));
+}
 
 module.exports.plannerEvents = async ({ resolveVariable }) => {
   const enabled = await resolveVariable('param:schedulesEnabled');
   const stage = await resolveVariable('sls:stage');
-  return Object.values(pipelines)
+  return (await validPipelines(resolveVariable))
     .filter((pipeline) => pipeline.schedule)
     .map((pipeline) => ({
       schedule: {
@@ -33,7 +49,7 @@ module.exports.workerEnvironment = async ({ resolveVariable, resolveConfiguratio
   const stage = await resolveVariable('sls:stage');
   const required = String(await resolveVariable('param:sourceLocationsRequired')) !== 'false';
   const own = await resolveConfigurationProperty(['custom', 'workerEnvironment']);
-  const locations = Object.values(pipelines).map(pipelineLocation).filter(Boolean);
+  const locations = (await validPipelines(resolveVariable)).map(pipelineLocation).filter(Boolean);
   const environments = {};
   for (const [queue, variables] of Object.entries(own)) {
     const environment = { ...variables };
@@ -56,6 +72,7 @@ module.exports.workerEnvironment = async ({ resolveVariable, resolveConfiguratio
 // and what each must hold once deployed.
 module.exports.sourceLocations = () =>
   Object.values(pipelines)
+    .filter((pipeline) => sourceProblems(pipeline).length === 0) // packaging names the others
     .map(pipelineLocation)
     .filter(Boolean)
     .map((l) => ({ pipeline: l.pipeline, param: l.param, deployed: l.kind.location.deployed }));

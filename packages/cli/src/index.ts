@@ -2,7 +2,7 @@ export { connect, localTarget } from './target';
 export type { Target, TargetOptions } from './target';
 export { printOutput, renderTable } from './output';
 export type { CommandOutput } from './output';
-export { checkCommand } from './checkCommand';
+export { checkCommand, invalidDefinitions, invalidDefinitionsLine } from './checkCommand';
 export { queryCommand, streamWriter, TABLE_ROWS } from './queryCommand';
 export type { QueryFormat, Write } from './queryCommand';
 export { quarantineCommand, quarantinedRows } from './quarantineCommand';

@@ -68,10 +68,10 @@ export function scaffoldPipeline(root: string, name: string, source: string): Sc
   if (existsSync(file)) throw new Error(`${path.relative(root, file)} exists already: choose another name, or edit it`);
   const index = path.join(dir, 'index.ts');
   const registry = readFileSync(index, 'utf8');
-  const entry = /export const pipelines: Readonly<Record<string, Pipeline>> = \{([^}]*)\};/.exec(registry);
-  if (!entry) throw new Error(`${path.relative(root, index)}: no "export const pipelines … = { … };" to register ${name} in`);
+  const entry = /loadDefinitions\(\{\n((?:[^\n]*\n)*?)\}\);/.exec(registry);
+  if (!entry) throw new Error(`${path.relative(root, index)}: no "loadDefinitions({ … });" to register ${name} in`);
   const id = camel(name);
-  if (new RegExp(`\\b${name}\\b`).test(entry[1]!))
+  if (new RegExp(`^\\s*${name}:`, 'm').test(entry[1]!))
     throw new Error(`a pipeline named ${name} is registered already in ${path.relative(root, index)}`);
 
   writeFileSync(
@@ -120,12 +120,12 @@ describe('${name} pipeline', () => {
 });
 `,
   );
-  const body = entry[1]!.trim();
   writeFileSync(
     index,
-    registry
-      .replace(entry[0], `export const pipelines: Readonly<Record<string, Pipeline>> = { ${body}${body ? ', ' : ''}${name}: ${id} };`)
-      .replace(/((?:^import [^\n]+\n)+)/m, `$1import { ${id} } from './${name}';\n`),
+    registry.replace(
+      entry[0],
+      `loadDefinitions({\n${entry[1]}  ${name}: () => (require('./${name}') as typeof import('./${name}')).${id},\n});`,
+    ),
   );
   const files = [file, path.join(dir, `${name}.test.ts`), index].map((f) => path.relative(root, f));
   const { etl, test } = shellCommands();

@@ -1,11 +1,11 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '@etl/harness';
+import { scratchRepository } from '@etl/harness/testing';
 
 /**
  * Adding a source kind, as a contributor would, in a scratch copy of this repository: a folder
@@ -65,12 +65,9 @@ export const jsonUrlKind: SourceKind<JsonUrlSource> = {
 const REGISTRY = 'packages/extract/src/sources/index.ts';
 
 describe('a new source kind in a scratch copy', () => {
-  const scratch = mkdtempSync(path.join(tmpdir(), 'etl-new-kind-'));
-  const state = mkdtempSync(path.join(tmpdir(), 'etl-new-kind-state-'));
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: scratch })
-      .toString()
-      .trimEnd(); // a porcelain line may start with a space: keep it
+  const repo = scratchRepository('etl-new-kind-');
+  const scratch = repo.root;
+  const { etl, git } = repo;
   const tsc = () =>
     promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.check.json'], {
       cwd: scratch,
@@ -78,11 +75,6 @@ describe('a new source kind in a scratch copy', () => {
       () => '',
       (error: { stdout: string }) => error.stdout,
     );
-  const etl = (...args: string[]) =>
-    promisify(execFile)(process.execPath, ['-r', 'esbuild-register', 'packages/cli/bin/etl.ts', '--dir', state, ...args], {
-      cwd: scratch,
-      maxBuffer: 16 * 1024 * 1024,
-    });
 
   const records = Array.from({ length: 40 }, (_, i) => ({
     id: `r-${i}`,
@@ -93,21 +85,6 @@ describe('a new source kind in a scratch copy', () => {
   const file = createServer((_, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(records)));
 
   beforeAll(async () => {
-    // the repository's files as a clean checkout has them, its installed packages linked (pnpm's links are relative)
-    for (const tracked of execFileSync('git', ['ls-files', '-z'], { cwd: REPO_ROOT }).toString().split('\0').filter(Boolean)) {
-      if (!existsSync(path.join(REPO_ROOT, tracked))) continue;
-      mkdirSync(path.dirname(path.join(scratch, tracked)), { recursive: true });
-      cpSync(path.join(REPO_ROOT, tracked), path.join(scratch, tracked));
-    }
-    symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(scratch, 'node_modules'));
-    symlinkSync(path.join(REPO_ROOT, '.toolchain'), path.join(scratch, '.toolchain'));
-    for (const group of ['packages', 'services'])
-      for (const dir of readdirSync(path.join(REPO_ROOT, group)))
-        if (existsSync(path.join(REPO_ROOT, group, dir, 'node_modules')))
-          cpSync(path.join(REPO_ROOT, group, dir, 'node_modules'), path.join(scratch, group, dir, 'node_modules'), {
-            recursive: true,
-            verbatimSymlinks: true,
-          });
     // the sources the kind reaches, the pipelines and the extract service: enough for the compiler to see every use
     writeFileSync(
       path.join(scratch, 'tsconfig.check.json'),
@@ -117,17 +94,14 @@ describe('a new source kind in a scratch copy', () => {
         include: ['packages/extract/src/**/*.ts', 'packages/pipelines/src/**/*.ts', 'services/extract/src/**/*.ts'],
       }),
     );
-    git('init', '-q');
-    git('add', '-A');
-    git('commit', '-qm', 'scratch');
+    git('add', 'tsconfig.check.json');
+    git('commit', '-qm', 'what tsc checks');
     await new Promise<void>((resolve) => file.listen(0, '127.0.0.1', resolve));
   }, 120_000);
 
   afterAll(async () => {
-    await etl('down').catch(() => undefined);
     await new Promise((resolve) => file.close(resolve));
-    rmSync(scratch, { recursive: true, force: true });
-    rmSync(state, { recursive: true, force: true });
+    await repo.remove();
   });
 
   it('is refused by the compiler until registered, then touches only its folder and the registry', async () => {
@@ -169,9 +143,7 @@ describe('a new source kind in a scratch copy', () => {
     expect(table).toHaveLength(40);
     expect(table[1]).toEqual(['r-1', '1.01', '2026-12-01 10:01:00']);
 
-    const changed = git('status', '--porcelain', '--untracked-files=all')
-      .split('\n')
-      .map((line) => line.slice(3));
+    const changed = repo.changedFiles();
     expect(changed.filter((f) => !f.startsWith('packages/extract/src/sources/') && !f.startsWith('packages/pipelines/src/'))).toEqual([]);
   });
 });

@@ -267,3 +267,5 @@ export async function roleCredentials(
     sts.destroy();
   }
 }
+export { scratchRepository } from './scratchRepository';
+export type { ScratchRepository } from './scratchRepository';

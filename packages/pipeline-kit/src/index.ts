@@ -1,6 +1,8 @@
 export { types, redshiftType } from './columnTypes';
 export type { ColumnType, SubMicroseconds } from './columnTypes';
 export { definePipeline, IDENTIFIER, PipelineDefinitionError } from './definition';
+export { loadDefinitions } from './definitions';
+export type { InvalidDefinition, LoadedDefinitions } from './definitions';
 export type {
   Pipeline,
   PipelineDefinition,
