@@ -83,6 +83,35 @@ describe('S3 object drops', () => {
     });
   });
 
+  it('reads an empty, unquoted CSV cell as NULL where the pipeline opts in, a quoted one as ""', async () => {
+    const body = [
+      header,
+      'o-1,c-1,2026-11-01T10:00:00Z,2,5.00,EUR,paid,FR,,2026-11-01T10:00:00Z',
+      'o-2,c-2,2026-11-01T10:00:00Z,1,1.50,USD,paid,US,"",2026-11-01T11:00:00Z',
+    ].join('\n');
+    const notes = async (pipeline: typeof csvOrders, key: string) => {
+      await local.s3.send(new PutObjectCommand({ Bucket: 'etl-data-test', Key: key, Body: body }));
+      const read: unknown[] = [];
+      for await (const record of dropRecords(
+        local.s3,
+        'etl-data-test',
+        key,
+        droppedFile({ [pipeline.name]: pipeline }, key)!.source,
+        pipeline,
+      ))
+        read.push((record as { note: unknown }).note);
+      return read;
+    };
+    const emptyAsNull = definePipeline({
+      ...csvOrders,
+      name: 'orders_csv_nulls',
+      source: { kind: 's3-drop', prefix: 'landing/orders_csv_nulls/', format: 'csv' },
+      csv: { emptyAsNull: true },
+    });
+    expect(await notes(emptyAsNull, 'landing/orders_csv_nulls/a.csv')).toEqual([null, '']);
+    expect(await notes(csvOrders, 'landing/orders_csv/a.csv')).toEqual(['', '']); // CSV has no NULL unless the pipeline says so
+  });
+
   it('refuses a CSV file whose header does not fit, whole and before any row: lacking required columns, or with unknown ones', async () => {
     const wrong = ['sensor,reading,at', 's-1,1.5,2026-11-01T10:00:00Z'].join('\n');
     const error = await dropAndTransform(csvOrders, 'landing/orders_csv/readings.csv', Buffer.from(wrong)).catch((e: unknown) => e);

@@ -79,6 +79,11 @@ export interface PipelineDefinition {
   newestWins?: string;
   /** What to do with fields the schema does not know. */
   drift: DriftPolicy;
+  /**
+   * CSV files dropped for this pipeline. CSV has no NULL, so an empty cell is read as "" — unless
+   * `emptyAsNull: true`: then an empty, unquoted cell (`a,,b`) is NULL, and a quoted one (`""`) stays "".
+   */
+  csv?: { emptyAsNull?: boolean };
   /** EventBridge schedule expression of the planner, e.g. `rate(15 minutes)`. */
   schedule?: string;
 }
@@ -150,6 +155,8 @@ function definitionProblems(d: PipelineDefinition): string[] {
   if (d.write === 'merge' && d.newestWins && !columns.includes(d.newestWins))
     problems.push(`newestWins "${d.newestWins}" is not a source column`);
   if (d.write !== 'merge' && d.newestWins) problems.push(`newestWins only applies to write: 'merge'`);
+  if (d.csv?.emptyAsNull !== undefined && typeof d.csv.emptyAsNull !== 'boolean')
+    problems.push(`csv.emptyAsNull ${String(d.csv.emptyAsNull)}: true or false`);
   if (d.schedule && !/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/.test(d.schedule))
     problems.push(`schedule "${d.schedule}" is not an EventBridge rate(...) or cron(...) expression`);
   return problems;

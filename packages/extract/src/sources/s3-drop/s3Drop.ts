@@ -84,7 +84,7 @@ export function dropRecords(s3: S3Client, bucket: string, key: string, source: S
  * (1-based; for a malformed record, the line the parser stopped at).
  */
 export type DropEntry = { line: number; lastLine: number } & (
-  { kind: 'line'; bytes: Buffer } | { kind: 'record'; fields: Record<string, string> } | { kind: 'malformed'; reason: string }
+  { kind: 'line'; bytes: Buffer } | { kind: 'record'; fields: Record<string, string | null> } | { kind: 'malformed'; reason: string }
 );
 
 /** The object's bytes, gunzipped when its key ends in `.gz`. */
@@ -135,6 +135,13 @@ export async function* dropEntries(
       // names (as an API's): the parser's own decoding would make it U+FFFD, silently. (Its `bom`
       // option would switch the decoding back on: the header strips a BOM itself.)
       encoding: null,
+      // the pipeline's opt-in: an empty, unquoted cell is NULL; `""` stays an empty string
+      ...(pipeline.csv?.emptyAsNull
+        ? {
+            cast: (value: string, context: { header: boolean; quoting: boolean }) =>
+              !context.header && value.length === 0 && !context.quoting ? null : value,
+          }
+        : {}),
       skip_empty_lines: true,
       skip_records_with_error: true,
       // each record with the line it ends on and how many came before it (the parser's types know only records)
@@ -151,14 +158,15 @@ export async function* dropEntries(
     }),
   );
   input.on('error', (error) => parser.destroy(error));
-  type Parsed = { record: Record<string, Buffer>; lastLine: number; index: number };
+  type Parsed = { record: Record<string, Buffer | null>; lastLine: number; index: number };
   for await (const { record, lastLine, index } of parser as AsyncIterable<Parsed>) {
     while (skipped.length > 0 && skipped[0]!.before <= index) yield skipped.shift()!.entry;
-    const fields: Record<string, string> = {};
+    const fields: Record<string, string | null> = {};
     let spans = 0; // a record spans more lines only where a quoted field holds a newline
     for (const name in record) {
-      fields[name] = decodeUtf8KeepingBadBytes(record[name]!);
-      spans += newlines(record[name]!);
+      const cell = record[name]!;
+      fields[name] = cell === null ? null : decodeUtf8KeepingBadBytes(cell);
+      if (cell) spans += newlines(cell);
     }
     yield { kind: 'record', fields, line: lastLine - spans, lastLine };
   }
