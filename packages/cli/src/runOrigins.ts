@@ -1,8 +1,10 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { contracts, dataKeys, parseMessage } from '@etl/contracts';
-import type { RunOrigin } from '@etl/contracts';
+import type { RunOrigin, RunReplay } from '@etl/contracts';
 import { sourceKindOf } from '@etl/extract';
 import { pipelineNamed } from '@etl/pipelines';
+import { filesLoadedSince } from '@etl/warehouse';
+import type { ReplayShown } from './replaysText';
 import type { Target } from './target';
 
 /** A manifest never changes once written: each run's origin is read once per process. */
@@ -39,4 +41,43 @@ export function originText(pipeline: string, origin: RunOrigin | null | undefine
   if (origin.kind === 'file') return `file ${origin.key.split('/').pop()}`;
   if (origin.kind === 'backfill') return `backfill ${origin.from ?? '(start)'} → ${origin.until}`;
   return sourceKindOf(pipelineNamed(pipeline)).label;
+}
+
+/** A replay record never changes: each is read once per process. */
+const replayRecords = new Map<string, RunReplay>();
+
+/**
+ * Each run's replays (`state/runs/<pipeline>/<run>/replay-*.json`, written by publishRun), oldest
+ * first, each with the files of the run the ledger loaded since — 0 when they were all loaded before.
+ */
+export async function runReplays(
+  target: Pick<Target, 's3' | 'bucket' | 'warehouse'>,
+  pipeline: string,
+  runIds: readonly string[],
+): Promise<Map<string, ReplayShown[]>> {
+  const ofRun = async (runId: string): Promise<ReplayShown[]> => {
+    const listed = await target.s3.send(
+      new ListObjectsV2Command({ Bucket: target.bucket, Prefix: dataKeys.replayPrefix(pipeline, runId) }),
+    );
+    const records = await Promise.all(
+      (listed.Contents ?? []).map(async ({ Key }) => {
+        const cacheKey = `${target.bucket}/${Key}`;
+        if (!replayRecords.has(cacheKey)) {
+          const body = await (await target.s3.send(new GetObjectCommand({ Bucket: target.bucket, Key }))).Body!.transformToString();
+          replayRecords.set(cacheKey, parseMessage(contracts.runReplay, body));
+        }
+        return replayRecords.get(cacheKey)!;
+      }),
+    );
+    return Promise.all(
+      records
+        .sort((a, b) => a.replayedAt.localeCompare(b.replayedAt))
+        .map(async ({ replayedAt, files }) => ({
+          replayedAt,
+          files,
+          filesLoaded: await filesLoadedSince(target.warehouse, pipeline, runId, replayedAt),
+        })),
+    );
+  };
+  return new Map(await Promise.all(runIds.map(async (runId) => [runId, await ofRun(runId)] as const)));
 }

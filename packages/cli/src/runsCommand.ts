@@ -4,7 +4,8 @@ import { pipelineNamed } from '@etl/pipelines';
 import type { Target } from './target';
 import type { CommandOutput } from './output';
 import { renderTable } from './output';
-import { originText, runOrigins } from './runOrigins';
+import { originText, runOrigins, runReplays } from './runOrigins';
+import { replaysText } from './replaysText';
 import { readWaitingRuns, stateWithWaiting, waitingState } from './waitingRuns';
 
 /** A run's state from the ledger: loaded when every part is. */
@@ -14,11 +15,8 @@ export const runState = (run: RunListing) => (run.partsLoaded >= run.parts ? 'lo
 export async function runsCommand(target: Target, pipeline: string, limit: number): Promise<CommandOutput> {
   pipelineNamed(pipeline); // a clear error for a name that is not a pipeline
   const [runs, waiting] = await Promise.all([recentRuns(target.warehouse, { pipeline, limit }), readWaitingRuns(target, pipeline)]);
-  const origins = await runOrigins(
-    target,
-    pipeline,
-    runs.map((run) => run.runId),
-  );
+  const runIds = runs.map((run) => run.runId);
+  const [origins, replays] = await Promise.all([runOrigins(target, pipeline, runIds), runReplays(target, pipeline, runIds)]);
   const listed = new Set(runs.map((run) => run.runId));
   // a run the ledger does not know yet (held up in extract or transform) is listed too
   const unlisted = waiting.filter((w) => !listed.has(w.runId));
@@ -26,7 +24,7 @@ export async function runsCommand(target: Target, pipeline: string, limit: numbe
     ...unlisted.map((w) => [w.runId, '', waitingState(w), '', '', '', '', '', '']),
     ...runs.map((run) => [
       run.runId,
-      originText(pipeline, origins.get(run.runId)),
+      [originText(pipeline, origins.get(run.runId)), replaysText(replays.get(run.runId))].filter(Boolean).join(' · '),
       stateWithWaiting(run.runId, runState(run), waiting),
       run.rows.extracted,
       run.rows.rejected,
@@ -47,6 +45,7 @@ export async function runsCommand(target: Target, pipeline: string, limit: numbe
       return {
         ...run,
         origin: origins.get(run.runId) ?? null,
+        replays: replays.get(run.runId) ?? [],
         state: held ? waitingState(held) : runState(run),
         ...(held ? { waiting: held } : {}),
       };

@@ -5,6 +5,7 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { REPO_ROOT } from '@etl/harness';
+import { readRunManifest, recordReplay } from '@etl/extract';
 import { recentRuns, runFiles } from '@etl/warehouse';
 import { useDevStack } from '../../dev/test/devStack';
 import { connect, queueStatus, quarantinedRows, startDashboard } from '../src';
@@ -102,6 +103,19 @@ describe('etl dashboard: pipelines, runs, accounting, quarantine and queues in a
     await page.waitForFunction((was) => !document.getElementById('live')!.textContent!.includes(was!), first, { timeout: 5_000 });
     expect(await readAt()).toBeDefined();
     await page.screenshot({ path: path.join(SHOTS, 'dashboard-overview.png'), fullPage: true });
+  });
+
+  it('shows a replay under its run, with what it loaded', async () => {
+    const [run] = await recentRuns(target.warehouse, { pipeline: 'orders' });
+    // what publishRun records as it announces the run again (etl replay; etlRun.test runs one through it)
+    await recordReplay(
+      target.s3,
+      target.bucket,
+      await readRunManifest(target.s3, target.bucket, { pipeline: 'orders', runId: run!.runId }),
+    );
+    const replays = `[data-testid=run][data-run="${run!.runId}"] [data-testid=replays]`;
+    await page.waitForSelector(replays, { timeout: 10_000 });
+    expect(await page.textContent(replays)).toMatch(/^replayed \d\d:\d\d:\d\d UTC: 0 of 1 file\(s\) loaded \(all were before\)$/);
   });
 
   it('follows a run to its files and its quarantine, where a rejected row shows its reason and a <script> note as text', async () => {

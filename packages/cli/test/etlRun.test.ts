@@ -49,6 +49,12 @@ describe('etl run orders --source-url: your own HTTP API into the warehouse', ()
     expect(replayed.rows.extracted).toBe(600); // the ledger still counts each file once
     expect(replayed.replayed).toEqual({ filesAlreadyLoaded: expect.any(Number), filesLoadedNow: 0 }); // and says the replay loaded nothing
     expect(await table()).toEqual(before);
+    // etl runs (and the dashboard) show the replay under the run, with what it loaded
+    const [listed] = JSON.parse(await etl('--dir', local.dir, '--json', 'runs', 'orders')) as [{ runId: string; replays: unknown[] }];
+    expect(listed).toMatchObject({ runId, replays: [{ replayedAt: expect.any(String), files: expect.any(Number), filesLoaded: 0 }] });
+    expect(await etl('--dir', local.dir, 'runs', 'orders')).toMatch(
+      /API · replayed \d\d:\d\d:\d\d UTC: 0 of \d+ file\(s\) loaded \(all were before\)/,
+    );
   });
 
   it('reads only what changed on the next run, and merges it', async () => {

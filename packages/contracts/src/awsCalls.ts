@@ -136,6 +136,7 @@ export const AWS_CALLS: Record<string, Record<string, FunctionCalls>> = {
     ],
     publishRun: (t) => [
       { action: 's3:GetObject', resource: object(t, dataKeys.runManifest(PIPELINE, RUN)), why: 'reads the manifest of the run to replay' },
+      { action: 's3:PutObject', resource: object(t, dataKeys.replay(PIPELINE, RUN, new Date(0))), why: 'records the replay' },
       { action: 'sqs:SendMessage', resource: queue(t, 'transform'), why: 'announces the parts to transform' },
     ],
   },

@@ -5,6 +5,7 @@ import {
   rawFileReady,
   runManifest,
   runRef,
+  runReplay,
   runWaiting,
   sliceManifest,
   slicePlan,
@@ -16,6 +17,7 @@ import type {
   RawFileReady,
   RunManifest,
   RunRef,
+  RunReplay,
   RunWaiting,
   SliceManifest,
   SlicePlan,
@@ -33,6 +35,7 @@ export type {
   RawFileReady,
   RunRef,
   RunWaiting,
+  RunReplay,
   RunInfo,
   RawPart,
   RunOrigin,
@@ -65,6 +68,8 @@ export const contracts = {
   loadReport: contract<LoadReport>('load-report', loadReport),
   /** `state/waiting/<pipeline>/<runId>/<service>.json` */
   runWaiting: contract<RunWaiting>('run-waiting', runWaiting),
+  /** `state/runs/<pipeline>/<runId>/replay-<time>.json` */
+  runReplay: contract<RunReplay>('run-replay', runReplay),
 } as const;
 export { exampleRawFileReady, exampleStagedFileReady } from './examples';
 export { dataKeys, parseRawKey, makeRunId, runIdTime } from './dataKeys';

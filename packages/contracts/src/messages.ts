@@ -48,6 +48,19 @@ export const extractTask = z.strictObject({
 export const runRef = z.strictObject({ pipeline: pipelineName, runId });
 
 /**
+ * `state/runs/<pipeline>/<runId>/replay-<time>.json`: a run announced again (`publishRun`), when
+ * and how many files — what the replay loaded is read from the ledger (files loaded since).
+ */
+export const runReplay = z.strictObject({
+  kind: z.literal('run-replay'),
+  version: z.literal(1),
+  pipeline: pipelineName,
+  runId,
+  replayedAt: isoTimestamp,
+  files: z.int().check(z.nonnegative()),
+});
+
+/**
  * `state/waiting/<pipeline>/<runId>/<service>.json`: a run whose message in `service` failed for
  * a transient reason and waits to be tried again — since when, why, and when next. Written by
  * the worker middleware on each such failure, removed when the message succeeds or is
@@ -222,6 +235,7 @@ export const stagedFileReady = z
 
 export type RunRef = z.infer<typeof runRef>;
 export type RunWaiting = z.infer<typeof runWaiting>;
+export type RunReplay = z.infer<typeof runReplay>;
 export type RunInfo = z.infer<typeof runInfo>;
 export type ExtractTask = z.infer<typeof extractTask>;
 export type RawPart = z.infer<typeof rawPart>;

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { dataKeys, runIdTime } from '@etl/contracts';
+import { dataKeys, runIdTime, workQueueName } from '@etl/contracts';
 import { dataBucketName, REPO_ROOT } from '@etl/harness';
 import { qualifiedTable, quoteIdentifier } from '@etl/pipeline-kit';
 import type { Pipeline } from '@etl/pipeline-kit';
@@ -300,7 +300,9 @@ async function withLocalPipeline<T>(
       await running.invokeExtract('publishRun', { pipeline: pipeline.name, runId });
       let quiet = 0;
       while (quiet < 3) {
-        const queued = await Promise.all(['etl-transform-dev-transform', 'etl-load-dev-load'].map((name) => running.depth(name)));
+        const queued = await Promise.all(
+          [workQueueName('transform', 'dev'), workQueueName('load', 'dev')].map((name) => running.depth(name)),
+        );
         quiet = queued.every((n) => n === 0) ? quiet + 1 : 0;
         await checkDeadLetters();
         await new Promise((resolve) => setTimeout(resolve, 1_000));

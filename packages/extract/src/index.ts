@@ -15,7 +15,7 @@ export { DATABASE_DRIVERS } from './sources/sql/drivers';
 export { httpRecords } from './sources/http/httpSource';
 export type { HttpReadOptions } from './sources/http/httpSource';
 export { fetchJson, HttpSourceError } from './sources/http/fetchJson';
-export { announceRun } from './announceRun';
+export { announceRun, recordReplay } from './announceRun';
 export { planRun, newRunId } from './planner';
 export type { PlanOptions, PlanOutcome } from './planner';
 export { cursorBoundaries, engineOf, mysqlUri, sqlRecords } from './sources/sql/sqlSource';

@@ -19,6 +19,7 @@ export {
   runAccount,
   runFiles,
   runProgress,
+  filesLoadedSince,
   stageSeconds,
   watermarks,
 } from './ledger';

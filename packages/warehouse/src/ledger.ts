@@ -158,6 +158,28 @@ export async function runProgress(
   return { parts: parts === null ? null : Number(parts), loaded: Number(loaded) };
 }
 
+/**
+ * How many files of a run were loaded at or after `since` (an ISO time): what a replay recorded
+ * then loaded. The ledger's `loaded_at` is the warehouse's clock (GETDATE(), UTC).
+ */
+export async function filesLoadedSince(
+  warehouse: Warehouse,
+  pipeline: string,
+  runId: string,
+  since: string,
+  options: RunOptions = {},
+): Promise<number> {
+  const rows = await ledgerRows(
+    warehouse,
+    'etl_load_files',
+    'SELECT COUNT(*) FROM etl_load_files WHERE pipeline = :pipeline AND run_id = :run AND loaded_at >= CAST(:since AS TIMESTAMP)',
+    // a TIMESTAMP literal as Redshift reads one, in UTC
+    { pipeline, run: runId, since: new Date(since).toISOString().replace('T', ' ').replace('Z', '') },
+    options,
+  );
+  return Number(rows[0]?.[0] ?? 0);
+}
+
 /** A run as `etl_runs` has it: its rows stage by stage, and when each stage finished (epoch seconds); undefined if none of it is loaded. */
 export async function runAccount(
   warehouse: Warehouse,

@@ -13,6 +13,7 @@ import {
 import { FAULT_LOG, FAULTS_ENV, injectedFaults } from '@etl/local-aws';
 import { freshPostgresDatabase } from '@etl/local-aws/testing';
 import type { Invoke } from '@etl/harness';
+import { workQueueName } from '@etl/contracts';
 import { sourceParams as sourceParamsOf } from '@etl/extract';
 import { expectedOrdersTable, ORDERS_TABLE_QUERY, orders, startOrdersApi } from '@etl/pipelines';
 import type { ApiFault } from '@etl/pipelines';
@@ -280,7 +281,7 @@ class ChaosLane {
     const { Results = [] } = await this.local.sqs.send(new ListMessageMoveTasksCommand({ SourceArn, MaxResults: 1 }));
     if (Results[0]?.Status !== 'RUNNING')
       await this.local.sqs.send(
-        new StartMessageMoveTaskCommand({ SourceArn, DestinationArn: await arn(this.local.queueUrls['etl-load-dev-load']!) }),
+        new StartMessageMoveTaskCommand({ SourceArn, DestinationArn: await arn(this.local.queueUrls[workQueueName('load', 'dev')]!) }),
       );
   }
 

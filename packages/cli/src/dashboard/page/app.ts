@@ -10,6 +10,7 @@ import type { RunListing } from '@etl/warehouse';
 import type { Quarantine } from '../../quarantineCommand';
 import type { RunDetail } from '../../showCommand';
 import type { Overview } from '../overview';
+import { replaysText } from '../../replaysText';
 import type { DashboardConfig } from '../server';
 
 type Child = Node | string | number | null | undefined | false;
@@ -197,7 +198,12 @@ function renderOverview(view: Overview): Node[] {
                 'tr',
                 { testid: 'run', data: { run: run.runId } },
                 h('td', {}, h('a', { href: `#/runs/${encodeURIComponent(run.runId)}`, testid: 'run-link' }, run.runId)),
-                h('td', { data: { field: 'from' } }, run.from),
+                h(
+                  'td',
+                  { data: { field: 'from' } },
+                  run.from,
+                  ...(run.replays.length > 0 ? [h('div', { class: 'replays', testid: 'replays' }, replaysText(run.replays))] : []),
+                ),
                 h('td', { class: stateClass(state), data: { field: 'state' } }, state),
                 num('extracted', count(run.rows.extracted)),
                 num('inserted', count(run.rows.inserted)),
