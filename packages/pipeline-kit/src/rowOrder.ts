@@ -50,7 +50,10 @@ export function rowOrder(pipeline: Pipeline): RowOrder | undefined {
       let condition = 'FALSE';
       for (let i = quoted.length - 1; i >= 0; i--) {
         const [a, b] = [`${candidate}.${quoted[i]}`, `${current}.${quoted[i]}`];
-        const greater = `(${a} IS NOT NULL AND (${b} IS NULL OR ${a} > ${b}))`;
+        // booleans compared as 0/1: Redshift's documentation promises = on BOOLEAN, not > (ORDER BY … DESC puts true first either way)
+        const [ga, gb] =
+          types[columns[i]!]!.kind === 'boolean' ? [`CASE WHEN ${a} THEN 1 ELSE 0 END`, `CASE WHEN ${b} THEN 1 ELSE 0 END`] : [a, b];
+        const greater = `(${a} IS NOT NULL AND (${b} IS NULL OR ${ga} > ${gb}))`;
         const equal = `((${a} IS NULL AND ${b} IS NULL) OR ${a} = ${b})`;
         condition = i === quoted.length - 1 ? greater : `(${greater} OR (${equal} AND ${condition}))`;
       }
