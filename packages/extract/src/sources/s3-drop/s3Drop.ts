@@ -13,9 +13,6 @@ import { csvHeaderError, csvHeaderProblems } from './csvHeader';
 
 import type { S3DropSource } from './definition';
 
-/** UTF-8's byte order mark, which spreadsheet exports put before a CSV header. */
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-
 /** Where any pipeline takes files dropped for it, whatever its source: `landing/<pipeline>/`. */
 export const landingPrefix = (pipeline: string) => `landing/${pipeline}/`;
 
@@ -96,11 +93,17 @@ async function dropBody(s3: S3Client, bucket: string, key: string): Promise<Read
   return input;
 }
 
-const newlines = (bytes: Buffer) => {
+const newlines = (text: string) => {
   let count = 0;
-  for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1)) count++;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) count++;
   return count;
 };
+
+/** A CSV cell read as Latin-1 (a character a byte) as the UTF-8 text its bytes are, bad bytes kept as escapes. */
+const utf8Text = (latin1: string) => (NOT_ASCII.test(latin1) ? decodeUtf8KeepingBadBytes(Buffer.from(latin1, 'latin1')) : latin1);
+const NOT_ASCII = /[\u0080-\u00ff]/;
+/** UTF-8's byte order mark read as Latin-1. */
+const LATIN1_BOM = '\u00ef\u00bb\u00bf';
 
 /**
  * A dropped file's entries, in its order — the one reading of a drop: the extract writes one raw
@@ -122,19 +125,17 @@ export async function* dropEntries(
   const parser = input.pipe(
     parse({
       // the header is checked before any row is read: a file that does not fit is refused whole
-      columns: (names: string[]) => {
-        const cells = names as unknown as Buffer[]; // bytes: encoding null, below
-        const header = cells.map((cell, i) =>
-          decodeUtf8KeepingBadBytes(i === 0 && cell.subarray(0, 3).equals(BOM) ? cell.subarray(3) : cell),
-        );
+      columns: (cells: string[]) => {
+        const header = cells.map((cell, i) => utf8Text(i === 0 && cell.startsWith(LATIN1_BOM) ? cell.slice(LATIN1_BOM.length) : cell));
         const problems = csvHeaderProblems(pipeline, header);
         if (problems.length > 0) throw csvHeaderError(pipeline, key, problems);
         return header;
       },
-      // fields as bytes, decoded here keeping a byte that is not UTF-8 as an escape the transform
-      // names (as an API's): the parser's own decoding would make it U+FFFD, silently. (Its `bom`
-      // option would switch the decoding back on: the header strips a BOM itself.)
-      encoding: null,
+      // read as Latin-1, one character per byte, and each cell made UTF-8 text here — keeping a byte
+      // that is not UTF-8 as an escape the transform names (as an API's): the parser's own UTF-8
+      // decoding would make it U+FFFD, silently. CSV's delimiters are ASCII, which no UTF-8
+      // sequence holds. (Its `bom` option would switch that decoding on: the header strips a BOM.)
+      encoding: 'latin1',
       // the pipeline's opt-in: an empty, unquoted cell is NULL; `""` stays an empty string
       ...(pipeline.csv?.emptyAsNull
         ? {
@@ -145,7 +146,7 @@ export async function* dropEntries(
       skip_empty_lines: true,
       skip_records_with_error: true,
       // each record with the line it ends on and how many came before it (the parser's types know only records)
-      on_record: ((record: Record<string, Buffer>, info: { lines: number }) => ({
+      on_record: ((record: Record<string, string | null>, info: { lines: number }) => ({
         record,
         lastLine: info.lines,
         index: read++,
@@ -153,22 +154,27 @@ export async function* dropEntries(
       on_skip: (error: (Error & { lines?: number }) | undefined) =>
         void skipped.push({
           before: read,
-          entry: { kind: 'malformed', reason: error?.message ?? 'unreadable', line: error?.lines ?? 0, lastLine: error?.lines ?? 0 },
+          entry: {
+            kind: 'malformed',
+            reason: error ? utf8Text(error.message) : 'unreadable', // it may quote the record
+            line: error?.lines ?? 0,
+            lastLine: error?.lines ?? 0,
+          },
         }),
     }),
   );
   input.on('error', (error) => parser.destroy(error));
-  type Parsed = { record: Record<string, Buffer | null>; lastLine: number; index: number };
+  type Parsed = { record: Record<string, string | null>; lastLine: number; index: number };
   for await (const { record, lastLine, index } of parser as AsyncIterable<Parsed>) {
     while (skipped.length > 0 && skipped[0]!.before <= index) yield skipped.shift()!.entry;
-    const fields: Record<string, string | null> = {};
     let spans = 0; // a record spans more lines only where a quoted field holds a newline
     for (const name in record) {
       const cell = record[name]!;
-      fields[name] = cell === null ? null : decodeUtf8KeepingBadBytes(cell);
-      if (cell) spans += newlines(cell);
+      if (cell === null) continue;
+      record[name] = utf8Text(cell);
+      if (cell.includes('\n')) spans += newlines(cell);
     }
-    yield { kind: 'record', fields, line: lastLine - spans, lastLine };
+    yield { kind: 'record', fields: record, line: lastLine - spans, lastLine };
   }
   for (const { entry } of skipped) yield entry;
 }
