@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import {
   checkCommand,
+  invalidDefinitions,
   invalidDefinitionsLine,
   connect,
   dlqCommand,
@@ -31,8 +32,16 @@ import { scaffoldPipeline } from '../src/newPipeline';
 import { REPO_ROOT } from '@etl/harness';
 import { backfillRange, sourceKindOf, sourceKinds, sourceParams, sourceProblems } from '@etl/extract';
 
-/** A pipeline the commands may run: registered, valid, and its source as its kind accepts it. */
+/**
+ * A pipeline the commands may run: registered, valid, and its source as its kind accepts it — and
+ * every registered definition parses, since the services' bundles compile each of them.
+ */
 function runnablePipeline(name: string) {
+  const unparsed = invalidDefinitions().find((d) => d.doesNotParse);
+  if (unparsed)
+    throw new Error(
+      `pipeline ${unparsed.name}${unparsed.where ? ` (${unparsed.where})` : ''} ${unparsed.problems[0]}: the services bundle every registered definition, so no pipeline runs until it parses — fix it, or take its line out of packages/pipelines/src/index.ts`,
+    );
   const pipeline = pipelineNamed(name);
   const problems = sourceProblems(pipeline);
   if (problems.length > 0) throw new Error(`pipeline ${name} is not valid: ${problems.join('; ')} — etl check lists every problem`);

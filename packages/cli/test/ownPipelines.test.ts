@@ -23,7 +23,7 @@ const records = Array.from({ length: 30 }, (_, i) => ({
 }));
 
 interface Summary {
-  rows: { extracted: number; inserted: number; rejected: number };
+  rows: { extracted: number; inserted: number; updated: number; rejected: number };
 }
 
 describe('your own pipelines, one of each source kind, in a scratch copy', () => {
@@ -81,7 +81,8 @@ describe('your own pipelines, one of each source kind, in a scratch copy', () =>
     const port = (api.address() as AddressInfo).port;
     expect((await run('own_api', '--source-url', `http://127.0.0.1:${port}/items`)).rows).toMatchObject({ extracted: 30, inserted: 30 });
     expect((await run('own_table', '--source-url', database.url)).rows).toMatchObject({ extracted: 30, inserted: 30 });
-    expect((await run('own_files', '--files', path.join(repo.state, 'own.jsonl'))).rows).toMatchObject({ extracted: 30, inserted: 30 });
+    const [fromFile] = (await run('own_files', '--files', path.join(repo.state, 'own.jsonl'))) as unknown as Summary[]; // one summary a file
+    expect(fromFile!.rows).toMatchObject({ extracted: 30, inserted: 30 });
     for (const table of ['own_api', 'own_table', 'own_files']) expect(await rowsOf(table)).toEqual(expected);
   });
 
@@ -109,15 +110,18 @@ describe('your own pipelines, one of each source kind, in a scratch copy', () =>
     expect(check.stdout).toMatch(/✔ 5 pipeline definition\(s\) valid/);
     expect(check.stdout).toMatch(/✘ 2 pipeline definition\(s\) not valid/);
 
-    // the others still run, and every command names the broken ones in one line
-    writeFileSync(
-      path.join(repo.state, 'more.jsonl'),
-      JSON.stringify({ ...records[0], amount: '99.00', updated_at: '2026-12-02T00:00:00Z' }),
+    // the services bundle every definition: while one does not parse, no run starts — said before anything starts
+    const more = path.join(repo.state, 'more.jsonl');
+    writeFileSync(more, JSON.stringify({ ...records[0], amount: '99.00', updated_at: '2026-12-02T00:00:00Z' }));
+    await expect(repo.etl('run', 'own_files', '--files', more, '--free-ports', '--once')).rejects.toThrow(
+      /pipeline own_broken \(packages\/pipelines\/src\/own_broken\.ts:\d+\) does not parse: .+ no pipeline runs until it parses/,
     );
-    const again = await repo.etl('--json', 'run', 'own_files', '--files', path.join(repo.state, 'more.jsonl'), '--free-ports', '--once');
-    expect((JSON.parse(again.stdout) as Summary).rows).toMatchObject({ extracted: 1 });
-    expect(again.stderr).toContain('⚠ pipelines own_broken (packages/pipelines/src/own_broken.ts:');
-    await expect(repo.etl('run', 'own_wrong', '--files', path.join(repo.state, 'more.jsonl'))).rejects.toThrow(
+    // one that parses but does not check is left out: the others run, and every command names it in one line
+    writeFileSync(broken, readFileSync(broken, 'utf8').replace("write: 'merge',,", "write: 'merge',"));
+    const again = await repo.etl('--json', 'run', 'own_files', '--files', more, '--free-ports', '--once');
+    expect((JSON.parse(again.stdout) as Summary[])[0]!.rows).toMatchObject({ extracted: 1, updated: 1 });
+    expect(again.stderr).toMatch(/⚠ pipeline own_wrong \(packages\/pipelines\/src\/own_wrong\.ts:\d+\) not valid, left out/);
+    await expect(repo.etl('run', 'own_wrong', '--files', more)).rejects.toThrow(
       /pipeline own_wrong \(packages\/pipelines\/src\/own_wrong\.ts:\d+\) is not valid: primaryKey "identifier" is not a source column/,
     );
   });

@@ -8,6 +8,8 @@ export interface InvalidDefinition {
   /** `packages/pipelines/src/x.ts:12`, when the error says where. */
   where?: string;
   problems: string[];
+  /** Its module does not parse: no bundle of the services can be built until it does. */
+  doesNotParse?: true;
 }
 
 /** The pipelines that loaded, by name, and those that did not. */
@@ -44,7 +46,8 @@ export function loadDefinitions(load: Readonly<Record<string, () => Pipeline>>):
     } catch (error) {
       const where = whereIn(error);
       const problems = error instanceof PipelineDefinitionError ? [...error.problems] : [loadFailure(error)];
-      invalid.push({ name, ...(where ? { where } : {}), problems });
+      const doesNotParse = problems[0]!.startsWith('does not parse');
+      invalid.push({ name, ...(where ? { where } : {}), problems, ...(doesNotParse ? { doesNotParse } : {}) });
     }
   }
   return { pipelines, invalid };
