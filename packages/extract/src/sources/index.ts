@@ -27,9 +27,13 @@ export function sourceKinds(): AnySourceKind[] {
   return Object.values(SOURCE_KINDS) as unknown[] as AnySourceKind[];
 }
 
+/** The registered kind a source names, if any (a definition may name one that is not). */
+const registered = (source: { kind?: unknown } | undefined): AnySourceKind | undefined =>
+  (SOURCE_KINDS as Record<string, AnySourceKind | undefined>)[String(source?.kind)];
+
 /** The kind of a pipeline's source, or an error naming the registered ones. */
 export function sourceKindOf(pipeline: Pick<PipelineDefinition, 'name' | 'source'>): AnySourceKind {
-  const kind = (SOURCE_KINDS as Record<string, AnySourceKind | undefined>)[String(pipeline.source?.kind)];
+  const kind = registered(pipeline.source);
   if (!kind)
     throw new Error(
       `pipeline ${pipeline.name}: source kind "${String(pipeline.source?.kind)}" is not registered (known: ${Object.keys(SOURCE_KINDS).join(', ')}; packages/extract/src/sources/index.ts)`,
@@ -39,7 +43,7 @@ export function sourceKindOf(pipeline: Pick<PipelineDefinition, 'name' | 'source
 
 /** What is wrong with a definition's source: an unknown kind, or its kind's own checks. */
 export function sourceProblems(pipeline: PipelineDefinition): string[] {
-  const kind = (SOURCE_KINDS as Record<string, AnySourceKind | undefined>)[String(pipeline.source?.kind)];
+  const kind = registered(pipeline.source);
   if (!kind) return [`source.kind "${String(pipeline.source?.kind)}" is none of ${Object.keys(SOURCE_KINDS).join(', ')}`];
   return kind.problems(pipeline.source, pipeline);
 }
