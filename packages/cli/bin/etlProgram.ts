@@ -30,6 +30,7 @@ import { failureLine } from '../src/output';
 import { runOutput } from '../src/progressBar';
 import { scaffoldPipeline } from '../src/newPipeline';
 import { REPO_ROOT } from '@etl/harness';
+import { portHolder } from '@etl/local-aws';
 import { backfillRange, sourceKindOf, sourceKinds, sourceParams, sourceProblems } from '@etl/extract';
 
 /**
@@ -301,11 +302,23 @@ program
     );
   });
 
+/** What to do about a port another process holds: which process — for a local stack, which folder's — and the flag that avoids it. */
+function portTakenHint(message: string): string | undefined {
+  const port = /port (\d+) on \S+ \([^)]*\) is taken by another process/.exec(message)?.[1];
+  if (!port) return undefined;
+  const holder = portHolder(Number(port));
+  const dir = holder && holder.command.indexOf('--dir') >= 0 ? holder.command[holder.command.indexOf('--dir') + 1] : undefined;
+  const who = !holder
+    ? 'another pnpm dev or etl run may hold it'
+    : dir
+      ? `the local stack of the folder ${dir} holds it (pid ${holder.pid}): etl --dir ${dir} down stops its services, pnpm local:down --dir ${dir} its stack`
+      : `pid ${holder.pid} holds it (${holder.command.join(' ').slice(0, 120)})`;
+  return `  ${who}; etl run … --free-ports runs beside it`;
+}
+
 program.parseAsync().catch((error: unknown) => {
   console.error(`✘ etl: ${failureLine(error)}`);
-  if (/^local stack exited[\s\S]*is taken by another process/.test(String((error as Error)?.message)))
-    console.error(
-      "  another pnpm dev or etl run may hold it: etl down stops this folder's services; etl run … --free-ports runs beside it",
-    );
+  const hint = portTakenHint(String((error as Error)?.message));
+  if (hint) console.error(hint);
   process.exit(1);
 });

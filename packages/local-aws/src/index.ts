@@ -14,6 +14,8 @@ export { lambdaInvoker } from './lambdaInvoker';
 export type { LambdaInvoke } from './lambdaInvoker';
 export { NOTIFICATION_LOG } from './s3Notifications';
 export { isAlive, stopProcess } from './common/stopProcess';
+export { portHolder } from './common/portHolder';
+export type { PortHolder } from './common/portHolder';
 export type { StopOptions } from './common/stopProcess';
 export { EXIT_WITH_PARENT } from './common/tether';
 export { FAULTS_ENV, FAULT_LOG, faultPlanFromEnv, injectedFaults, scaledVisibilityMs } from './common/faults';
