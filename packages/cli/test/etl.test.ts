@@ -60,8 +60,9 @@ describe('etl, on the local stack a pnpm dev run left', () => {
   });
 
   it('check: every definition valid', async () => {
-    const checked = await json<{ pipeline: string; source: string }[]>('check');
-    expect(checked.map((p) => p.pipeline)).toEqual(['orders', 'orders_db']);
+    const checked = await json<{ valid: { pipeline: string; source: string }[]; invalid: unknown[] }>('check');
+    expect(checked.valid.map((p) => p.pipeline)).toEqual(['orders', 'orders_db']);
+    expect(checked.invalid).toEqual([]);
   });
 
   it('status: the last run, loaded, its watermark, and every queue empty with nothing in a DLQ', async () => {
