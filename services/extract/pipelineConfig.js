@@ -7,15 +7,10 @@
 // still run while one is fixed; the invalid one is left out).
 require('esbuild-register/dist/node').register({ target: 'node20' });
 const { invalidPipelines, pipelines } = require('@etl/pipelines');
-const { pipelineLocation, sourceProblems } = require('@etl/extract/src/sources');
+const { invalidDefinitions, pipelineLocation, sourceProblems } = require('@etl/extract/src/sources');
 
 async function validPipelines(resolveVariable) {
-  const invalid = [
-    ...invalidPipelines,
-    ...Object.values(pipelines)
-      .map((pipeline) => ({ name: pipeline.name, problems: sourceProblems(pipeline) }))
-      .filter((definition) => definition.problems.length > 0),
-  ];
+  const invalid = invalidDefinitions(pipelines, invalidPipelines);
   if (invalid.length > 0 && String(await resolveVariable('param:allowInvalidPipelines')) !== 'true')
     throw new Error(
       invalid

@@ -1,4 +1,4 @@
-import { sourceProblems } from '@etl/extract';
+import { invalidDefinitions as invalidOf } from '@etl/extract';
 import type { InvalidDefinition } from '@etl/pipeline-kit';
 import { invalidPipelines, pipelines } from '@etl/pipelines';
 import type { CommandOutput } from './output';
@@ -9,13 +9,7 @@ import { renderTable } from './output';
  * (`definePipeline`), then those whose source its kind refuses (`sourceProblems`).
  */
 export function invalidDefinitions(): InvalidDefinition[] {
-  return [
-    ...invalidPipelines,
-    ...Object.values(pipelines).flatMap((pipeline) => {
-      const problems = sourceProblems(pipeline);
-      return problems.length > 0 ? [{ name: pipeline.name, problems }] : [];
-    }),
-  ];
+  return invalidOf(pipelines, invalidPipelines);
 }
 
 /** One line naming the invalid definitions, for every command but `etl check`; undefined when all are valid. */

@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { contracts, dataKeys, parseMessage } from '@etl/contracts';
 import type { RunOrigin, RunReplay } from '@etl/contracts';
 import { sourceKindOf } from '@etl/extract';
@@ -47,37 +47,38 @@ export function originText(pipeline: string, origin: RunOrigin | null | undefine
 const replayRecords = new Map<string, RunReplay>();
 
 /**
- * Each run's replays (`state/runs/<pipeline>/<run>/replay-*.json`, written by publishRun), oldest
- * first, each with the files of the run the ledger loaded since — 0 when they were all loaded before.
+ * Each run's replays (`state/replays/<pipeline>/<run>/<time>.json`, written by publishRun), oldest
+ * first, each with the files of the run the ledger loaded since — 0 when they were all loaded
+ * before. One listing for the pipeline, whatever the number of runs asked about.
  */
 export async function runReplays(
   target: Pick<Target, 's3' | 'bucket' | 'warehouse'>,
   pipeline: string,
   runIds: readonly string[],
 ): Promise<Map<string, ReplayShown[]>> {
-  const ofRun = async (runId: string): Promise<ReplayShown[]> => {
-    const listed = await target.s3.send(
-      new ListObjectsV2Command({ Bucket: target.bucket, Prefix: dataKeys.replayPrefix(pipeline, runId) }),
-    );
-    const records = await Promise.all(
-      (listed.Contents ?? []).map(async ({ Key }) => {
-        const cacheKey = `${target.bucket}/${Key}`;
-        if (!replayRecords.has(cacheKey)) {
-          const body = await (await target.s3.send(new GetObjectCommand({ Bucket: target.bucket, Key }))).Body!.transformToString();
-          replayRecords.set(cacheKey, parseMessage(contracts.runReplay, body));
-        }
-        return replayRecords.get(cacheKey)!;
-      }),
-    );
-    return Promise.all(
-      records
-        .sort((a, b) => a.replayedAt.localeCompare(b.replayedAt))
-        .map(async ({ replayedAt, files }) => ({
-          replayedAt,
-          files,
-          filesLoaded: await filesLoadedSince(target.warehouse, pipeline, runId, replayedAt),
-        })),
-    );
-  };
-  return new Map(await Promise.all(runIds.map(async (runId) => [runId, await ofRun(runId)] as const)));
+  const asked = new Set(runIds);
+  const keys: string[] = [];
+  for await (const page of paginateListObjectsV2({ client: target.s3 }, { Bucket: target.bucket, Prefix: dataKeys.replayPrefix(pipeline) }))
+    for (const { Key } of page.Contents ?? []) if (Key && asked.has(Key.split('/')[3]!)) keys.push(Key);
+  const records = await Promise.all(
+    keys.map(async (Key) => {
+      const cacheKey = `${target.bucket}/${Key}`;
+      if (!replayRecords.has(cacheKey)) {
+        const body = await (await target.s3.send(new GetObjectCommand({ Bucket: target.bucket, Key }))).Body!.transformToString();
+        replayRecords.set(cacheKey, parseMessage(contracts.runReplay, body));
+      }
+      return replayRecords.get(cacheKey)!;
+    }),
+  );
+  const shown = await Promise.all(
+    records
+      .sort((a, b) => a.replayedAt.localeCompare(b.replayedAt))
+      .map(async ({ runId, replayedAt, files }) => ({
+        runId,
+        replay: { replayedAt, files, filesLoaded: await filesLoadedSince(target.warehouse, pipeline, runId, replayedAt) },
+      })),
+  );
+  const replays = new Map<string, ReplayShown[]>(runIds.map((runId) => [runId, []]));
+  for (const { runId, replay } of shown) replays.get(runId)!.push(replay);
+  return replays;
 }

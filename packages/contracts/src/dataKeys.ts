@@ -22,10 +22,10 @@ export const dataKeys = {
   sliceManifestPrefix: (pipeline: string, runId: string) => `state/runs/${pipeline}/${runId}/slice-`,
   /** What an extract run wrote, written when it completes: the source of its announcements and replays. */
   runManifest: (pipeline: string, runId: string) => `state/runs/${pipeline}/${runId}.json`,
-  /** A replay of a run (publishRun announcing it again), by when: `replay-20261206T123005123Z.json`. */
+  /** A replay of a run (publishRun announcing it again), by when; one prefix per pipeline, so one listing finds all its replays. */
   replay: (pipeline: string, runId: string, at: Date) =>
-    `state/runs/${pipeline}/${runId}/replay-${at.toISOString().replace(/[-:.]/g, '')}.json`,
-  replayPrefix: (pipeline: string, runId: string) => `state/runs/${pipeline}/${runId}/replay-`,
+    `state/replays/${pipeline}/${runId}/${at.toISOString().replace(/[-:.]/g, '')}.json`,
+  replayPrefix: (pipeline: string) => `state/replays/${pipeline}/`,
   /** The planner's record of the run it last planned for a pipeline (conditional writes keep planners from racing). */
   plannerState: (pipeline: string) => `state/planner/${pipeline}.json`,
   /** What one load batch did for a run: its statements and timings (see contracts.loadReport). */

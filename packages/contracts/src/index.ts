@@ -68,7 +68,7 @@ export const contracts = {
   loadReport: contract<LoadReport>('load-report', loadReport),
   /** `state/waiting/<pipeline>/<runId>/<service>.json` */
   runWaiting: contract<RunWaiting>('run-waiting', runWaiting),
-  /** `state/runs/<pipeline>/<runId>/replay-<time>.json` */
+  /** `state/replays/<pipeline>/<runId>/<time>.json` */
   runReplay: contract<RunReplay>('run-replay', runReplay),
 } as const;
 export { exampleRawFileReady, exampleStagedFileReady } from './examples';

@@ -48,7 +48,7 @@ export const extractTask = z.strictObject({
 export const runRef = z.strictObject({ pipeline: pipelineName, runId });
 
 /**
- * `state/runs/<pipeline>/<runId>/replay-<time>.json`: a run announced again (`publishRun`), when
+ * `state/replays/<pipeline>/<runId>/<time>.json`: a run announced again (`publishRun`), when
  * and how many files — what the replay loaded is read from the ledger (files loaded since).
  */
 export const runReplay = z.strictObject({

@@ -21,11 +21,21 @@ export type { PlanOptions, PlanOutcome } from './planner';
 export { cursorBoundaries, engineOf, mysqlUri, sqlRecords } from './sources/sql/sqlSource';
 export type { SqlReadOptions } from './sources/sql/sqlSource';
 export { connectionUrl } from './sources/sql/connectionUrl';
-export { dropEntries, dropEntryOrigins, dropFormat, dropPlace, droppedFile, dropRunId, dropRecords, landingPrefix } from './sources/s3-drop/s3Drop';
+export {
+  dropEntries,
+  dropEntryOrigins,
+  dropFormat,
+  dropPlace,
+  droppedFile,
+  dropRunId,
+  dropRecords,
+  landingPrefix,
+} from './sources/s3-drop/s3Drop';
 export { csvHeaderError, csvHeaderOf, csvHeaderProblems, CsvHeaderError } from './sources/s3-drop/csvHeader';
 export { backfillRange, belowCursor, canonicalCursor, cursorReader } from './cursorRange';
 export {
   checkSources,
+  invalidDefinitions,
   SOURCE_KINDS,
   sourceKinds,
   sourceParams,

@@ -6,7 +6,7 @@
  * `etl new`, `etl run`, `etl check`, `etl runs`) asks this registry.
  */
 import { PipelineDefinitionError } from '@etl/pipeline-kit';
-import type { Pipeline, PipelineDefinition, SourceDefinition, SourceKinds } from '@etl/pipeline-kit';
+import type { InvalidDefinition, Pipeline, PipelineDefinition, SourceDefinition, SourceKinds } from '@etl/pipeline-kit';
 import { httpKind } from './http';
 import { s3DropKind } from './s3-drop';
 import type { SourceKind } from './sourceKind';
@@ -57,6 +57,24 @@ export function checkSources(pipelines: Readonly<Record<string, PipelineDefiniti
     const problems = sourceProblems(pipeline);
     if (problems.length > 0) throw new PipelineDefinitionError(pipeline.name, problems);
   }
+}
+
+/**
+ * Every registered definition that is not valid: those that did not load or check
+ * (`definePipeline`, `invalid`), then the valid ones whose source its kind refuses — the one list
+ * `etl check`, the other commands and packaging act on.
+ */
+export function invalidDefinitions(
+  pipelines: Readonly<Record<string, PipelineDefinition>>,
+  invalid: readonly InvalidDefinition[],
+): InvalidDefinition[] {
+  return [
+    ...invalid,
+    ...Object.values(pipelines).flatMap((pipeline) => {
+      const problems = sourceProblems(pipeline);
+      return problems.length > 0 ? [{ name: pipeline.name, problems }] : [];
+    }),
+  ];
 }
 
 /** Where a pipeline's source is on a stage: the worker's variable and the param it is set from (none for dropped files). */

@@ -8,7 +8,7 @@ const clients = cachedClients({ s3: s3Client, sqs: sqsClient });
  * Announces every raw file of one finished extract run on the transform queue again: input
  * `{ pipeline, runId }`, read from the run's manifest. This is how a run is replayed (the
  * transform rewrites the same keys and the load skips files it has loaded, so a replay
- * creates no duplicates). Each replay is recorded beside the manifest (`replay-<time>.json`).
+ * creates no duplicates). Each replay is recorded (`state/replays/<pipeline>/<run>/<time>.json`).
  */
 export const handler = lambdaHandler({
   service: 'extract',

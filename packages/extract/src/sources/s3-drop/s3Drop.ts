@@ -49,7 +49,7 @@ export function droppedFile(
   for (const pipeline of Object.values(pipelines)) {
     // the file's name says what it is (a .csv under a JSON Lines pipeline's prefix is read as CSV); the definition, when it says nothing
     if (pipeline.source.kind === 's3-drop' && key.startsWith(pipeline.source.prefix))
-      return { pipeline, source: { ...pipeline.source, format: format ?? pipeline.source.format } };
+      return { pipeline, source: { ...pipeline.source, format: dropPlace(pipeline, key.slice(pipeline.source.prefix.length)).format! } };
   }
   const pipeline = Object.values(pipelines).find((p) => key.startsWith(landingPrefix(p.name)));
   if (!pipeline || !format) return undefined;
