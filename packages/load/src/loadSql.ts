@@ -49,12 +49,14 @@ function checkedLiteral(value: string, pattern: RegExp, what: string, where = 'C
  * 0. (drift policy `add-columns`) new fields become columns of the target;
  * 1. the batch's file list and staged rows are COPYed into temp tables (manifest, gzip CSV),
  *    added columns filled from each row's JSON of added fields;
- * 2. files already loaded (a redelivered message, a retried batch) are dropped with their rows;
+ * 2. files already loaded (a redelivered message, a retried batch) leave the file list, and their
+ *    rows are left out of the ranking;
  * 3. rows are ranked per primary key (by the pipeline's row order: newest `newestWins` first, then
  *    the greater content; without `newestWins` the later file) and each gets its outcome against the
  *    target: inserted, updated, or collapsed (a duplicate, or not beating what the table holds);
  * 4. every file's accounting goes to `etl_load_files`;
- * 5. the winning rows are merged (or appended, or replace the table);
+ * 5. the winning rows are merged (the others deleted from the ranked rows first), or appended,
+ *    or replace the table;
  * 6. the watermark moves to the cursor high-water mark of runs now loaded completely.
  *
  * The last statement returns the accounting of the files this batch loaded.
@@ -91,8 +93,9 @@ export function loadStatements(pipeline: Pipeline, inputs: BatchInputs, added: A
   const write =
     pipeline.write === 'merge'
       ? [
-          `CREATE TEMP TABLE etl_merge AS SELECT ${columns.join(', ')} FROM etl_rows WHERE outcome IN ('inserted', 'updated')`,
-          `MERGE INTO ${target} USING etl_merge s ON ${keyMatch(target, 's')}
+          // MERGE has no condition of its own on a source row: the rows that lose leave the source first
+          `DELETE FROM etl_rows WHERE outcome = 'collapsed'`,
+          `MERGE INTO ${target} USING etl_rows s ON ${keyMatch(target, 's')}
            WHEN MATCHED THEN UPDATE SET ${columns
              .filter((c) => !keys.includes(c))
              .map((c) => `${c} = s.${c}`)
@@ -120,7 +123,6 @@ export function loadStatements(pipeline: Pipeline, inputs: BatchInputs, added: A
     ...(addsColumns ? [`ALTER TABLE etl_stage ADD COLUMN ${addedFields} ${redshiftType(ADDED_COLUMN_TYPE)}`] : []),
     `ALTER TABLE etl_stage ADD COLUMN ${source} VARCHAR(1024)`,
     `COPY etl_stage (${copyColumns}) FROM ${manifest} IAM_ROLE ${role} MANIFEST GZIP CSV NULL AS '\\N' TIMEFORMAT 'auto' COMPUPDATE OFF STATUPDATE OFF`,
-    `DELETE FROM etl_stage WHERE ${source} NOT IN (SELECT staged_key FROM etl_batch_files)`,
     ...(added.all.length > 0
       ? [
           `UPDATE etl_stage SET ${added.all
@@ -134,6 +136,7 @@ export function loadStatements(pipeline: Pipeline, inputs: BatchInputs, added: A
     `CREATE TEMP TABLE etl_rows AS
        SELECT r.*, ${outcome} AS outcome FROM (
          SELECT s.*, ROW_NUMBER() OVER (PARTITION BY ${keys.map((k) => `s.${k}`).join(', ')} ORDER BY ${orderBy}) AS _etl_rank FROM etl_stage s
+         WHERE s.${source} IN (SELECT staged_key FROM etl_batch_files)
        ) r ${join}`,
     `INSERT INTO etl_load_files
        SELECT f.pipeline, f.run_id, f.part, f.staged_key, f.run_parts, f.cursor_high, f.rows_in, f.rows_rejected, f.collapsed_in_transform, f.rows_staged,
@@ -158,7 +161,6 @@ export function loadStatements(pipeline: Pipeline, inputs: BatchInputs, added: A
      WHEN NOT MATCHED THEN INSERT (pipeline, cursor_value, run_id, updated_at) VALUES (s.pipeline, s.cursor_high, s.run_id, GETDATE())`,
     `SELECT l.staged_key, l.run_id, l.rows_in, l.rows_rejected, l.collapsed_in_transform + l.collapsed_in_load AS collapsed, l.rows_inserted, l.rows_updated
        FROM etl_load_files l JOIN etl_batch_files b ON b.pipeline = l.pipeline AND b.staged_key = l.staged_key ORDER BY l.staged_key`,
-    ...(pipeline.write === 'merge' ? [`DROP TABLE etl_merge`] : []),
     `DROP TABLE etl_watermark_moves`,
     `DROP TABLE etl_rows`,
     `DROP TABLE etl_stage`,
