@@ -41,32 +41,29 @@ export async function startOrdersApi(initial: SampleLine[], { port = 0, faults, 
   const stalled = new Set<() => void>();
   const updatedAt = (line: SampleLine) =>
     typeof line.line === 'object' && typeof line.line.updated_at === 'string' ? line.line.updated_at : '';
-  // The lines in page order (by updated_at, then as added), sorted once when the lines change —
-  // the API's index, as a real one has — and per `updated_since`, the ones a query matches.
-  let ordered: { line: SampleLine; at: string }[] | undefined;
+  // The lines in page order (by updated_at, then as added) with each line's JSON, made once when
+  // the lines change — the API's index, as a real one has: a page is its lines' text joined, not
+  // the lines serialised per request — and per `updated_since`, the ones a query matches.
+  interface Indexed {
+    at: string;
+    text: string;
+  }
+  let ordered: Indexed[] | undefined;
   const inOrder = () =>
     (ordered ??= lines
       .map((line, index) => ({ line, index, at: updatedAt(line) }))
-      .sort((a, b) => (a.at === b.at ? a.index - b.index : a.at < b.at ? -1 : 1)));
-  const results = new Map<string, SampleLine[]>();
-  const matching = (since: string): SampleLine[] => {
+      .sort((a, b) => (a.at === b.at ? a.index - b.index : a.at < b.at ? -1 : 1))
+      .map(({ line, at }) => ({ at, text: JSON.stringify(line.line) })));
+  const results = new Map<string, Indexed[]>();
+  const matching = (since: string): Indexed[] => {
     let found = results.get(since);
     if (!found) {
       const from = instant(since);
       // lines without an updated_at (dirty ones) are only part of a full read, as a real API would do
-      found = inOrder()
-        .filter(({ at }) => since === '' || (at !== '' && instant(at) >= from))
-        .map(({ line }) => line);
+      found = inOrder().filter(({ at }) => since === '' || (at !== '' && instant(at) >= from));
       results.set(since, found);
     }
     return found;
-  };
-  // Each line's JSON, made once: a page is its lines' text joined, not the lines serialised again per request.
-  const texts = new WeakMap<SampleLine, string>();
-  const textOf = (line: SampleLine) => {
-    let text = texts.get(line);
-    if (text === undefined) texts.set(line, (text = JSON.stringify(line.line)));
-    return text;
   };
   let cpuMicros = 0;
   const server = createServer((request, response) => {
@@ -99,7 +96,7 @@ export async function startOrdersApi(initial: SampleLine[], { port = 0, faults, 
     const limit = Math.min(5_000, Number(url.searchParams.get('limit') ?? 1_000));
     const all = matching(since);
     const page = all.slice(offset, offset + limit);
-    const text = `{"items":[${page.map(textOf).join(',')}],"next_cursor":${offset + limit < all.length ? `"${offset + limit}"` : 'null'}}`;
+    const text = `{"items":[${page.map(({ text }) => text).join(',')}],"next_cursor":${offset + limit < all.length ? `"${offset + limit}"` : 'null'}}`;
     const fault = faultAt?.(requests);
     if (!fault) {
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
