@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseDocument } from 'yaml';
 import { localParams } from './composeState';
-import { EXIT_WITH_PARENT, stopProcess } from '@etl/local-aws';
+import { cpuProfileArgs, EXIT_WITH_PARENT, stopProcess } from '@etl/local-aws';
 import type { LocalEndpoints } from '@etl/local-aws';
 import { FUNCTION_CREDENTIALS_ENV } from './functionRoles';
 import type { FunctionCredentials } from './functionRoles';
@@ -176,6 +176,7 @@ export async function startOffline(
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      ...cpuProfileArgs(),
       ...EXIT_WITH_PARENT,
       SERVERLESS_JS,
       'offline',

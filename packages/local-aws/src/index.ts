@@ -18,6 +18,7 @@ export { portHolder } from './common/portHolder';
 export type { PortHolder } from './common/portHolder';
 export type { StopOptions } from './common/stopProcess';
 export { EXIT_WITH_PARENT } from './common/tether';
+export { CPU_PROFILE_ENV, cpuProfileArgs } from './common/cpuProfile';
 export { FAULTS_ENV, FAULT_LOG, faultPlanFromEnv, injectedFaults, scaledVisibilityMs } from './common/faults';
 export type { FaultKind, FaultPlan } from './common/faults';
 export { assumeRoleAsService, SERVICE_PRINCIPAL_HEADER } from './iam';

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { cpuProfileArgs } from './common/cpuProfile';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { LocalEndpoints } from './localAccount';
@@ -20,10 +21,14 @@ export async function launchStack(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ child: ChildProcess; ready: { endpoints: LocalEndpoints; env: Record<string, string> } }> {
   // stdin a pipe from this process: the stack stops when this process dies, even by SIGKILL
-  const child = spawn(process.execPath, [...EXIT_WITH_PARENT, ...(BUILT ? [] : ['-r', 'esbuild-register']), CLI, 'serve', ...args], {
-    env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...cpuProfileArgs(), ...EXIT_WITH_PARENT, ...(BUILT ? [] : ['-r', 'esbuild-register']), CLI, 'serve', ...args],
+    {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`local stack did not start in 60 s:\n${output}`)), 60_000);
