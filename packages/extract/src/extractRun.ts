@@ -63,7 +63,8 @@ export async function extractParts(s3: S3Client, options: ExtractRunOptions): Pr
   const cursor = options.movesWatermark === false ? undefined : cursorReader(pipeline);
   let high = options.movesWatermark === false ? null : options.since;
   for await (const record of options.records) {
-    await writer.write(record);
+    const written = writer.write(record);
+    if (written) await written;
     const value = cursor?.(record);
     if (typeof value === 'string' && (high === null || value > high)) high = value;
   }

@@ -32,8 +32,11 @@ export class RawRunWriter {
     this.partRows = target.partRows ?? 50_000;
   }
 
-  /** Appends one record: bytes as the source line they are, any other value as one JSON line (see {@link writeRawLine}). */
-  async write(record: unknown): Promise<void> {
+  /**
+   * Appends one record: bytes as the source line they are, any other value as one JSON line (see
+   * {@link writeRawLine}). Returns a promise only when the caller must wait (back-pressure, a part ending).
+   */
+  write(record: unknown): Promise<void> | undefined {
     if (!this.current) {
       const part = this.parts.length;
       this.current = {
@@ -43,8 +46,9 @@ export class RawRunWriter {
       };
     }
     this.current.rows++;
-    await writeRawLine(this.current.upload.sink, record);
-    if (this.current.rows >= this.partRows) await this.closePart();
+    const pending = writeRawLine(this.current.upload.sink, record);
+    if (this.current.rows < this.partRows) return pending; // at once, mostly: no promise a record
+    return pending ? pending.then(() => this.closePart()) : this.closePart();
   }
 
   private async closePart(): Promise<void> {

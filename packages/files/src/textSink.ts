@@ -1,30 +1,43 @@
 import type { Writable } from 'node:stream';
 
 /**
- * Collects text and writes it to a stream in ~64 KiB pieces, waiting for `drain` when the
- * stream pushes back, so a fast producer never buffers a whole file in memory.
+ * Collects text and bytes and writes them to a stream in ~64 KiB pieces, waiting for `drain` when
+ * the stream pushes back, so a fast producer never buffers a whole file in memory.
+ *
+ * Text is encoded straight into the piece being filled (one `Buffer.write` a line): joining the
+ * lines into a string first and encoding that cost about twice as much (a rope of lines is
+ * flattened, then encoded), and a stream written a line at a time costs a zlib call a line.
  */
 export class TextSink {
-  private buffer = '';
+  private piece: Buffer | undefined;
+  private used = 0;
 
   constructor(
     private readonly stream: Writable,
-    private readonly chunkChars = 64 * 1024,
+    private readonly pieceBytes = 64 * 1024,
   ) {}
 
-  /** Appends text (or bytes, written as they are); resolves at once unless the stream needs to drain. */
-  write(text: string | Buffer): Promise<void> | undefined {
-    if (typeof text !== 'string') {
-      const pending = this.flush();
-      return pending ? pending.then(() => this.push(text)) : this.push(text);
+  /** Appends text (as UTF-8) or bytes (as they are); resolves at once unless the stream needs to drain. */
+  write(data: string | Buffer): Promise<void> | undefined {
+    // UTF-8 takes at most 3 bytes a UTF-16 unit
+    const most = typeof data === 'string' ? data.length * 3 : data.length;
+    if (this.piece && this.used + most <= this.piece.length) {
+      this.append(this.piece, data);
+      return undefined;
     }
-    this.buffer += text;
-    if (this.buffer.length < this.chunkChars) return undefined;
-    return this.flush();
+    const pending = this.flush();
+    if (most > this.pieceBytes) {
+      // larger than a piece: written on its own, after what came before it
+      const chunk = typeof data === 'string' ? Buffer.from(data) : data;
+      return pending ? pending.then(() => this.push(chunk)) : this.push(chunk);
+    }
+    this.piece = Buffer.allocUnsafe(this.pieceBytes);
+    this.append(this.piece, data);
+    return pending;
   }
 
   /**
-   * Writes bytes as they are, after the text before them; resolves once the stream is done with
+   * Writes bytes as they are, after what came before them; resolves once the stream is done with
    * them (a transform such as gzip has read them), so the caller may reuse their memory then.
    */
   writeBytes(bytes: Buffer): Promise<void> {
@@ -36,13 +49,19 @@ export class TextSink {
     return pending ? pending.then(write) : write();
   }
 
-  private flush(): Promise<void> | undefined {
-    const text = this.buffer;
-    this.buffer = '';
-    return text === '' ? undefined : this.push(text);
+  private append(piece: Buffer, data: string | Buffer): void {
+    this.used += typeof data === 'string' ? piece.write(data, this.used) : data.copy(piece, this.used);
   }
 
-  private push(chunk: string | Buffer): Promise<void> | undefined {
+  /** Hands the filled part of the piece to the stream (the stream keeps it: the next piece is a new one). */
+  private flush(): Promise<void> | undefined {
+    const { piece, used } = this;
+    this.piece = undefined;
+    this.used = 0;
+    return piece && used > 0 ? this.push(piece.subarray(0, used)) : undefined;
+  }
+
+  private push(chunk: Buffer): Promise<void> | undefined {
     if (this.stream.write(chunk)) return undefined;
     return new Promise((resolve, reject) => {
       const onError = (error: Error) => {
