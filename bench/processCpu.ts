@@ -94,3 +94,34 @@ export function watchProcessTreeCpu(
     },
   };
 }
+
+/**
+ * CPU-seconds the local Postgres server has used so far: its postmaster's own time and that of the
+ * children it has reaped (backends that ended), plus every live child's (backends, autovacuum,
+ * WAL writer). The server is not started by the run, so the tree walk above does not see it; the
+ * difference of two readings is what the run made it do. Undefined when no Postgres runs here.
+ */
+export function postgresServerCpu(): number | undefined {
+  const all = new Map<number, { parent: number; name: string; own: number; reaped: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      all.set(Number(entry), {
+        parent: Number(fields[1]),
+        name,
+        own: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND,
+        reaped: (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND,
+      });
+    } catch {
+      // ended between readdir and read
+    }
+  }
+  const postmaster = [...all].find(([, p]) => p.name === 'postgres' && all.get(p.parent)?.name !== 'postgres');
+  if (!postmaster) return undefined;
+  let seconds = postmaster[1].own + postmaster[1].reaped;
+  for (const { parent, own } of all.values()) if (parent === postmaster[0]) seconds += own;
+  return seconds;
+}
