@@ -156,8 +156,10 @@ export class PartUpload extends Writable {
 
   /** Abandons a started multipart upload (its parts would be billed until a lifecycle rule removed them). */
   private async abort(error: Error): Promise<Error> {
-    if (this.uploadId) {
-      const UploadId = await this.uploadId.catch(() => undefined);
+    const started = this.uploadId;
+    this.uploadId = undefined; // once: a failed _final is followed by _destroy with the same error
+    if (started) {
+      const UploadId = await started.catch(() => undefined);
       if (UploadId) {
         await this.s3
           .send(new AbortMultipartUploadCommand({ Bucket: this.target.bucket, Key: this.target.key, UploadId }))

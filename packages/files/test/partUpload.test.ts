@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
+  CompleteMultipartUploadCommand,
   CreateBucketCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -85,26 +86,40 @@ it('stores an object of exactly two parts without an empty third', async () => {
   expect((await s3.send(new HeadObjectCommand({ Bucket, Key: 'exact.bin' }))).ETag).toMatch(/-2"$/);
 });
 
-it('aborts the multipart upload when a part fails, and fails the stream with that error', async () => {
-  // the local S3 cannot fail one chosen part on demand: the client fails the second UploadPart
-  const failing = new S3Client({
-    endpoint: stack.endpoints.s3,
-    forcePathStyle: true,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
-  const send = failing.send.bind(failing) as (command: unknown) => Promise<unknown>;
-  let parts = 0;
-  failing.send = ((command: unknown) => {
-    if (command instanceof UploadPartCommand && ++parts === 2) return Promise.reject(new Error('connection reset on part 2'));
-    return send(command);
-  }) as typeof failing.send;
-  const { chunks } = content(3 * PART_BYTES);
-  await expect(
-    pipeline(Readable.from(chunks), new PartUpload(failing, { bucket: Bucket, key: 'failed.bin', contentType: 'application/gzip' })),
-  ).rejects.toThrow('connection reset on part 2');
-  const uploads = await s3.send(new ListMultipartUploadsCommand({ Bucket }));
-  expect(uploads.Uploads ?? []).toEqual([]);
-  await expect(s3.send(new HeadObjectCommand({ Bucket, Key: 'failed.bin' }))).rejects.toMatchObject({ name: 'NotFound' });
-  failing.destroy();
+/** A client of the local S3 that fails the command `fails` picks: the local S3 cannot fail one chosen call on demand. */
+function failingClient(fails: (command: unknown) => boolean): S3Client {
+  const client = new S3Client({ endpoint: stack.endpoints.s3, forcePathStyle: true, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+  client.send = ((command: unknown) =>
+    fails(command) ? Promise.reject(new Error('connection reset')) : send(command)) as typeof client.send;
+  return client;
+}
+
+const uploadFailing = async (client: S3Client, key: string) =>
+  pipeline(
+    Readable.from(content(3 * PART_BYTES).chunks),
+    new PartUpload(client, { bucket: Bucket, key, contentType: 'application/gzip' }),
+  ).then(
+    () => undefined,
+    (error: Error) => error,
+  );
+
+it.each([
+  [
+    'the second part',
+    (() => {
+      let parts = 0;
+      return (command: unknown) => command instanceof UploadPartCommand && ++parts === 2;
+    })(),
+  ],
+  ['the completion', (command: unknown) => command instanceof CompleteMultipartUploadCommand],
+])('aborts the multipart upload once when %s fails, and fails the stream with that error', async (what, fails) => {
+  const client = failingClient(fails);
+  const key = `failed-${what.replace(/ /g, '-')}.bin`;
+  const failed = await uploadFailing(client, key);
+  expect(failed?.message).toBe('connection reset');
+  expect(failed?.cause).toBeUndefined(); // aborted once: no NoSuchUpload from a second abort
+  expect((await s3.send(new ListMultipartUploadsCommand({ Bucket }))).Uploads ?? []).toEqual([]);
+  await expect(s3.send(new HeadObjectCommand({ Bucket, Key: key }))).rejects.toMatchObject({ name: 'NotFound' });
+  client.destroy();
 });
