@@ -1,3 +1,5 @@
+import { KeyIndex } from './keyIndex';
+
 const INITIAL_BYTES = 1 << 22;
 
 /**
@@ -11,8 +13,9 @@ export interface Ranking {
 
 /**
  * A block of staged rows deduplicated on their key: each row's CSV line is encoded straight into
- * one off-heap buffer, and its rank into another, so holding tens of thousands of rows costs the
- * garbage collector only the keys (ranks are read back, rarely, when a key comes again). A later
+ * one off-heap buffer, its rank into another and its key into a {@link KeyIndex}, so holding tens of
+ * thousands of rows costs the garbage collector nothing per row (ranks and keys are read back, rarely,
+ * when a key comes again). A later
  * row with the same key replaces the earlier one when the {@link Ranking} says so, else it is dropped;
  * either way one duplicate is collapsed.
  *
@@ -34,7 +37,7 @@ export class DedupeBlock {
   private rankUsed = 0;
   private rankStarts: number[] = [];
   private rankEnds: number[] = [];
-  private positions = new Map<string, number>();
+  private readonly positions = new KeyIndex();
 
   constructor(private readonly ranking: Ranking) {}
 
@@ -47,9 +50,9 @@ export class DedupeBlock {
    * Returns false when it collapsed into (or lost to) an earlier row of its key.
    */
   add(key: string, rank: string | null, csvLine: string): boolean {
-    const earlier = this.positions.get(key);
+    const earlier = this.positions.find(key);
     let kept = true;
-    if (earlier !== undefined) {
+    if (earlier >= 0) {
       kept = false;
       let order = this.ranking.compareRanks(rank, this.rankOf(earlier));
       if (order === 0 && this.ranking.compareLines) order = this.ranking.compareLines(csvLine, this.lineOf(earlier));
@@ -57,7 +60,7 @@ export class DedupeBlock {
       this.starts[earlier] = -1 - this.starts[earlier]!; // replaced: keep its start, negated, to find its end
     }
     if (this.used + csvLine.length * 3 + 1 > this.bytes.length) this.bytes = grown(this.bytes, this.used, csvLine.length * 3 + 1);
-    this.positions.set(key, this.starts.length);
+    this.positions.put(key, this.starts.length);
     this.starts.push(this.used);
     this.used += this.bytes.write(csvLine, this.used, 'utf8');
     this.bytes[this.used++] = NEWLINE;
@@ -87,7 +90,7 @@ export class DedupeBlock {
     this.rankUsed = 0;
     this.rankStarts = [];
     this.rankEnds = [];
-    this.positions = new Map();
+    this.positions.clear();
     return bytes.subarray(0, length);
   }
 
