@@ -19,10 +19,15 @@ const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding:
 
 interface Reading {
   parent: number;
+  /** the command name (`comm`) */
+  name: string;
+  /** user + system CPU seconds, its threads included */
   cpuSeconds: number;
+  /** user + system CPU seconds of the children it has waited for (ended and reaped) */
+  reapedSeconds: number;
 }
 
-/** pid → parent and CPU seconds, for every process now. */
+/** pid → parent, name and CPU seconds, for every process now. */
 function readProcesses(): Map<number, Reading> {
   const all = new Map<number, Reading>();
   for (const entry of readdirSync('/proc')) {
@@ -31,7 +36,12 @@ function readProcesses(): Map<number, Reading> {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       // the command name (field 2) may hold spaces and parentheses: fields count from its last ')'
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      all.set(Number(entry), { parent: Number(fields[1]), cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND });
+      all.set(Number(entry), {
+        parent: Number(fields[1]),
+        name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+        cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND,
+        reapedSeconds: (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND,
+      });
     } catch {
       // ended between readdir and read
     }
@@ -102,26 +112,10 @@ export function watchProcessTreeCpu(
  * difference of two readings is what the run made it do. Undefined when no Postgres runs here.
  */
 export function postgresServerCpu(): number | undefined {
-  const all = new Map<number, { parent: number; name: string; own: number; reaped: number }>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      all.set(Number(entry), {
-        parent: Number(fields[1]),
-        name,
-        own: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND,
-        reaped: (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND,
-      });
-    } catch {
-      // ended between readdir and read
-    }
-  }
+  const all = readProcesses();
   const postmaster = [...all].find(([, p]) => p.name === 'postgres' && all.get(p.parent)?.name !== 'postgres');
   if (!postmaster) return undefined;
-  let seconds = postmaster[1].own + postmaster[1].reaped;
-  for (const { parent, own } of all.values()) if (parent === postmaster[0]) seconds += own;
+  let seconds = postmaster[1].cpuSeconds + postmaster[1].reapedSeconds;
+  for (const { parent, cpuSeconds } of all.values()) if (parent === postmaster[0]) seconds += cpuSeconds;
   return seconds;
 }

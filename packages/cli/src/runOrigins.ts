@@ -1,5 +1,5 @@
 import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
-import { contracts, dataKeys, parseMessage } from '@etl/contracts';
+import { contracts, dataKeys, parseMessage, replayRunOf } from '@etl/contracts';
 import type { RunOrigin, RunReplay } from '@etl/contracts';
 import { sourceKindOf } from '@etl/extract';
 import { pipelineNamed } from '@etl/pipelines';
@@ -59,7 +59,7 @@ export async function runReplays(
   const asked = new Set(runIds);
   const keys: string[] = [];
   for await (const page of paginateListObjectsV2({ client: target.s3 }, { Bucket: target.bucket, Prefix: dataKeys.replayPrefix(pipeline) }))
-    for (const { Key } of page.Contents ?? []) if (Key && asked.has(Key.split('/')[3]!)) keys.push(Key);
+    for (const { Key } of page.Contents ?? []) if (Key && asked.has(replayRunOf(Key) ?? '')) keys.push(Key);
   const records = await Promise.all(
     keys.map(async (Key) => {
       const cacheKey = `${target.bucket}/${Key}`;

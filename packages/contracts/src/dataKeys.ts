@@ -49,6 +49,13 @@ export function parseRawKey(key: string): { pipeline: string; runId: string; par
   return { pipeline: match[1]!, runId: match[2]!, part: Number(match[3]) };
 }
 
+const REPLAY_KEY = /^state\/replays\/[^/]+\/([^/]+)\/[^/]+\.json$/;
+
+/** The run a replay record's key (`dataKeys.replay`) is of, or `undefined` if it is not one. */
+export function replayRunOf(key: string): string | undefined {
+  return REPLAY_KEY.exec(key)?.[1];
+}
+
 /** A run id as the `runId` contract wants it: the UTC start time, then a suffix (`20261127T023749Z-a1b2c3`). */
 export function makeRunId(startedAt: Date, suffix: string): string {
   return `${startedAt

@@ -72,7 +72,7 @@ export const contracts = {
   runReplay: contract<RunReplay>('run-replay', runReplay),
 } as const;
 export { exampleRawFileReady, exampleStagedFileReady } from './examples';
-export { dataKeys, parseRawKey, makeRunId, runIdTime } from './dataKeys';
+export { dataKeys, parseRawKey, makeRunId, replayRunOf, runIdTime } from './dataKeys';
 export { AWS_CALLS } from './awsCalls';
 export { EXTRACT_QUEUES, WORK_QUEUES, workQueueName } from './queues';
 export type { ExtractQueue, WorkQueue } from './queues';

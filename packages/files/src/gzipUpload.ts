@@ -1,4 +1,4 @@
-import { finished } from 'node:stream/promises';
+import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { digestTap } from './digestTap';
@@ -15,9 +15,9 @@ export function gzipUpload(s3: S3Client, bucket: string, key: string, contentTyp
   const gzip = createGzip({ level: 1 });
   const tap = digestTap();
   const upload = new PartUpload(s3, { bucket, key, contentType, metadata });
-  gzip.pipe(tap.stream).pipe(upload);
-  const uploaded = finished(upload);
-  uploaded.catch(() => undefined); // surfaced by done()
+  // one pipeline: an upload that fails destroys gzip too, so a producer waiting on the sink fails with it (not waits)
+  const uploaded = pipeline(gzip, tap.stream, upload);
+  uploaded.catch(() => undefined); // surfaced by done(), and by the sink's pending write
   return {
     sink: new TextSink(gzip),
     done: async (): Promise<{ bytes: number; sha256: string }> => {

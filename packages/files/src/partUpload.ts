@@ -159,6 +159,8 @@ export class PartUpload extends Writable {
     const started = this.uploadId;
     this.uploadId = undefined; // once: a failed _final is followed by _destroy with the same error
     if (started) {
+      // S3 may keep a part whose upload was still running when the abort came: let it settle first
+      await this.inFlight.catch(() => undefined);
       const UploadId = await started.catch(() => undefined);
       if (UploadId) {
         await this.s3

@@ -62,18 +62,24 @@ export class TextSink {
   }
 
   private push(chunk: Buffer): Promise<void> | undefined {
+    // a stream destroyed (its pipeline failed) emits no 'drain' nor 'error' again: fail with its error, do not wait
+    const gone = () => this.stream.errored ?? new Error('the stream was destroyed before the text was written');
+    if (this.stream.destroyed) return Promise.reject(gone());
     if (this.stream.write(chunk)) return undefined;
     return new Promise((resolve, reject) => {
-      const onError = (error: Error) => {
+      const settle = (error?: Error) => {
         this.stream.off('drain', onDrain);
-        reject(error);
-      };
-      const onDrain = () => {
         this.stream.off('error', onError);
-        resolve();
+        this.stream.off('close', onClose);
+        if (error) reject(error);
+        else resolve();
       };
+      const onDrain = () => settle();
+      const onError = (error: Error) => settle(error);
+      const onClose = () => settle(gone());
       this.stream.once('drain', onDrain);
       this.stream.once('error', onError);
+      this.stream.once('close', onClose);
     });
   }
 

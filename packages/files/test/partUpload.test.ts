@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalStack } from '@etl/local-aws';
 import type { LocalStack } from '@etl/local-aws';
+import { gzipUpload } from '../src/gzipUpload';
 import { PART_BYTES, PartUpload } from '../src/partUpload';
 
 jest.setTimeout(60_000);
@@ -42,7 +44,7 @@ function content(bytes: number): { whole: Buffer; chunks: Buffer[] } {
   const whole = Buffer.alloc(bytes);
   let x = 12345;
   for (let i = 0; i < bytes; i++) {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    x = (Math.imul(x, 1103515245) + 12345) & 0x7fffffff; // Math.imul: a double product would lose the low bits
     whole[i] = x >>> 16;
   }
   const chunks: Buffer[] = [];
@@ -121,5 +123,19 @@ it.each([
   expect(failed?.cause).toBeUndefined(); // aborted once: no NoSuchUpload from a second abort
   expect((await s3.send(new ListMultipartUploadsCommand({ Bucket }))).Uploads ?? []).toEqual([]);
   await expect(s3.send(new HeadObjectCommand({ Bucket, Key: key }))).rejects.toMatchObject({ name: 'NotFound' });
+  client.destroy();
+});
+
+it('fails the producer of a gzip upload when the upload fails, rather than leaving it waiting', async () => {
+  const client = failingClient((command) => command instanceof UploadPartCommand);
+  const upload = gzipUpload(client, Bucket, 'gzip-failed.bin', 'application/gzip');
+  const text = randomBytes(4 * PART_BYTES).toString('latin1'); // random: gzip cannot shrink it into one part
+  const produce = async () => {
+    for (let at = 0; at < text.length; at += 10_000) await upload.sink.write(text.slice(at, at + 10_000));
+    await upload.sink.end();
+  };
+  await expect(produce()).rejects.toThrow('connection reset');
+  await expect(upload.done()).rejects.toThrow('connection reset');
+  expect((await s3.send(new ListMultipartUploadsCommand({ Bucket }))).Uploads ?? []).toEqual([]);
   client.destroy();
 });
