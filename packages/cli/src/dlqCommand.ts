@@ -1,10 +1,5 @@
-import {
-  GetQueueAttributesCommand,
-  ListMessageMoveTasksCommand,
-  ReceiveMessageCommand,
-  StartMessageMoveTaskCommand,
-} from '@aws-sdk/client-sqs';
-import { FAILURE_ATTRIBUTES } from '@etl/middleware';
+import { GetQueueAttributesCommand, ListMessageMoveTasksCommand, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
+import { peekDeadLetter } from '@etl/middleware';
 import type { Target } from './target';
 import type { CommandOutput } from './output';
 import { renderTable } from './output';
@@ -14,13 +9,9 @@ export interface DeadLetterQueue {
   /** The queue whose failures it holds (its name without `-dlq`). */
   source: string;
   messages: number;
-  /** The first message's kind, pipeline and run, when it parses (for a first look; the body stays in the queue). */
+  /** The first message's kind, pipeline and run ({@link peekDeadLetter}). */
   first: string | null;
-  /**
-   * Why the first message is there: the code and reason its worker recorded (a permanent failure,
-   * or a transient one that outlasted its retries), or the queue's redrive policy when the worker
-   * never got to say (it crashed or timed out on every receive).
-   */
+  /** Why the first message is there ({@link peekDeadLetter}). */
   why: string | null;
   /** With `--redrive`: the move task started. */
   movedBack?: boolean;
@@ -29,31 +20,6 @@ export interface DeadLetterQueue {
 async function attribute(target: Target, url: string, name: 'QueueArn' | 'ApproximateNumberOfMessages'): Promise<string> {
   const { Attributes = {} } = await target.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: [name] }));
   return Attributes[name] ?? '';
-}
-
-/** The first message of a queue, peeked (visibility 0: it stays where it is): "kind pipeline run", and why it is there. */
-async function firstMessage(target: Target, url: string): Promise<Pick<DeadLetterQueue, 'first' | 'why'>> {
-  const { Messages = [] } = await target.sqs.send(
-    new ReceiveMessageCommand({
-      QueueUrl: url,
-      MaxNumberOfMessages: 1,
-      VisibilityTimeout: 0,
-      MessageAttributeNames: [FAILURE_ATTRIBUTES.code, FAILURE_ATTRIBUTES.reason, FAILURE_ATTRIBUTES.failedIn],
-    }),
-  );
-  const message = Messages[0];
-  if (message?.Body === undefined) return { first: null, why: null };
-  const said = (name: string) => message.MessageAttributes?.[name]?.StringValue;
-  const code = said(FAILURE_ATTRIBUTES.code);
-  const why = code
-    ? `${code} in ${said(FAILURE_ATTRIBUTES.failedIn) ?? '?'}: ${said(FAILURE_ATTRIBUTES.reason) ?? ''}`
-    : "moved by the queue's redrive policy: its worker failed every receive without saying why (a crash or a timeout?)";
-  try {
-    const { kind, pipeline, runId } = JSON.parse(message.Body) as { kind?: string; pipeline?: string; runId?: string };
-    return { first: [kind, pipeline, runId].filter(Boolean).join(' ') || message.Body.slice(0, 60), why };
-  } catch {
-    return { first: `not JSON: ${message.Body.slice(0, 60)}`, why };
-  }
 }
 
 /**
@@ -71,7 +37,7 @@ export async function dlqCommand(target: Target, { redrive = false }: { redrive?
       queue: name,
       source,
       messages,
-      ...(messages > 0 ? await firstMessage(target, url) : { first: null, why: null }),
+      ...((messages > 0 && (await peekDeadLetter(target.sqs, url))) || { first: null, why: null }),
     };
     if (redrive && messages > 0) {
       const sourceUrl = queues[source];

@@ -4,6 +4,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { dataKeys, runIdTime, workQueueName } from '@etl/contracts';
 import { dataBucketName, REPO_ROOT } from '@etl/harness';
+import { peekDeadLetter } from '@etl/middleware';
 import { qualifiedTable, quoteIdentifier } from '@etl/pipeline-kit';
 import type { Pipeline } from '@etl/pipeline-kit';
 import { committedWatermark, query, rejectsByRule as rejectsByRuleOf, runAccount, stageSeconds, tableColumns } from '@etl/warehouse';
@@ -271,8 +272,12 @@ async function withLocalPipeline<T>(
 
     const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
     const checkDeadLetters = async () => {
-      for (const dlq of running.deadLetterQueues)
-        if ((await running.depth(dlq)) > 0) throw new Error(`messages reached ${dlq}: see the services' logs above`);
+      for (const dlq of running.deadLetterQueues) {
+        if ((await running.depth(dlq)) === 0) continue;
+        // the dead letter says why (its worker's error code and reason): the error carries it, the services' logs follow
+        const letter = await peekDeadLetter(running.sqs, running.queueUrls[dlq]!).catch(() => undefined);
+        throw new Error(`messages reached ${dlq}${letter ? `: the first (${letter.first}) failed with ${letter.why}` : ''}`);
+      }
       if (Date.now() > deadline) throw new Error(`the run did not complete in ${(options.timeoutMs ?? 600_000) / 1000} s`);
     };
     const follow = async (runId: string) => {

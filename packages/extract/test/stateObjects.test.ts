@@ -54,3 +54,51 @@ describe('getIfExists under a role that may list only its own prefix', () => {
     s3.destroy();
   });
 });
+
+/**
+ * Two deliveries of one task race (a slice extracted twice at once): one reads the slice's
+ * manifest and is refused (missing, 403 to this role), the other writes it, and the listing that
+ * tells a missing key from a real refusal then shows it. That is a read to do again, not an
+ * AccessDenied to dead-letter the task with.
+ */
+describe('getIfExists racing a writer', () => {
+  const local = useStackWithBucket('etl-data-race');
+  const policy = {
+    Statement: [
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::etl-data-race/state/runs/*' },
+      {
+        Effect: 'Allow',
+        Action: ['s3:ListBucket'],
+        Resource: 'arn:aws:s3:::etl-data-race',
+        Condition: { StringLike: { 's3:prefix': 'state/runs/*' } },
+      },
+    ],
+  };
+
+  it('reads the object written between its refused read and its listing', async () => {
+    const s3 = new S3Client({
+      endpoint: local.stack.endpoints.s3,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: await roleCredentials(local.stack.endpoints, 'slice-worker', policy),
+    });
+    const key = 'state/runs/orders/r1/slices/0.json';
+    let refused = 0;
+    // the other delivery's write lands right after this one's GetObject was refused (the real stack's answer)
+    s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        try {
+          return await next(args);
+        } catch (error) {
+          if (context.commandName === 'GetObjectCommand' && refused++ === 0)
+            await local.s3.send(new PutObjectCommand({ Bucket: 'etl-data-race', Key: key, Body: '{"slice":0}' }));
+          throw error;
+        }
+      },
+      { step: 'initialize', name: 'writerInBetween' },
+    );
+    expect(await getIfExists(s3, 'etl-data-race', key)).toMatchObject({ text: '{"slice":0}' });
+    expect(refused).toBe(1);
+    s3.destroy();
+  });
+});

@@ -20,4 +20,6 @@ export { failureOf } from './failures';
 export type { Failure } from './failures';
 export { FailedRecordRouter, backoffSeconds, BACKOFF, FAILURE_ATTRIBUTES } from './failedRecords';
 export type { FailedRecordOutcome } from './failedRecords';
+export { peekDeadLetter } from './deadLetters';
+export type { DeadLetter } from './deadLetters';
 export type { SqsBatchWorkerOptions } from './sqsBatchWorker';
