@@ -10,8 +10,18 @@ export interface Failure {
   reason: string;
 }
 
-/** Errors the SDK reports as the caller's fault that pass on their own: credentials that expired are renewed. */
-const RENEWED_BY_THEMSELVES = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'RequestTimeTooSkewed']);
+/**
+ * Errors the SDK reports as the caller's fault that pass on their own: credentials that expired
+ * are renewed; S3's 409 ConditionalRequestConflict on a conditional write is "retry the upload"
+ * (PutObject `If-None-Match` / `If-Match`: a conflicting operation occurred during it).
+ */
+const PASS_ON_THEIR_OWN = new Set([
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'RequestExpired',
+  'RequestTimeTooSkewed',
+  'ConditionalRequestConflict',
+]);
 
 /**
  * Classifies any error. The pipeline's own errors say what they are ({@link EtlError}); an AWS
@@ -27,7 +37,7 @@ export function failureOf(error: unknown): Failure {
   const fault = (error as { $fault?: unknown } | null)?.$fault;
   const name = nameOf(error);
   if (fault === 'client' && name !== undefined)
-    return { code: name, retry: RENEWED_BY_THEMSELVES.has(name) ? 'transient' : 'permanent', reason };
+    return { code: name, retry: PASS_ON_THEIR_OWN.has(name) ? 'transient' : 'permanent', reason };
   return { code: 'UNCLASSIFIED', retry: 'transient', reason };
 }
 
