@@ -1,5 +1,6 @@
 import { coercer, isRefusal } from '@etl/pipeline-kit';
 import type { Pipeline } from '@etl/pipeline-kit';
+import { valueOf } from './rawLine';
 
 /**
  * A record's incremental cursor value in canonical text (as the watermark holds it): null when
@@ -12,7 +13,8 @@ export function cursorReader(pipeline: Pipeline): ((record: unknown) => string |
   if (!name || !column) return undefined;
   const field = column.from ?? name;
   const coerce = coercer(column.type);
-  return (record) => {
+  return (item) => {
+    const record = valueOf(item);
     if (typeof record !== 'object' || record === null || Buffer.isBuffer(record)) return undefined;
     const value = (record as Record<string, unknown>)[field];
     if (value === undefined || value === null) return null;

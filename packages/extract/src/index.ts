@@ -1,4 +1,5 @@
 export { writeRawFile } from './rawFileWriter';
+export { SourceItem, valueOf } from './rawLine';
 export type { RawFileTarget } from './rawFileWriter';
 export { RawRunWriter } from './rawRunWriter';
 export type { RawRunTarget } from './rawRunWriter';

@@ -6,16 +6,17 @@ import { withRetry } from '@etl/middleware';
 import type { Retry } from '@etl/middleware';
 import { useStackWithBucket } from '@etl/harness/testing';
 import { orders, sampleLines, startOrdersApi } from '@etl/pipelines';
-import { cursorToIso, extractRun, httpRecords, HttpSourceError, readRunManifest } from '../src';
+import { cursorToIso, extractRun, httpRecords, HttpSourceError, readRunManifest, SourceItem, valueOf } from '../src';
 
 jest.setTimeout(60_000);
 
 const retry: Retry = (operation, options) => withRetry(operation, { ...options, baseDelayMs: 5, maxAttempts: 6 });
 const source = orders.source as Extract<typeof orders.source, { kind: 'http' }>;
 
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const item of iterable) all.push(item);
+/** The values of a source's records (an HTTP item is its bytes and its value: see {@link SourceItem}). */
+async function collect(iterable: AsyncIterable<unknown>): Promise<unknown[]> {
+  const all: unknown[] = [];
+  for await (const item of iterable) all.push(valueOf(item));
   return all;
 }
 
@@ -74,7 +75,7 @@ describe('httpRecords', () => {
       expect(api.requests()).toBe(2);
       const rest = await collect(records);
       expect(rest).toHaveLength(2_499);
-      expect([first.value, ...rest].map((r) => JSON.stringify(r)).sort()).toEqual(lines.map((l) => JSON.stringify(l.line)).sort());
+      expect([valueOf(first.value), ...rest].map((r) => JSON.stringify(r)).sort()).toEqual(lines.map((l) => JSON.stringify(l.line)).sort());
       expect(api.requests()).toBe(3);
     } finally {
       await api.stop();
@@ -106,7 +107,7 @@ describe('httpRecords', () => {
     }
   });
 
-  it('keeps bytes that are not UTF-8 as escapes the transform quarantines, never as U+FFFD', async () => {
+  it('keeps bytes that are not UTF-8 as they came, for the transform to quarantine, never as U+FFFD', async () => {
     const body = Buffer.concat([
       Buffer.from('{"items":[{"order_id":"o-1","note":"f'),
       Buffer.from([0xff, 0xfe]),
@@ -114,9 +115,12 @@ describe('httpRecords', () => {
     ]);
     const api = await scriptedApi([body]);
     try {
-      const [record] = await collect(httpRecords(source, { url: api.url, since: null, retry }));
-      expect((record as { note: string }).note).toBe('f\udcff\udcfeg');
-      expect(JSON.stringify(record)).toContain('\\udcff'); // the raw line keeps the byte as an escape
+      const { value: item } = await httpRecords(source, { url: api.url, since: null, retry }).next();
+      // the value the extract reads keeps each bad byte as an escape; the raw line is the bytes as sent
+      expect(((item as SourceItem).value as { note: string }).note).toBe('f\udcff\udcfeg');
+      expect((item as SourceItem).bytes).toEqual(
+        Buffer.concat([Buffer.from('{"order_id":"o-1","note":"f'), Buffer.from([0xff, 0xfe]), Buffer.from('g"}')]),
+      );
     } finally {
       await api.stop();
     }

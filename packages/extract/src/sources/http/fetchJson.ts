@@ -73,6 +73,12 @@ async function bodyBytes(url: string, response: Response): Promise<Buffer> {
   }
 }
 
+/** A JSON page as it came: its bytes, and the document they parse to. */
+export interface JsonPage {
+  bytes: Buffer;
+  document: unknown;
+}
+
 /**
  * GETs a JSON document, retrying throttling (429), server errors (5xx), timeouts, dropped
  * connections (also mid-body) and malformed pages with the given retry policy — honouring
@@ -80,6 +86,11 @@ async function bodyBytes(url: string, response: Response): Promise<Buffer> {
  * (`decodeUtf8KeepingBadBytes`), never replaced.
  */
 export async function fetchJson(url: string, retry: Retry, timeoutMs = 30_000, onInexactNumbers?: () => void): Promise<unknown> {
+  return (await fetchJsonPage(url, retry, timeoutMs, onInexactNumbers)).document;
+}
+
+/** {@link fetchJson}, with the page's bytes beside the document (the HTTP source writes each item's own bytes). */
+export async function fetchJsonPage(url: string, retry: Retry, timeoutMs = 30_000, onInexactNumbers?: () => void): Promise<JsonPage> {
   const isRetryable = (error: unknown) => error instanceof MalformedPageError || isRetryableError(error);
   return retry(
     async () => {
@@ -89,12 +100,13 @@ export async function fetchJson(url: string, retry: Retry, timeoutMs = 30_000, o
       } catch (error) {
         throw networkError(error, `GET ${url} failed`);
       }
-      const text = decodeUtf8KeepingBadBytes(await bodyBytes(url, response));
+      const bytes = await bodyBytes(url, response);
+      const text = decodeUtf8KeepingBadBytes(bytes);
       if (!response.ok) throw new HttpSourceError(url, response.status, text, retryAfter(response.headers.get('retry-after')));
       try {
-        if (!mayHoldInexactNumbers(text)) return JSON.parse(text) as unknown;
+        if (!mayHoldInexactNumbers(text)) return { bytes, document: JSON.parse(text) as unknown };
         onInexactNumbers?.();
-        return parseJsonKeepingNumbers(text); // numbers a double would change keep their source text
+        return { bytes, document: parseJsonKeepingNumbers(text) }; // numbers a double would change keep their source text
       } catch (error) {
         throw new MalformedPageError(url, (error as Error).message, text);
       }

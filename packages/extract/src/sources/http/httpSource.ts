@@ -1,7 +1,10 @@
 import type { Retry } from '@etl/middleware';
 import { withNumbers } from '../../extractRun';
 import type { SourceRecords } from '../../extractRun';
-import { fetchJson } from './fetchJson';
+import { fetchJsonPage } from './fetchJson';
+import type { JsonPage } from './fetchJson';
+import { pageItemRanges } from './pageItems';
+import { SourceItem } from '../../rawLine';
 
 import type { HttpSource } from './definition';
 
@@ -19,23 +22,33 @@ function pageUrl(base: string, params: Record<string, string | number | null | u
   return url.toString();
 }
 
-/** A page asked for: its URL and, once it arrives, its document. */
-interface FetchedPage {
+/** A page asked for: its URL and, once it arrives, its bytes and document. */
+interface FetchedPage extends JsonPage {
   request: string;
-  document: unknown;
 }
 
 /** Starts fetching a page; a failure surfaces where the page is awaited (none if the reader stops first). */
 function fetchPageNoting(request: string, retry: Retry, seen: { inexactNumbers: boolean }): Promise<FetchedPage> {
-  const fetched = fetchJson(request, retry, undefined, () => (seen.inexactNumbers = true)).then((document) => ({ request, document }));
+  const fetched = fetchJsonPage(request, retry, undefined, () => (seen.inexactNumbers = true)).then((page) => ({ request, ...page }));
   fetched.catch(() => undefined);
   return fetched;
 }
 
-function items(document: unknown, field: string, url: string): unknown[] {
+/**
+ * A page's items: each a {@link SourceItem} of its exact bytes in the page and its parsed value,
+ * so the raw file holds what the source sent. An item whose bytes span lines (a pretty-printed
+ * page) is its value, written as one line of JSON (numbers a double would change keep their text).
+ */
+function items({ document, bytes, request }: FetchedPage, field: string): unknown[] {
   const list = (document as Record<string, unknown> | null)?.[field];
-  if (!Array.isArray(list)) throw new Error(`GET ${url}: the response has no "${field}" array`);
-  return list;
+  if (!Array.isArray(list)) throw new Error(`GET ${request}: the response has no "${field}" array`);
+  const ranges = pageItemRanges(bytes, field);
+  if (ranges?.length !== list.length * 2) return list; // not told apart (cannot be, for a page JSON.parse read): the values, as JSON
+  const multiline = bytes.includes(0x0a) || bytes.includes(0x0d);
+  return list.map((value: unknown, k) => {
+    const item = bytes.subarray(ranges[2 * k], ranges[2 * k + 1]);
+    return multiline && (item.includes(0x0a) || item.includes(0x0d)) ? value : new SourceItem(item, value);
+  });
 }
 
 /**
@@ -64,10 +77,10 @@ async function* pageRecords(
     // while this page's records are written
     let pending: Promise<FetchedPage> | undefined = page(null);
     while (pending) {
-      const { request, document }: FetchedPage = await pending;
-      const next: unknown = (document as Record<string, unknown> | null)?.[nextCursorField];
+      const fetched: FetchedPage = await pending;
+      const next: unknown = (fetched.document as Record<string, unknown> | null)?.[nextCursorField];
       pending = typeof next === 'string' && next !== '' ? page(next) : undefined;
-      yield* items(document, source.itemsField, request);
+      yield* items(fetched, source.itemsField);
     }
     return;
   }
@@ -79,8 +92,7 @@ async function* pageRecords(
     pending.push(fetchPage(pageUrl(url, { ...sinceParams, [pageParam]: page, [sizeParam]: pageSize }), retry));
   for (; nextPage <= ahead; nextPage++) request(nextPage);
   for (;;) {
-    const { request: target, document } = await pending.shift()!;
-    const page = items(document, source.itemsField, target);
+    const page = items(await pending.shift()!, source.itemsField);
     if (page.length === 0) return;
     yield* page;
     request(nextPage++);
