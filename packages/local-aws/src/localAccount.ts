@@ -27,3 +27,6 @@ export function localEndpoints(env: NodeJS.ProcessEnv = process.env): LocalEndpo
     iam: env.AWS_ENDPOINT_URL_IAM ?? env.AWS_ENDPOINT_URL_STS ?? 'http://127.0.0.1:4593',
   };
 }
+
+/** The warehouse's data under a stack's `--dir` (PGlite's files; none for a Postgres URL). */
+export const WAREHOUSE_DIR = 'warehouse';

@@ -8,8 +8,8 @@ import { createDataApiServer, openWarehouseDatabase, StatementRunner } from './w
 import { warehouseS3 } from './warehouse/warehouseS3';
 import type { Database } from './warehouse';
 import type { LocalEndpoints } from './localAccount';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_WAREHOUSE_DATABASE } from './localAccount';
-import { FAULT_LOG, Faults, scaledVisibilityMs } from './common/faults';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_WAREHOUSE_DATABASE, WAREHOUSE_DIR } from './localAccount';
+import { abortLikeV8OnFirstStart, FAULT_LOG, Faults, scaledVisibilityMs } from './common/faults';
 import { notificationSink } from './s3Notifications';
 import { AccessControl, createIamServer, IamStore } from './iam';
 import type { FaultPlan } from './common/faults';
@@ -112,7 +112,8 @@ export async function startLocalStack({
     const s3Endpoint = await listen(servers[0]!, ports.s3 ?? 4569, host, 'S3', '--s3-port');
     const sqsEndpoint = await listen(servers[1]!, ports.sqs ?? 9324, host, 'SQS', '--sqs-port');
     const iamEndpoint = await listen(servers[2]!, ports.iam ?? 4593, host, 'IAM and STS', '--iam-port');
-    warehouse = await openWarehouseDatabase({ databaseUrl, dir: path.join(dir, 'warehouse'), name: database });
+    warehouse = await openWarehouseDatabase({ databaseUrl, dir: path.join(dir, WAREHOUSE_DIR), name: database });
+    abortLikeV8OnFirstStart(plan, dir);
     // the warehouse reads COPY input from the local S3 over HTTP, as Redshift reads from S3
     adminS3 = new S3Client({
       endpoint: s3Endpoint,

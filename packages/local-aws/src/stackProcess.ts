@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { cpuProfileArgs } from './common/cpuProfile';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { LocalEndpoints } from './localAccount';
+import { WAREHOUSE_DIR } from './localAccount';
 import { EXIT_WITH_PARENT } from './common/tether';
 
 // run from the sources (this repository) or from the built JavaScript (the published package)
@@ -19,6 +22,34 @@ export const FREE_PORTS: readonly string[] = ['--s3-port', '0', '--sqs-port', '0
 export async function launchStack(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
+): Promise<{ child: ChildProcess; ready: { endpoints: LocalEndpoints; env: Record<string, string> } }> {
+  const dir = args[args.indexOf('--dir') + 1];
+  const warehouse = args.includes('--dir') && dir ? path.join(dir, WAREHOUSE_DIR) : undefined;
+  const fresh = warehouse !== undefined && !existsSync(warehouse);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchOnce(args, env);
+    } catch (error) {
+      if (attempt >= V8_RACE_ATTEMPTS || !V8_JIT_PAGE_RACE.test((error as Error).message)) throw error;
+      // a warehouse the crashed process was creating may be half made: it is made again
+      if (fresh) await rm(warehouse, { recursive: true, force: true });
+      process.stderr.write(`local stack: V8 aborted the stack's process as it started (${V8_JIT_PAGE_RACE.source}): starting it again\n`);
+    }
+  }
+}
+
+/**
+ * Now and then (once in some hundreds of starts, under load) V8 aborts a process whose threads
+ * compile WebAssembly at once — PGlite on its worker thread, Node's own WebAssembly on the main
+ * one — with "Check failed: jit_page.has_value()" (a race in V8's registry of executable pages,
+ * seen by other PGlite users too). The stack is started again then; other failures are reported.
+ */
+const V8_JIT_PAGE_RACE = /Check failed: jit_page/;
+const V8_RACE_ATTEMPTS = 3;
+
+async function launchOnce(
+  args: string[],
+  env: NodeJS.ProcessEnv,
 ): Promise<{ child: ChildProcess; ready: { endpoints: LocalEndpoints; env: Record<string, string> } }> {
   // stdin a pipe from this process: the stack stops when this process dies, even by SIGKILL
   const child = spawn(

@@ -9,7 +9,18 @@ import {
   GetStatementResultCommand,
   RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data';
-import { FAULT_LOG, faultPlanFromEnv, injectedFaults, LOCAL_CREDENTIALS, scaledVisibilityMs, startLocalStack } from '../src';
+import {
+  FAULT_LOG,
+  FAULTS_ENV,
+  FREE_PORTS,
+  faultPlanFromEnv,
+  injectedFaults,
+  launchStack,
+  LOCAL_CREDENTIALS,
+  scaledVisibilityMs,
+  startLocalStack,
+  stopProcess,
+} from '../src';
 import type { FaultPlan, LocalStack } from '../src';
 
 jest.setTimeout(60_000);
@@ -101,5 +112,32 @@ describe('fault injection in the local stack (LOCAL_AWS_FAULTS)', () => {
     expect(() => faultPlanFromEnv({ LOCAL_AWS_FAULTS: '{"failStatement": {"contains": "x"}}' })).toThrow(/failStatement needs/);
     expect(() => faultPlanFromEnv({ LOCAL_AWS_FAULTS: 'nope' })).toThrow(/not JSON/);
     expect(faultPlanFromEnv({})).toBeUndefined();
+  });
+});
+
+describe('launchStack and the V8 abort some starts meet', () => {
+  it('starts the stack again when V8 aborted its process as it started, and says so', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'etl-v8-abort-'));
+    const said: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => (said.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      const { child, ready } = await launchStack(['--dir', dir, ...FREE_PORTS], {
+        ...process.env,
+        [FAULTS_ENV]: JSON.stringify({ v8AbortOnFirstStart: true } satisfies FaultPlan),
+      }).finally(() => (process.stderr.write = write));
+      try {
+        expect(said.join('')).toContain('V8 aborted the stack');
+        // the second process serves: its warehouse answers
+        const data = new RedshiftDataClient({ ...clients, endpoint: ready.endpoints.redshiftData });
+        const { Id } = await data.send(new ExecuteStatementCommand({ WorkgroupName: 'etl-dev', Database: 'analytics', Sql: 'SELECT 1' }));
+        expect(Id).toBeDefined();
+        data.destroy();
+      } finally {
+        await stopProcess(child);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

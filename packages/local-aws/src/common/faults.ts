@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 /**
  * Faults the local stack injects when asked to (`LOCAL_AWS_FAULTS`, JSON), for the chaos suite:
@@ -24,6 +25,11 @@ export interface FaultPlan {
    */
   sqsTimeScale?: number;
   sqsTimeFloorSeconds?: number;
+  /**
+   * The stack's first start in its folder aborts as V8 does in its JIT-page race ("Check failed:
+   * jit_page.has_value()", see launchStack), once the warehouse is open: launchStack starts it again.
+   */
+  v8AbortOnFirstStart?: boolean;
 }
 
 export type FaultKind = 's3-slow-down' | 'failed-statement';
@@ -125,4 +131,17 @@ export function injectedFaults(logFile: string): Record<FaultKind, number> {
     counts[kind]++;
   }
   return counts;
+}
+
+/** The marker of a {@link FaultPlan.v8AbortOnFirstStart} already injected in a stack's folder. */
+const V8_ABORT_MARKER = 'v8-abort-injected';
+
+/** Aborts this process as V8 does in its JIT-page race, when the plan asks and this folder has not seen it yet. */
+export function abortLikeV8OnFirstStart(plan: FaultPlan | undefined, dir: string): void {
+  if (!plan?.v8AbortOnFirstStart) return;
+  const marker = path.join(dir, V8_ABORT_MARKER);
+  if (existsSync(marker)) return;
+  writeFileSync(marker, '');
+  process.stderr.write('\n\n#\n# Fatal error in , line 0\n# Check failed: jit_page.has_value().\n#\n');
+  process.abort();
 }
