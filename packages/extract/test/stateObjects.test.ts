@@ -4,6 +4,19 @@ import { getIfExists } from '../src/s3Outcomes';
 
 jest.setTimeout(60_000);
 
+/** A function's grants on its own state: GetObject under `prefix`, ListBucket only with `s3:prefix` under it. */
+const readAndListOnly = (bucket: string, prefix: string) => ({
+  Statement: [
+    { Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::${bucket}/${prefix}*` },
+    {
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: `arn:aws:s3:::${bucket}`,
+      Condition: { StringLike: { 's3:prefix': `${prefix}*` } },
+    },
+  ],
+});
+
 /**
  * Reading a state object that may not exist, as a function's role reads it: S3 answers a missing
  * key 403 (not 404) to a role without ListBucket on the whole bucket, which the planner and the
@@ -11,17 +24,7 @@ jest.setTimeout(60_000);
  */
 describe('getIfExists under a role that may list only its own prefix', () => {
   const local = useStackWithBucket('etl-data-test');
-  const prefixOnly = {
-    Statement: [
-      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::etl-data-test/state/planner/*' },
-      {
-        Effect: 'Allow',
-        Action: ['s3:ListBucket'],
-        Resource: 'arn:aws:s3:::etl-data-test',
-        Condition: { StringLike: { 's3:prefix': 'state/planner/*' } },
-      },
-    ],
-  };
+  const prefixOnly = readAndListOnly('etl-data-test', 'state/planner/');
   const clientAs = async (role: string, policy: { Statement: unknown[] }) =>
     new S3Client({
       endpoint: local.stack.endpoints.s3,
@@ -63,17 +66,7 @@ describe('getIfExists under a role that may list only its own prefix', () => {
  */
 describe('getIfExists racing a writer', () => {
   const local = useStackWithBucket('etl-data-race');
-  const policy = {
-    Statement: [
-      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::etl-data-race/state/runs/*' },
-      {
-        Effect: 'Allow',
-        Action: ['s3:ListBucket'],
-        Resource: 'arn:aws:s3:::etl-data-race',
-        Condition: { StringLike: { 's3:prefix': 'state/runs/*' } },
-      },
-    ],
-  };
+  const policy = readAndListOnly('etl-data-race', 'state/runs/');
 
   it('reads the object written between its refused read and its listing', async () => {
     const s3 = new S3Client({
