@@ -15,6 +15,7 @@
  */
 import { parseArgs } from 'node:util';
 import { exampleRawFileReady } from '@etl/contracts';
+import { serviceConfig } from '@etl/harness';
 import { nodeChildReport } from '@etl/tuning';
 import { bundleScript } from './bundle';
 import { ordersInput } from './inputs';
@@ -32,8 +33,18 @@ interface ChildReport {
   accounting?: Record<string, number>;
 }
 
+/**
+ * The transform function's environment as deployed, its fixed values (a `${param:…}` is the
+ * stack's to give): what the process starts with on Lambda, such as glibc's MALLOC_ARENA_MAX.
+ */
+const DEPLOYED_ENV: Record<string, string> = Object.fromEntries(
+  Object.entries(serviceConfig('transform').functions.transformWorker?.environment ?? {})
+    .filter(([, value]) => !String(value).includes('${'))
+    .map(([name, value]) => [name, String(value)]),
+);
+
 const runChild = (bundle: string, nodeOptions: string[], arg: string, env: Record<string, string>) =>
-  nodeChildReport<ChildReport>([...nodeOptions, bundle, arg], env);
+  nodeChildReport<ChildReport>([...nodeOptions, bundle, arg], { ...env, ...DEPLOYED_ENV });
 
 const mb = (n: number) => `${n.toFixed(0)} MB`.padStart(8);
 
@@ -43,7 +54,9 @@ const mb = (n: number) => `${n.toFixed(0)} MB`.padStart(8);
   try {
     const idle = await runChild(bundle, HEAP_FOR_128_MB, '--idle', bench.stack.env);
     console.log(
-      `transform step peak RSS by input size, a child process each; idle baseline (bundle loaded): ${idle.peakRssMb.toFixed(0)} MB`,
+      `transform step peak RSS by input size, a child process each (the deployed environment: ${Object.entries(DEPLOYED_ENV)
+        .map(([name, value]) => `${name}=${value}`)
+        .join(' ')}); idle baseline (bundle loaded): ${idle.peakRssMb.toFixed(0)} MB`,
     );
     console.log(
       `  ${'input'.padEnd(26)} ${'rows'.padStart(10)} ${'128 MB heap'.padStart(12)} ${'× idle'.padStart(7)} ${'time'.padStart(7)} ${'defaults'.padStart(9)} ${'time'.padStart(7)}`,
@@ -74,6 +87,7 @@ const mb = (n: number) => `${n.toFixed(0)} MB`.padStart(8);
         bench: 'flat-memory',
         idleRssMb: idle.peakRssMb,
         heap128Flags: HEAP_FOR_128_MB,
+        deployedEnv: DEPLOYED_ENV,
         results,
         growth,
         goalMb: GOAL_MB,

@@ -34,7 +34,7 @@ export interface ServiceConfig {
   provider: { runtime?: string; environment?: Record<string, string> };
   /** `custom.esbuild`: serverless-esbuild's options, most of them passed to esbuild as they are. */
   custom?: { esbuild?: Record<string, unknown> };
-  functions: Record<string, { handler: string; [key: string]: unknown }>;
+  functions: Record<string, { handler: string; environment?: Record<string, string>; [key: string]: unknown }>;
 }
 
 /** A service's serverless.yml as plain data; CloudFormation short tags (!Ref, !Sub…) stay as plain values. */
