@@ -253,11 +253,15 @@ export interface StageSeconds {
 
 /** A run's stage durations from its planning time (epoch seconds) and when each stage last finished. */
 export function stageSeconds(plannedAt: number, finishedAt: { extract: number; transform: number; load: number }): StageSeconds {
+  // the load's time is the warehouse's GETDATE(), whole seconds (as Redshift's), the others the
+  // workers' clocks to the millisecond: a load ended in the second of the last transform would
+  // show as negative — it ended no earlier than that transform
+  const loaded = Math.max(finishedAt.load, finishedAt.transform);
   return {
     extract: finishedAt.extract - plannedAt,
     transform: finishedAt.transform - finishedAt.extract,
-    load: finishedAt.load - finishedAt.transform,
-    total: finishedAt.load - plannedAt,
+    load: loaded - finishedAt.transform,
+    total: loaded - plannedAt,
   };
 }
 
