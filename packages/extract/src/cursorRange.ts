@@ -1,6 +1,6 @@
 import { coercer, isRefusal } from '@etl/pipeline-kit';
 import type { Pipeline } from '@etl/pipeline-kit';
-import { valueOf } from './rawLine';
+import { sourceValue } from './rawLine';
 
 /**
  * A record's incremental cursor value in canonical text (as the watermark holds it): null when
@@ -14,7 +14,7 @@ export function cursorReader(pipeline: Pipeline): ((record: unknown) => string |
   const field = column.from ?? name;
   const coerce = coercer(column.type);
   return (item) => {
-    const record = valueOf(item);
+    const record = sourceValue(item);
     if (typeof record !== 'object' || record === null || Buffer.isBuffer(record)) return undefined;
     const value = (record as Record<string, unknown>)[field];
     if (value === undefined || value === null) return null;

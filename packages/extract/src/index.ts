@@ -1,5 +1,5 @@
 export { writeRawFile } from './rawFileWriter';
-export { SourceItem, valueOf } from './rawLine';
+export { SourceItem, sourceValue } from './rawLine';
 export type { RawFileTarget } from './rawFileWriter';
 export { RawRunWriter } from './rawRunWriter';
 export type { RawRunTarget } from './rawRunWriter';

@@ -15,7 +15,7 @@ export class SourceItem {
 }
 
 /** The value a record stands for, as the extract reads it (the cursor): a {@link SourceItem}'s parsed value, else the record. */
-export const valueOf = (record: unknown): unknown => (record instanceof SourceItem ? record.value : record);
+export const sourceValue = (record: unknown): unknown => (record instanceof SourceItem ? record.value : record);
 
 /**
  * Writes one record as one line of a raw file. Bytes are a line of the source as it came (a

@@ -6,7 +6,7 @@ import { withRetry } from '@etl/middleware';
 import type { Retry } from '@etl/middleware';
 import { useStackWithBucket } from '@etl/harness/testing';
 import { orders, sampleLines, startOrdersApi } from '@etl/pipelines';
-import { cursorToIso, extractRun, httpRecords, HttpSourceError, readRunManifest, SourceItem, valueOf } from '../src';
+import { cursorToIso, extractRun, httpRecords, HttpSourceError, readRunManifest, SourceItem, sourceValue } from '../src';
 
 jest.setTimeout(60_000);
 
@@ -16,7 +16,7 @@ const source = orders.source as Extract<typeof orders.source, { kind: 'http' }>;
 /** The values of a source's records (an HTTP item is its bytes and its value: see {@link SourceItem}). */
 async function collect(iterable: AsyncIterable<unknown>): Promise<unknown[]> {
   const all: unknown[] = [];
-  for await (const item of iterable) all.push(valueOf(item));
+  for await (const item of iterable) all.push(sourceValue(item));
   return all;
 }
 
@@ -75,7 +75,9 @@ describe('httpRecords', () => {
       expect(api.requests()).toBe(2);
       const rest = await collect(records);
       expect(rest).toHaveLength(2_499);
-      expect([valueOf(first.value), ...rest].map((r) => JSON.stringify(r)).sort()).toEqual(lines.map((l) => JSON.stringify(l.line)).sort());
+      expect([sourceValue(first.value), ...rest].map((r) => JSON.stringify(r)).sort()).toEqual(
+        lines.map((l) => JSON.stringify(l.line)).sort(),
+      );
       expect(api.requests()).toBe(3);
     } finally {
       await api.stop();
