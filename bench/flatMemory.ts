@@ -34,11 +34,13 @@ interface ChildReport {
 }
 
 /**
- * The transform function's environment as deployed, its fixed values (a `${param:…}` is the
- * stack's to give): what the process starts with on Lambda, such as glibc's MALLOC_ARENA_MAX.
+ * The transform function's environment as deployed (the provider's, then the function's own),
+ * its fixed values (a `${param:…}` is the stack's to give): what the process starts with on
+ * Lambda, such as glibc's MALLOC_ARENA_MAX.
  */
+const transform = serviceConfig('transform');
 const DEPLOYED_ENV: Record<string, string> = Object.fromEntries(
-  Object.entries(serviceConfig('transform').functions.transformWorker?.environment ?? {})
+  Object.entries({ ...transform.provider.environment, ...transform.functions.transformWorker?.environment })
     .filter(([, value]) => !String(value).includes('${'))
     .map(([name, value]) => [name, String(value)]),
 );

@@ -1,4 +1,5 @@
 import { KeyIndex } from './keyIndex';
+import { grown, RowTexts } from './rowTexts';
 
 const INITIAL_BYTES = 1 << 22;
 
@@ -13,11 +14,11 @@ export interface Ranking {
 
 /**
  * A block of staged rows deduplicated on their key: each row's CSV line is encoded straight into
- * one off-heap buffer, its rank into another and its key into a {@link KeyIndex}, so holding tens of
- * thousands of rows costs the garbage collector nothing per row (ranks and keys are read back, rarely,
- * when a key comes again). A later
- * row with the same key replaces the earlier one when the {@link Ranking} says so, else it is dropped;
- * either way one duplicate is collapsed.
+ * one off-heap buffer, its rank into a {@link RowTexts} and its key into a {@link KeyIndex}, so
+ * holding tens of thousands of rows costs the garbage collector nothing per row (ranks and keys
+ * are read back, rarely, when a key comes again). A later row with the same key replaces the
+ * earlier one when the {@link Ranking} says so, else it is dropped; either way one duplicate is
+ * collapsed.
  *
  * Two buffers take turns: the rows of one block are handed over while the next block fills the
  * other, so a buffer is reused rather than allocated per block (fresh memory costs a page fault
@@ -32,11 +33,8 @@ export class DedupeBlock {
   private used = 0;
   /** Row i's line is bytes[starts[i], starts[i + 1]) (the last ends at `used`); -1 marks a replaced row. */
   private starts: number[] = [];
-  /** Row i's rank is rankBytes[rankStarts[i], rankEnds[i]) as UTF-8; a null rank ends at -1. The buffer stays from block to block. */
-  private rankBytes: Buffer = Buffer.alloc(0);
-  private rankUsed = 0;
-  private rankStarts: number[] = [];
-  private rankEnds: number[] = [];
+  /** Row i's rank. */
+  private readonly ranks = new RowTexts(INITIAL_BYTES);
   private readonly positions = new KeyIndex();
 
   constructor(private readonly ranking: Ranking) {}
@@ -54,17 +52,18 @@ export class DedupeBlock {
     let kept = true;
     if (earlier >= 0) {
       kept = false;
-      let order = this.ranking.compareRanks(rank, this.rankOf(earlier));
+      let order = this.ranking.compareRanks(rank, this.ranks.get(earlier));
       if (order === 0 && this.ranking.compareLines) order = this.ranking.compareLines(csvLine, this.lineOf(earlier));
       if (order <= 0) return false;
       this.starts[earlier] = -1 - this.starts[earlier]!; // replaced: keep its start, negated, to find its end
     }
-    if (this.used + csvLine.length * 3 + 1 > this.bytes.length) this.bytes = grown(this.bytes, this.used, csvLine.length * 3 + 1);
+    if (this.used + csvLine.length * 3 + 1 > this.bytes.length)
+      this.bytes = grown(this.bytes, this.used, csvLine.length * 3 + 1, INITIAL_BYTES);
     this.positions.put(key, this.starts.length);
     this.starts.push(this.used);
     this.used += this.bytes.write(csvLine, this.used, 'utf8');
     this.bytes[this.used++] = NEWLINE;
-    this.addRank(rank);
+    this.ranks.push(rank);
     return kept;
   }
 
@@ -87,9 +86,7 @@ export class DedupeBlock {
     this.spare = bytes;
     this.used = 0;
     this.starts = [];
-    this.rankUsed = 0;
-    this.rankStarts = [];
-    this.rankEnds = [];
+    this.ranks.clear();
     this.positions.clear();
     return bytes.subarray(0, length);
   }
@@ -100,29 +97,6 @@ export class DedupeBlock {
     const end = next === undefined ? this.used : next < 0 ? -1 - next : next;
     return this.bytes.toString('utf8', this.starts[row], end - 1);
   }
-
-  private addRank(rank: string | null): void {
-    this.rankStarts.push(this.rankUsed);
-    if (rank === null) {
-      this.rankEnds.push(-1);
-      return;
-    }
-    if (this.rankUsed + rank.length * 3 > this.rankBytes.length) this.rankBytes = grown(this.rankBytes, this.rankUsed, rank.length * 3);
-    this.rankUsed += this.rankBytes.write(rank, this.rankUsed, 'utf8');
-    this.rankEnds.push(this.rankUsed);
-  }
-
-  private rankOf(row: number): string | null {
-    const end = this.rankEnds[row]!;
-    return end < 0 ? null : this.rankBytes.toString('utf8', this.rankStarts[row], end);
-  }
 }
 
 const NEWLINE = 0x0a;
-
-/** A buffer with room for `atLeast` more bytes after its first `used`, which it keeps. */
-function grown(bytes: Buffer, used: number, atLeast: number): Buffer {
-  const bigger = Buffer.allocUnsafe(Math.max(bytes.length * 2, used + atLeast, INITIAL_BYTES));
-  bytes.copy(bigger, 0, 0, used);
-  return bigger;
-}

@@ -1,3 +1,5 @@
+import { RowTexts } from './rowTexts';
+
 const FIRST_SLOTS = 1 << 15;
 
 /**
@@ -15,12 +17,9 @@ const FIRST_SLOTS = 1 << 15;
 export class KeyIndex {
   /** Row number per slot, -1 for empty; sized to stay at most half full. */
   private slots = new Int32Array(FIRST_SLOTS).fill(-1);
-  /** Row r's key hash, and its key as keyBytes[keyStarts[r], keyEnds[r]). */
+  /** Row r's key hash, and its key. */
   private hashes: number[] = [];
-  private keyStarts: number[] = [];
-  private keyEnds: number[] = [];
-  private keyBytes = Buffer.alloc(0);
-  private keyUsed = 0;
+  private readonly keys = new RowTexts(1 << 16);
   private filled = 0;
   /** Where the last `find` stopped: the key's slot, or the empty slot it would go to. */
   private slot = -1;
@@ -35,26 +34,19 @@ export class KeyIndex {
     const mask = this.slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const row = this.slots[slot]!;
-      if (row < 0 || (this.hashes[row] === hash && this.keyOf(row) === key)) {
+      if (row < 0 || (this.hashes[row] === hash && this.keys.get(row) === key)) {
         this.slot = slot;
         return row;
       }
     }
   }
 
-  /** Puts row `row` (the next row, numbered from 0) under the key the last `find` looked for. */
+  /** Puts row `row` (the next row: rows are numbered from 0, each put once) under the key the last `find` looked for. */
   put(key: string, row: number): void {
     if (this.slots[this.slot]! < 0) this.filled++;
     this.slots[this.slot] = row;
     this.hashes[row] = this.hash;
-    if (this.keyUsed + key.length * 3 > this.keyBytes.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.keyBytes.length * 2, this.keyUsed + key.length * 3, 1 << 16));
-      this.keyBytes.copy(bigger, 0, 0, this.keyUsed);
-      this.keyBytes = bigger;
-    }
-    this.keyStarts[row] = this.keyUsed;
-    this.keyUsed += this.keyBytes.write(key, this.keyUsed, 'utf8');
-    this.keyEnds[row] = this.keyUsed;
+    this.keys.push(key);
     if (this.filled * 2 > this.slots.length) this.grow();
   }
 
@@ -62,14 +54,8 @@ export class KeyIndex {
   clear(): void {
     this.slots.fill(-1);
     this.hashes = [];
-    this.keyStarts = [];
-    this.keyEnds = [];
-    this.keyUsed = 0;
+    this.keys.clear();
     this.filled = 0;
-  }
-
-  private keyOf(row: number): string {
-    return this.keyBytes.toString('utf8', this.keyStarts[row], this.keyEnds[row]);
   }
 
   private grow(): void {
