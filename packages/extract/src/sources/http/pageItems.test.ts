@@ -31,13 +31,20 @@ describe('pageItemRanges', () => {
           const ranges = pageItemRanges(page, 'items');
           expect(ranges).toBeDefined();
           const texts = slices(page, ranges!);
-          expect(texts.map((text) => JSON.parse(text) as unknown)).toEqual(items);
+          // each slice is the item JSON.parse reads from the page (JSON writes -0 as 0, so not `items` itself)
+          const parsed = (JSON.parse(page.toString('utf8')) as { items: unknown[] }).items;
+          expect(texts.map((text) => JSON.parse(text) as unknown)).toEqual(parsed);
           // each is the item's own text: as the page wrote it, nothing around it
           texts.forEach((text) => expect(text).toBe(text.trim()));
         },
       ),
       { numRuns: 500 },
     );
+  });
+
+  it('finds -0 as the page wrote it', () => {
+    const page = Buffer.from('{"items":[-0,0,-0.0e0]}');
+    expect(slices(page, pageItemRanges(page, 'items')!)).toEqual(['-0', '0', '-0.0e0']);
   });
 
   it('keeps the bytes of numbers and escapes as the source wrote them', () => {
