@@ -10,7 +10,10 @@ const csv: EmptyFieldRules = {
   blanksAsNull: false,
   columns: ['other', 'character', 'character'],
 };
-const rewrite = (rules: EmptyFieldRules, line: string) => emptyFieldRewriter(rules)!(Buffer.from(line)).toString();
+const rewrite = (rules: EmptyFieldRules, line: string) => {
+  const bytes = Buffer.from(line);
+  return (emptyFieldRewriter(rules)!(bytes, 0, bytes.length) ?? bytes).toString();
+};
 
 describe('Redshift empty-field rules', () => {
   it('loads an empty or blank field of a non-character column as NULL, keeps character fields', () => {
@@ -32,7 +35,11 @@ describe('Redshift empty-field rules', () => {
     expect(rewrite(csv, '"a,,b",,x\n')).toBe('"a,,b",,x\n'); // the first field is a character column's data
     expect(rewrite({ ...csv, columns: ['character', 'other', 'character'] }, '"a,,b",,x\n')).toBe('"a,,b",\\N,x\n');
     const record = Buffer.from('1,a,b\n');
-    expect(emptyFieldRewriter(csv)!(record)).toBe(record);
+    expect(emptyFieldRewriter(csv)!(record, 0, record.length)).toBeUndefined();
+    // a record inside a larger buffer is read within its bounds: the empty field after it is not its own
+    const piece = Buffer.from('x,,\n1,a,b\n,,\n');
+    expect(emptyFieldRewriter(csv)!(piece, 4, 10)).toBeUndefined();
+    expect(emptyFieldRewriter(csv)!(piece, 10, 13)?.toString()).toBe('\\N,,\n');
   });
 
   it('splits the text format on its delimiter, minding backslash escapes', () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { recordAtLine, recordChunks, recordText, withoutRecord } from './copyRecords';
 import type { RecordChunk } from './copyRecords';
@@ -49,5 +50,37 @@ describe('recordChunks', () => {
     });
     expect(chunk!.data.toString()).toBe('1\n2\n');
     expect(chunk!.fileLines).toEqual([1, 3]);
+  });
+});
+
+describe('recordChunks, over any input and any way it comes in pieces', () => {
+  const field = fc.oneof(
+    fc.string({ unit: fc.constantFrom('a', ',', ' ') }),
+    fc.string({ unit: fc.constantFrom('a', '"', ',', '\n', '\r') }).map((text) => `"${text.replace(/"/g, '""')}"`),
+  );
+  const record = fc.array(field, { minLength: 1, maxLength: 4 }).map((fields) => `${fields.join(',')}\n`);
+
+  it('finds the same records, lines and bytes as one walk over the whole text', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(record, { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 6 }), async (records, cuts) => {
+        const text = records.join('');
+        const at = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort((a, b) => a - b);
+        const pieces = [0, ...at].map((start, k) => text.slice(start, at[k] ?? text.length)).filter((piece) => piece !== '');
+        const chunks = await chunksOf(pieces, { chunkBytes: 16 });
+        // every record that is not a blank line, where a walk over the whole text starts it
+        const expected: number[] = [];
+        let line = 1;
+        for (const one of records) {
+          if (one !== '\n') expected.push(line);
+          line += one.split('\n').length - 1;
+        }
+        expect(chunks.flatMap((chunk) => chunk.fileLines)).toEqual(expected);
+        expect(chunks.flatMap((chunk) => chunk.starts.map((_, index) => `${recordText(chunk, index)}\n`))).toEqual(
+          records.filter((one) => one !== '\n'),
+        );
+        expect(Buffer.concat(chunks.map((chunk) => chunk.data)).toString()).toBe(records.filter((one) => one !== '\n').join(''));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
