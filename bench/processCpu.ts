@@ -6,13 +6,19 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
  * under `root` is walked and each process's user + system time (threads included) noted; a
  * process that ends keeps its last reading (at most one interval short). Each process is put in
  * a group by its command line (`classify`), so a run's CPU splits into the local stack, the
- * services' workers and the orchestrating process.
+ * services' workers and the orchestrating process. The reads themselves cost this process CPU;
+ * when `root` is this process, that cost is measured and left out of its figure.
  */
 export interface CpuWatch {
   /** CPU-seconds per group so far: subtract from `stop()`'s to leave out what came before (start-up). */
   mark(): Record<string, number>;
-  /** Stops sampling; CPU-seconds per group and in all. */
-  stop(): { groups: Record<string, number>; total: number; processes: { pid: number; command: string; cpuSeconds: number }[] };
+  /** Stops sampling; CPU-seconds per group and in all, and what the meter itself used (left out of the groups). */
+  stop(): {
+    groups: Record<string, number>;
+    total: number;
+    processes: { pid: number; command: string; cpuSeconds: number }[];
+    meterSeconds: number;
+  };
 }
 
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -64,7 +70,16 @@ export function watchProcessTreeCpu(
   intervalMs = 200,
 ): CpuWatch {
   const last = new Map<number, { group: string; command: string; cpuSeconds: number }>();
+  // the meter's own /proc reads (every process's stat file, 5 times a second) are this process's
+  // CPU too: counted here and left out of the root's reading when the root is this process
+  let meterSeconds = 0;
   const sample = () => {
+    const before = process.cpuUsage();
+    sampleTree();
+    const used = process.cpuUsage(before);
+    meterSeconds += (used.user + used.system) / 1e6;
+  };
+  const sampleTree = () => {
     const all = readProcesses();
     const children = new Map<number, number[]>();
     for (const [pid, { parent }] of all) children.set(parent, [...(children.get(parent) ?? []), pid]);
@@ -75,7 +90,8 @@ export function watchProcessTreeCpu(
       if (reading) {
         const known = last.get(pid);
         const command = known?.command ?? commandLine(pid);
-        last.set(pid, { group: known?.group ?? classify(command, pid), command, cpuSeconds: reading.cpuSeconds });
+        const meter = pid === root && root === process.pid ? meterSeconds : 0;
+        last.set(pid, { group: known?.group ?? classify(command, pid), command, cpuSeconds: reading.cpuSeconds - meter });
       }
       queue.push(...(children.get(pid) ?? []));
     }
@@ -100,7 +116,7 @@ export function watchProcessTreeCpu(
       const processes = [...last]
         .map(([pid, { command, cpuSeconds }]) => ({ pid, command, cpuSeconds: cpuSeconds - (pid === root ? baseline : 0) }))
         .sort((a, b) => b.cpuSeconds - a.cpuSeconds);
-      return { groups, total: Object.values(groups).reduce((a, b) => a + b, 0), processes };
+      return { groups, total: Object.values(groups).reduce((a, b) => a + b, 0), processes, meterSeconds };
     },
   };
 }
