@@ -1,6 +1,8 @@
 import { coercer, isRefusal } from '@etl/pipeline-kit';
 import type { Pipeline } from '@etl/pipeline-kit';
 import { sourceValue } from './rawLine';
+import { batchedRecords, recordBatches, withNumbers } from './sourceRecords';
+import type { SourceRecords } from './sourceRecords';
 
 /**
  * A record's incremental cursor value in canonical text (as the watermark holds it): null when
@@ -45,20 +47,24 @@ export function canonicalCursor(pipeline: Pipeline, text: string): string {
  * The records of a bounded run (a backfill): those whose cursor is below `until`. Records at or
  * above it, and records without a cursor value, are outside the range and counted in `outside`
  * (the next scheduled run reads them from the watermark, as it would have). Records the extract
- * cannot judge (not objects) pass: the transform quarantines them with their reason.
+ * cannot judge (not objects) pass: the transform quarantines them with their reason. Batch by
+ * batch, as the source has them; what the source knows of its numbers holds for the rest.
  */
-export async function* belowCursor(
-  pipeline: Pipeline,
-  records: AsyncIterable<unknown>,
-  until: string,
-  outside: { rows: number },
-): AsyncGenerator<unknown> {
+export function belowCursor(pipeline: Pipeline, records: SourceRecords, until: string, outside: { rows: number }): SourceRecords {
   const cursor = cursorReader(pipeline);
-  for await (const record of records) {
+  const below = (record: unknown) => {
     const value = cursor?.(record);
-    if (value === undefined || (value !== null && value < until)) yield record;
-    else outside.rows++;
+    if (value === undefined || (value !== null && value < until)) return true;
+    outside.rows++;
+    return false;
+  };
+  async function* kept() {
+    for await (const batch of recordBatches(records)) {
+      const inRange = batch.filter(below);
+      if (inRange.length > 0) yield inRange;
+    }
   }
+  return withNumbers(batchedRecords(kept()), () => records.numbers?.());
 }
 
 /**

@@ -4,6 +4,8 @@ import type { Pipeline } from '@etl/pipeline-kit';
 import { cursorReader } from './cursorRange';
 import { RawRunWriter } from './rawRunWriter';
 import { writeRunManifest } from './runManifest';
+import { recordBatches } from './sourceRecords';
+import type { SourceRecords } from './sourceRecords';
 
 export interface ExtractRunOptions {
   bucket: string;
@@ -24,19 +26,6 @@ export interface ExtractRunOptions {
   movesWatermark?: boolean;
   /** Where the records come from, recorded in the run manifest (shown by `etl runs` and the dashboard); default the pipeline's source. */
   origin?: RunOrigin;
-}
-
-/**
- * A source's records, and — asked once they are read — whether every number they held is a
- * double's shortest text (`plain`: the transform then parses the raw lines with plain
- * `JSON.parse`), as the source knows it. Undefined, or no `numbers`: not known, so the transform
- * reads each number from its text.
- */
-export type SourceRecords = AsyncIterable<unknown> & { numbers?: () => 'plain' | undefined };
-
-/** Records that say what their source knows of their numbers (see {@link SourceRecords}). */
-export function withNumbers(records: AsyncIterable<unknown>, numbers: () => 'plain' | undefined): SourceRecords {
-  return Object.assign(records, { numbers });
 }
 
 /** What extracting a run (or a slice of one) wrote: its parts and the cursor high-water mark. */
@@ -62,12 +51,13 @@ export async function extractParts(s3: S3Client, options: ExtractRunOptions): Pr
   });
   const cursor = options.movesWatermark === false ? undefined : cursorReader(pipeline);
   let high = options.movesWatermark === false ? null : options.since;
-  for await (const record of options.records) {
-    const written = writer.write(record);
-    if (written) await written;
-    const value = cursor?.(record);
-    if (typeof value === 'string' && (high === null || value > high)) high = value;
-  }
+  for await (const batch of recordBatches(options.records))
+    for (const record of batch) {
+      const written = writer.write(record);
+      if (written) await written;
+      const value = cursor?.(record);
+      if (typeof value === 'string' && (high === null || value > high)) high = value;
+    }
   const parts = await writer.finish();
   const numbers = options.records.numbers?.();
   return { parts: numbers ? parts.map((part) => ({ ...part, numbers })) : parts, cursorHigh: high };

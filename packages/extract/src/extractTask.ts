@@ -5,8 +5,8 @@ import type { Retry } from '@etl/middleware';
 import type { Pipeline } from '@etl/pipeline-kit';
 import { announceRun } from './announceRun';
 import { belowCursor } from './cursorRange';
-import { extractRun, withNumbers } from './extractRun';
-import type { SourceRecords } from './extractRun';
+import { extractRun } from './extractRun';
+import type { SourceRecords } from './sourceRecords';
 import { assembleRun, extractSlice } from './runSlices';
 
 export interface ExtractTaskOptions {
@@ -46,7 +46,7 @@ export async function runExtractTask(options: ExtractTaskOptions): Promise<Extra
   // a backfill reads [since, until): the source is asked from `since`, the rows from `until` on are left out here
   const records = async (slice?: RunSlice) => {
     const all = await options.records(slice);
-    return until === undefined ? all : withNumbers(belowCursor(pipeline, all, until, outside), () => all.numbers?.());
+    return until === undefined ? all : belowCursor(pipeline, all, until, outside);
   };
   let extracted: RawPart[] | undefined;
   let manifest: RunManifest | undefined;

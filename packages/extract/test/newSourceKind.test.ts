@@ -30,7 +30,7 @@ declare module '@etl/pipeline-kit' {
 }
 `;
 
-const KIND_INDEX = `import { withNumbers } from '../../extractRun';
+const KIND_INDEX = `import { withNumbers } from '../../sourceRecords';
 import { fetchJson } from '../http/fetchJson';
 import { ENV_NAME, locationValue } from '../sourceKind';
 import type { SourceKind } from '../sourceKind';

@@ -4,7 +4,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ExtractQueue, ExtractTask, RunSlice } from '@etl/contracts';
 import type { Retry } from '@etl/middleware';
 import type { Pipeline, PipelineDefinition, SourceDefinition } from '@etl/pipeline-kit';
-import type { SourceRecords } from '../extractRun';
+import type { SourceRecords } from '../sourceRecords';
 
 /**
  * Where a kind's source is on a stage. The worker reads it from an environment variable the

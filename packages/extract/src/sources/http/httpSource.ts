@@ -1,6 +1,6 @@
 import type { Retry } from '@etl/middleware';
-import { withNumbers } from '../../extractRun';
-import type { SourceRecords } from '../../extractRun';
+import { batchedRecords, withNumbers } from '../../sourceRecords';
+import type { SourceRecords } from '../../sourceRecords';
 import { fetchJsonPage } from './fetchJson';
 import type { JsonPage } from './fetchJson';
 import { pageItemRanges } from './pageItems';
@@ -39,7 +39,7 @@ function fetchPageNoting(request: string, retry: Retry, seen: { inexactNumbers: 
  * so the raw file holds what the source sent. An item whose bytes span lines (a pretty-printed
  * page) is its value, written as one line of JSON (numbers a double would change keep their text).
  */
-function items({ document, bytes, request }: FetchedPage, field: string): unknown[] {
+function items({ document, bytes, request }: FetchedPage, field: string): readonly unknown[] {
   const list = (document as Record<string, unknown> | null)?.[field];
   if (!Array.isArray(list)) throw new Error(`GET ${request}: the response has no "${field}" array`);
   const ranges = pageItemRanges(bytes, field);
@@ -59,15 +59,17 @@ function items({ document, bytes, request }: FetchedPage, field: string): unknow
  */
 export function httpRecords(source: HttpSource, options: HttpReadOptions): AsyncGenerator<unknown> & SourceRecords {
   const seen = { inexactNumbers: false };
-  return withNumbers(pageRecords(source, options, seen), () => (seen.inexactNumbers ? undefined : 'plain')) as AsyncGenerator<unknown> &
-    SourceRecords;
+  return withNumbers(batchedRecords(pageItems(source, options, seen)), () =>
+    seen.inexactNumbers ? undefined : 'plain',
+  ) as AsyncGenerator<unknown> & SourceRecords;
 }
 
-async function* pageRecords(
+/** Each page's items, page by page. */
+async function* pageItems(
   source: HttpSource,
   { url, since, retry }: HttpReadOptions,
   seen: { inexactNumbers: boolean },
-): AsyncGenerator<unknown> {
+): AsyncGenerator<readonly unknown[]> {
   const fetchPage = (request: string, retry: Retry) => fetchPageNoting(request, retry, seen);
   const sinceParams = source.cursorParam ? { [source.cursorParam]: since } : {};
   if (source.pagination.type === 'cursor') {
@@ -80,7 +82,7 @@ async function* pageRecords(
       const fetched: FetchedPage = await pending;
       const next: unknown = (fetched.document as Record<string, unknown> | null)?.[nextCursorField];
       pending = typeof next === 'string' && next !== '' ? page(next) : undefined;
-      yield* items(fetched, source.itemsField);
+      yield items(fetched, source.itemsField);
     }
     return;
   }
@@ -94,7 +96,7 @@ async function* pageRecords(
   for (;;) {
     const page = items(await pending.shift()!, source.itemsField);
     if (page.length === 0) return;
-    yield* page;
+    yield page;
     request(nextPage++);
   }
 }

@@ -7,8 +7,8 @@ import { parse } from 'csv-parse';
 import { makeRunId } from '@etl/contracts';
 import { decodeUtf8KeepingBadBytes, lines } from '@etl/files';
 import type { Pipeline } from '@etl/pipeline-kit';
-import { withNumbers } from '../../extractRun';
-import type { SourceRecords } from '../../extractRun';
+import { withNumbers } from '../../sourceRecords';
+import type { SourceRecords } from '../../sourceRecords';
 import { csvHeaderError, csvHeaderProblems } from './csvHeader';
 
 import type { S3DropSource } from './definition';

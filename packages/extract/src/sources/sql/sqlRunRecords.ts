@@ -1,7 +1,7 @@
 import type { RunSlice } from '@etl/contracts';
 import type { Pipeline } from '@etl/pipeline-kit';
-import { withNumbers } from '../../extractRun';
-import type { SourceRecords } from '../../extractRun';
+import { withNumbers } from '../../sourceRecords';
+import type { SourceRecords } from '../../sourceRecords';
 import { connectionUrl } from './connectionUrl';
 import { sqlRecords } from './sqlSource';
 

@@ -1,6 +1,8 @@
 import type { Pipeline } from '@etl/pipeline-kit';
 import type { DatabaseDrivers, SourceConnection } from '../sourceKind';
 import type { SqlSource } from './definition';
+import { batchedRecords } from '../../sourceRecords';
+import type { SourceRecords } from '../../sourceRecords';
 
 export interface SqlReadOptions {
   /** Connection URL (`postgres://…`, `mysql://…`): in AWS from Secrets Manager / SSM, never a plain env value. */
@@ -59,11 +61,20 @@ function sourceColumns(pipeline: Pipeline, source: SqlSource): { columns: string
  * the database's text and are read by the pipeline's own coercion. Rows whose cursor is NULL
  * come first, on every run (see below).
  */
-export async function* sqlRecords(
+export function sqlRecords(
+  pipeline: Pipeline,
+  source: SqlSource,
+  options: SqlReadOptions,
+): AsyncGenerator<Record<string, unknown>> & SourceRecords {
+  return batchedRecords(sqlPages(pipeline, source, options));
+}
+
+/** {@link sqlRecords}, a page of rows at a time. */
+async function* sqlPages(
   pipeline: Pipeline,
   source: SqlSource,
   { connectionUrl, databases, since, until = null, nullCursorRows = true, pageRows = 5_000 }: SqlReadOptions,
-): AsyncGenerator<Record<string, unknown>> {
+): AsyncGenerator<Record<string, unknown>[]> {
   const { columns, cursor, key, from, engine, quote, parameters } = sqlTarget(pipeline, source, connectionUrl);
   const connection = await connect(engine, connectionUrl, databases);
   const [c, k] = [quote(cursor), quote(key)];
@@ -75,7 +86,7 @@ export async function* sqlRecords(
     for (;;) {
       const { values, bind } = parameters();
       const rows = await connection.query(`${select} ${where(bind, last)} ORDER BY ${orderBy} LIMIT ${bind(pageRows)}`, values);
-      yield* rows;
+      if (rows.length > 0) yield rows;
       if (rows.length < pageRows) return;
       last = rows[rows.length - 1]!;
     }
