@@ -15,7 +15,7 @@ export { sqlRunRecords, sqlSourceOf } from './sources/sql/sqlRunRecords';
 export { DATABASE_DRIVERS } from './sources/sql/drivers';
 export { httpRecords } from './sources/http/httpSource';
 export type { HttpReadOptions } from './sources/http/httpSource';
-export { fetchJson, HttpSourceError } from './sources/http/fetchJson';
+export { fetchJson, HttpSourceError, UnexpectedPageError } from './sources/http/fetchJson';
 export { announceRun, recordReplay } from './announceRun';
 export { planRun, newRunId } from './planner';
 export type { PlanOptions, PlanOutcome } from './planner';

@@ -6,7 +6,16 @@ import { withRetry } from '@etl/middleware';
 import type { Retry } from '@etl/middleware';
 import { useStackWithBucket } from '@etl/harness/testing';
 import { orders, sampleLines, startOrdersApi } from '@etl/pipelines';
-import { cursorToIso, extractRun, httpRecords, HttpSourceError, readRunManifest, SourceItem, sourceValue } from '../src';
+import {
+  cursorToIso,
+  extractRun,
+  httpRecords,
+  HttpSourceError,
+  readRunManifest,
+  SourceItem,
+  sourceValue,
+  UnexpectedPageError,
+} from '../src';
 
 jest.setTimeout(60_000);
 
@@ -148,6 +157,35 @@ describe('httpRecords', () => {
       expect(api.requests()).toBe(6);
     } finally {
       await api.stop();
+    }
+  });
+
+  it('follows a next cursor the API gives as a number (a long one keeps its digits), and refuses one it cannot follow', async () => {
+    const pages: Record<string, string> = {
+      '': '{"items":[{"n":1}],"next_cursor":2}',
+      '2': '{"items":[{"n":2}],"next_cursor":12345678901234567890}',
+      '12345678901234567890': '{"items":[{"n":3}],"next_cursor":{"after":3}}',
+    };
+    const asked: string[] = [];
+    const server = http.createServer((request, response) => {
+      const cursor = new URL(request.url ?? '/', 'http://local').searchParams.get('cursor') ?? '';
+      asked.push(cursor);
+      response.writeHead(200, { 'content-type': 'application/json' }).end(pages[cursor] ?? '{"items":[]}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/orders`;
+      const read: unknown[] = [];
+      const reading = (async () => {
+        for await (const record of httpRecords(source, { url, since: null, retry })) read.push(sourceValue(record));
+      })();
+      await expect(reading).rejects.toThrow(UnexpectedPageError);
+      await expect(reading).rejects.toThrow(/"next_cursor" is \{"after":3\}: a next-page cursor must be text or a number/);
+      expect(asked).toEqual(['', '2', '12345678901234567890']);
+      // the third page's items are not read past a cursor it cannot follow (the second page's numbers keep their text)
+      expect(read.map((record) => JSON.stringify(record))).toEqual(['{"n":1}', '{"n":2}']);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 

@@ -36,6 +36,20 @@ function retryAfter(value: string | null): number | undefined {
 }
 
 /** A 2xx answer whose body is not JSON (a truncated page, a proxy's error page): worth another attempt. */
+/**
+ * A page that is JSON but not the shape the pipeline's source says (no items array, a next
+ * cursor that is neither text nor a number): asking again gets the same page, so it is permanent.
+ */
+export class UnexpectedPageError extends EtlError {
+  override readonly name = 'UnexpectedPageError';
+  readonly code = 'UNEXPECTED_PAGE';
+  readonly retry = 'permanent';
+
+  constructor(url: string, problem: string) {
+    super(`GET ${url}: ${problem}`);
+  }
+}
+
 export class MalformedPageError extends EtlError {
   override readonly name = 'MalformedPageError';
   readonly code = 'MALFORMED_PAGE';

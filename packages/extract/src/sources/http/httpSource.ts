@@ -1,7 +1,8 @@
 import type { Retry } from '@etl/middleware';
 import { batchedRecords, withNumbers } from '../../sourceRecords';
 import type { SourceRecords } from '../../sourceRecords';
-import { fetchJsonPage } from './fetchJson';
+import { isRawNumber, numberSourceText } from '@etl/pipeline-kit';
+import { fetchJsonPage, UnexpectedPageError } from './fetchJson';
 import type { JsonPage } from './fetchJson';
 import { pageItemRanges } from './pageItems';
 import { SourceItem } from '../../rawLine';
@@ -41,7 +42,7 @@ function fetchPageNoting(request: string, retry: Retry, seen: { inexactNumbers: 
  */
 function items({ document, bytes, request }: FetchedPage, field: string): readonly unknown[] {
   const list = (document as Record<string, unknown> | null)?.[field];
-  if (!Array.isArray(list)) throw new Error(`GET ${request}: the response has no "${field}" array`);
+  if (!Array.isArray(list)) throw new UnexpectedPageError(request, `the response has no "${field}" array`);
   const ranges = pageItemRanges(bytes, field);
   if (ranges?.length !== list.length * 2) return list; // not told apart (cannot be, for a page JSON.parse read): the values, as JSON
   const multiline = bytes.includes(0x0a) || bytes.includes(0x0d);
@@ -49,6 +50,20 @@ function items({ document, bytes, request }: FetchedPage, field: string): readon
     const item = bytes.subarray(ranges[2 * k], ranges[2 * k + 1]);
     return multiline && (item.includes(0x0a) || item.includes(0x0d)) ? value : new SourceItem(item, value);
   });
+}
+
+/**
+ * The cursor of the page after this one, as the request sends it; undefined on the last page
+ * (the field absent, null or ""). A number is sent as its shortest text — as written, for one a
+ * double would change (20 digits stay 20 digits). Anything else is refused: following no cursor
+ * would end the run early and silently.
+ */
+function nextCursor({ document, request }: FetchedPage, field: string): string | undefined {
+  const next: unknown = (document as Record<string, unknown> | null)?.[field];
+  if (next === undefined || next === null || next === '') return undefined;
+  if (typeof next === 'string') return next;
+  if (typeof next === 'number' || isRawNumber(next)) return numberSourceText(next);
+  throw new UnexpectedPageError(request, `"${field}" is ${JSON.stringify(next)}: a next-page cursor must be text or a number`);
 }
 
 /**
@@ -80,8 +95,8 @@ async function* pageItems(
     let pending: Promise<FetchedPage> | undefined = page(null);
     while (pending) {
       const fetched: FetchedPage = await pending;
-      const next: unknown = (fetched.document as Record<string, unknown> | null)?.[nextCursorField];
-      pending = typeof next === 'string' && next !== '' ? page(next) : undefined;
+      const next = nextCursor(fetched, nextCursorField);
+      pending = next === undefined ? undefined : page(next);
       yield items(fetched, source.itemsField);
     }
     return;
