@@ -12,6 +12,8 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 export interface CpuWatch {
   /** CPU-seconds per group so far: subtract from `stop()`'s to leave out what came before (start-up). */
   mark(): Record<string, number>;
+  /** CPU-seconds the meter's own /proc reads have cost this process so far (left out of every group). */
+  meter(): number;
   /** Stops sampling; CPU-seconds per group and in all, and what the meter itself used (left out of the groups). */
   stop(): {
     groups: Record<string, number>;
@@ -109,6 +111,7 @@ export function watchProcessTreeCpu(
       sample();
       return byGroup();
     },
+    meter: () => meterSeconds,
     stop() {
       clearInterval(timer);
       sample();
