@@ -38,12 +38,14 @@ function retryAfter(value: string | null): number | undefined {
 /** A 2xx answer whose body is not JSON (a truncated page, a proxy's error page): worth another attempt. */
 /**
  * A page that is JSON but not the shape the pipeline's source says (no items array, a next
- * cursor that is neither text nor a number): asking again gets the same page, so it is permanent.
+ * cursor that is neither text nor a number). Transient: an API under load may answer 200 with an
+ * error body and the right page the next time; one that always answers so is dead-lettered with
+ * this code once the task's retries are spent (a definition naming the wrong field, most likely).
  */
 export class UnexpectedPageError extends EtlError {
   override readonly name = 'UnexpectedPageError';
   readonly code = 'UNEXPECTED_PAGE';
-  readonly retry = 'permanent';
+  readonly retry = 'transient';
 
   constructor(url: string, problem: string) {
     super(`GET ${url}: ${problem}`);
