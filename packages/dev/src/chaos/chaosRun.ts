@@ -285,6 +285,20 @@ class ChaosLane {
       );
   }
 
+  /**
+   * One of the lane's own calls to the stack (not the pipeline's): refused while a stack this run
+   * SIGKILLs is started again, so a failed call then waits for the restart and is made once more.
+   */
+  private async onStack<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (this.state.schedule?.stackKill?.run !== this.state.run) throw error;
+      await this.faultsInFlight;
+      return call();
+    }
+  }
+
   /** Runs one fault after those before it (a kill waits for the restart before it). */
   private inject(kind: ChaosFaultKind, fault: () => Promise<void>): void {
     this.state.faults[kind]++;
@@ -369,7 +383,7 @@ class ChaosLane {
     for (;;) {
       const { parts, loaded } = await this.local.progress(orders.name, runId);
       if (parts !== null && loaded >= parts) return;
-      await this.mendPoisonFile();
+      await this.onStack(() => this.mendPoisonFile());
       const poison = this.poisonCopies(poisonSent);
       const deadLetters = await this.deadLetterDepth().catch(() => 0);
       if (deadLetters > poison) throw new Error(`run ${run}: ${deadLetters - poison} message(s) that are not poison reached a DLQ`);
@@ -403,7 +417,7 @@ class ChaosLane {
   private async quiet(poisonSent: readonly string[], poisonInDlq: boolean): Promise<void> {
     const deadline = Date.now() + this.options.runTimeoutMs;
     for (let calm = 0; calm < 2;) {
-      await this.mendPoisonFile();
+      await this.onStack(() => this.mendPoisonFile());
       const poison = poisonSent.length;
       const work = await Promise.all(LOCAL_WORK_QUEUES.map((queue) => this.local.depth(queue.name))).then(
         (depths) => depths.reduce((a, b) => a + b, 0),
