@@ -4,7 +4,7 @@ import type { Pipeline } from '@etl/pipeline-kit';
 import { cursorReader } from './cursorRange';
 import { RawRunWriter } from './rawRunWriter';
 import { writeRunManifest } from './runManifest';
-import { recordBatches } from './sourceRecords';
+import { eachRecord } from './sourceRecords';
 import type { SourceRecords } from './sourceRecords';
 
 export interface ExtractRunOptions {
@@ -51,13 +51,12 @@ export async function extractParts(s3: S3Client, options: ExtractRunOptions): Pr
   });
   const cursor = options.movesWatermark === false ? undefined : cursorReader(pipeline);
   let high = options.movesWatermark === false ? null : options.since;
-  for await (const batch of recordBatches(options.records))
-    for (const record of batch) {
-      const written = writer.write(record);
-      if (written) await written;
-      const value = cursor?.(record);
-      if (typeof value === 'string' && (high === null || value > high)) high = value;
-    }
+  await eachRecord(options.records, (record) => {
+    const written = writer.write(record);
+    const value = cursor?.(record);
+    if (typeof value === 'string' && (high === null || value > high)) high = value;
+    return written;
+  });
   const parts = await writer.finish();
   const numbers = options.records.numbers?.();
   return { parts: numbers ? parts.map((part) => ({ ...part, numbers })) : parts, cursorHigh: high };

@@ -29,6 +29,27 @@ export function batchedRecords<T>(batches: AsyncIterable<readonly T[]>): AsyncGe
   return Object.assign(oneByOne(), { batches: () => batches });
 }
 
+/**
+ * Hands each record to `take`, a batch at a time where the source has batches, else one by one
+ * straight from the source (no wrapper between: a layer of async iteration costs as much again);
+ * waits only when `take` returns a promise (a file that pushes back).
+ */
+export async function eachRecord(records: SourceRecords, take: (record: unknown) => Promise<void> | undefined): Promise<void> {
+  const batches = records.batches?.();
+  if (batches) {
+    for await (const batch of batches)
+      for (const record of batch) {
+        const taking = take(record);
+        if (taking) await taking;
+      }
+    return;
+  }
+  for await (const record of records) {
+    const taking = take(record);
+    if (taking) await taking;
+  }
+}
+
 /** A source's records a batch at a time: its own batches, else each record on its own. */
 export async function* recordBatches(records: SourceRecords): AsyncGenerator<readonly unknown[]> {
   if (records.batches) {
