@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import path from 'node:path';
-import { csvField, lineBatches, TextSink } from '@etl/files';
+import { csvField, textLineBatches, TextSink } from '@etl/files';
 import { orders } from '@etl/pipelines';
 import { transformLines } from '@etl/transform';
 
@@ -31,18 +31,19 @@ export async function transformOnce(input: string, dir: string, plainNumbers: bo
 }
 
 /**
- * The raw floor of a transform: the same bytes streamed gunzip → lines → `JSON.parse` → one CSV
+ * The raw floor of a transform: the same bytes streamed gunzip → lines (decoded as the transform
+ * decodes them, a piece at a time) → `JSON.parse` → one CSV
  * line of the values → gzip, with no validation, coercion, dedupe or quarantine. Nothing that
  * reads and rewrites these files can be faster than this in the same process.
  */
 export async function rawFloor(input: string, output: string): Promise<void> {
   const out = gzipFile(output);
-  for await (const batch of lineBatches(createReadStream(input).pipe(createGunzip()))) {
+  for await (const batch of textLineBatches(createReadStream(input).pipe(createGunzip()))) {
     let text = '';
-    for (const { bytes } of batch) {
+    for (const line of batch) {
       let record: Record<string, unknown>;
       try {
-        record = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+        record = JSON.parse(line.text ?? line.bytes.toString('utf8')) as Record<string, unknown>;
       } catch {
         continue;
       }

@@ -1,5 +1,5 @@
-export { lineBatches, lines } from './lines';
-export type { Line } from './lines';
+export { lineBatches, lines, textLineBatches } from './lines';
+export type { Line, TextLine } from './lines';
 export { TextSink } from './textSink';
 export { digestTap } from './digestTap';
 export { gzipUpload } from './gzipUpload';

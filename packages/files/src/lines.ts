@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 const NEWLINE = 0x0a;
 const CR = 0x0d;
 
@@ -41,4 +43,77 @@ export async function* lineBatches(input: AsyncIterable<Buffer>): AsyncGenerator
 /** {@link lineBatches}, one line at a time. */
 export async function* lines(input: AsyncIterable<Buffer>): AsyncGenerator<Line> {
   for await (const batch of lineBatches(input)) yield* batch;
+}
+
+/** A line as text where its bytes are UTF-8; else its bytes as they are (`text` undefined), for the caller to report. */
+export type TextLine = { number: number; text: string; bytes?: undefined } | { number: number; text: undefined; bytes: Buffer };
+
+/**
+ * {@link lineBatches}, decoded: the lines of each piece that are UTF-8 come as text, from one
+ * decode of all the piece's whole lines (not one a line: a line sliced from the piece's text
+ * costs ~0.7 µs less to decode and `JSON.parse` than one decoded on its own — pnpm bench
+ * transform); a line that is not UTF-8 comes as its bytes. Same lines, numbers and skipped blank
+ * lines as {@link lineBatches}.
+ */
+export async function* textLineBatches(input: AsyncIterable<Buffer>): AsyncGenerator<TextLine[]> {
+  let carry: Buffer | undefined;
+  let number = 0;
+  for await (const piece of input) {
+    const last = piece.lastIndexOf(NEWLINE);
+    if (last < 0) {
+      carry = carry ? Buffer.concat([carry, piece]) : Buffer.from(piece);
+      continue;
+    }
+    const batch: TextLine[] = [];
+    let start = 0;
+    if (carry) {
+      const first = piece.indexOf(NEWLINE);
+      number = pushLine(batch, Buffer.concat([carry, piece.subarray(0, first)]), number);
+      carry = undefined;
+      start = first + 1;
+    }
+    // the whole lines after it: piece[start, last), each ended by a newline (none when start > last)
+    if (start <= last) number = pushLines(batch, piece.subarray(start, last), number);
+    if (last + 1 < piece.length) carry = Buffer.from(piece.subarray(last + 1));
+    if (batch.length > 0) yield batch;
+  }
+  if (carry && carry.length > 0) {
+    const batch: TextLine[] = [];
+    pushLine(batch, carry, number);
+    if (batch.length > 0) yield batch;
+  }
+}
+
+/** Pushes the line `bytes` (its newline cut off) unless blank; returns its number. */
+function pushLine(batch: TextLine[], bytes: Buffer, before: number): number {
+  const number = before + 1;
+  const line = bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.subarray(0, -1) : bytes;
+  if (line.length > 0) batch.push(isUtf8(line) ? { number, text: line.toString('utf8') } : { number, text: undefined, bytes: line });
+  return number;
+}
+
+/** Pushes the lines of `block` (lines joined by newlines, the last one's cut off); returns the last number. */
+function pushLines(batch: TextLine[], block: Buffer, before: number): number {
+  let number = before;
+  if (!isUtf8(block)) {
+    // a byte that is not UTF-8 somewhere: line by line, so only its own line comes as bytes
+    let start = 0;
+    for (let end = block.indexOf(NEWLINE); end >= 0; end = block.indexOf(NEWLINE, start)) {
+      number = pushLine(batch, block.subarray(start, end), number);
+      start = end + 1;
+    }
+    return pushLine(batch, block.subarray(start), number);
+  }
+  // UTF-8 never holds a newline or a CR byte inside a character: the text's lines are the bytes' lines
+  const text = block.toString('utf8');
+  let start = 0;
+  for (;;) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    number++;
+    const cut = end > start && text.charCodeAt(end - 1) === CR ? end - 1 : end;
+    if (cut > start) batch.push({ number, text: text.slice(start, cut) });
+    if (newline < 0) return number;
+    start = newline + 1;
+  }
 }

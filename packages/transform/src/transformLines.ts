@@ -1,8 +1,7 @@
-import { isUtf8 } from 'node:buffer';
 import { ADDED_FIELDS_COLUMN, compileRowValidator, parseJsonExact, rowOrder, stagedColumns } from '@etl/pipeline-kit';
 import type { Check, ColumnType, Pipeline, Rejection } from '@etl/pipeline-kit';
-import { CSV_NULL, csvField, decodeUtf8KeepingBadBytes, firstBadUtf8Byte, lineBatches, parseCsvLine } from '@etl/files';
-import type { TextSink } from '@etl/files';
+import { CSV_NULL, csvField, decodeUtf8KeepingBadBytes, firstBadUtf8Byte, parseCsvLine, textLineBatches } from '@etl/files';
+import type { TextLine, TextSink } from '@etl/files';
 import { DedupeBlock } from './dedupeBlock';
 
 /** What happened to every row of a file: rowsIn = rowsStaged + rowsRejected + duplicatesCollapsed. */
@@ -88,43 +87,37 @@ export async function transformLines(
     handedOver.catch(() => undefined); // a write error surfaces where it is awaited (next hand-over, or the end)
   };
 
-  const reject = async (line: number, rejections: Rejection[], bytes: Buffer, utf8: boolean) => {
+  const reject = async (line: TextLine, rejections: Rejection[]) => {
     counts.rowsRejected++;
     const rule = rejections[0]!.rule;
     counts.rejectsByRule[rule] = (counts.rejectsByRule[rule] ?? 0) + 1;
-    const record: QuarantineRecord = { line, rejections };
-    if (utf8) record.raw = bytes.toString('utf8');
-    else record.raw_base64 = bytes.toString('base64');
+    const record: QuarantineRecord = { line: line.number, rejections };
+    if (line.text !== undefined) record.raw = line.text;
+    else record.raw_base64 = line.bytes.toString('base64');
     await sinks.quarantine.write(`${JSON.stringify(record)}\n`);
   };
 
-  for await (const batch of lineBatches(input)) {
-    for (const { bytes, number } of batch) {
+  for await (const batch of textLineBatches(input)) {
+    for (const line of batch) {
       counts.rowsIn++;
-      // a byte that is not UTF-8 is kept as an escape, so the value holding it is refused naming the
-      // field, the byte and its place — as for an API's page (decodeUtf8KeepingBadBytes)
-      const utf8 = isUtf8(bytes);
       let record: unknown;
       try {
-        const text = utf8 ? bytes.toString('utf8') : decodeUtf8KeepingBadBytes(bytes);
+        // a byte that is not UTF-8 is kept as an escape, so the value holding it is refused naming the
+        // field, the byte and its place — as for an API's page (decodeUtf8KeepingBadBytes)
+        const text = line.text ?? decodeUtf8KeepingBadBytes(line.bytes);
         record = plainNumbers ? JSON.parse(text) : parseJsonExact(text);
       } catch (error) {
-        await reject(
-          number,
-          [{ field: '(line)', value: null, rule: 'json', message: `not valid JSON: ${(error as Error).message}` }],
-          bytes,
-          utf8,
-        );
+        await reject(line, [{ field: '(line)', value: null, rule: 'json', message: `not valid JSON: ${(error as Error).message}` }]);
         continue;
       }
       const result = validate(record);
       if (!result.ok) {
-        await reject(number, result.rejections, bytes, utf8);
+        await reject(line, result.rejections);
         continue;
       }
-      if (!utf8) {
+      if (line.text === undefined) {
         // every text value is checked, so this is a safety net: a bad byte never reaches the table
-        await reject(number, [{ field: '(line)', value: null, rule: 'encoding', message: badByteMessage(bytes) }], bytes, false);
+        await reject(line, [{ field: '(line)', value: null, rule: 'encoding', message: badByteMessage(line.bytes) }]);
         continue;
       }
       const values = result.values;
