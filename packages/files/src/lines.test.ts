@@ -40,20 +40,25 @@ describe('textLineBatches', () => {
     // bytes that make lines interesting: newlines, CRs, multi-byte characters, bytes that are never UTF-8
     const byte = fc.constantFrom(0x0a, 0x0d, 0x61, 0x7b, 0x22, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80, 0xff, 0x80);
     await fc.assert(
-      fc.asyncProperty(fc.array(byte, { maxLength: 200 }), fc.array(fc.nat({ max: 200 }), { maxLength: 6 }), async (bytes, cuts) => {
-        const all = Buffer.from(bytes);
-        const at = [...new Set(cuts.map((c) => Math.min(c, all.length)))].sort((a, b) => a - b);
-        const split = [0, ...at, all.length].slice(1).map((end, i, ends) => all.subarray(i === 0 ? 0 : ends[i - 1], end));
-        const expected = (await collect(lines(Readable.from(split)))).map(({ bytes: line, number }) =>
-          isUtf8(line) ? { number, text: line.toString('utf8') } : { number, text: undefined, bytes: [...line] },
-        );
-        const got = (await flat(textLineBatches(Readable.from(split)))).map((line) =>
-          line.text !== undefined
-            ? { number: line.number, text: line.text }
-            : { number: line.number, text: undefined, bytes: [...line.bytes] },
-        );
-        expect(got).toEqual(expected);
-      }),
+      fc.asyncProperty(
+        fc.array(byte, { maxLength: 200 }),
+        fc.array(fc.nat({ max: 200 }), { maxLength: 6 }),
+        fc.integer({ min: 1, max: 64 }),
+        async (bytes, cuts, blockBytes) => {
+          const all = Buffer.from(bytes);
+          const at = [...new Set(cuts.map((c) => Math.min(c, all.length)))].sort((a, b) => a - b);
+          const split = [0, ...at, all.length].slice(1).map((end, i, ends) => all.subarray(i === 0 ? 0 : ends[i - 1], end));
+          const expected = (await collect(lines(Readable.from(split)))).map(({ bytes: line, number }) =>
+            isUtf8(line) ? { number, text: line.toString('utf8') } : { number, text: undefined, bytes: [...line] },
+          );
+          const got = (await flat(textLineBatches(Readable.from(split), { blockBytes }))).map((line) =>
+            line.text !== undefined
+              ? { number: line.number, text: line.text }
+              : { number: line.number, text: undefined, bytes: [...line.bytes] },
+          );
+          expect(got).toEqual(expected);
+        },
+      ),
       { numRuns: 500 },
     );
   });
