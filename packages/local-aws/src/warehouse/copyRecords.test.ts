@@ -83,4 +83,26 @@ describe('recordChunks, over any input and any way it comes in pieces', () => {
       { numRuns: 300 },
     );
   });
+
+  it('puts a rewritten record in its place and names it as the file had it, wherever the pieces break', async () => {
+    const rewrite = (text: string) => text.replace(/,,/g, ',X,');
+    await fc.assert(
+      fc.asyncProperty(fc.array(record, { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 6 }), async (records, cuts) => {
+        const text = records.join('');
+        const at = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort((a, b) => a - b);
+        const pieces = [0, ...at].map((start, k) => text.slice(start, at[k] ?? text.length)).filter((piece) => piece !== '');
+        const chunks = await chunksOf(pieces, {
+          chunkBytes: 16,
+          rewriteRecord: (bytes, start, end) => {
+            const one = bytes.toString('utf8', start, end);
+            return rewrite(one) === one ? undefined : Buffer.from(rewrite(one));
+          },
+        });
+        const kept = records.filter((one) => one !== '\n');
+        expect(Buffer.concat(chunks.map((chunk) => chunk.data)).toString()).toBe(kept.map(rewrite).join(''));
+        expect(chunks.flatMap((chunk) => chunk.starts.map((_, index) => `${recordText(chunk, index)}\n`))).toEqual(kept);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

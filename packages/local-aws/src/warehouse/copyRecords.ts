@@ -177,11 +177,24 @@ export async function* recordChunks(input: AsyncIterable<Buffer>, options: Recor
     return rewritten;
   };
 
-  for await (const next of input) {
-    const piece = carry ? Buffer.concat([carry, next]) : next;
-    let at = carry ? carry.length : 0;
+  for await (const piece of input) {
+    let at = 0; // where the scan goes on
     let start = 0; // of the record being scanned
     let run = 0; // of the bytes not yet in the chunk
+    if (carry) {
+      // the record the last piece began: joined with its rest alone, not with the whole piece
+      const end = recordEnd(piece, 0, state);
+      if (end < 0) {
+        carry = Buffer.concat([carry, piece]);
+        continue;
+      }
+      const record = Buffer.concat([carry, piece.subarray(0, end + 1)]);
+      carry = undefined;
+      const instead = take(record, 0, record.length);
+      if (instead !== null) chunk.add(instead ?? record);
+      at = start = run = end + 1;
+      if (chunk.size >= options.chunkBytes) yield chunk.take();
+    }
     for (let end = recordEnd(piece, at, state); end >= 0; end = recordEnd(piece, at, state)) {
       at = end + 1;
       const instead = take(piece, start, at);
