@@ -88,7 +88,7 @@ export type DropEntry = { line: number; lastLine: number } & (
 async function dropBody(s3: S3Client, bucket: string, key: string): Promise<Readable> {
   const body = (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body as Readable;
   if (!key.endsWith('.gz')) return body;
-  const input = body.pipe(createGunzip());
+  const input = body.pipe(createGunzip({ chunkSize: 64 * 1024 })); // 64 KiB pieces, as the transform reads: fewer callbacks
   body.on('error', (error) => input.destroy(error));
   return input;
 }
