@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
-/** The bytes of whole lines decoded as one string, about (a line is never cut). */
+/** About how many bytes of whole lines are decoded as one string (a line is never cut). */
 const BLOCK_BYTES = 8 * 1024;
 
 /** One line of a byte stream: its bytes (without `\n` or `\r\n`) and its 1-based physical line number. */
