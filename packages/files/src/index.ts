@@ -1,6 +1,7 @@
 export { lineBatches, lines, textLineBatches } from './lines';
 export type { Line, TextLine } from './lines';
 export { TextSink } from './textSink';
+export { gunzipInPieces, PIECE_BYTES } from './pieces';
 export { digestTap } from './digestTap';
 export { gzipUpload } from './gzipUpload';
 export { PartUpload, PART_BYTES } from './partUpload';

@@ -5,6 +5,9 @@ const CR = 0x0d;
 /** About how many bytes of whole lines are decoded as one string (a line is never cut). */
 const BLOCK_BYTES = 8 * 1024;
 
+/** A line's bytes without the CR of a `\r\n` ending. */
+const withoutCr = (line: Buffer): Buffer => (line.length > 0 && line[line.length - 1] === CR ? line.subarray(0, -1) : line);
+
 /** One line of a byte stream: its bytes (without `\n` or `\r\n`) and its 1-based physical line number. */
 export interface Line {
   bytes: Buffer;
@@ -25,9 +28,8 @@ export async function* lineBatches(input: AsyncIterable<Buffer>): AsyncGenerator
     let at = piece.indexOf(NEWLINE);
     while (at >= 0) {
       number++;
-      let line = carry ? Buffer.concat([carry, piece.subarray(start, at)]) : piece.subarray(start, at);
+      const line = withoutCr(carry ? Buffer.concat([carry, piece.subarray(start, at)]) : piece.subarray(start, at));
       carry = undefined;
-      if (line.length > 0 && line[line.length - 1] === CR) line = line.subarray(0, -1);
       if (line.length > 0) batch.push({ bytes: line, number });
       start = at + 1;
       at = piece.indexOf(NEWLINE, start);
@@ -37,7 +39,7 @@ export async function* lineBatches(input: AsyncIterable<Buffer>): AsyncGenerator
   }
   if (carry && carry.length > 0) {
     number++;
-    const line = carry[carry.length - 1] === CR ? carry.subarray(0, -1) : carry;
+    const line = withoutCr(carry);
     if (line.length > 0) yield [{ bytes: line, number }];
   }
 }
@@ -101,7 +103,7 @@ export async function* textLineBatches(
 /** Pushes the line `bytes` (its newline cut off) unless blank; returns its number. */
 function pushLine(batch: TextLine[], bytes: Buffer, before: number): number {
   const number = before + 1;
-  const line = bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.subarray(0, -1) : bytes;
+  const line = withoutCr(bytes);
   if (line.length > 0) batch.push(isUtf8(line) ? { number, text: line.toString('utf8') } : { number, text: undefined, bytes: line });
   return number;
 }

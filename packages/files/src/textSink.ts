@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { PIECE_BYTES } from './pieces';
 
 /**
  * Collects text and bytes and writes them to a stream in ~64 KiB pieces, waiting for `drain` when
@@ -14,7 +15,7 @@ export class TextSink {
 
   constructor(
     private readonly stream: Writable,
-    private readonly pieceBytes = 64 * 1024,
+    private readonly pieceBytes = PIECE_BYTES,
   ) {}
 
   /** Appends text (as UTF-8) or bytes (as they are); resolves at once unless the stream needs to drain. */

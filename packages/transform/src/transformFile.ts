@@ -1,8 +1,7 @@
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { digestTap, gzipUpload } from '@etl/files';
+import { digestTap, gunzipInPieces, gzipUpload } from '@etl/files';
 import { dataKeys, EtlError } from '@etl/contracts';
 import type { ObjectPointer, RawFileReady, StagedFileReady } from '@etl/contracts';
 import type { Pipeline } from '@etl/pipeline-kit';
@@ -35,8 +34,7 @@ export async function transformFile(
   const quarantineKey = dataKeys.quarantine(message.pipeline, message.runId, message.part);
   const raw = (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: message.file.key }))).Body as Readable;
   const rawTap = digestTap();
-  // 64 KiB pieces (zlib's default is 16): a quarter of the callbacks and buffers for the same bytes
-  const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+  const gunzip = gunzipInPieces();
   raw.on('error', (error) => gunzip.destroy(error));
   raw.pipe(rawTap.stream).pipe(gunzip);
 

@@ -35,7 +35,6 @@ function retryAfter(value: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-/** A 2xx answer whose body is not JSON (a truncated page, a proxy's error page): worth another attempt. */
 /**
  * A page that is JSON but not the shape the pipeline's source says (no items array, a next
  * cursor that is neither text nor a number). Transient: an API under load may answer 200 with an
@@ -52,6 +51,7 @@ export class UnexpectedPageError extends EtlError {
   }
 }
 
+/** A 2xx answer whose body is not JSON (a truncated page, a proxy's error page): worth another attempt. */
 export class MalformedPageError extends EtlError {
   override readonly name = 'MalformedPageError';
   readonly code = 'MALFORMED_PAGE';

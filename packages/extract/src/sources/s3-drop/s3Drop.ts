@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse';
 import { makeRunId } from '@etl/contracts';
-import { decodeUtf8KeepingBadBytes, lines } from '@etl/files';
+import { decodeUtf8KeepingBadBytes, gunzipInPieces, lines } from '@etl/files';
 import type { Pipeline } from '@etl/pipeline-kit';
 import { withNumbers } from '../../sourceRecords';
 import type { SourceRecords } from '../../sourceRecords';
@@ -88,7 +87,7 @@ export type DropEntry = { line: number; lastLine: number } & (
 async function dropBody(s3: S3Client, bucket: string, key: string): Promise<Readable> {
   const body = (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body as Readable;
   if (!key.endsWith('.gz')) return body;
-  const input = body.pipe(createGunzip({ chunkSize: 64 * 1024 })); // 64 KiB pieces, as the transform reads: fewer callbacks
+  const input = body.pipe(gunzipInPieces());
   body.on('error', (error) => input.destroy(error));
   return input;
 }
