@@ -271,12 +271,19 @@ class ChaosLane {
     // claimed before any await: a load invocation running beside this one must not poison a second file
     const file: NonNullable<LaneState['poisonFile']> = { ...staged, body: record.body, mended: false };
     this.state.poisonFile = file;
-    const original = await this.local.s3.send(new GetObjectCommand({ Bucket: staged.bucket, Key: staged.key }));
-    file.original = await original.Body!.transformToByteArray();
-    const poisoned = await this.local.s3.send(
-      new PutObjectCommand({ Bucket: staged.bucket, Key: staged.key, Body: gzipSync('poison,not,a,row,of,orders\n') }),
-    );
-    file.poisonEtag = poisoned.ETag;
+    try {
+      const original = await this.local.s3.send(new GetObjectCommand({ Bucket: staged.bucket, Key: staged.key }));
+      file.original = await original.Body!.transformToByteArray();
+      const poisoned = await this.local.s3.send(
+        new PutObjectCommand({ Bucket: staged.bucket, Key: staged.key, Body: gzipSync('poison,not,a,row,of,orders\n') }),
+      );
+      file.poisonEtag = poisoned.ETag;
+    } catch {
+      // the lane's own call refused (the seed's S3 SlowDown share, past the SDK's retries): the
+      // file is as it was, and the next load batch's first file is poisoned instead
+      this.state.poisonFile = undefined;
+      return false;
+    }
     this.state.poisonSent.push(record.body);
     this.state.faults['poison-file']++;
     return true;
@@ -314,8 +321,9 @@ class ChaosLane {
   /** Whether the pipeline has written the poisoned staged file again (a duplicate transform of its raw file). */
   private async rewrittenSincePoisoned(file: NonNullable<LaneState['poisonFile']>): Promise<boolean> {
     if (file.poisonEtag === undefined) return false; // still being poisoned
-    const { ETag } = await this.local.s3.send(new HeadObjectCommand({ Bucket: file.bucket, Key: file.key }));
-    return ETag !== file.poisonEtag;
+    // a HEAD refused (the seed's S3 SlowDown share) tells nothing: asked again at the next look
+    const head = await this.local.s3.send(new HeadObjectCommand({ Bucket: file.bucket, Key: file.key })).catch(() => undefined);
+    return head !== undefined && head.ETag !== file.poisonEtag;
   }
 
   /**
