@@ -29,8 +29,8 @@ import type { Warehouse } from '@etl/warehouse';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { ordersInput } from './inputs';
-import { postgresServerCpu } from './processCpu';
 import type { OrdersInput } from './inputs';
+import { postgresServerCpu } from './processCpu';
 import { benchStack } from './stack';
 import type { BenchStack } from './stack';
 
