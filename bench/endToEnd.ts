@@ -23,7 +23,7 @@ import { runDev } from '@etl/dev';
 import { freshPostgresDatabase } from '@etl/local-aws/testing';
 import { rawFloor } from './floor';
 import { median } from './median';
-import { postgresServerCpu, watchProcessTreeCpu } from './processCpu';
+import { postgresServerCpu, timedWithCpu, watchProcessTreeCpu } from './processCpu';
 import { ordersInput } from './inputs';
 
 const { values } = parseArgs({
@@ -41,12 +41,9 @@ const POSTGRES_GROUP = 'the warehouse: the Postgres server';
   const floorCpus: number[] = [];
   try {
     for (let run = 0; run < 3; run++) {
-      const floorStarted = Date.now();
-      const floorCpu = process.cpuUsage(); // the whole process: zlib's threads and V8's GC threads too
-      await rawFloor(input.file, path.join(floorDir, 'floor.csv.gz'));
-      const used = process.cpuUsage(floorCpu);
-      floors.push((Date.now() - floorStarted) / 1000);
-      floorCpus.push((used.user + used.system) / 1e6);
+      const floor = await timedWithCpu(() => rawFloor(input.file, path.join(floorDir, 'floor.csv.gz')));
+      floors.push(floor.ms / 1000);
+      floorCpus.push(floor.cpuSeconds);
     }
   } finally {
     rmSync(floorDir, { recursive: true, force: true });

@@ -30,7 +30,7 @@ import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { ordersInput } from './inputs';
 import type { OrdersInput } from './inputs';
-import { postgresServerCpu } from './processCpu';
+import { postgresServerCpu, timedWithCpu as timed } from './processCpu';
 import { benchStack } from './stack';
 import type { BenchStack } from './stack';
 
@@ -82,23 +82,6 @@ function insertSql(rows: (string | null)[][], placeholder: (n: number) => string
 async function count(warehouse: Warehouse, table: string): Promise<number> {
   const [[rows]] = (await query(warehouse, `SELECT COUNT(*) FROM ${table}`)) as [[string]];
   return Number(rows);
-}
-
-/**
- * Times `work`, with the CPU it took: this process's (the local stack runs here, PGlite in one of
- * its threads) and, on Postgres, the server's (`serverCpu`).
- */
-async function timed<T>(
-  work: () => Promise<T>,
-  serverCpu: () => number | undefined = () => undefined,
-): Promise<{ ms: number; cpuS: number; result: T }> {
-  const started = process.hrtime.bigint();
-  const cpu = process.cpuUsage();
-  const server = serverCpu();
-  const result = await work();
-  const used = process.cpuUsage(cpu);
-  const serverUsed = server === undefined ? 0 : serverCpu()! - server;
-  return { ms: Number(process.hrtime.bigint() - started) / 1e6, cpuS: (used.user + used.system) / 1e6 + serverUsed, result };
 }
 
 async function benchEngine(engine: 'pglite' | 'postgres', input: OrdersInput) {
@@ -173,8 +156,8 @@ async function benchEngine(engine: 'pglite' | 'postgres', input: OrdersInput) {
       engine,
       copyMs: copy.ms,
       rawCopyMs: rawCopy.ms,
-      copyCpuS: copy.cpuS,
-      rawCopyCpuS: rawCopy.cpuS,
+      copyCpuS: copy.cpuSeconds,
+      rawCopyCpuS: rawCopy.cpuSeconds,
       insertApiMs: viaApi.ms,
       insertDirectMs: direct.ms,
       copyRowsPerS: perSecond(ROWS, copy.ms),

@@ -125,6 +125,24 @@ export function watchProcessTreeCpu(
 }
 
 /**
+ * Runs `work`, with how long it took and the CPU it used: this process's (all its threads: zlib's
+ * and V8's GC threads too, a local stack or PGlite running here) and, with `serverCpu`
+ * ({@link postgresServerCpu} on Postgres), the server's.
+ */
+export async function timedWithCpu<T>(
+  work: () => Promise<T>,
+  serverCpu: () => number | undefined = () => undefined,
+): Promise<{ ms: number; cpuSeconds: number; result: T }> {
+  const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  const server = serverCpu();
+  const result = await work();
+  const used = process.cpuUsage(cpu);
+  const serverUsed = server === undefined ? 0 : serverCpu()! - server;
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, cpuSeconds: (used.user + used.system) / 1e6 + serverUsed, result };
+}
+
+/**
  * CPU-seconds the local Postgres server has used so far: its postmaster's own time and that of the
  * children it has reaped (backends that ended), plus every live child's (backends, autovacuum,
  * WAL writer). The server is not started by the run, so the tree walk above does not see it; the

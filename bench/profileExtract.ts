@@ -10,6 +10,7 @@ import { LOCAL_CREDENTIALS } from '@etl/local-aws';
 import { startTestStack } from '@etl/local-aws/testing';
 import { withRetry } from '@etl/middleware';
 import { orders, sampleLines, startOrdersApi } from '@etl/pipelines';
+import { timedWithCpu } from './processCpu';
 
 if (process.argv[2] === 'api') {
   void startOrdersApi(sampleLines({ seed: 1, count: Number(process.argv[3]) })).then((api) => process.send!(api.url));
@@ -23,17 +24,16 @@ if (process.argv[2] === 'api') {
     await s3.send(new CreateBucketCommand({ Bucket: 'bench' }));
     const source = orders.source as Extract<typeof orders.source, { kind: 'http' }>;
     for (let run = 0; run < 3; run++) {
-      const started = Date.now();
-      const cpu = process.cpuUsage();
-      await extractRun(s3, {
-        bucket: 'bench',
-        pipeline: orders,
-        runId: `20261206T10000${run}Z-extract`,
-        since: null,
-        records: httpRecords(source, { url, since: null, retry: withRetry }),
-      });
-      const used = process.cpuUsage(cpu);
-      console.log(`run ${run + 1}: ${Date.now() - started} ms, ${((used.user + used.system) / 1000).toFixed(0)} ms CPU here`);
+      const { ms, cpuSeconds } = await timedWithCpu(() =>
+        extractRun(s3, {
+          bucket: 'bench',
+          pipeline: orders,
+          runId: `20261206T10000${run}Z-extract`,
+          since: null,
+          records: httpRecords(source, { url, since: null, retry: withRetry }),
+        }),
+      );
+      console.log(`run ${run + 1}: ${ms.toFixed(0)} ms, ${(cpuSeconds * 1000).toFixed(0)} ms CPU here`);
     }
     child.kill();
     s3.destroy();
